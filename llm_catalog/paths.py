@@ -1,0 +1,30 @@
+"""Where things live. Every path is derived from this module's location or from configuration, never from the
+working directory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+SQL_DIR = REPO_ROOT / "sql"
+
+BUNDLED_LITELLM_MAP = DATA_DIR / "litellm" / "model_prices_and_context_window.json.gz"
+BUNDLED_LITELLM_SOURCE = DATA_DIR / "litellm" / "SOURCE.json"
+PROVIDERS_CSV = DATA_DIR / "providers.csv"
+MODEL_ALIASES_CSV = DATA_DIR / "model_aliases.csv"
+MODEL_FAMILIES_CSV = DATA_DIR / "model_families.csv"
+
+LITELLM_UPSTREAM_URL = (
+    "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
+)
+
+WAREHOUSE_ENV = "LLM_CATALOG_WAREHOUSE"
+DEFAULT_WAREHOUSE = DATA_DIR / "warehouse"
+
+
+def warehouse_dir(explicit: str | os.PathLike | None = None) -> Path:
+    """The warehouse: ``--warehouse`` if given, else ``$LLM_CATALOG_WAREHOUSE``, else ``data/warehouse``."""
+    chosen = explicit or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
+    return Path(chosen).expanduser().resolve()

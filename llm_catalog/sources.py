@@ -1,0 +1,167 @@
+"""Fetching source payloads (local path or HTTP URL) and keeping every raw payload, content-addressed."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict, dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.util.retry import Retry
+
+from llm_catalog.errors import SourceError
+from llm_catalog.paths import BUNDLED_LITELLM_MAP, BUNDLED_LITELLM_SOURCE
+
+# Generous for a ~4 MB JSON file; a payload past this is refused rather than read into memory.
+MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
+HTTP_TIMEOUT_SECONDS = (5.0, 30.0)  # (connect, read)
+HTTP_RETRIES = 3
+HTTP_BACKOFF_SECONDS = 0.5
+
+
+@dataclass(frozen=True)
+class RawPayload:
+    """One ingested payload: its bytes are stored under ``raw/<source>/<sha256>.gz`` in the warehouse."""
+
+    source: str  # the source's name, e.g. "litellm"
+    origin: str  # the path or URL it came from
+    sha256: str  # of the uncompressed bytes
+    size_bytes: int
+    fetched_at: str  # ISO 8601, UTC
+    stored_path: str  # absolute path of the compressed copy
+    version: str | None = None  # e.g. the litellm release a bundled map came from
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "RawPayload":
+        return cls(**data)
+
+    def read_bytes(self) -> bytes:
+        return gzip.decompress(Path(self.stored_path).read_bytes())
+
+
+def is_url(location: str) -> bool:
+    return location.startswith(("http://", "https://"))
+
+
+def _http_session(retries: int, backoff: float) -> requests.Session:
+    # urllib3 retries connection errors and these statuses, with exponential backoff; we only add the messages.
+    retry = Retry(
+        total=retries,
+        connect=retries,
+        read=retries,
+        status=retries,
+        backoff_factor=backoff,
+        status_forcelist=(429, 500, 502, 503, 504),
+        allowed_methods=("GET",),
+        raise_on_status=True,
+    )
+    session = requests.Session()
+    session.mount("http://", HTTPAdapter(max_retries=retry))
+    session.mount("https://", HTTPAdapter(max_retries=retry))
+    return session
+
+
+def fetch_url(
+    url: str,
+    *,
+    source: str,
+    timeout: float | tuple[float, float] = HTTP_TIMEOUT_SECONDS,
+    retries: int = HTTP_RETRIES,
+    backoff: float = HTTP_BACKOFF_SECONDS,
+    max_bytes: int = MAX_PAYLOAD_BYTES,
+) -> bytes:
+    """GET ``url`` with a timeout and retries; raise a SourceError that says what failed and after how many tries."""
+    session = _http_session(retries, backoff)
+    try:
+        with session.get(url, timeout=timeout, stream=True) as response:
+            if response.status_code >= 400:
+                raise SourceError(source, f"GET {url} answered HTTP {response.status_code} {response.reason}")
+            chunks, total = [], 0
+            for chunk in response.iter_content(chunk_size=1 << 16):
+                total += len(chunk)
+                if total > max_bytes:
+                    raise SourceError(source, f"GET {url}: payload is larger than the {max_bytes} byte limit")
+                chunks.append(chunk)
+            return b"".join(chunks)
+    except requests.exceptions.RetryError as exc:
+        raise SourceError(source, f"GET {url} kept failing after {retries} retries: {exc.args[0]}") from exc
+    except requests.exceptions.Timeout as exc:
+        raise SourceError(source, f"GET {url} timed out after {retries} retries ({timeout}s limit)") from exc
+    except requests.exceptions.ConnectionError as exc:
+        raise SourceError(source, f"GET {url} could not connect after {retries} retries: {exc}") from exc
+    except requests.exceptions.RequestException as exc:
+        raise SourceError(source, f"GET {url} failed: {exc}") from exc
+    finally:
+        session.close()
+
+
+def read_location(location: str | os.PathLike, *, source: str, max_bytes: int = MAX_PAYLOAD_BYTES) -> bytes:
+    """The bytes at a local path (``.gz`` is decompressed) or an HTTP(S) URL."""
+    location = str(location)
+    if is_url(location):
+        data = fetch_url(location, source=source, max_bytes=max_bytes)
+    else:
+        path = Path(location.removeprefix("file://")).expanduser()
+        if not path.is_file():
+            raise SourceError(source, f"no such file: {path}")
+        if path.stat().st_size > max_bytes:
+            raise SourceError(source, f"{path} is larger than the {max_bytes} byte limit")
+        data = path.read_bytes()
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except (OSError, EOFError) as exc:
+            raise SourceError(source, f"{location}: corrupt gzip data ({exc})") from exc
+    if len(data) > max_bytes:
+        raise SourceError(source, f"{location}: payload is larger than the {max_bytes} byte limit")
+    return data
+
+
+def store_raw(data: bytes, *, raw_dir: Path, source: str, origin: str, version: str | None = None) -> RawPayload:
+    """Keep ``data`` under ``raw_dir/<source>/<sha256>.gz`` (written once, atomically) and describe it."""
+    digest = hashlib.sha256(data).hexdigest()
+    target = raw_dir / source / f"{digest}.gz"
+    if not target.exists():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".gz")
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(gzip.compress(data, mtime=0))
+        os.replace(tmp, target)
+    return RawPayload(
+        source=source,
+        origin=origin,
+        sha256=digest,
+        size_bytes=len(data),
+        fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        stored_path=str(target),
+        version=version,
+    )
+
+
+def bundled_litellm_source() -> dict:
+    """What the bundled cost map is: litellm version, upstream file name, sha256 (see data/litellm/SOURCE.json)."""
+    return json.loads(BUNDLED_LITELLM_SOURCE.read_text())
+
+
+def ingest(location: str | None, *, raw_dir: Path, source: str = "litellm") -> RawPayload:
+    """Read a source (the bundled cost map when ``location`` is None) and keep its raw payload."""
+    if location is None:
+        meta = bundled_litellm_source()
+        data = read_location(BUNDLED_LITELLM_MAP, source=source)
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != meta["sha256"]:
+            raise SourceError(source, f"bundled map {BUNDLED_LITELLM_MAP} does not match the sha256 in SOURCE.json")
+        origin = f"bundled:litellm=={meta['litellm_version']}/{meta['upstream_file']}"
+        return store_raw(data, raw_dir=raw_dir, source=source, origin=origin, version=meta["litellm_version"])
+    data = read_location(location, source=source)
+    origin = location if is_url(location) else str(Path(location).expanduser().resolve())
+    return store_raw(data, raw_dir=raw_dir, source=source, origin=origin)
