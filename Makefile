@@ -1,0 +1,42 @@
+# Everything a fresh machine needs, from the lock file: `make sync` then `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+WAREHOUSE ?= $(or $(LLM_CATALOG_WAREHOUSE),data/warehouse)
+
+.PHONY: setup sync test ui validate lock bundle-litellm clean
+
+$(STAMP): requirements.lock pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+sync: $(STAMP)
+	$(BIN)/llm-catalog sync --warehouse $(WAREHOUSE)
+
+test: $(STAMP)
+	$(BIN)/pytest -q
+
+# the Dagster UI, showing the runs that `llm-catalog sync` recorded for this warehouse
+ui: $(STAMP)
+	mkdir -p $(WAREHOUSE)/_dagster
+	DAGSTER_HOME=$(abspath $(WAREHOUSE))/_dagster LLM_CATALOG_WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/dagster dev
+
+validate: $(STAMP)
+	$(BIN)/dagster definitions validate
+
+# re-resolve the lock file after changing dependencies in pyproject.toml
+lock: $(STAMP)
+	$(BIN)/pip install --quiet uv
+	$(BIN)/uv pip compile pyproject.toml --extra dev --python-version 3.11 --no-header -o requirements.lock
+
+# refresh the bundled cost map from a litellm wheel: make bundle-litellm VERSION=1.110.2 (default: newest)
+bundle-litellm: $(STAMP)
+	$(BIN)/python -m llm_catalog.bundle $(VERSION)
+
+clean:
+	rm -rf $(VENV) data/warehouse .pytest_cache

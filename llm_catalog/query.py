@@ -1,0 +1,72 @@
+"""Reading the published catalog with DuckDB: one view per table, bound to one snapshot. Reads Parquet only,
+never a working database, so any number of readers can run beside a sync."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import duckdb
+
+from llm_catalog.errors import CatalogError
+from llm_catalog.warehouse import Warehouse
+
+
+def _quote(path: str) -> str:
+    return "'" + path.replace("'", "''") + "'"
+
+
+def connect(warehouse: Warehouse, snapshot_id: str | None = None) -> tuple[duckdb.DuckDBPyConnection, str]:
+    """An in-memory DuckDB connection with a view per published table at ``snapshot_id`` (default: current).
+    ``snapshots`` lists every snapshot, not only the bound one."""
+    snapshot_id = snapshot_id or warehouse.current_id()
+    if snapshot_id is None:
+        raise CatalogError(f"no snapshot published in {warehouse.root} yet: run `llm-catalog sync` first")
+    manifest = warehouse.manifest(snapshot_id)
+    con = duckdb.connect()
+    for name in manifest["tables"]:
+        if name == "snapshots":
+            source = f"read_parquet({_quote(warehouse.table_glob(name))}, hive_partitioning = false)"
+        else:
+            source = f"read_parquet({_quote(str(warehouse.root / manifest['tables'][name]['path']))})"
+        con.execute(f"CREATE VIEW {name} AS SELECT * FROM {source}")
+    return con, snapshot_id
+
+
+def run(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
+    try:
+        relation = con.sql(sql)
+    except duckdb.Error as exc:
+        raise CatalogError(f"query failed: {exc}") from exc
+    if relation is None:
+        return [], []
+    return relation.columns, relation.fetchall()
+
+
+def render(columns: list[str], rows: list[tuple], fmt: str = "table") -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(columns, row)) for row in rows], default=str, indent=1)
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(columns)
+        writer.writerows(rows)
+        return buffer.getvalue().rstrip("\n")
+    cells = [[_cell(v) for v in row] for row in rows]
+    widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    return "\n".join(lines)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, float):
+        return f"{value:.10g}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_cell(v) for v in value) + "]"
+    return str(value)
+

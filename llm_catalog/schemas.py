@@ -1,0 +1,112 @@
+"""The published tables' schemas: the consumer contract. A column is added here, never renamed or retyped."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+
+ROUTES = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),  # the cost map's key
+        pa.field("provider", pa.string(), nullable=False),  # litellm_provider
+        pa.field("provider_name", pa.string()),
+        pa.field("model", pa.string(), nullable=False),  # route_id without its provider prefix
+        pa.field("base_model", pa.string(), nullable=False),
+        pa.field("family", pa.string()),  # null: no rule resolved it (counted in the run metadata)
+        pa.field("model_version", pa.string()),  # a date stamp or @version split off the name
+        pa.field("resolved_by", pa.string(), nullable=False),  # alias | rules
+        pa.field("mode", pa.string()),
+        pa.field("input_modalities", pa.list_(pa.string())),
+        pa.field("output_modalities", pa.list_(pa.string())),
+        pa.field("modalities_stated", pa.bool_(), nullable=False),  # false: inferred from mode and flags
+        pa.field("region", pa.string()),  # a region segment or dotted geography in the key; '*' for any
+        pa.field("alias_of", pa.string()),  # the entry this key is an alias of (its fields are the target's)
+        pa.field("duplicate_of", pa.string()),  # same provider, same model, same data under a shorter key
+        pa.field("deprecation_date", pa.date32()),
+        pa.field("source_url", pa.string()),
+    ]
+)
+
+PRICES = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),
+        pa.field("price_kind", pa.string(), nullable=False),
+        pa.field("tier", pa.string(), nullable=False),
+        pa.field("condition", pa.string()),
+        pa.field("unit", pa.string(), nullable=False),
+        pa.field("usd", pa.float64(), nullable=False),
+        pa.field("source_field", pa.string(), nullable=False),
+    ]
+)
+
+LIMITS = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),
+        pa.field("context_window", pa.int64()),
+        pa.field("max_input_tokens", pa.int64()),
+        pa.field("max_output_tokens", pa.int64()),
+        pa.field("max_tokens", pa.int64()),
+    ]
+)
+
+CAPABILITIES = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),
+        pa.field("capability", pa.string(), nullable=False),
+        pa.field("supported", pa.bool_()),  # null: the map does not say (unknown is not false)
+    ]
+)
+
+EXTRA_FIELDS = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),
+        pa.field("field", pa.string(), nullable=False),
+        pa.field("value_json", pa.string(), nullable=False),
+        pa.field("known", pa.bool_(), nullable=False),  # false: a field the normalizer has never seen
+    ]
+)
+
+REJECTS = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),  # the cost map's key, also for entries left out
+        pa.field("field", pa.string()),  # null: the whole entry
+        pa.field("value", pa.string()),  # JSON text of what was rejected
+        pa.field("rule", pa.string(), nullable=False),
+        pa.field("message", pa.string(), nullable=False),
+        pa.field("severity", pa.string(), nullable=False),  # error: left out; warning: published, flagged
+    ]
+)
+
+SNAPSHOTS = pa.schema(
+    [
+        pa.field("snapshot_id", pa.string(), nullable=False),
+        pa.field("created_at", pa.timestamp("s", tz="UTC"), nullable=False),
+        pa.field("fingerprint", pa.string(), nullable=False),
+        pa.field("code_version", pa.string(), nullable=False),
+        pa.field(
+            "sources",
+            pa.list_(
+                pa.struct(
+                    [
+                        ("source", pa.string()),
+                        ("origin", pa.string()),
+                        ("sha256", pa.string()),
+                        ("size_bytes", pa.int64()),
+                        ("version", pa.string()),
+                    ]
+                )
+            ),
+        ),
+        pa.field("row_counts", pa.map_(pa.string(), pa.int64())),
+    ]
+)
+
+# the tables one sync normalizes, in publish order; `snapshots` is written by the publisher itself
+TABLES: dict[str, pa.Schema] = {
+    "routes": ROUTES,
+    "prices": PRICES,
+    "limits": LIMITS,
+    "capabilities": CAPABILITIES,
+    "extra_fields": EXTRA_FIELDS,
+    "rejects": REJECTS,
+}
+PUBLISHED_TABLES: dict[str, pa.Schema] = {**TABLES, "snapshots": SNAPSHOTS}

@@ -1,0 +1,230 @@
+"""The versioned Parquet warehouse: immutable snapshots, a manifest per snapshot, and an atomically moved pointer.
+
+Layout (every path relative to the warehouse root)::
+
+    <table>/snapshot=<id>/part-0.parquet   one folder per table and snapshot (hive-partitioned by snapshot)
+    manifests/<id>.json                    sources, code version, row counts, file checksums
+    CURRENT                                the current snapshot id; replaced last, atomically
+    raw/<source>/<sha256>.gz               every raw payload ever ingested, content-addressed
+    _staging/<id>/                         a publish in progress (never read by consumers)
+
+A publish writes everything under ``_staging``, renames each table folder into place, writes the manifest, and only
+then replaces ``CURRENT``. A reader that follows ``CURRENT`` (or a manifest) never sees a half-written snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from llm_catalog import schemas
+from llm_catalog.errors import PublishError
+from llm_catalog.paths import DATA_DIR, REPO_ROOT
+
+POINTER = "CURRENT"
+MANIFESTS = "manifests"
+STAGING = "_staging"
+RAW = "raw"
+PART = "part-0.parquet"
+
+# what decides the published data besides the inputs: a change here is a new code version
+_CODE_GLOBS = ("llm_catalog/**/*.py", "assets/**/*.py", "sql/**/*.sql")
+_CODE_DATA = ("providers.csv", "model_aliases.csv", "model_families.csv")
+
+
+def code_version() -> str:
+    """sha256 over the source files and curated tables that shape the output (12 hex digits)."""
+    digest = hashlib.sha256()
+    files = sorted({p for pattern in _CODE_GLOBS for p in REPO_ROOT.glob(pattern)} | {DATA_DIR / n for n in _CODE_DATA})
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(REPO_ROOT)).encode())
+            digest.update(b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def fingerprint(sources: list[dict], code: str) -> str:
+    """What a snapshot was made from: the sources' sha256 and the code version."""
+    key = {"code_version": code, "sources": sorted((s["source"], s["sha256"]) for s in sources)}
+    return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
+
+
+def _fsync_write(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, fsync, rename."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    published: bool
+    snapshot_id: str  # the new snapshot, or the current one when nothing was published
+    fingerprint: str
+    manifest: dict
+
+
+class Warehouse:
+    def __init__(self, root: Path):
+        self.root = Path(root)
+
+    # ---- reading -------------------------------------------------------------------------------------------------
+    def current_id(self) -> str | None:
+        pointer = self.root / POINTER
+        if not pointer.exists():
+            return None
+        return json.loads(pointer.read_text())["snapshot_id"]
+
+    def manifest(self, snapshot_id: str) -> dict:
+        path = self.root / MANIFESTS / f"{snapshot_id}.json"
+        if not path.exists():
+            raise PublishError(f"no snapshot {snapshot_id!r} in {self.root} (see `llm-catalog versions`)")
+        return json.loads(path.read_text())
+
+    def snapshot_ids(self) -> list[str]:
+        """Every complete snapshot (one with a manifest), oldest first."""
+        folder = self.root / MANIFESTS
+        if not folder.exists():
+            return []
+        return sorted(p.stem for p in folder.glob("*.json"))
+
+    def table_path(self, table: str, snapshot_id: str) -> Path:
+        return self.root / table / f"snapshot={snapshot_id}" / PART
+
+    def table_glob(self, table: str) -> str:
+        """All versions of a table: query with ``read_parquet(glob, hive_partitioning=true)``."""
+        return str(self.root / table / "*" / "*.parquet")
+
+    # ---- publishing ----------------------------------------------------------------------------------------------
+    def publish(
+        self,
+        tables: dict[str, pa.Table],
+        *,
+        sources: list[dict],
+        code: str,
+        stats: dict | None = None,
+        now: datetime | None = None,
+    ) -> PublishResult:
+        missing = set(schemas.TABLES) - set(tables)
+        if missing:
+            raise PublishError(f"refusing to publish: tables missing {sorted(missing)}")
+        print_key = fingerprint(sources, code)
+        current = self.current_id()
+        if current is not None:
+            current_manifest = self.manifest(current)
+            if current_manifest["fingerprint"] == print_key:
+                return PublishResult(False, current, print_key, current_manifest)
+
+        now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+        snapshot_id = f"{now:%Y%m%dT%H%M%SZ}-{print_key[:8]}"
+        if snapshot_id in self.snapshot_ids():
+            raise PublishError(f"snapshot {snapshot_id} exists already")
+        self.clean_leftovers()
+
+        row_counts = {name: table.num_rows for name, table in tables.items()}
+        row_counts["snapshots"] = 1
+        snapshot_row = pa.Table.from_pylist(
+            [
+                {
+                    "snapshot_id": snapshot_id,
+                    "created_at": now,
+                    "fingerprint": print_key,
+                    "code_version": code,
+                    "sources": [
+                        {k: s.get(k) for k in ("source", "origin", "sha256", "size_bytes", "version")} for s in sources
+                    ],
+                    "row_counts": list(row_counts.items()),
+                }
+            ],
+            schema=schemas.SNAPSHOTS,
+        )
+        staging = self.root / STAGING / snapshot_id
+        files = {}
+        for name, table in {**tables, "snapshots": snapshot_row}.items():
+            expected = schemas.PUBLISHED_TABLES.get(name)
+            if expected is not None and not table.schema.equals(expected):
+                raise PublishError(f"table {name} does not match its published schema:\n{table.schema}")
+            path = staging / name / PART
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pq.write_table(table, path, compression="zstd")
+            files[name] = {
+                "path": f"{name}/snapshot={snapshot_id}/{PART}",
+                "rows": table.num_rows,
+                "bytes": path.stat().st_size,
+                "sha256": _sha256_file(path),
+            }
+        for name in files:
+            target = self.root / name / f"snapshot={snapshot_id}"
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(staging / name, target)  # atomic: a table's partition appears whole or not at all
+        manifest = {
+            "snapshot_id": snapshot_id,
+            "created_at": now.isoformat(),
+            "fingerprint": print_key,
+            "code_version": code,
+            "previous_snapshot_id": current,
+            "sources": sources,
+            "tables": files,
+            "stats": stats or {},
+        }
+        _fsync_write(self.root / MANIFESTS / f"{snapshot_id}.json", json.dumps(manifest, indent=2).encode())
+        self._move_pointer(snapshot_id)
+        shutil.rmtree(staging, ignore_errors=True)
+        return PublishResult(True, snapshot_id, print_key, manifest)
+
+    def _move_pointer(self, snapshot_id: str) -> None:
+        _fsync_write(self.root / POINTER, json.dumps({"snapshot_id": snapshot_id}).encode())
+
+    def clean_leftovers(self) -> list[str]:
+        """Remove what a publish that died part-way left: staging folders and table folders with no manifest."""
+        removed = []
+        staging = self.root / STAGING
+        if staging.exists():
+            for leftover in staging.iterdir():
+                shutil.rmtree(leftover, ignore_errors=True)
+                removed.append(str(leftover))
+        complete = set(self.snapshot_ids())
+        for name in schemas.PUBLISHED_TABLES:
+            folder = self.root / name
+            if not folder.exists():
+                continue
+            for partition in folder.glob("snapshot=*"):
+                if partition.name.removeprefix("snapshot=") not in complete:
+                    shutil.rmtree(partition, ignore_errors=True)
+                    removed.append(str(partition))
+        return removed

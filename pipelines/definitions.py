@@ -1,0 +1,40 @@
+"""The code location: every asset, the sync job and its (stopped) daily schedule."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from assets.normalized import litellm_tables
+from assets.publish import catalog_snapshot
+from assets.sources import litellm_cost_map
+from pipelines.resources import CatalogSettings, StagedTableIOManager
+
+ASSETS = [litellm_cost_map, litellm_tables, catalog_snapshot]
+
+sync_job = dg.define_asset_job("sync", selection=dg.AssetSelection.assets(*ASSETS), description="Ingest, normalize, publish.")
+
+daily_sync = dg.ScheduleDefinition(
+    name="daily_sync",
+    job=sync_job,
+    cron_schedule="0 6 * * *",
+    execution_timezone="UTC",
+    default_status=dg.DefaultScheduleStatus.STOPPED,  # a deployment switches it on
+)
+
+
+def build_definitions(warehouse: str = "", litellm: str = "") -> dg.Definitions:
+    """Definitions bound to a warehouse and a cost map (empty strings: the configured defaults)."""
+    return dg.Definitions(
+        assets=ASSETS,
+        jobs=[sync_job],
+        schedules=[daily_sync],
+        resources={
+            "catalog": CatalogSettings(warehouse=warehouse, litellm=litellm),
+            "io_manager": StagedTableIOManager(warehouse=warehouse),
+        },
+    )
+
+
+defs = build_definitions(
+    warehouse=dg.EnvVar("LLM_CATALOG_WAREHOUSE").get_value(default="") or "",
+)

@@ -1,0 +1,41 @@
+"""Shared fixtures: the real bundled cost map, and one warehouse synced from it for the whole session."""
+
+from __future__ import annotations
+
+import gzip
+import json
+
+import pytest
+
+from llm_catalog.litellm_map import normalize, parse_payload
+from llm_catalog.paths import BUNDLED_LITELLM_MAP
+from pipelines.cli import main
+
+
+@pytest.fixture(scope="session")
+def bundled_bytes() -> bytes:
+    return gzip.decompress(BUNDLED_LITELLM_MAP.read_bytes())
+
+
+@pytest.fixture(scope="session")
+def bundled_map(bundled_bytes) -> dict:
+    return json.loads(bundled_bytes)
+
+
+@pytest.fixture(scope="session")
+def bundled_normalized(bundled_bytes):
+    entries, duplicates = parse_payload(bundled_bytes)
+    return normalize(entries, duplicates=duplicates)
+
+
+@pytest.fixture(scope="session")
+def synced_warehouse(tmp_path_factory):
+    """A warehouse after `llm-catalog sync` of the bundled map (the README's `make sync`)."""
+    root = tmp_path_factory.mktemp("warehouse")
+    assert main(["sync", "--warehouse", str(root)]) == 0
+    return root
+
+
+def write_map(path, entries: dict) -> str:
+    path.write_text(json.dumps(entries))
+    return str(path)

@@ -1,0 +1,50 @@
+"""The README's DuckDB queries run, as written, against a freshly synced warehouse and answer their question."""
+
+import re
+
+import duckdb
+import pytest
+
+from llm_catalog.paths import REPO_ROOT
+
+
+def readme_queries() -> list[str]:
+    text = (REPO_ROOT / "README.md").read_text()
+    (block,) = re.findall(r"```sql\n(.*?)```", text, flags=re.S)
+    return [q.strip() for q in re.split(r"\n(?=-- )", block) if q.strip()]
+
+
+@pytest.fixture(scope="module")
+def answers(synced_warehouse):
+    results = []
+    for sql in readme_queries():
+        con = duckdb.connect()
+        relation = con.sql(sql.replace("data/warehouse", str(synced_warehouse)))
+        results.append((relation.columns, relation.fetchall()))
+    return results
+
+
+def test_the_readme_has_the_three_consumer_queries():
+    assert len(readme_queries()) == 3
+
+
+def test_cheapest_routes_of_a_base_model(answers):
+    columns, rows = answers[0]
+    assert columns == ["route_id", "provider_name", "input_usd_per_1m", "output_usd_per_1m"]
+    assert len(rows) >= 15
+    inputs = [r[2] for r in rows if r[2] is not None]
+    assert inputs == sorted(inputs)
+    assert ("deepinfra/openai/gpt-oss-20b", "DeepInfra", 0.03, 0.14) in rows
+
+
+def test_vision_long_context_cheap_input(answers, synced_warehouse):
+    columns, rows = answers[1]
+    assert columns == ["route_id", "context_window", "input_usd_per_1m"]
+    assert len(rows) > 50
+    assert all(context > 100000 and usd < 1 for _, context, usd in rows)
+
+
+def test_every_price_of_one_route(answers):
+    columns, rows = answers[2]
+    assert columns[:5] == ["price_kind", "tier", "condition", "unit", "usd"]
+    assert {(r[0], r[4]) for r in rows} == {("input", 0.03), ("output", 0.14)}
