@@ -1,30 +1,53 @@
-"""Publish: write the normalized tables as one immutable, versioned Parquet snapshot and move the pointer."""
+"""Publish: write the validated tables as one immutable, versioned Parquet snapshot and move the pointer."""
 
+import json
 from collections import Counter
 
 import dagster as dg
 import pyarrow as pa
 
+from assets.checks import VALIDATED
 from llm_catalog import schemas
+from llm_catalog.errors import PublishError
 from llm_catalog.warehouse import Warehouse, code_version
-from pipelines.resources import CatalogSettings
+from pipelines.resources import CatalogSettings, work_dir
+
+
+def _validation_reports(catalog: CatalogSettings, run_id: str) -> list[dict]:
+    """This run's Great Expectations results; a table without a passing one is never published."""
+    folder = work_dir(catalog.warehouse_path, run_id) / "validation"
+    reports = []
+    for name in [*VALIDATED, "route_modalities"]:
+        path = folder / f"{name}.json"
+        if not path.exists():
+            raise PublishError(f"no validation result for {name} in this run: materialize the checks with the "
+                               "assets (the sync job does)")
+        report = json.loads(path.read_text())
+        if not report["success"]:
+            raise PublishError(f"{name} failed validation with {report['errors']} error(s); nothing published")
+        reports.append(report)
+    return reports
 
 
 @dg.asset(
     group_name="publish",
-    ins={name: dg.AssetIn() for name in schemas.TABLES} | {"litellm_cost_map": dg.AssetIn()},
+    ins={name: dg.AssetIn() for name in VALIDATED} | {"litellm_cost_map": dg.AssetIn()},
     kinds={"parquet"},
 )
 def catalog_snapshot(context: dg.AssetExecutionContext, catalog: CatalogSettings, **inputs) -> dict:
     """The published snapshot: a new one when the inputs or the code changed, else the current one unchanged."""
     source = inputs.pop("litellm_cost_map")
-    tables: dict[str, pa.Table] = inputs
+    found = inputs.pop("anomalies")
+    tables: dict[str, pa.Table] = {name: inputs[name] for name in schemas.TABLES}
+    tables["rejects"] = pa.concat_tables([tables["rejects"], found])  # warnings are published with the rejects
+    validation = _validation_reports(catalog, context.run_id)
     rejects = tables["rejects"].to_pylist()
     stats = {
         "rejects_by_rule": dict(Counter(f"{r['rule']} ({r['severity']})" for r in rejects)),
         "unknown_fields": sorted({r["field"] for r in tables["extra_fields"].to_pylist() if not r["known"]}),
     }
-    result = Warehouse(catalog.warehouse_path).publish(tables, sources=[source], code=code_version(), stats=stats)
+    warehouse = Warehouse(catalog.warehouse_path, lock_timeout=catalog.lock_timeout_seconds)
+    result = warehouse.publish(tables, sources=[source], code=code_version(), stats=stats, validation=validation)
     context.add_output_metadata(
         {
             "published": result.published,

@@ -9,7 +9,8 @@ from pipelines.resources import CatalogSettings
 @dg.asset(group_name="sources", kinds={"json"})
 def litellm_cost_map(context: dg.AssetExecutionContext, catalog: CatalogSettings) -> dict:
     """The LiteLLM model cost map as fetched (bundled copy, local file or URL), stored by its sha256."""
-    payload = ingest(catalog.litellm_location, raw_dir=catalog.warehouse_path / "raw", source="litellm")
+    payload = ingest(catalog.litellm_location, raw_dir=catalog.warehouse_path / "raw", source="litellm",
+                     max_bytes=catalog.max_payload_bytes)
     context.add_output_metadata(
         {
             "origin": payload.origin,

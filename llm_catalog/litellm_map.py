@@ -69,7 +69,7 @@ FLAG_INPUTS = {"supports_vision": "image", "supports_audio_input": "audio", "sup
 # fields the normalizer knows and keeps verbatim in extra_fields (anything else there is flagged known = false)
 KNOWN_EXTRA_FIELDS = frozenset(
     """
-    metadata comment supported_endpoints supported_regions supported_audio_formats rpm tpm output_vector_size
+    source metadata comment supported_endpoints supported_regions supported_audio_formats rpm tpm output_vector_size
     prompt_cache_min_tokens reasoning_contexts reasoning_effort_levels reasoning_modes default_reasoning_effort
     deprecation_source successor_model provider_specific_entry fedramp_uplift_multiplier
     regional_endpoint_uplift_multiplier regional_processing_uplift_multiplier_eu
@@ -300,7 +300,7 @@ class _EntryNormalizer:
         for name, value in entry.items():
             if name in ("litellm_provider", "mode", "alias_of"):
                 continue
-            if name == "source" and isinstance(value, str):
+            if name == "source" and isinstance(value, str) and value.startswith(("http://", "https://")):
                 source_url = value
             elif name == "deprecation_date":
                 if isinstance(value, str) and _DATE.match(value):

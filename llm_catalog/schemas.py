@@ -79,7 +79,7 @@ REJECTS = pa.schema(
 SNAPSHOTS = pa.schema(
     [
         pa.field("snapshot_id", pa.string(), nullable=False),
-        pa.field("created_at", pa.timestamp("s", tz="UTC"), nullable=False),
+        pa.field("created_at", pa.timestamp("ms", tz="UTC"), nullable=False),
         pa.field("fingerprint", pa.string(), nullable=False),
         pa.field("code_version", pa.string(), nullable=False),
         pa.field(

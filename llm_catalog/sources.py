@@ -152,16 +152,17 @@ def bundled_litellm_source() -> dict:
     return json.loads(BUNDLED_LITELLM_SOURCE.read_text())
 
 
-def ingest(location: str | None, *, raw_dir: Path, source: str = "litellm") -> RawPayload:
+def ingest(location: str | None, *, raw_dir: Path, source: str = "litellm",
+           max_bytes: int = MAX_PAYLOAD_BYTES) -> RawPayload:
     """Read a source (the bundled cost map when ``location`` is None) and keep its raw payload."""
     if location is None:
         meta = bundled_litellm_source()
-        data = read_location(BUNDLED_LITELLM_MAP, source=source)
+        data = read_location(BUNDLED_LITELLM_MAP, source=source, max_bytes=max_bytes)
         digest = hashlib.sha256(data).hexdigest()
         if digest != meta["sha256"]:
             raise SourceError(source, f"bundled map {BUNDLED_LITELLM_MAP} does not match the sha256 in SOURCE.json")
         origin = f"bundled:litellm=={meta['litellm_version']}/{meta['upstream_file']}"
         return store_raw(data, raw_dir=raw_dir, source=source, origin=origin, version=meta["litellm_version"])
-    data = read_location(location, source=source)
+    data = read_location(location, source=f"{source} ({location})", max_bytes=max_bytes)
     origin = location if is_url(location) else str(Path(location).expanduser().resolve())
     return store_raw(data, raw_dir=raw_dir, source=source, origin=origin)

@@ -6,10 +6,13 @@ Layout (every path relative to the warehouse root)::
     manifests/<id>.json                    sources, code version, row counts, file checksums
     CURRENT                                the current snapshot id; replaced last, atomically
     raw/<source>/<sha256>.gz               every raw payload ever ingested, content-addressed
+    validation/<id>.json                   the Great Expectations results the snapshot passed
     _staging/<id>/                         a publish in progress (never read by consumers)
+    _io/                                   the Dagster run's working storage (never read by consumers)
 
 A publish writes everything under ``_staging``, renames each table folder into place, writes the manifest, and only
 then replaces ``CURRENT``. A reader that follows ``CURRENT`` (or a manifest) never sees a half-written snapshot.
+Only one process writes at a time (``llm_catalog.lock``); the next publish removes what a killed one left.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import json
 import os
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -28,13 +32,18 @@ import pyarrow.parquet as pq
 
 from llm_catalog import schemas
 from llm_catalog.errors import PublishError
+from llm_catalog.lock import WarehouseLock
 from llm_catalog.paths import DATA_DIR, REPO_ROOT
 
 POINTER = "CURRENT"
 MANIFESTS = "manifests"
 STAGING = "_staging"
+VALIDATION = "validation"
 RAW = "raw"
 PART = "part-0.parquet"
+# fault injection for the crash tests: LLM_CATALOG_PAUSE_AT=<checkpoint> makes a publish stop there and wait
+PAUSE_ENV = "LLM_CATALOG_PAUSE_AT"
+CHECKPOINTS = ("writing_parquet", "tables_moved", "manifest_written", "pointer_moved")
 
 # what decides the published data besides the inputs: a change here is a new code version
 _CODE_GLOBS = ("llm_catalog/**/*.py", "assets/**/*.py", "sql/**/*.sql")
@@ -91,6 +100,12 @@ def _sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _checkpoint(root: Path, name: str) -> None:
+    if os.environ.get(PAUSE_ENV) == name:
+        (root / f"_paused_at_{name}").write_text(str(os.getpid()))
+        time.sleep(3600)  # the test kills us here
+
+
 @dataclass(frozen=True)
 class PublishResult:
     published: bool
@@ -100,8 +115,12 @@ class PublishResult:
 
 
 class Warehouse:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, *, lock_timeout: float = 600.0):
         self.root = Path(root)
+        self.lock_timeout = lock_timeout
+
+    def lock(self) -> WarehouseLock:
+        return WarehouseLock(self.root, timeout=self.lock_timeout)
 
     # ---- reading -------------------------------------------------------------------------------------------------
     def current_id(self) -> str | None:
@@ -126,6 +145,9 @@ class Warehouse:
     def table_path(self, table: str, snapshot_id: str) -> Path:
         return self.root / table / f"snapshot={snapshot_id}" / PART
 
+    def read_table(self, table: str, snapshot_id: str) -> pa.Table:
+        return pq.read_table(self.table_path(table, snapshot_id))
+
     def table_glob(self, table: str) -> str:
         """All versions of a table: query with ``read_parquet(glob, hive_partitioning=true)``."""
         return str(self.root / table / "*" / "*.parquet")
@@ -138,8 +160,13 @@ class Warehouse:
         sources: list[dict],
         code: str,
         stats: dict | None = None,
+        validation: list[dict] | None = None,
         now: datetime | None = None,
     ) -> PublishResult:
+        with self.lock():
+            return self._publish(tables, sources=sources, code=code, stats=stats, validation=validation, now=now)
+
+    def _publish(self, tables, *, sources, code, stats, validation, now) -> PublishResult:
         missing = set(schemas.TABLES) - set(tables)
         if missing:
             raise PublishError(f"refusing to publish: tables missing {sorted(missing)}")
@@ -175,7 +202,9 @@ class Warehouse:
         )
         staging = self.root / STAGING / snapshot_id
         files = {}
-        for name, table in {**tables, "snapshots": snapshot_row}.items():
+        for i, (name, table) in enumerate({**tables, "snapshots": snapshot_row}.items()):
+            if i == 2:
+                _checkpoint(self.root, "writing_parquet")
             expected = schemas.PUBLISHED_TABLES.get(name)
             if expected is not None and not table.schema.equals(expected):
                 raise PublishError(f"table {name} does not match its published schema:\n{table.schema}")
@@ -192,6 +221,9 @@ class Warehouse:
             target = self.root / name / f"snapshot={snapshot_id}"
             target.parent.mkdir(parents=True, exist_ok=True)
             os.rename(staging / name, target)  # atomic: a table's partition appears whole or not at all
+        _checkpoint(self.root, "tables_moved")
+        if validation is not None:
+            _fsync_write(self.root / VALIDATION / f"{snapshot_id}.json", json.dumps(validation, indent=1).encode())
         manifest = {
             "snapshot_id": snapshot_id,
             "created_at": now.isoformat(),
@@ -201,9 +233,14 @@ class Warehouse:
             "sources": sources,
             "tables": files,
             "stats": stats or {},
+            "validation": [
+                {k: report[k] for k in ("table", "rows", "success", "errors", "warnings")} for report in validation or []
+            ],
         }
         _fsync_write(self.root / MANIFESTS / f"{snapshot_id}.json", json.dumps(manifest, indent=2).encode())
+        _checkpoint(self.root, "manifest_written")
         self._move_pointer(snapshot_id)
+        _checkpoint(self.root, "pointer_moved")
         shutil.rmtree(staging, ignore_errors=True)
         return PublishResult(True, snapshot_id, print_key, manifest)
 
@@ -211,13 +248,25 @@ class Warehouse:
         _fsync_write(self.root / POINTER, json.dumps({"snapshot_id": snapshot_id}).encode())
 
     def clean_leftovers(self) -> list[str]:
-        """Remove what a publish that died part-way left: staging folders and table folders with no manifest."""
+        """Remove what a publish that died part-way left: staging folders, temporary files, snapshots the pointer
+        never reached (newer than the current one), and table folders with no manifest. Call under the lock."""
         removed = []
+        current = self.current_id()
+        for snapshot_id in self.snapshot_ids():
+            if current is None or snapshot_id > current:
+                # manifest first: once it is gone the snapshot no longer counts as complete
+                (self.root / MANIFESTS / f"{snapshot_id}.json").unlink()
+                (self.root / VALIDATION / f"{snapshot_id}.json").unlink(missing_ok=True)
+                removed.append(f"{MANIFESTS}/{snapshot_id}.json")
         staging = self.root / STAGING
         if staging.exists():
             for leftover in staging.iterdir():
                 shutil.rmtree(leftover, ignore_errors=True)
-                removed.append(str(leftover))
+                removed.append(str(leftover.relative_to(self.root)))
+        for folder in (self.root, self.root / MANIFESTS, self.root / VALIDATION):
+            for tmp in folder.glob(".*.tmp-*") if folder.exists() else []:
+                tmp.unlink(missing_ok=True)
+                removed.append(str(tmp.relative_to(self.root)))
         complete = set(self.snapshot_ids())
         for name in schemas.PUBLISHED_TABLES:
             folder = self.root / name
@@ -226,5 +275,44 @@ class Warehouse:
             for partition in folder.glob("snapshot=*"):
                 if partition.name.removeprefix("snapshot=") not in complete:
                     shutil.rmtree(partition, ignore_errors=True)
-                    removed.append(str(partition))
+                    removed.append(str(partition.relative_to(self.root)))
+        for marker in self.root.glob("_paused_at_*"):
+            marker.unlink(missing_ok=True)
         return removed
+
+    # ---- checking ------------------------------------------------------------------------------------------------
+    def verify(self, snapshot_id: str | None = None) -> list[str]:
+        """What is wrong with a snapshot's files, measured against its manifest (empty: nothing)."""
+        problems = []
+        snapshot_id = snapshot_id or self.current_id()
+        if snapshot_id is None:
+            return [f"no current snapshot in {self.root}"]
+        try:
+            manifest = self.manifest(snapshot_id)
+        except PublishError as exc:
+            return [str(exc)]
+        for name in schemas.PUBLISHED_TABLES:
+            info = manifest["tables"].get(name)
+            if info is None:
+                problems.append(f"{name}: not in the manifest")
+                continue
+            path = self.root / info["path"]
+            if not path.is_file():
+                problems.append(f"{name}: {info['path']} is missing")
+                continue
+            if _sha256_file(path) != info["sha256"]:
+                problems.append(f"{name}: {info['path']} does not match its sha256 in the manifest")
+                continue
+            try:
+                metadata = pq.read_metadata(path)
+                schema = pq.read_schema(path)
+            except Exception as exc:  # noqa: BLE001 - any unreadable file is a finding, not a crash
+                problems.append(f"{name}: {info['path']} is not readable Parquet ({exc})")
+                continue
+            if metadata.num_rows != info["rows"]:
+                problems.append(f"{name}: {metadata.num_rows} rows, the manifest says {info['rows']}")
+            if not schema.equals(schemas.PUBLISHED_TABLES[name], check_metadata=False):
+                problems.append(f"{name}: schema differs from the published contract")
+        if manifest.get("validation") and not (self.root / VALIDATION / f"{snapshot_id}.json").is_file():
+            problems.append(f"validation/{snapshot_id}.json is missing")
+        return problems

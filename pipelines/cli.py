@@ -1,8 +1,9 @@
-"""The llm-catalog command line: sync, versions, query."""
+"""The llm-catalog command line: sync, versions, verify, query."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -13,8 +14,6 @@ from llm_catalog.warehouse import Warehouse
 
 def _instance(warehouse: Path):
     """Runs are recorded in $DAGSTER_HOME when set, else in <warehouse>/_dagster (what `make ui` opens)."""
-    import os
-
     import dagster as dg
 
     if os.environ.get("DAGSTER_HOME"):
@@ -24,30 +23,47 @@ def _instance(warehouse: Path):
     return dg.DagsterInstance.local_temp(tempdir=str(home))
 
 
-def _user_error(exc: BaseException) -> BaseException:
-    """The exception our code raised inside a Dagster step, unwrapped."""
-    import dagster as dg
-
-    if isinstance(exc, dg.DagsterExecutionStepExecutionError) and exc.user_exception is not None:
-        return exc.user_exception
-    return exc
+def _failures(result) -> list[str]:
+    """Why a sync run failed, one line each: blocking checks that failed, then errors our code raised."""
+    lines = []
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed and evaluation.severity.value == "ERROR":
+            lines.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed: "
+                         f"{evaluation.description}")
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error.cause is not None and error.cls_name.startswith("Dagster"):
+                error = error.cause  # unwrap Dagster's wrappers down to the exception our code raised
+            if error.cls_name != "DagsterAssetCheckFailedError":
+                message = error.message.strip().splitlines()[-1]
+                head, _, rest = message.partition(": ")
+                lines.append(rest if head.split(".")[-1] == error.cls_name else message)
+    return lines or ["the run failed; see its log in the Dagster UI (make ui) or sync again with --verbose"]
 
 
 def cmd_sync(args) -> int:
     from pipelines.definitions import build_definitions
 
     warehouse = warehouse_dir(args.warehouse)
-    defs = build_definitions(warehouse=str(warehouse), litellm=args.litellm or "")
-    instance = _instance(warehouse)
-    try:
+    defs = build_definitions(warehouse=str(warehouse), litellm=args.litellm or "", accept_drop=args.accept_drop,
+                             lock_timeout_seconds=args.lock_timeout,
+                             max_payload_bytes=int(args.max_payload_mb * 1024 * 1024))
+    # one sync at a time per warehouse, for the whole run (the publish step takes the same lock again)
+    with Warehouse(warehouse, lock_timeout=args.lock_timeout).lock():
+        before = Warehouse(warehouse).current_id()
         # the run's full log is kept in the Dagster instance; the terminal gets it only with --verbose
         level = "DEBUG" if args.verbose else "CRITICAL"
         result = defs.resolve_job_def("sync").execute_in_process(
-            instance=instance, run_config={"loggers": {"console": {"config": {"log_level": level}}}}
+            instance=_instance(warehouse),
+            run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+            raise_on_error=False,
         )
-    except Exception as exc:  # noqa: BLE001 - reported as one clear line, the traceback is in the run's logs
-        cause = _user_error(exc)
-        print(f"sync failed: {cause}", file=sys.stderr)
+    if not result.success:
+        for line in _failures(result):
+            print(f"sync failed: {line}", file=sys.stderr)
+        kept = f"snapshot {before} stays current" if before else "no snapshot published yet"
+        print(f"nothing published; {kept} (run {result.run_id})", file=sys.stderr)
         return 1
     outcome = result.output_for_node("catalog_snapshot")
     if outcome["published"]:
@@ -74,6 +90,20 @@ def cmd_versions(args) -> int:
     return 0
 
 
+def cmd_verify(args) -> int:
+    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    snapshot_id = args.snapshot or warehouse.current_id()
+    problems = warehouse.verify(snapshot_id)
+    if problems:
+        for problem in problems:
+            print(f"{snapshot_id or 'warehouse'}: {problem}", file=sys.stderr)
+        return 1
+    manifest = warehouse.manifest(snapshot_id)
+    rows = sum(info["rows"] for info in manifest["tables"].values())
+    print(f"{snapshot_id}: ok, {len(manifest['tables'])} tables and {rows} rows match the manifest")
+    return 0
+
+
 def cmd_query(args) -> int:
     from llm_catalog import query
 
@@ -90,13 +120,23 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--warehouse", help="warehouse folder (default: $LLM_CATALOG_WAREHOUSE or data/warehouse)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    sync = sub.add_parser("sync", parents=[common], help="ingest, normalize and publish a snapshot")
+    sync = sub.add_parser("sync", parents=[common], help="ingest, normalize, check and publish a snapshot")
     sync.add_argument("--litellm", metavar="PATH_OR_URL", help="cost map to sync (default: the bundled one)")
+    sync.add_argument("--accept-drop", action="store_true",
+                      help="publish even if the route count falls or most prices change (a deliberate upstream change)")
+    sync.add_argument("--lock-timeout", type=float, default=600.0, metavar="SECONDS",
+                      help="how long to wait for another sync of the same warehouse to end (default 600)")
+    sync.add_argument("--max-payload-mb", type=float, default=64.0, metavar="MB",
+                      help="refuse a source payload larger than this (default 64)")
     sync.add_argument("--verbose", action="store_true", help="print the Dagster run's log")
     sync.set_defaults(func=cmd_sync)
 
     versions = sub.add_parser("versions", parents=[common], help="list snapshots, newest first (* = current)")
     versions.set_defaults(func=cmd_versions)
+
+    verify = sub.add_parser("verify", parents=[common], help="check a snapshot's files against its manifest")
+    verify.add_argument("--snapshot", help="snapshot id (default: the current one)")
+    verify.set_defaults(func=cmd_verify)
 
     q = sub.add_parser("query", parents=[common], help="run SQL over the tables of a snapshot")
     q.add_argument("sql")

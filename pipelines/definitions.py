@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import dagster as dg
 
+from assets.checks import anomalies, anomalies_expectations, expectations, source_guards
 from assets.normalized import litellm_tables
 from assets.publish import catalog_snapshot
 from assets.sources import litellm_cost_map
 from pipelines.resources import CatalogSettings, StagedTableIOManager
 
-ASSETS = [litellm_cost_map, litellm_tables, catalog_snapshot]
+ASSETS = [litellm_cost_map, litellm_tables, anomalies, catalog_snapshot]
+CHECKS = [expectations, anomalies_expectations, source_guards]
 
-sync_job = dg.define_asset_job("sync", selection=dg.AssetSelection.assets(*ASSETS), description="Ingest, normalize, publish.")
+sync_job = dg.define_asset_job(
+    "sync",
+    selection=dg.AssetSelection.assets(*ASSETS),  # with their checks
+    description="Ingest, normalize, check and publish the catalog.",
+)
 
 daily_sync = dg.ScheduleDefinition(
     name="daily_sync",
@@ -22,14 +28,16 @@ daily_sync = dg.ScheduleDefinition(
 )
 
 
-def build_definitions(warehouse: str = "", litellm: str = "") -> dg.Definitions:
-    """Definitions bound to a warehouse and a cost map (empty strings: the configured defaults)."""
+def build_definitions(warehouse: str = "", litellm: str = "", **settings) -> dg.Definitions:
+    """Definitions bound to a warehouse and a cost map (empty strings: the configured defaults); ``settings`` are
+    further CatalogSettings fields (accept_drop, lock_timeout_seconds, ...)."""
     return dg.Definitions(
         assets=ASSETS,
+        asset_checks=CHECKS,
         jobs=[sync_job],
         schedules=[daily_sync],
         resources={
-            "catalog": CatalogSettings(warehouse=warehouse, litellm=litellm),
+            "catalog": CatalogSettings(warehouse=warehouse, litellm=litellm, **settings),
             "io_manager": StagedTableIOManager(warehouse=warehouse),
         },
     )

@@ -1,8 +1,11 @@
-"""Dagster resources: where the warehouse is, which sources a sync reads, and how assets hand tables on."""
+"""Dagster resources: where the warehouse is, which sources a sync reads, the publish policy, and how assets hand
+tables on to one another."""
 
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 from pathlib import Path
 
 import dagster as dg
@@ -10,6 +13,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from llm_catalog.paths import warehouse_dir
+from llm_catalog.sources import MAX_PAYLOAD_BYTES
+
+
+def work_dir(warehouse: Path, run_id: str) -> Path:
+    """A run's working storage: what its assets and checks hand on to each other."""
+    return warehouse / "_io" / "runs" / run_id
 
 
 class CatalogSettings(dg.ConfigurableResource):
@@ -18,6 +27,12 @@ class CatalogSettings(dg.ConfigurableResource):
 
     warehouse: str = ""
     litellm: str = ""  # a local path or an http(s) URL of a cost map
+    accept_drop: bool = False  # publish even when the route count falls or most prices change at once
+    max_route_drop: float = 0.10
+    max_price_change_share: float = 0.50
+    max_reject_share: float = 0.01  # share of entries with error-level rejects above which the source is broken
+    lock_timeout_seconds: float = 600.0
+    max_payload_bytes: int = MAX_PAYLOAD_BYTES  # a bigger payload is refused before it is parsed
 
     @property
     def warehouse_path(self) -> Path:
@@ -29,28 +44,48 @@ class CatalogSettings(dg.ConfigurableResource):
 
 
 class StagedTableIOManager(dg.ConfigurableIOManager):
-    """Hands asset outputs to downstream assets through ``<warehouse>/_io``: Arrow tables as Parquet, small dicts
-    (source descriptions, manifests) as JSON. This is working storage, not the published catalog."""
+    """Hands asset outputs on through ``<warehouse>/_io``: Arrow tables as Parquet, small dicts as JSON. Each run
+    writes under its own folder, so concurrent runs never read each other's tables; ``_io/latest`` keeps the last
+    output of every asset for runs that materialize only part of the graph. Working storage, not the catalog."""
 
     warehouse: str = ""
 
-    def _path(self, context: dg.OutputContext | dg.InputContext, suffix: str) -> Path:
-        return warehouse_dir(self.warehouse or None) / "_io" / Path(*context.asset_key.path).with_suffix(suffix)
+    def _root(self) -> Path:
+        return warehouse_dir(self.warehouse or None) / "_io"
+
+    @staticmethod
+    def _name(context, suffix: str) -> Path:
+        return Path(*context.asset_key.path).with_suffix(suffix)
 
     def handle_output(self, context: dg.OutputContext, obj) -> None:
         if isinstance(obj, pa.Table):
-            path = self._path(context, ".parquet")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(obj, path)
+            suffix, write = ".parquet", lambda path: pq.write_table(obj, path)
         elif isinstance(obj, dict):
-            path = self._path(context, ".json")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(json.dumps(obj, default=str))
+            suffix, write = ".json", lambda path: path.write_text(json.dumps(obj, default=str))
         else:
             raise TypeError(f"{context.asset_key.to_user_string()}: cannot stage a {type(obj).__name__}")
+        path = work_dir(self._root().parent, context.run_id) / self._name(context, suffix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+        latest = self._root() / "latest" / self._name(context, suffix)
+        latest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=latest.parent, prefix=".tmp-")
+        os.close(fd)
+        os.unlink(tmp)
+        os.link(path, tmp)
+        os.replace(tmp, latest)
 
     def load_input(self, context: dg.InputContext):
-        table = self._path(context, ".parquet")
-        if table.exists():
-            return pq.read_table(table)
-        return json.loads(self._path(context, ".json").read_text())
+        bases = [self._root() / "latest"]
+        try:  # inside a run: its own outputs first
+            bases.insert(0, work_dir(self._root().parent, context.step_context.run_id))
+        except dg.DagsterInvariantViolationError:
+            pass  # loaded outside a run (e.g. in a notebook): the latest outputs
+        for base in bases:
+            table = base / self._name(context, ".parquet")
+            if table.exists():
+                return pq.read_table(table)
+            record = base / self._name(context, ".json")
+            if record.exists():
+                return json.loads(record.read_text())
+        raise FileNotFoundError(f"{context.asset_key.to_user_string()} has not been materialized in {self._root()}")

@@ -1,0 +1,236 @@
+"""Great Expectations suites for every published table, in one place, and the function that runs them.
+
+Severity: ``critical`` expectations guard the contract (keys, types, ranges, vocabularies): one failing blocks the
+publish. ``warning`` expectations flag what a reader should look at (coverage, new fields, odd limits) and publish.
+Each validation runs in a fresh ephemeral GX context, so runs never share state.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+import great_expectations as gx
+import pandas as pd
+import pyarrow as pa
+from great_expectations.data_context.types.base import ProgressBarsConfig
+
+from llm_catalog.litellm_map import MODE_MODALITIES, MODALITIES, OUTPUT_VOCABULARY
+from llm_catalog.price_fields import PRICE_UNITS, STANDARD_TIER, TIERS
+
+E = gx.expectations
+CRITICAL, WARNING = "critical", "warning"
+
+KNOWN_MODES = sorted(set(MODE_MODALITIES) | {"evaluation", "decisions", "extraction", "guardrail", "vector_store"})
+KNOWN_TIERS = sorted(set(TIERS.values()) | {STANDARD_TIER, "off_peak"})
+MAX_TOKENS_LIMIT = 100_000_000  # no model has a 100M-token window; a bigger number is a unit mistake
+MAX_PRICE_USD = 1_000_000  # per unit; above this a price is a typo, not a price
+
+
+def _not_null(*columns: str, severity: str = CRITICAL, mostly: float = 1.0) -> list:
+    return [E.ExpectColumnValuesToNotBeNull(column=c, severity=severity, mostly=mostly) for c in columns]
+
+
+def _in_routes(route_ids: list[str]) -> list:
+    return [E.ExpectColumnValuesToBeInSet(column="route_id", value_set=route_ids, severity=CRITICAL)]
+
+
+def routes_suite(route_ids: list[str]) -> list:
+    return [
+        *_not_null("route_id", "provider", "model", "base_model", "resolved_by"),
+        E.ExpectColumnValuesToBeUnique(column="route_id", severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="provider", regex=r"^[A-Za-z0-9_.\-]+$", severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(column="resolved_by", value_set=["alias", "rules"], severity=CRITICAL),
+        E.ExpectColumnValuesToMatchStrftimeFormat(column="deprecation_date", strftime_format="%Y-%m-%d",
+                                                  severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(column="mode", value_set=KNOWN_MODES, severity=WARNING),
+        E.ExpectColumnValuesToMatchRegex(column="source_url", regex=r"^https?://", severity=WARNING),
+        # how much of the catalog the resolver places in a family (benchmarks and "same family" depend on it)
+        *_not_null("family", severity=WARNING, mostly=0.8),
+        *_not_null("provider_name"),
+    ]
+
+
+def route_modalities_suite(route_ids: list[str]) -> list:
+    return [
+        *_not_null("route_id", "direction", "modality"),
+        E.ExpectColumnValuesToBeInSet(column="direction", value_set=["input", "output"], severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(column="modality", value_set=sorted(OUTPUT_VOCABULARY), severity=WARNING),
+        *_in_routes(route_ids),
+    ]
+
+
+def prices_suite(route_ids: list[str]) -> list:
+    return [
+        *_not_null("route_id", "price_kind", "tier", "unit", "usd", "source_field"),  # NaN counts as null
+        E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "price_kind", "tier", "condition", "unit"],
+                                          severity=CRITICAL),
+        E.ExpectColumnValuesToBeBetween(column="usd", min_value=0, max_value=MAX_PRICE_USD, severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(column="unit", value_set=sorted(PRICE_UNITS), severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(column="tier", value_set=KNOWN_TIERS, severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="price_kind", regex=r"^[a-z][a-z0-9_]*$", severity=CRITICAL),
+        *_in_routes(route_ids),
+    ]
+
+
+def limits_suite(route_ids: list[str]) -> list:
+    limit_columns = ("context_window", "max_input_tokens", "max_output_tokens", "max_tokens")
+    return [
+        *_not_null("route_id"),
+        E.ExpectColumnValuesToBeUnique(column="route_id", severity=CRITICAL),
+        *[E.ExpectColumnValuesToBeBetween(column=c, min_value=1, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL)
+          for c in limit_columns],
+        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="context_window", column_B="max_input_tokens",
+                                                  or_equal=True, ignore_row_if="either_value_is_missing",
+                                                  severity=CRITICAL),
+        # an output cap above the whole window is possible only where the map mixes up its fields
+        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="context_window", column_B="max_output_tokens",
+                                                  or_equal=True, ignore_row_if="either_value_is_missing",
+                                                  severity=WARNING),
+        *_not_null("context_window", severity=WARNING, mostly=0.7),
+        *_in_routes(route_ids),
+    ]
+
+
+def capabilities_suite(route_ids: list[str]) -> list:
+    return [
+        *_not_null("route_id", "capability"),
+        E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "capability"], severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="capability", regex=r"^[a-z0-9_]+$", severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(column="supported", value_set=[True, False], severity=CRITICAL),
+        *_in_routes(route_ids),
+    ]
+
+
+def extra_fields_suite(route_ids: list[str]) -> list:
+    return [
+        *_not_null("route_id", "field", "value_json", "known"),
+        E.ExpectColumnValuesToBeJsonParseable(column="value_json", severity=CRITICAL),
+        E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "field"], severity=CRITICAL),
+        # fields nobody has seen before: published, and shown here so a person looks at them
+        E.ExpectColumnValuesToBeInSet(column="known", value_set=[True], severity=WARNING),
+        *_in_routes(route_ids),
+    ]
+
+
+def rejects_suite(route_ids: list[str]) -> list:
+    return [
+        *_not_null("route_id", "rule", "message", "severity"),
+        E.ExpectColumnValuesToBeInSet(column="severity", value_set=["error", "warning"], severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="rule", regex=r"^[a-z][a-z0-9_]*$", severity=CRITICAL),
+        E.ExpectColumnValuesToBeJsonParseable(column="value", severity=CRITICAL),
+    ]
+
+
+SUITES = {
+    "routes": routes_suite,
+    "route_modalities": route_modalities_suite,
+    "prices": prices_suite,
+    "limits": limits_suite,
+    "capabilities": capabilities_suite,
+    "extra_fields": extra_fields_suite,
+    "rejects": rejects_suite,
+    "anomalies": rejects_suite,
+}
+
+
+def route_modalities(routes: pa.Table) -> pa.Table:
+    """routes' list columns, one row per (route, direction, modality): the shape GX checks value by value."""
+    rows = [
+        {"route_id": r["route_id"], "direction": direction, "modality": m}
+        for r in routes.select(["route_id", "input_modalities", "output_modalities"]).to_pylist()
+        for direction, column in (("input", "input_modalities"), ("output", "output_modalities"))
+        for m in r[column] or []
+    ]
+    return pa.Table.from_pylist(rows, schema=pa.schema([("route_id", pa.string()), ("direction", pa.string()),
+                                                        ("modality", pa.string())]))
+
+
+def _frame(name: str, table: pa.Table) -> pd.DataFrame:
+    frame = table.to_pandas(integer_object_nulls=True)  # nullable ints stay ints, not float64
+    if name == "routes":
+        frame = frame.drop(columns=["input_modalities", "output_modalities"])
+        frame["deprecation_date"] = frame["deprecation_date"].map(lambda d: d.isoformat() if d is not None and d == d else None)
+    if name == "prices":
+        frame["condition"] = frame["condition"].fillna("")  # null is "no condition", one value for uniqueness
+    if name == "capabilities":
+        frame["supported"] = frame["supported"].astype(object)
+    return frame
+
+
+@dataclass
+class ValidationReport:
+    table: str
+    rows: int
+    results: list[dict] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[dict]:
+        return [r for r in self.results if not r["success"] and r["severity"] == CRITICAL]
+
+    @property
+    def warnings(self) -> list[dict]:
+        return [r for r in self.results if not r["success"] and r["severity"] != CRITICAL]
+
+    @property
+    def success(self) -> bool:
+        return not self.errors
+
+    def to_dict(self) -> dict:
+        return {"table": self.table, "rows": self.rows, "success": self.success, "errors": len(self.errors),
+                "warnings": len(self.warnings), "results": self.results}
+
+    def summary(self) -> str:
+        failed = self.errors + self.warnings
+        if not failed:
+            return f"{self.table}: {len(self.results)} expectations met on {self.rows} rows"
+        return f"{self.table}: " + "; ".join(
+            f"{r['severity']} {r['expectation']}({r['column']}): {r['unexpected_count']} unexpected, e.g. "
+            f"{r['examples'][:3]}" for r in failed)
+
+
+def _plain(value):
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
+
+
+def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationReport:
+    """Run the table's suite in a fresh ephemeral GX context."""
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    batch_definition = (
+        context.data_sources.add_pandas(f"{name}_source")
+        .add_dataframe_asset(name)
+        .add_batch_definition_whole_dataframe(f"{name}_batch")
+    )
+    suite = gx.ExpectationSuite(name=f"{name}_suite")
+    for expectation in SUITES[name](route_ids):
+        suite.add_expectation(expectation)
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": _frame(name, table)})
+    outcome = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5})
+    report = ValidationReport(name, table.num_rows)
+    for result in outcome.results:
+        config = result.expectation_config
+        kwargs = config.kwargs
+        column = kwargs.get("column") or kwargs.get("column_list") or [kwargs.get("column_A"), kwargs.get("column_B")]
+        details = result.result or {}
+        report.results.append(
+            {
+                "expectation": config.type,
+                "column": column if isinstance(column, str) else ",".join(map(str, column)),
+                "severity": str(getattr(config.severity, "value", config.severity) or CRITICAL).lower(),
+                "success": bool(result.success),
+                "unexpected_count": details.get("unexpected_count"),
+                "unexpected_percent": details.get("unexpected_percent"),
+                "examples": [_plain(v) for v in details.get("partial_unexpected_list") or []][:5],
+                "exception": (result.exception_info or {}).get("exception_message")
+                if isinstance(result.exception_info, dict) and result.exception_info.get("raised_exception") else None,
+            }
+        )
+    return report
+
+
+def dumps(reports: list[ValidationReport]) -> str:
+    return json.dumps([r.to_dict() for r in reports], indent=1, default=str)
