@@ -82,8 +82,8 @@ KNOWN_EXTRA_FIELDS = frozenset(
     """.split()
 )
 # rules that leave a whole entry out (the others act on one field, or only warn)
-ENTRY_RULES = frozenset({"documentation_entry", "not_an_object", "alias_target_missing", "missing_provider",
-                         "invalid_provider"})
+ENTRY_RULES = frozenset({"documentation_entry", "routing_rules", "not_an_object", "alias_target_missing",
+                         "missing_provider", "invalid_provider"})
 _PROVIDER_ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
@@ -422,8 +422,9 @@ def normalize(
         lowered[key.lower()].append(key)
 
     for key, value in entries.items():
-        if key == "sample_spec":
-            out.reject(key, None, value, "documentation_entry", "sample_spec documents the map's fields; not a model")
+        if key == "sample_spec":  # left out by design: severity info, not an error of the source
+            out.reject(key, None, value, "documentation_entry", "sample_spec documents the map's fields; not a model",
+                       severity="info")
             continue
         if not isinstance(value, dict):
             out.reject(key, None, value, "not_an_object", f"a model entry must be an object, got {type(value).__name__}")
@@ -437,9 +438,12 @@ def normalize(
                 continue
             entry = {**entry, **{k: v for k, v in value.items() if k != "alias_of"}}
         provider = entry.get("litellm_provider")
+        if provider is None and "rules" in entry:
+            out.reject(key, None, value, "routing_rules", "a block of routing rules, not a model entry",
+                       severity="info")
+            continue
         if provider is None:
-            what = "routing rules, not a model entry" if "rules" in entry else "the entry names no litellm_provider"
-            out.reject(key, "litellm_provider", None, "missing_provider", what)
+            out.reject(key, "litellm_provider", None, "missing_provider", "the entry names no litellm_provider")
             continue
         if not isinstance(provider, str) or not _PROVIDER_ID.match(provider):
             out.reject(key, "litellm_provider", provider, "invalid_provider", "litellm_provider is not a provider id")

@@ -9,6 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from llm_catalog import schemas
+from llm_catalog.litellm_map import ENTRY_RULES
 from llm_catalog.paths import SQL_DIR
 
 
@@ -75,15 +76,19 @@ def reject_share_guard(rejects: pa.Table, routes: int, *, source: str, max_share
     is left of it would mislead. The share counts entries with at least one error-level reject."""
     errors = [r for r in rejects.to_pylist() if r["severity"] == "error"]
     bad_entries = sorted({r["route_id"] for r in errors})
-    left_out = {r["route_id"] for r in errors if r["field"] is None or r["rule"] in ("missing_provider",
-                                                                                      "invalid_provider")}
+    left_out = {r["route_id"] for r in rejects.to_pylist() if r["rule"] in ENTRY_RULES}
     total = routes + len(left_out)
     share = len(bad_entries) / total if total else 1.0
     meta = {"entries": total, "entries_with_errors": len(bad_entries), "share": round(share, 4)}
     if share > max_share:
-        first = "; ".join(f"entry {r['route_id']!r}, field {r['field']!r}: {r['message']} (value {r['value']})"
+        first = "; ".join(f"entry {r['route_id']!r}, field {r['field']!r}: {r['message']} (value {_short(r['value'])})"
                           for r in errors[:5])
         return Guard("reject_share", False,
                      f"source {source}: {len(bad_entries)} of {total} entries ({share:.1%}) have errors, over the "
                      f"{max_share:.0%} limit; nothing is published. First: {first}", meta)
     return Guard("reject_share", True, f"{len(bad_entries)} of {total} entries with error-level rejects", meta)
+
+
+def _short(text: str | None, limit: int = 120) -> str:
+    text = str(text)
+    return text if len(text) <= limit else text[: limit - 3] + "..."

@@ -14,7 +14,11 @@ from dataclasses import dataclass, field
 import great_expectations as gx
 import pandas as pd
 import pyarrow as pa
-from great_expectations.data_context.types.base import ProgressBarsConfig
+from great_expectations.data_context.types.base import (
+    DataContextConfig,
+    InMemoryStoreBackendDefaults,
+    ProgressBarsConfig,
+)
 
 from llm_catalog.litellm_map import MODE_MODALITIES, MODALITIES, OUTPUT_VOCABULARY
 from llm_catalog.price_fields import PRICE_UNITS, STANDARD_TIER, TIERS
@@ -117,7 +121,7 @@ def extra_fields_suite(route_ids: list[str]) -> list:
 def rejects_suite(route_ids: list[str]) -> list:
     return [
         *_not_null("route_id", "rule", "message", "severity"),
-        E.ExpectColumnValuesToBeInSet(column="severity", value_set=["error", "warning"], severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(column="severity", value_set=["error", "warning", "info"], severity=CRITICAL),
         E.ExpectColumnValuesToMatchRegex(column="rule", regex=r"^[a-z][a-z0-9_]*$", severity=CRITICAL),
         E.ExpectColumnValuesToBeJsonParseable(column="value", severity=CRITICAL),
     ]
@@ -198,8 +202,10 @@ def _plain(value):
 
 def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationReport:
     """Run the table's suite in a fresh ephemeral GX context."""
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    # a fresh in-memory context per validation: no docs site on disk, no progress bars on the terminal
+    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+                               progress_bars=ProgressBarsConfig(globally=False))
+    context = gx.get_context(mode="ephemeral", project_config=config)
     batch_definition = (
         context.data_sources.add_pandas(f"{name}_source")
         .add_dataframe_asset(name)

@@ -170,6 +170,7 @@ class Warehouse:
         missing = set(schemas.TABLES) - set(tables)
         if missing:
             raise PublishError(f"refusing to publish: tables missing {sorted(missing)}")
+        self.clean_leftovers()  # under the lock: whatever a dead publish left, before anything else
         print_key = fingerprint(sources, code)
         current = self.current_id()
         if current is not None:
@@ -181,7 +182,6 @@ class Warehouse:
         snapshot_id = f"{now:%Y%m%dT%H%M%SZ}-{print_key[:8]}"
         if snapshot_id in self.snapshot_ids():
             raise PublishError(f"snapshot {snapshot_id} exists already")
-        self.clean_leftovers()
 
         row_counts = {name: table.num_rows for name, table in tables.items()}
         row_counts["snapshots"] = 1

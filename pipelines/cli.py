@@ -20,7 +20,7 @@ def _instance(warehouse: Path):
         return dg.DagsterInstance.get()
     home = warehouse / "_dagster"
     home.mkdir(parents=True, exist_ok=True)
-    return dg.DagsterInstance.local_temp(tempdir=str(home))
+    return dg.DagsterInstance.local_temp(tempdir=str(home), overrides={"telemetry": {"enabled": False}})
 
 
 def _failures(result) -> list[str]:

@@ -39,3 +39,11 @@ def synced_warehouse(tmp_path_factory):
 def write_map(path, entries: dict) -> str:
     path.write_text(json.dumps(entries))
     return str(path)
+
+
+@pytest.fixture(scope="session")
+def small_map(bundled_map) -> dict:
+    """Sixty real entries of the bundled map, including deepinfra/openai/gpt-oss-20b: a quick map of real shape."""
+    keys = [k for k, v in bundled_map.items() if isinstance(v, dict) and "litellm_provider" in v and "mode" in v
+            and k != "sample_spec"][:59]
+    return {k: bundled_map[k] for k in [*keys, "deepinfra/openai/gpt-oss-20b"]}

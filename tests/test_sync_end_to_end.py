@@ -7,6 +7,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
+from llm_catalog.litellm_map import ENTRY_RULES
 from llm_catalog.price_fields import parse_price_field
 from llm_catalog.warehouse import Warehouse
 from pipelines.cli import main
@@ -36,10 +37,10 @@ def test_routes_hold_every_model_entry_and_the_rest_is_accounted_for(synced_ware
     assert route_ids == set(resolved_entries(bundled_map))
     left_out = set(bundled_map) - route_ids
     rejected = dict(duckdb.sql(
-        f"select route_id, rule from '{published(synced_warehouse, 'rejects')}' where severity = 'error' "
-        "and field is null or rule = 'missing_provider'").fetchall())
+        f"select route_id, rule from '{published(synced_warehouse, 'rejects')}' where rule in {tuple(ENTRY_RULES)}"
+    ).fetchall())
     assert set(rejected) == left_out  # every entry left out has a reason on record
-    assert rejected["sample_spec"] == "documentation_entry"
+    assert rejected == {"sample_spec": "documentation_entry", "fallback_generalizations": "routing_rules"}
 
 
 def test_gpt_oss_20b_on_deepinfra(synced_warehouse):
