@@ -14,7 +14,7 @@ from llm_catalog.validation import route_modalities, validate
 from llm_catalog.warehouse import Warehouse
 from pipelines.resources import CatalogSettings, work_dir
 
-VALIDATED = [*schemas.TABLES, "anomalies"]
+VALIDATED = [*schemas.NORMALIZED, "anomalies", *schemas.DERIVED]
 
 
 def previous_tables(catalog: CatalogSettings) -> dict[str, pa.Table] | None:
@@ -77,19 +77,36 @@ EXPECTATIONS = "The table's Great Expectations suite (llm_catalog/validation.py)
 
 @dg.multi_asset_check(
     specs=[dg.AssetCheckSpec("expectations", asset=name, blocking=True, description=EXPECTATIONS)
-           for name in schemas.TABLES],
-    ins={name: dg.AssetIn(name) for name in schemas.TABLES},
+           for name in schemas.NORMALIZED],
+    ins={name: dg.AssetIn(name) for name in schemas.NORMALIZED},
 )
 def expectations(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, **tables: pa.Table):
-    for name in schemas.TABLES:
+    for name in schemas.NORMALIZED:
         yield _expectations_result(name, tables[name], tables["routes"], catalog, context.run.run_id)
 
 
-@dg.asset_check(asset=anomalies, name="expectations", blocking=True, description=EXPECTATIONS,
-                additional_ins={"routes": dg.AssetIn("routes")})
+ROUTES_IN = {"routes": dg.AssetIn("routes")}
+
+
+@dg.asset_check(asset="anomalies", name="expectations", blocking=True, description=EXPECTATIONS,
+                additional_ins=ROUTES_IN)
 def anomalies_expectations(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, anomalies: pa.Table,
                            routes: pa.Table) -> dg.AssetCheckResult:
     return _expectations_result("anomalies", anomalies, routes, catalog, context.run.run_id)
+
+
+@dg.asset_check(asset="similar_models", name="expectations", blocking=True, description=EXPECTATIONS,
+                additional_ins=ROUTES_IN)
+def similar_models_expectations(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings,
+                                similar_models: pa.Table, routes: pa.Table) -> dg.AssetCheckResult:
+    return _expectations_result("similar_models", similar_models, routes, catalog, context.run.run_id)
+
+
+@dg.asset_check(asset="alternatives", name="expectations", blocking=True, description=EXPECTATIONS,
+                additional_ins=ROUTES_IN)
+def alternatives_expectations(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings,
+                              alternatives: pa.Table, routes: pa.Table) -> dg.AssetCheckResult:
+    return _expectations_result("alternatives", alternatives, routes, catalog, context.run.run_id)
 
 
 def _results_table(reports) -> str:

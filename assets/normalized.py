@@ -18,7 +18,7 @@ DESCRIPTIONS = {
 
 def _column_schema(name: str) -> dg.TableSchema:
     return dg.TableSchema(
-        columns=[dg.TableColumn(f.name, str(f.type)) for f in schemas.TABLES[name]]
+        columns=[dg.TableColumn(f.name, str(f.type)) for f in schemas.NORMALIZED[name]]
     )
 
 
@@ -30,7 +30,7 @@ def _column_schema(name: str) -> dg.TableSchema:
             kinds={"parquet"},
             metadata={"dagster/column_schema": _column_schema(name)},
         )
-        for name in schemas.TABLES
+        for name in schemas.NORMALIZED
     },
 )
 def litellm_tables(context: dg.AssetExecutionContext, litellm_cost_map: dict):

@@ -98,7 +98,7 @@ class _Builder:
     """Collects rows per table while the entries are walked."""
 
     def __init__(self) -> None:
-        self.rows: dict[str, list[dict]] = {name: [] for name in schemas.TABLES}
+        self.rows: dict[str, list[dict]] = {name: [] for name in schemas.NORMALIZED}
 
     def reject(self, route_id, field_name, value, rule, message, severity="error"):
         self.rows["rejects"].append(
@@ -113,7 +113,7 @@ class _Builder:
         )
 
     def tables(self) -> dict[str, pa.Table]:
-        return {name: pa.Table.from_pylist(rows, schema=schemas.TABLES[name]) for name, rows in self.rows.items()}
+        return {name: pa.Table.from_pylist(rows, schema=schemas.NORMALIZED[name]) for name, rows in self.rows.items()}
 
 
 def _json(value) -> str:

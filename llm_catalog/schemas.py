@@ -77,6 +77,42 @@ REJECTS = pa.schema(
     ]
 )
 
+SIMILAR_MODELS = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),
+        pa.field("lens", pa.string(), nullable=False),  # overall | cost | modality | capabilities | context
+        pa.field("rank", pa.int32(), nullable=False),  # 1 = closest
+        pa.field("other_route_id", pa.string(), nullable=False),
+        pa.field("score", pa.float64(), nullable=False),  # the lens score, 0..1
+        pa.field("cost_score", pa.float64(), nullable=False),
+        pa.field("modality_score", pa.float64(), nullable=False),
+        pa.field("capability_score", pa.float64(), nullable=False),
+        pa.field("context_score", pa.float64(), nullable=False),
+        pa.field("reasons", pa.list_(pa.string()), nullable=False),
+    ]
+)
+
+ALTERNATIVES = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),
+        pa.field("rank", pa.int32(), nullable=False),  # 1 = cheapest by price_basis; unpriced last
+        pa.field("other_route_id", pa.string(), nullable=False),
+        pa.field("other_provider", pa.string(), nullable=False),
+        pa.field("other_provider_name", pa.string()),
+        pa.field("price_basis", pa.string(), nullable=False),  # e.g. usd_per_1m_tokens_3in_1out
+        pa.field("other_unit_price", pa.float64()),
+        pa.field("other_input_usd_per_1m", pa.float64()),
+        pa.field("other_output_usd_per_1m", pa.float64()),
+        pa.field("price_difference", pa.float64()),  # other - this route, in price_basis
+        pa.field("price_ratio", pa.float64()),  # other / this route
+        pa.field("other_context_window", pa.int64()),
+        pa.field("context_difference", pa.int64()),
+        pa.field("capabilities_gained", pa.list_(pa.string())),  # the other supports, this route does not (or unknown)
+        pa.field("capabilities_lost", pa.list_(pa.string())),  # this route supports, the other states it does not
+        pa.field("capabilities_unknown", pa.list_(pa.string())),  # this route supports, the other does not say
+    ]
+)
+
 SNAPSHOTS = pa.schema(
     [
         pa.field("snapshot_id", pa.string(), nullable=False),
@@ -101,8 +137,8 @@ SNAPSHOTS = pa.schema(
     ]
 )
 
-# the tables one sync normalizes, in publish order; `snapshots` is written by the publisher itself
-TABLES: dict[str, pa.Schema] = {
+# the tables normalized from the cost map
+NORMALIZED: dict[str, pa.Schema] = {
     "routes": ROUTES,
     "prices": PRICES,
     "limits": LIMITS,
@@ -110,4 +146,11 @@ TABLES: dict[str, pa.Schema] = {
     "extra_fields": EXTRA_FIELDS,
     "rejects": REJECTS,
 }
+# the tables computed from the normalized ones
+DERIVED: dict[str, pa.Schema] = {
+    "similar_models": SIMILAR_MODELS,
+    "alternatives": ALTERNATIVES,
+}
+# every table a snapshot publishes, in order; `snapshots` is written by the publisher itself
+TABLES: dict[str, pa.Schema] = {**NORMALIZED, **DERIVED}
 PUBLISHED_TABLES: dict[str, pa.Schema] = {**TABLES, "snapshots": SNAPSHOTS}

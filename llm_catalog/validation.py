@@ -127,6 +127,35 @@ def rejects_suite(route_ids: list[str]) -> list:
     ]
 
 
+def similar_models_suite(route_ids: list[str]) -> list:
+    return [
+        *_not_null("route_id", "lens", "rank", "other_route_id", "score", "cost_score", "modality_score",
+                   "capability_score", "context_score"),
+        E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "lens", "rank"], severity=CRITICAL),
+        E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "lens", "other_route_id"], severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(column="lens", value_set=["overall", "cost", "modality", "capabilities",
+                                                                "context"], severity=CRITICAL),
+        E.ExpectColumnValuesToBeBetween(column="rank", min_value=1, severity=CRITICAL),
+        *[E.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1, severity=CRITICAL)
+          for c in ("score", "cost_score", "modality_score", "capability_score", "context_score")],
+        *_in_routes(route_ids),
+        E.ExpectColumnValuesToBeInSet(column="other_route_id", value_set=route_ids, severity=CRITICAL),
+    ]
+
+
+def alternatives_suite(route_ids: list[str]) -> list:
+    return [
+        *_not_null("route_id", "rank", "other_route_id", "other_provider", "price_basis"),
+        E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "rank"], severity=CRITICAL),
+        E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "other_route_id"], severity=CRITICAL),
+        E.ExpectColumnValuesToBeBetween(column="rank", min_value=1, severity=CRITICAL),
+        E.ExpectColumnValuesToBeBetween(column="other_unit_price", min_value=0, severity=CRITICAL),
+        E.ExpectColumnValuesToBeBetween(column="price_ratio", min_value=0, severity=CRITICAL),
+        *_in_routes(route_ids),
+        E.ExpectColumnValuesToBeInSet(column="other_route_id", value_set=route_ids, severity=CRITICAL),
+    ]
+
+
 SUITES = {
     "routes": routes_suite,
     "route_modalities": route_modalities_suite,
@@ -136,6 +165,8 @@ SUITES = {
     "extra_fields": extra_fields_suite,
     "rejects": rejects_suite,
     "anomalies": rejects_suite,
+    "similar_models": similar_models_suite,
+    "alternatives": alternatives_suite,
 }
 
 
@@ -160,6 +191,8 @@ def _frame(name: str, table: pa.Table) -> pd.DataFrame:
         frame["condition"] = frame["condition"].fillna("")  # null is "no condition", one value for uniqueness
     if name == "capabilities":
         frame["supported"] = frame["supported"].astype(object)
+    if name in ("similar_models", "alternatives"):  # lists are not compared value by value
+        frame = frame.drop(columns=[c for c in frame.columns if c == "reasons" or c.startswith("capabilities_")])
     return frame
 
 

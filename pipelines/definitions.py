@@ -4,14 +4,22 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.checks import anomalies, anomalies_expectations, expectations, source_guards
+from assets.checks import (
+    alternatives_expectations,
+    anomalies,
+    anomalies_expectations,
+    expectations,
+    similar_models_expectations,
+    source_guards,
+)
 from assets.normalized import litellm_tables
 from assets.publish import catalog_snapshot
+from assets.similarity import similarity_tables
 from assets.sources import litellm_cost_map
 from pipelines.resources import CatalogSettings, StagedTableIOManager
 
-ASSETS = [litellm_cost_map, litellm_tables, anomalies, catalog_snapshot]
-CHECKS = [expectations, anomalies_expectations, source_guards]
+ASSETS = [litellm_cost_map, litellm_tables, anomalies, similarity_tables, catalog_snapshot]
+CHECKS = [expectations, anomalies_expectations, similar_models_expectations, alternatives_expectations, source_guards]
 
 sync_job = dg.define_asset_job(
     "sync",

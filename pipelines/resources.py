@@ -33,6 +33,7 @@ class CatalogSettings(dg.ConfigurableResource):
     max_reject_share: float = 0.01  # share of entries with error-level rejects above which the source is broken
     lock_timeout_seconds: float = 600.0
     max_payload_bytes: int = MAX_PAYLOAD_BYTES  # a bigger payload is refused before it is parsed
+    similar_k: int = 25  # similar models listed per route and lens
 
     @property
     def warehouse_path(self) -> Path:

@@ -25,7 +25,7 @@ def with_row(table: pa.Table, **changes) -> pa.Table:
 
 def test_the_real_map_passes_every_suite_without_errors(real):
     tables, ids = real
-    for name in schemas.TABLES:
+    for name in schemas.NORMALIZED:
         assert validate(name, tables[name], route_ids=ids).errors == [], name
     assert validate("route_modalities", route_modalities(tables["routes"]), route_ids=ids).errors == []
 

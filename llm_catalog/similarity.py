@@ -1,0 +1,80 @@
+"""Similar models and same-model alternatives, computed in DuckDB from the SQL under ``sql/similarity``.
+
+The order of the files is the algorithm:
+
+1. ``route_features.sql``: one packed row per route (comparability block, modality and capability bit masks,
+   log price and log context with known-flags).
+2. ``scoring.sql``: the component scores, the blend and the lens scores, as SQL macros.
+3. ``comparable_pairs.sql``: the pairs a route is compared with (same block, other base model, no duplicate keys).
+4. ``similarity_bounds.sql``: per route, the K-th best score of each lens among the candidates nearest in price, and
+   the price window it implies (a candidate outside it cannot beat that score on any lens).
+5. ``similar_lists.sql``: every pair in the window, a streaming top-K per route and lens.
+6. ``similar_models.sql`` and ``alternatives.sql``: the published rows, with component scores and reasons.
+
+Step 4 only prunes pairs that cannot be in a top K, so the lists are exactly those of scoring every pair.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+
+from llm_catalog import schemas
+from llm_catalog.paths import SQL_DIR
+
+SIMILARITY_SQL = SQL_DIR / "similarity"
+DEFAULT_K = 25
+SAMPLE_BAND = 60  # candidates on each side, in price order, that the bounds pass scores per route
+
+
+def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.execute((SIMILARITY_SQL / name).read_text())
+
+
+def connect(routes: pa.Table, prices: pa.Table, limits: pa.Table, capabilities: pa.Table, *, k: int = DEFAULT_K,
+            sample_band: int = SAMPLE_BAND, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory connection holding route_features, the scoring macros and the comparable_pairs view."""
+    con = duckdb.connect()
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    for name, table in {"routes": routes, "prices": prices, "limits": limits, "capabilities": capabilities}.items():
+        con.register(name, table)
+    con.execute(f"SET VARIABLE k = {int(k)}")
+    con.execute(f"SET VARIABLE sample_band = {int(sample_band)}")
+    _run(con, "scoring.sql")
+    con.execute(f"CREATE TABLE route_features AS {(SIMILARITY_SQL / 'route_features.sql').read_text()}")
+    _run(con, "comparable_pairs.sql")
+    return con
+
+
+def similar_models(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    _run(con, "similarity_bounds.sql")
+    _run(con, "similar_lists.sql")
+    table = con.sql((SIMILARITY_SQL / "similar_models.sql").read_text()).to_arrow_table()
+    return table.cast(schemas.SIMILAR_MODELS)
+
+
+def reference_lists(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """(ref, lens, key) of the plain every-pair form, which the pruned lists must equal."""
+    return con.sql((SIMILARITY_SQL / "reference_lists.sql").read_text()).to_arrow_table()
+
+
+def pruned_lists(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """(ref, lens, key) of the pruned form, after similar_models() has run on ``con``."""
+    return con.sql("""
+        SELECT ref, lens, unnest(keys) AS key FROM (
+            SELECT ref, 'overall' AS lens, overall AS keys FROM similar_lists
+            UNION ALL SELECT ref, 'cost', cost FROM similar_lists
+            UNION ALL SELECT ref, 'modality', modality FROM similar_lists
+            UNION ALL SELECT ref, 'capabilities', capabilities FROM similar_lists
+            UNION ALL SELECT ref, 'context', context FROM similar_lists)""").to_arrow_table()
+
+
+def alternatives(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    return con.sql((SIMILARITY_SQL / "alternatives.sql").read_text()).to_arrow_table().cast(schemas.ALTERNATIVES)
+
+
+def compute(tables: dict[str, pa.Table], *, k: int = DEFAULT_K, threads: int | None = None) -> dict[str, pa.Table]:
+    """similar_models and alternatives for the normalized tables."""
+    con = connect(tables["routes"], tables["prices"], tables["limits"], tables["capabilities"], k=k, threads=threads)
+    return {"similar_models": similar_models(con), "alternatives": alternatives(con)}

@@ -1,0 +1,57 @@
+-- The published similar_models: one row per (route, lens, rank) with the four components and the reasons.
+-- Relations: similar_lists, route_features.
+WITH ranked AS (
+    SELECT ref, lens, key,
+           row_number() OVER (PARTITION BY ref, lens ORDER BY key DESC)::INTEGER AS rank
+    FROM (
+        SELECT ref, 'overall' AS lens, unnest(overall) AS key FROM similar_lists
+        UNION ALL SELECT ref, 'cost', unnest(cost) FROM similar_lists
+        UNION ALL SELECT ref, 'modality', unnest(modality) FROM similar_lists
+        UNION ALL SELECT ref, 'capabilities', unnest(capabilities) FROM similar_lists
+        UNION ALL SELECT ref, 'context', unnest(context) FROM similar_lists
+    )
+),
+scored AS (
+    SELECT r.ref, r.lens, r.rank, key_score(r.key) AS score, a.route_id, b.route_id AS other_route_id,
+           a.provider = b.provider AS same_provider,
+           a.family IS NOT NULL AND a.family = b.family AS same_family,
+           a.io_mask AS io_a, b.io_mask AS io_b,
+           -- 'Text', 'Text and image', ...: the media the reference takes or gives, for the 'covered' reason
+           coalesce(nullif(array_to_string(list_filter([
+               CASE WHEN a.io_mask & 257 <> 0 THEN 'text' END, CASE WHEN a.io_mask & 514 <> 0 THEN 'image' END,
+               CASE WHEN a.io_mask & 1028 <> 0 THEN 'audio' END, CASE WHEN a.io_mask & 2056 <> 0 THEN 'video' END],
+               lambda m: m IS NOT NULL), ' and '), ''), 'modalities') AS media,
+           a.price_status AS status_a, b.price_status AS status_b, a.unit_price AS price_a, b.unit_price AS price_b,
+           a.context_window AS context_a, b.context_window AS context_b,
+           round(cost_score(a.log_price, a.has_price, b.log_price, b.has_price), 6) AS cost_score,
+           round(modality_score(a.io_mask, a.inv_n_io, b.io_mask), 6) AS modality_score,
+           round(capability_score(a.cap_true, a.no_caps, b.cap_true, b.cap_known), 6) AS capability_score,
+           round(context_score(a.log_context, a.has_context, b.log_context, b.has_context), 6) AS context_score
+    FROM ranked r
+    JOIN route_features a ON a.idx = r.ref
+    JOIN route_features b ON b.idx = 16777215 - r.key % 16777216
+)
+SELECT route_id, lens, rank, other_route_id, score, cost_score, modality_score, capability_score, context_score,
+    list_filter([
+        CASE WHEN same_provider THEN 'Same provider' END,
+        CASE WHEN same_family THEN 'Same family' END,
+        -- modalities: text is bits 1 (in) and 256 (out); image 2/512; audio 4/1024; video 8/2048
+        CASE WHEN io_a & ~io_b = 0 THEN upper(media[1]) || media[2:] || ' covered'
+             WHEN io_a & io_b <> 0 THEN 'Partial I/O overlap'
+             ELSE 'No I/O overlap' END,
+        CASE WHEN io_a & ~io_b & 257 <> 0 THEN 'Missing text' END,
+        CASE WHEN io_a & ~io_b & 514 <> 0 THEN 'Missing image' END,
+        CASE WHEN io_a & ~io_b & 1028 <> 0 THEN 'Missing audio' END,
+        CASE WHEN io_a & ~io_b & 2056 <> 0 THEN 'Missing video' END,
+        CASE WHEN capability_score = 1 THEN 'Features covered' WHEN capability_score < 0.5 THEN 'Low overlap' END,
+        CASE WHEN status_b = 'unpriced' THEN 'Unpriced'
+             WHEN status_b = 'free' AND status_a <> 'free' THEN 'Free'
+             WHEN status_a = 'priced' AND price_b < 0.8 * price_a THEN 'Cheaper'
+             WHEN status_a = 'priced' AND price_b > 1.25 * price_a THEN 'Pricier'
+             WHEN status_a = status_b THEN 'Similar price' END,
+        CASE WHEN context_b >= 2 * context_a THEN 'Larger context'
+             WHEN 2 * context_b <= context_a THEN 'Smaller context'
+             WHEN context_a = context_b THEN 'Same context' END
+    ], lambda x: x IS NOT NULL) AS reasons
+FROM scored
+ORDER BY route_id, lens, rank
