@@ -85,28 +85,19 @@ def expectations(context: dg.AssetCheckExecutionContext, catalog: CatalogSetting
         yield _expectations_result(name, tables[name], tables["routes"], catalog, context.run.run_id)
 
 
-ROUTES_IN = {"routes": dg.AssetIn("routes")}
+DERIVED_CHECKED = ["anomalies", *schemas.DERIVED]
 
 
-@dg.asset_check(asset="anomalies", name="expectations", blocking=True, description=EXPECTATIONS,
-                additional_ins=ROUTES_IN)
-def anomalies_expectations(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, anomalies: pa.Table,
-                           routes: pa.Table) -> dg.AssetCheckResult:
-    return _expectations_result("anomalies", anomalies, routes, catalog, context.run.run_id)
-
-
-@dg.asset_check(asset="similar_models", name="expectations", blocking=True, description=EXPECTATIONS,
-                additional_ins=ROUTES_IN)
-def similar_models_expectations(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings,
-                                similar_models: pa.Table, routes: pa.Table) -> dg.AssetCheckResult:
-    return _expectations_result("similar_models", similar_models, routes, catalog, context.run.run_id)
-
-
-@dg.asset_check(asset="alternatives", name="expectations", blocking=True, description=EXPECTATIONS,
-                additional_ins=ROUTES_IN)
-def alternatives_expectations(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings,
-                              alternatives: pa.Table, routes: pa.Table) -> dg.AssetCheckResult:
-    return _expectations_result("alternatives", alternatives, routes, catalog, context.run.run_id)
+@dg.multi_asset_check(
+    specs=[dg.AssetCheckSpec("expectations", asset=name, blocking=True, description=EXPECTATIONS,
+                             additional_deps=["routes"])
+           for name in DERIVED_CHECKED],
+    ins={name: dg.AssetIn(name) for name in [*DERIVED_CHECKED, "routes"]},
+)
+def derived_expectations(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, **tables: pa.Table):
+    """The suites of the tables computed from the normalized ones (checked after those, so no check cycle)."""
+    for name in DERIVED_CHECKED:
+        yield _expectations_result(name, tables[name], tables["routes"], catalog, context.run.run_id)
 
 
 def _results_table(reports) -> str:

@@ -12,6 +12,8 @@ from llm_catalog.errors import PublishError
 from llm_catalog.warehouse import Warehouse, code_version
 from pipelines.resources import CatalogSettings, work_dir
 
+SOURCE_ASSETS = ["litellm_cost_map", "model_cards", "aider_leaderboard", "artificial_analysis_models"]
+
 
 def _validation_reports(catalog: CatalogSettings, run_id: str) -> list[dict]:
     """This run's Great Expectations results; a table without a passing one is never published."""
@@ -31,12 +33,12 @@ def _validation_reports(catalog: CatalogSettings, run_id: str) -> list[dict]:
 
 @dg.asset(
     group_name="publish",
-    ins={name: dg.AssetIn() for name in VALIDATED} | {"litellm_cost_map": dg.AssetIn()},
+    ins={name: dg.AssetIn() for name in [*VALIDATED, *SOURCE_ASSETS]},
     kinds={"parquet"},
 )
 def catalog_snapshot(context: dg.AssetExecutionContext, catalog: CatalogSettings, **inputs) -> dict:
     """The published snapshot: a new one when the inputs or the code changed, else the current one unchanged."""
-    source = inputs.pop("litellm_cost_map")
+    sources = [inputs.pop(name) for name in SOURCE_ASSETS]  # the snapshot records which payload each used
     found = inputs.pop("anomalies")
     tables: dict[str, pa.Table] = {name: inputs[name] for name in schemas.TABLES}
     tables["rejects"] = pa.concat_tables([tables["rejects"], found])  # warnings are published with the rejects
@@ -47,7 +49,7 @@ def catalog_snapshot(context: dg.AssetExecutionContext, catalog: CatalogSettings
         "unknown_fields": sorted({r["field"] for r in tables["extra_fields"].to_pylist() if not r["known"]}),
     }
     warehouse = Warehouse(catalog.warehouse_path, lock_timeout=catalog.lock_timeout_seconds)
-    result = warehouse.publish(tables, sources=[source], code=code_version(), stats=stats, validation=validation)
+    result = warehouse.publish(tables, sources=sources, code=code_version(), stats=stats, validation=validation)
     context.add_output_metadata(
         {
             "published": result.published,

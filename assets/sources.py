@@ -1,9 +1,38 @@
 """Source assets: fetch each upstream payload and keep it, content-addressed, under the warehouse's raw/ folder."""
 
+import os
+
 import dagster as dg
 
-from llm_catalog.sources import ingest
+from llm_catalog.benchmarks import AIDER_URL, ARTIFICIAL_ANALYSIS_KEY_ENV, ARTIFICIAL_ANALYSIS_URL
+from llm_catalog.paths import MODEL_CARDS_CSV
+from llm_catalog.sources import ingest, ingest_optional, is_url
+from llm_catalog.warehouse import Warehouse
 from pipelines.resources import CatalogSettings
+
+
+def _describe(context: dg.AssetExecutionContext, payload: dict) -> dict:
+    context.add_output_metadata({k: str(payload.get(k) or "") for k in ("status", "origin", "sha256", "note")})
+    if payload.get("status") != "fetched":
+        context.log.warning(f"{payload['source']}: {payload['status']}: {payload.get('note')}")
+    return payload
+
+
+def _previous(catalog: CatalogSettings, source: str) -> dict | None:
+    """The payload of this source that the current snapshot used: the fallback when a fetch fails."""
+    warehouse = Warehouse(catalog.warehouse_path)
+    current = warehouse.current_id()
+    if current is None:
+        return None
+    return next((s for s in warehouse.manifest(current)["sources"] if s["source"] == source and s.get("sha256")), None)
+
+
+def _optional(context, catalog: CatalogSettings, source: str, location: str, headers: dict | None = None) -> dict:
+    if location == "off":
+        return _describe(context, {"source": source, "origin": "off", "status": "skipped", "note": "turned off"})
+    return _describe(context, ingest_optional(location, raw_dir=catalog.warehouse_path / "raw", source=source,
+                                              previous=_previous(catalog, source), headers=headers,
+                                              max_bytes=catalog.max_payload_bytes))
 
 
 @dg.asset(group_name="sources", kinds={"json"})
@@ -21,3 +50,26 @@ def litellm_cost_map(context: dg.AssetExecutionContext, catalog: CatalogSettings
         }
     )
     return payload.to_dict()
+
+
+@dg.asset(group_name="sources", kinds={"csv"})
+def model_cards(context: dg.AssetExecutionContext, catalog: CatalogSettings) -> dict:
+    """Vendor-reported benchmark figures: the curated data/benchmarks/model_cards.csv unless configured otherwise."""
+    return _optional(context, catalog, "model_cards", catalog.model_cards or str(MODEL_CARDS_CSV))
+
+
+@dg.asset(group_name="sources", kinds={"yaml"})
+def aider_leaderboard(context: dg.AssetExecutionContext, catalog: CatalogSettings) -> dict:
+    """The Aider polyglot leaderboard YAML; when it cannot be fetched, the last payload a snapshot used."""
+    return _optional(context, catalog, "aider", catalog.aider or os.environ.get("LLM_CATALOG_AIDER") or AIDER_URL)
+
+
+@dg.asset(group_name="sources", kinds={"json"})
+def artificial_analysis_models(context: dg.AssetExecutionContext, catalog: CatalogSettings) -> dict:
+    """The Artificial Analysis models API (a key in $ARTIFICIAL_ANALYSIS_API_KEY), or a recorded response file."""
+    location = catalog.artificial_analysis or ARTIFICIAL_ANALYSIS_URL
+    key = os.environ.get(ARTIFICIAL_ANALYSIS_KEY_ENV)
+    if is_url(location) and not key and location != "off":
+        return _describe(context, {"source": "artificial_analysis", "origin": location, "status": "skipped",
+                                   "note": f"no {ARTIFICIAL_ANALYSIS_KEY_ENV} in the environment"})
+    return _optional(context, catalog, "artificial_analysis", location, headers={"x-api-key": key} if key else None)

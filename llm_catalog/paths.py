@@ -15,6 +15,7 @@ BUNDLED_LITELLM_SOURCE = DATA_DIR / "litellm" / "SOURCE.json"
 PROVIDERS_CSV = DATA_DIR / "providers.csv"
 MODEL_ALIASES_CSV = DATA_DIR / "model_aliases.csv"
 MODEL_FAMILIES_CSV = DATA_DIR / "model_families.csv"
+MODEL_CARDS_CSV = DATA_DIR / "benchmarks" / "model_cards.csv"
 
 LITELLM_UPSTREAM_URL = (
     "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"

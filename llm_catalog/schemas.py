@@ -113,6 +113,42 @@ ALTERNATIVES = pa.schema(
     ]
 )
 
+BENCHMARKS = pa.schema(
+    [
+        pa.field("benchmark", pa.string(), nullable=False),  # stable id, e.g. gpqa_diamond, aa_gpqa
+        pa.field("benchmark_name", pa.string(), nullable=False),  # display name
+        pa.field("variant", pa.string()),  # e.g. "no tools", "with tools", an aider edit format
+        pa.field("metric", pa.string()),
+        pa.field("unit", pa.string(), nullable=False),  # percent | fraction | elo | index | score
+        pa.field("score", pa.float64(), nullable=False),
+        pa.field("higher_is_better", pa.bool_(), nullable=False),
+        pa.field("reasoning_effort", pa.string()),
+        pa.field("source_model", pa.string(), nullable=False),  # the model as the source wrote it
+        pa.field("source_model_id", pa.string()),  # the source's own stable id, where it has one
+        pa.field("base_model", pa.string(), nullable=False),
+        pa.field("family", pa.string()),
+        pa.field("scope", pa.string(), nullable=False),  # base_model | route
+        pa.field("route_id", pa.string()),  # where scope = route
+        pa.field("evaluator", pa.string(), nullable=False),  # self_reported | third_party
+        pa.field("source", pa.string(), nullable=False),  # model_cards | aider | artificial_analysis
+        pa.field("source_url", pa.string(), nullable=False),
+        pa.field("attribution", pa.string(), nullable=False),  # licence or attribution the source requires
+        pa.field("measured", pa.date32()),
+        pa.field("checked", pa.date32()),
+    ]
+)
+
+BENCHMARK_UNMATCHED = pa.schema(
+    [
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("source_model", pa.string(), nullable=False),
+        pa.field("benchmark", pa.string(), nullable=False),
+        pa.field("score", pa.float64()),
+        pa.field("resolved_name", pa.string()),  # what the resolver made of the name
+        pa.field("reason", pa.string(), nullable=False),
+    ]
+)
+
 SNAPSHOTS = pa.schema(
     [
         pa.field("snapshot_id", pa.string(), nullable=False),
@@ -129,6 +165,7 @@ SNAPSHOTS = pa.schema(
                         ("sha256", pa.string()),
                         ("size_bytes", pa.int64()),
                         ("version", pa.string()),
+                        ("status", pa.string()),  # fetched | fallback | skipped
                     ]
                 )
             ),
@@ -150,6 +187,8 @@ NORMALIZED: dict[str, pa.Schema] = {
 DERIVED: dict[str, pa.Schema] = {
     "similar_models": SIMILAR_MODELS,
     "alternatives": ALTERNATIVES,
+    "benchmarks": BENCHMARKS,
+    "benchmark_unmatched": BENCHMARK_UNMATCHED,
 }
 # every table a snapshot publishes, in order; `snapshots` is written by the publisher itself
 TABLES: dict[str, pa.Schema] = {**NORMALIZED, **DERIVED}

@@ -36,6 +36,8 @@ class RawPayload:
     fetched_at: str  # ISO 8601, UTC
     stored_path: str  # absolute path of the compressed copy
     version: str | None = None  # e.g. the litellm release a bundled map came from
+    status: str = "fetched"  # fetched | fallback (the last good payload, this fetch failed)
+    note: str | None = None  # why a fallback was used
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -74,6 +76,7 @@ def fetch_url(
     url: str,
     *,
     source: str,
+    headers: dict | None = None,
     timeout: float | tuple[float, float] = HTTP_TIMEOUT_SECONDS,
     retries: int = HTTP_RETRIES,
     backoff: float = HTTP_BACKOFF_SECONDS,
@@ -82,7 +85,7 @@ def fetch_url(
     """GET ``url`` with a timeout and retries; raise a SourceError that says what failed and after how many tries."""
     session = _http_session(retries, backoff)
     try:
-        with session.get(url, timeout=timeout, stream=True) as response:
+        with session.get(url, timeout=timeout, stream=True, headers=headers) as response:
             if response.status_code >= 400:
                 raise SourceError(source, f"GET {url} answered HTTP {response.status_code} {response.reason}")
             chunks, total = [], 0
@@ -104,11 +107,12 @@ def fetch_url(
         session.close()
 
 
-def read_location(location: str | os.PathLike, *, source: str, max_bytes: int = MAX_PAYLOAD_BYTES) -> bytes:
+def read_location(location: str | os.PathLike, *, source: str, max_bytes: int = MAX_PAYLOAD_BYTES,
+                  headers: dict | None = None) -> bytes:
     """The bytes at a local path (``.gz`` is decompressed) or an HTTP(S) URL."""
     location = str(location)
     if is_url(location):
-        data = fetch_url(location, source=source, max_bytes=max_bytes)
+        data = fetch_url(location, source=source, max_bytes=max_bytes, headers=headers)
     else:
         path = Path(location.removeprefix("file://")).expanduser()
         if not path.is_file():
@@ -166,3 +170,19 @@ def ingest(location: str | None, *, raw_dir: Path, source: str = "litellm",
     data = read_location(location, source=f"{source} ({location})", max_bytes=max_bytes)
     origin = location if is_url(location) else str(Path(location).expanduser().resolve())
     return store_raw(data, raw_dir=raw_dir, source=source, origin=origin)
+
+
+def ingest_optional(location: str, *, raw_dir: Path, source: str, previous: dict | None,
+                    headers: dict | None = None, max_bytes: int = MAX_PAYLOAD_BYTES) -> dict:
+    """A source the catalog can do without (benchmark sources): fetched when it can be; else the payload the current
+    snapshot used (status ``fallback``, with the error as ``note``); else ``status: skipped`` with the reason.
+    A payload that arrives but is broken is not this function's business: its parser raises."""
+    try:
+        return store_raw(read_location(location, source=f"{source} ({location})", max_bytes=max_bytes,
+                                       headers=headers),
+                         raw_dir=raw_dir, source=source, origin=location).to_dict()
+    except SourceError as exc:
+        if previous and previous.get("stored_path") and Path(previous["stored_path"]).exists():
+            return {**previous, "status": "fallback", "note": str(exc)}
+        return {"source": source, "origin": location, "status": "skipped",
+                "note": f"{exc}; no earlier payload to fall back on"}

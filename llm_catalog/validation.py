@@ -156,6 +156,28 @@ def alternatives_suite(route_ids: list[str]) -> list:
     ]
 
 
+def benchmarks_suite(route_ids: list[str]) -> list:
+    return [
+        *_not_null("benchmark", "benchmark_name", "unit", "score", "source_model", "base_model", "scope",
+                   "evaluator", "source", "source_url", "attribution"),
+        E.ExpectColumnValuesToBeInSet(column="unit", value_set=["percent", "fraction", "elo", "index", "score"],
+                                      severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(column="scope", value_set=["base_model", "route"], severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(column="evaluator", value_set=["self_reported", "third_party"],
+                                      severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(column="source", value_set=["model_cards", "aider", "artificial_analysis"],
+                                      severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="source_url", regex=r"^(?:https?://|/)", severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(column="route_id", value_set=route_ids, severity=CRITICAL),
+        E.ExpectColumnValuesToMatchStrftimeFormat(column="checked", strftime_format="%Y-%m-%d", severity=CRITICAL),
+        E.ExpectColumnValuesToMatchStrftimeFormat(column="measured", strftime_format="%Y-%m-%d", severity=CRITICAL),
+    ]
+
+
+def benchmark_unmatched_suite(route_ids: list[str]) -> list:
+    return [*_not_null("source", "source_model", "benchmark", "reason")]
+
+
 SUITES = {
     "routes": routes_suite,
     "route_modalities": route_modalities_suite,
@@ -167,6 +189,8 @@ SUITES = {
     "anomalies": rejects_suite,
     "similar_models": similar_models_suite,
     "alternatives": alternatives_suite,
+    "benchmarks": benchmarks_suite,
+    "benchmark_unmatched": benchmark_unmatched_suite,
 }
 
 
@@ -186,7 +210,9 @@ def _frame(name: str, table: pa.Table) -> pd.DataFrame:
     frame = table.to_pandas(integer_object_nulls=True)  # nullable ints stay ints, not float64
     if name == "routes":
         frame = frame.drop(columns=["input_modalities", "output_modalities"])
-        frame["deprecation_date"] = frame["deprecation_date"].map(lambda d: d.isoformat() if d is not None and d == d else None)
+    for column in ("deprecation_date", "measured", "checked"):  # dates as text, to check that they print as dates
+        if column in frame.columns:
+            frame[column] = frame[column].map(lambda d: d.isoformat() if d is not None and d == d else None)
     if name == "prices":
         frame["condition"] = frame["condition"].fillna("")  # null is "no condition", one value for uniqueness
     if name == "capabilities":

@@ -47,7 +47,7 @@ CHECKPOINTS = ("writing_parquet", "tables_moved", "manifest_written", "pointer_m
 
 # what decides the published data besides the inputs: a change here is a new code version
 _CODE_GLOBS = ("llm_catalog/**/*.py", "assets/**/*.py", "sql/**/*.sql")
-_CODE_DATA = ("providers.csv", "model_aliases.csv", "model_families.csv")
+_CODE_DATA = ("providers.csv", "model_aliases.csv", "model_families.csv")  # model_cards.csv is a source
 
 
 def code_version() -> str:
@@ -64,7 +64,7 @@ def code_version() -> str:
 
 def fingerprint(sources: list[dict], code: str) -> str:
     """What a snapshot was made from: the sources' sha256 and the code version."""
-    key = {"code_version": code, "sources": sorted((s["source"], s["sha256"]) for s in sources)}
+    key = {"code_version": code, "sources": sorted((s["source"], s.get("sha256") or "") for s in sources)}
     return hashlib.sha256(json.dumps(key, sort_keys=True).encode()).hexdigest()
 
 
@@ -193,7 +193,8 @@ class Warehouse:
                     "fingerprint": print_key,
                     "code_version": code,
                     "sources": [
-                        {k: s.get(k) for k in ("source", "origin", "sha256", "size_bytes", "version")} for s in sources
+                        {k: s.get(k) for k in ("source", "origin", "sha256", "size_bytes", "version", "status")}
+                        for s in sources
                     ],
                     "row_counts": list(row_counts.items()),
                 }

@@ -7,6 +7,7 @@ import os
 import sys
 from pathlib import Path
 
+from llm_catalog.benchmarks import SOURCES as BENCHMARK_SOURCES
 from llm_catalog.errors import CatalogError
 from llm_catalog.paths import warehouse_dir
 from llm_catalog.warehouse import Warehouse
@@ -46,9 +47,16 @@ def cmd_sync(args) -> int:
     from pipelines.definitions import build_definitions
 
     warehouse = warehouse_dir(args.warehouse)
+    benchmark_sources = {}
+    for spec in args.benchmarks or []:
+        name, sep, location = spec.partition("=")
+        if not sep or name not in BENCHMARK_SOURCES or not location:
+            raise CatalogError(f"--benchmarks takes NAME=PATH_OR_URL with NAME one of {', '.join(BENCHMARK_SOURCES)}"
+                               f" (or NAME=off), got {spec!r}")
+        benchmark_sources[name] = location
     defs = build_definitions(warehouse=str(warehouse), litellm=args.litellm or "", accept_drop=args.accept_drop,
                              lock_timeout_seconds=args.lock_timeout,
-                             max_payload_bytes=int(args.max_payload_mb * 1024 * 1024))
+                             max_payload_bytes=int(args.max_payload_mb * 1024 * 1024), **benchmark_sources)
     # one sync at a time per warehouse, for the whole run (the publish step takes the same lock again)
     with Warehouse(warehouse, lock_timeout=args.lock_timeout).lock():
         before = Warehouse(warehouse).current_id()
@@ -83,7 +91,8 @@ def cmd_versions(args) -> int:
         return 0
     for snapshot_id in reversed(ids):
         manifest = warehouse.manifest(snapshot_id)
-        sources = ", ".join(f"{s['source']}={s.get('version') or s['sha256'][:12]}" for s in manifest["sources"])
+        sources = ", ".join(f"{s['source']}={s.get('version') or (s.get('sha256') or '')[:12] or s.get('status')}"
+                            for s in manifest["sources"])
         marker = "*" if snapshot_id == current else " "
         print(f"{marker} {snapshot_id}  routes={manifest['tables']['routes']['rows']:<6} "
               f"prices={manifest['tables']['prices']['rows']:<6} code={manifest['code_version']}  {sources}")
@@ -122,6 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = sub.add_parser("sync", parents=[common], help="ingest, normalize, check and publish a snapshot")
     sync.add_argument("--litellm", metavar="PATH_OR_URL", help="cost map to sync (default: the bundled one)")
+    sync.add_argument("--benchmarks", action="append", metavar="NAME=PATH_OR_URL",
+                      help="point a benchmark source (model_cards, aider, artificial_analysis) at a file or URL, "
+                           "or turn it off with NAME=off; repeatable")
     sync.add_argument("--accept-drop", action="store_true",
                       help="publish even if the route count falls or most prices change (a deliberate upstream change)")
     sync.add_argument("--lock-timeout", type=float, default=600.0, metavar="SECONDS",

@@ -4,22 +4,22 @@ from __future__ import annotations
 
 import dagster as dg
 
-from assets.checks import (
-    alternatives_expectations,
-    anomalies,
-    anomalies_expectations,
-    expectations,
-    similar_models_expectations,
-    source_guards,
-)
+from assets.benchmarks import benchmark_tables
+from assets.checks import anomalies, derived_expectations, expectations, source_guards
 from assets.normalized import litellm_tables
 from assets.publish import catalog_snapshot
 from assets.similarity import similarity_tables
-from assets.sources import litellm_cost_map
+from assets.sources import aider_leaderboard, artificial_analysis_models, litellm_cost_map, model_cards
 from pipelines.resources import CatalogSettings, StagedTableIOManager
 
-ASSETS = [litellm_cost_map, litellm_tables, anomalies, similarity_tables, catalog_snapshot]
-CHECKS = [expectations, anomalies_expectations, similar_models_expectations, alternatives_expectations, source_guards]
+ASSETS = [
+    litellm_cost_map, model_cards, aider_leaderboard, artificial_analysis_models,  # sources
+    litellm_tables,  # normalized
+    anomalies,  # checks
+    similarity_tables, benchmark_tables,  # derived
+    catalog_snapshot,  # publish
+]
+CHECKS = [expectations, derived_expectations, source_guards]
 
 sync_job = dg.define_asset_job(
     "sync",

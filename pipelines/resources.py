@@ -34,6 +34,10 @@ class CatalogSettings(dg.ConfigurableResource):
     lock_timeout_seconds: float = 600.0
     max_payload_bytes: int = MAX_PAYLOAD_BYTES  # a bigger payload is refused before it is parsed
     similar_k: int = 25  # similar models listed per route and lens
+    # benchmark sources: a path or URL; "" the default (below); "off" skips the source
+    model_cards: str = ""  # default: data/benchmarks/model_cards.csv
+    aider: str = ""  # default: $LLM_CATALOG_AIDER, else the upstream leaderboard YAML
+    artificial_analysis: str = ""  # default: the API (needs $ARTIFICIAL_ANALYSIS_API_KEY)
 
     @property
     def warehouse_path(self) -> Path:

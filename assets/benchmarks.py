@@ -1,0 +1,42 @@
+"""Benchmarks: every source's scores linked to the catalog's models, with their provenance."""
+
+from datetime import datetime, timezone
+
+import dagster as dg
+import pyarrow as pa
+
+from llm_catalog.benchmarks import PARSERS, link
+from llm_catalog.models import default_resolver
+from llm_catalog.sources import RawPayload
+
+SOURCE_ASSETS = {"model_cards": "model_cards", "aider": "aider_leaderboard",
+                 "artificial_analysis": "artificial_analysis_models"}
+
+
+@dg.multi_asset(
+    outs={
+        "benchmarks": dg.AssetOut(group_name="normalized", kinds={"parquet"},
+                                  description="One row per benchmark score linked to a base model or a route, "
+                                              "with its source, evaluator, attribution and dates."),
+        "benchmark_unmatched": dg.AssetOut(group_name="normalized", kinds={"parquet"},
+                                           description="Source rows whose model the resolver could not place."),
+    },
+    ins={asset: dg.AssetIn(asset) for asset in SOURCE_ASSETS.values()} | {"routes": dg.AssetIn("routes")},
+)
+def benchmark_tables(context: dg.AssetExecutionContext, routes: pa.Table, **payloads: dict):
+    rows = []
+    for source, asset in SOURCE_ASSETS.items():
+        payload = payloads[asset]
+        if payload.get("status") == "skipped":
+            context.log.info(f"{source}: skipped ({payload.get('note')})")
+            continue
+        raw = RawPayload.from_dict(payload)
+        checked = datetime.fromisoformat(raw.fetched_at).date() if source != "model_cards" else None
+        parse = PARSERS[source]
+        kwargs = {"checked": checked} | ({"url": raw.origin} if source != "model_cards" else {})
+        rows += parse(raw.read_bytes(), source=f"{source} ({raw.origin})", **kwargs)
+    benchmarks, unmatched, rates = link(rows, routes, default_resolver())
+    yield dg.Output(benchmarks, output_name="benchmarks",
+                    metadata={"dagster/row_count": benchmarks.num_rows, "match_rate": dg.MetadataValue.json(rates)})
+    yield dg.Output(unmatched, output_name="benchmark_unmatched",
+                    metadata={"dagster/row_count": unmatched.num_rows})
