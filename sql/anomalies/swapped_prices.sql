@@ -1,22 +1,16 @@
 -- Input and output token prices that look swapped: exactly exchanged since the previous snapshot, or input above
 -- output on a route whose base model's other routes (at least three) price input below output.
 -- Relations: prices, previous_prices, routes.
-WITH io AS (
+CREATE OR REPLACE TEMP MACRO token_io(price_table) AS TABLE
     SELECT route_id,
            max(usd) FILTER (WHERE price_kind = 'input') AS input_usd,
            max(usd) FILTER (WHERE price_kind = 'output') AS output_usd
-    FROM prices
+    FROM query_table(price_table)
     WHERE tier = 'standard' AND condition IS NULL AND unit = 'usd_per_1m_tokens'
-    GROUP BY route_id
-),
-previous_io AS (
-    SELECT route_id,
-           max(usd) FILTER (WHERE price_kind = 'input') AS input_usd,
-           max(usd) FILTER (WHERE price_kind = 'output') AS output_usd
-    FROM previous_prices
-    WHERE tier = 'standard' AND condition IS NULL AND unit = 'usd_per_1m_tokens'
-    GROUP BY route_id
-),
+    GROUP BY route_id;
+
+WITH io AS (SELECT * FROM token_io('prices')),
+previous_io AS (SELECT * FROM token_io('previous_prices')),
 peers AS (
     SELECT r.base_model, count(*) AS routes, count(*) FILTER (WHERE io.input_usd < io.output_usd) AS input_cheaper
     FROM io JOIN routes r USING (route_id)
