@@ -2,6 +2,7 @@
 
 import json
 from collections import Counter
+from datetime import date
 
 import dagster as dg
 import pyarrow as pa
@@ -49,7 +50,9 @@ def catalog_snapshot(context: dg.AssetExecutionContext, catalog: CatalogSettings
         "unknown_fields": sorted({r["field"] for r in tables["extra_fields"].to_pylist() if not r["known"]}),
     }
     warehouse = Warehouse(catalog.warehouse_path, lock_timeout=catalog.lock_timeout_seconds)
-    result = warehouse.publish(tables, sources=sources, code=code_version(), stats=stats, validation=validation)
+    as_of = date.fromisoformat(catalog.as_of) if catalog.as_of else None
+    result = warehouse.publish(tables, sources=sources, code=code_version(), stats=stats, validation=validation,
+                               as_of=as_of)
     context.add_output_metadata(
         {
             "published": result.published,

@@ -10,27 +10,22 @@ import json
 import duckdb
 
 from llm_catalog.errors import CatalogError
+from llm_catalog.paths import SQL_DIR
 from llm_catalog.warehouse import Warehouse
 
-
-def _quote(path: str) -> str:
-    return "'" + path.replace("'", "''") + "'"
+VIEWS_SQL = SQL_DIR / "views.sql"
 
 
 def connect(warehouse: Warehouse, snapshot_id: str | None = None) -> tuple[duckdb.DuckDBPyConnection, str]:
-    """An in-memory DuckDB connection with a view per published table at ``snapshot_id`` (default: current).
-    ``snapshots`` lists every snapshot, not only the bound one."""
+    """An in-memory DuckDB connection with the views of sql/views.sql bound to ``snapshot_id`` (default: current)."""
     snapshot_id = snapshot_id or warehouse.current_id()
     if snapshot_id is None:
         raise CatalogError(f"no snapshot published in {warehouse.root} yet: run `llm-catalog sync` first")
-    manifest = warehouse.manifest(snapshot_id)
+    warehouse.manifest(snapshot_id)  # a clear error for an unknown id
     con = duckdb.connect()
-    for name in manifest["tables"]:
-        if name == "snapshots":
-            source = f"read_parquet({_quote(warehouse.table_glob(name))}, hive_partitioning = false)"
-        else:
-            source = f"read_parquet({_quote(str(warehouse.root / manifest['tables'][name]['path']))})"
-        con.execute(f"CREATE VIEW {name} AS SELECT * FROM {source}")
+    con.execute("SET VARIABLE warehouse = ?", [str(warehouse.root)])
+    con.execute("SET VARIABLE snapshot = ?", [snapshot_id])
+    con.execute(VIEWS_SQL.read_text())
     return con, snapshot_id
 
 

@@ -149,10 +149,58 @@ BENCHMARK_UNMATCHED = pa.schema(
     ]
 )
 
+CHANGES = pa.schema(
+    [
+        pa.field("snapshot_id", pa.string(), nullable=False),
+        pa.field("previous_snapshot_id", pa.string(), nullable=False),
+        pa.field("as_of", pa.date32(), nullable=False),
+        pa.field("route_id", pa.string(), nullable=False),
+        pa.field("change", pa.string(), nullable=False),  # added removed price limit capability modality metadata
+        pa.field("field", pa.string()),  # prices: kind|tier|condition|unit; limits, capabilities, routes: the column
+        pa.field("old_value", pa.string()),
+        pa.field("new_value", pa.string()),
+        pa.field("relative_change", pa.float64()),  # prices: new / old - 1
+    ]
+)
+
+PRICE_HISTORY = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),
+        pa.field("price_kind", pa.string(), nullable=False),
+        pa.field("tier", pa.string(), nullable=False),
+        pa.field("condition", pa.string()),
+        pa.field("unit", pa.string(), nullable=False),
+        pa.field("usd", pa.float64(), nullable=False),
+        pa.field("valid_from", pa.date32(), nullable=False),  # as_of of the first snapshot with this price
+        pa.field("valid_to", pa.date32()),  # as_of of the snapshot where it changed or went; null while current
+    ]
+)
+
+LIMIT_HISTORY = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),
+        pa.field("limit_name", pa.string(), nullable=False),
+        pa.field("value", pa.int64(), nullable=False),
+        pa.field("valid_from", pa.date32(), nullable=False),
+        pa.field("valid_to", pa.date32()),
+    ]
+)
+
+CAPABILITY_HISTORY = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),
+        pa.field("capability", pa.string(), nullable=False),
+        pa.field("supported", pa.bool_(), nullable=False),
+        pa.field("valid_from", pa.date32(), nullable=False),
+        pa.field("valid_to", pa.date32()),
+    ]
+)
+
 SNAPSHOTS = pa.schema(
     [
         pa.field("snapshot_id", pa.string(), nullable=False),
-        pa.field("created_at", pa.timestamp("ms", tz="UTC"), nullable=False),
+        pa.field("created_at", pa.timestamp("ms", tz="UTC"), nullable=False),  # when it was published
+        pa.field("as_of", pa.date32(), nullable=False),  # the date its data describes
         pa.field("fingerprint", pa.string(), nullable=False),
         pa.field("code_version", pa.string(), nullable=False),
         pa.field(
@@ -192,4 +240,11 @@ DERIVED: dict[str, pa.Schema] = {
 }
 # every table a snapshot publishes, in order; `snapshots` is written by the publisher itself
 TABLES: dict[str, pa.Schema] = {**NORMALIZED, **DERIVED}
-PUBLISHED_TABLES: dict[str, pa.Schema] = {**TABLES, "snapshots": SNAPSHOTS}
+# the history tables, carried from snapshot to snapshot by the publisher (llm_catalog.history)
+HISTORY: dict[str, pa.Schema] = {
+    "changes": CHANGES,
+    "price_history": PRICE_HISTORY,
+    "limit_history": LIMIT_HISTORY,
+    "capability_history": CAPABILITY_HISTORY,
+}
+PUBLISHED_TABLES: dict[str, pa.Schema] = {**TABLES, **HISTORY, "snapshots": SNAPSHOTS}

@@ -177,12 +177,12 @@ def ingest_optional(location: str, *, raw_dir: Path, source: str, previous: dict
     """A source the catalog can do without (benchmark sources): fetched when it can be; else the payload the current
     snapshot used (status ``fallback``, with the error as ``note``); else ``status: skipped`` with the reason.
     A payload that arrives but is broken is not this function's business: its parser raises."""
+    origin = location if is_url(location) else str(Path(location).expanduser().resolve())
     try:
-        return store_raw(read_location(location, source=f"{source} ({location})", max_bytes=max_bytes,
-                                       headers=headers),
-                         raw_dir=raw_dir, source=source, origin=location).to_dict()
+        return store_raw(read_location(origin, source=f"{source} ({origin})", max_bytes=max_bytes, headers=headers),
+                         raw_dir=raw_dir, source=source, origin=origin).to_dict()
     except SourceError as exc:
         if previous and previous.get("stored_path") and Path(previous["stored_path"]).exists():
             return {**previous, "status": "fallback", "note": str(exc)}
-        return {"source": source, "origin": location, "status": "skipped",
+        return {"source": source, "origin": origin, "status": "skipped",
                 "note": f"{exc}; no earlier payload to fall back on"}

@@ -178,6 +178,41 @@ def benchmark_unmatched_suite(route_ids: list[str]) -> list:
     return [*_not_null("source", "source_model", "benchmark", "reason")]
 
 
+def _runs(key_columns: list[str]) -> list:
+    """A history table: valid_from set, runs that end do not end before they start, one run per start."""
+    return [
+        *_not_null(*key_columns, "valid_from"),
+        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="valid_to", column_B="valid_from", or_equal=True,
+                                                  ignore_row_if="either_value_is_missing", severity=CRITICAL),
+        E.ExpectCompoundColumnsToBeUnique(column_list=[*key_columns, "valid_from"], severity=CRITICAL),
+    ]
+
+
+def changes_suite(route_ids: list[str]) -> list:
+    return [
+        *_not_null("snapshot_id", "previous_snapshot_id", "as_of", "route_id", "change"),
+        E.ExpectColumnValuesToBeInSet(column="change", value_set=["added", "removed", "price", "limit", "capability",
+                                                                  "modality", "metadata"], severity=CRITICAL),
+        E.ExpectColumnValuesToBeBetween(column="relative_change", min_value=-1, severity=CRITICAL),
+        E.ExpectColumnValuesToMatchStrftimeFormat(column="as_of", strftime_format="%Y-%m-%d", severity=CRITICAL),
+    ]
+
+
+def price_history_suite(route_ids: list[str]) -> list:
+    return [*_runs(["route_id", "price_kind", "tier", "condition", "unit"]),
+            E.ExpectColumnValuesToBeBetween(column="usd", min_value=0, max_value=MAX_PRICE_USD, severity=CRITICAL)]
+
+
+def limit_history_suite(route_ids: list[str]) -> list:
+    return [*_runs(["route_id", "limit_name"]),
+            E.ExpectColumnValuesToBeBetween(column="value", min_value=1, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL)]
+
+
+def capability_history_suite(route_ids: list[str]) -> list:
+    return [*_runs(["route_id", "capability"]),
+            E.ExpectColumnValuesToBeInSet(column="supported", value_set=[True, False], severity=CRITICAL)]
+
+
 SUITES = {
     "routes": routes_suite,
     "route_modalities": route_modalities_suite,
@@ -191,6 +226,10 @@ SUITES = {
     "alternatives": alternatives_suite,
     "benchmarks": benchmarks_suite,
     "benchmark_unmatched": benchmark_unmatched_suite,
+    "changes": changes_suite,
+    "price_history": price_history_suite,
+    "limit_history": limit_history_suite,
+    "capability_history": capability_history_suite,
 }
 
 
@@ -210,7 +249,9 @@ def _frame(name: str, table: pa.Table) -> pd.DataFrame:
     frame = table.to_pandas(integer_object_nulls=True)  # nullable ints stay ints, not float64
     if name == "routes":
         frame = frame.drop(columns=["input_modalities", "output_modalities"])
-    for column in ("deprecation_date", "measured", "checked"):  # dates as text, to check that they print as dates
+    if name == "price_history":
+        frame["condition"] = frame["condition"].fillna("")
+    for column in ("deprecation_date", "measured", "checked", "as_of"):  # dates as text, to check they print as dates
         if column in frame.columns:
             frame[column] = frame[column].map(lambda d: d.isoformat() if d is not None and d == d else None)
     if name == "prices":

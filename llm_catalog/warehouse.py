@@ -24,13 +24,13 @@ import shutil
 import tempfile
 import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from llm_catalog import schemas
+from llm_catalog import history, schemas
 from llm_catalog.errors import PublishError
 from llm_catalog.lock import WarehouseLock
 from llm_catalog.paths import DATA_DIR, REPO_ROOT
@@ -145,6 +145,20 @@ class Warehouse:
     def table_path(self, table: str, snapshot_id: str) -> Path:
         return self.root / table / f"snapshot={snapshot_id}" / PART
 
+    def as_of(self, snapshot_id: str) -> date:
+        """The date a snapshot's data describes (its publishing date for snapshots made before as_of existed)."""
+        manifest = self.manifest(snapshot_id)
+        return date.fromisoformat(manifest.get("as_of") or manifest["created_at"][:10])
+
+    def snapshot_at(self, day: date) -> str:
+        """The snapshot current on ``day``: the newest with as_of on or before it."""
+        candidates = [(self.as_of(i), i) for i in self.snapshot_ids()]
+        current = self.current_id()
+        eligible = [c for c in candidates if c[0] <= day and (current is None or c[1] <= current)]
+        if not eligible:
+            raise PublishError(f"no snapshot in {self.root} is as of {day} or earlier")
+        return max(eligible)[1]
+
     def read_table(self, table: str, snapshot_id: str) -> pa.Table:
         return pq.read_table(self.table_path(table, snapshot_id))
 
@@ -161,15 +175,22 @@ class Warehouse:
         code: str,
         stats: dict | None = None,
         validation: list[dict] | None = None,
+        as_of: date | None = None,
         now: datetime | None = None,
     ) -> PublishResult:
+        """Publish ``tables`` as a new snapshot, unless the sources and code are those of the current one.
+        ``as_of`` is the date the data describes (default: today, UTC); ``now`` is the publishing time."""
         with self.lock():
-            return self._publish(tables, sources=sources, code=code, stats=stats, validation=validation, now=now)
+            return self._publish(tables, sources=sources, code=code, stats=stats, validation=validation,
+                                 as_of=as_of, now=now)
 
-    def _publish(self, tables, *, sources, code, stats, validation, now) -> PublishResult:
+    def _publish(self, tables, *, sources, code, stats, validation, as_of, now) -> PublishResult:
         missing = set(schemas.TABLES) - set(tables)
         if missing:
             raise PublishError(f"refusing to publish: tables missing {sorted(missing)}")
+        for name, table in tables.items():
+            if name in schemas.TABLES and not table.schema.equals(schemas.TABLES[name]):
+                raise PublishError(f"table {name} does not match its published schema:\n{table.schema}")
         self.clean_leftovers()  # under the lock: whatever a dead publish left, before anything else
         print_key = fingerprint(sources, code)
         current = self.current_id()
@@ -179,9 +200,32 @@ class Warehouse:
                 return PublishResult(False, current, print_key, current_manifest)
 
         now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+        as_of = as_of or now.date()
         snapshot_id = f"{now:%Y%m%dT%H%M%SZ}-{print_key[:8]}"
         if snapshot_id in self.snapshot_ids():
             raise PublishError(f"snapshot {snapshot_id} exists already")
+        latest = max((self.as_of(i) for i in self.snapshot_ids()), default=None)
+        if latest is not None and as_of < latest:
+            # history is read in as_of order and CURRENT is the newest: an older snapshot cannot go on top
+            raise PublishError(f"refusing a snapshot as of {as_of}: the warehouse already has one as of {latest}; "
+                               "backfill into an empty warehouse, oldest first")
+
+        # carry the history one step: the current snapshot's history and state, plus what changed since
+        previous = None
+        if current is not None:
+            previous = {name: self.read_table(name, current) for name in (*history.STATE_TABLES, *schemas.HISTORY)
+                        if self.table_path(name, current).exists()}
+        tables = {**tables, **history.step(previous, tables, snapshot_id=snapshot_id, previous_snapshot_id=current,
+                                           as_of=as_of)}
+        if validation is not None:  # the history tables are validated here, where they are made
+            from llm_catalog.validation import validate
+
+            route_ids = tables["routes"].column("route_id").to_pylist()
+            reports = [validate(name, tables[name], route_ids=route_ids) for name in schemas.HISTORY]
+            failed = [r.summary() for r in reports if not r.success]
+            if failed:
+                raise PublishError(f"history tables failed validation; nothing published: {'; '.join(failed)}")
+            validation = [*validation, *(r.to_dict() for r in reports)]
 
         row_counts = {name: table.num_rows for name, table in tables.items()}
         row_counts["snapshots"] = 1
@@ -190,6 +234,7 @@ class Warehouse:
                 {
                     "snapshot_id": snapshot_id,
                     "created_at": now,
+                    "as_of": as_of,
                     "fingerprint": print_key,
                     "code_version": code,
                     "sources": [
@@ -228,6 +273,7 @@ class Warehouse:
         manifest = {
             "snapshot_id": snapshot_id,
             "created_at": now.isoformat(),
+            "as_of": as_of.isoformat(),
             "fingerprint": print_key,
             "code_version": code,
             "previous_snapshot_id": current,
@@ -280,6 +326,22 @@ class Warehouse:
         for marker in self.root.glob("_paused_at_*"):
             marker.unlink(missing_ok=True)
         return removed
+
+    def gc(self, *, keep: int) -> list[str]:
+        """Remove all but the newest ``keep`` snapshots, never the current one. Safe for history: each snapshot
+        carries the whole history up to it, so the current one still covers what is removed."""
+        if keep < 1:
+            raise PublishError("gc keeps at least one snapshot (--keep 1 or more)")
+        with self.lock():
+            ids = self.snapshot_ids()
+            current = self.current_id()
+            doomed = [i for i in ids[: max(0, len(ids) - keep)] if i != current]
+            for snapshot_id in doomed:
+                (self.root / MANIFESTS / f"{snapshot_id}.json").unlink()  # first: no longer a complete snapshot
+                (self.root / VALIDATION / f"{snapshot_id}.json").unlink(missing_ok=True)
+                for name in schemas.PUBLISHED_TABLES:
+                    shutil.rmtree(self.root / name / f"snapshot={snapshot_id}", ignore_errors=True)
+            return doomed
 
     # ---- checking ------------------------------------------------------------------------------------------------
     def verify(self, snapshot_id: str | None = None) -> list[str]:

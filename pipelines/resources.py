@@ -34,6 +34,7 @@ class CatalogSettings(dg.ConfigurableResource):
     lock_timeout_seconds: float = 600.0
     max_payload_bytes: int = MAX_PAYLOAD_BYTES  # a bigger payload is refused before it is parsed
     similar_k: int = 25  # similar models listed per route and lens
+    as_of: str = ""  # YYYY-MM-DD the data describes; default: the day of the sync (UTC)
     # benchmark sources: a path or URL; "" the default (below); "off" skips the source
     model_cards: str = ""  # default: data/benchmarks/model_cards.csv
     aider: str = ""  # default: $LLM_CATALOG_AIDER, else the upstream leaderboard YAML

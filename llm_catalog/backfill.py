@@ -1,0 +1,62 @@
+"""Where a backfill's maps come from: dated files in a folder, or the history of the map's file in a git clone."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from datetime import date
+from pathlib import Path
+
+from llm_catalog.errors import CatalogError
+
+_DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})")
+PERIODS = ("day", "week", "month")
+
+
+def dated_files(folder: Path) -> tuple[list[tuple[date, Path]], list[Path]]:
+    """(date, file) for each file whose name starts with YYYY-MM-DD, oldest first; and the files that do not."""
+    found, skipped = [], []
+    for path in sorted(Path(folder).iterdir()):
+        if not path.is_file():
+            continue
+        match = _DATED.match(path.name)
+        try:
+            found.append((date.fromisoformat(match.group(1)), path)) if match else skipped.append(path)
+        except ValueError:
+            skipped.append(path)
+    found.sort(key=lambda item: (item[0], item[1].name))
+    return found, skipped
+
+
+def _period(day: date, every: str) -> tuple:
+    if every == "day":
+        return (day,)
+    if every == "week":
+        return tuple(day.isocalendar()[:2])
+    return (day.year, day.month)
+
+
+def git_versions(repo: Path, path: str, *, since: date | None = None, every: str = "day") -> list[tuple[date, str]]:
+    """(commit date, commit) of the last commit that touched ``path`` in each period, oldest first."""
+    if every not in PERIODS:
+        raise CatalogError(f"--every takes one of {', '.join(PERIODS)}, got {every!r}")
+    command = ["git", "-C", str(repo), "log", "--format=%H %cs", "--first-parent"]
+    if since:
+        command.append(f"--since={since.isoformat()}")
+    done = subprocess.run([*command, "--", path], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise CatalogError(f"git log in {repo} failed: {done.stderr.strip()}")
+    last: dict[tuple, tuple[date, str]] = {}
+    for line in reversed(done.stdout.split("\n")):  # git log is newest first: walk oldest first
+        if line.strip():
+            commit, day = line.split()
+            when = date.fromisoformat(day)
+            last[_period(when, every)] = (when, commit)  # a later commit in the period replaces an earlier one
+    return sorted(last.values())
+
+
+def git_file(repo: Path, commit: str, path: str) -> bytes:
+    done = subprocess.run(["git", "-C", str(repo), "show", f"{commit}:{path}"], capture_output=True)
+    if done.returncode != 0:
+        raise CatalogError(f"git show {commit}:{path} failed: {done.stderr.decode(errors='replace').strip()}")
+    return done.stdout

@@ -1,0 +1,57 @@
+"""History: what changed between snapshots and since when a value holds, for prices, limits and capabilities.
+
+Each publish carries the history one step: the new snapshot's history tables are the previous snapshot's history
+tables plus what changed between the two (``sql/history``). So they always agree with the snapshots they were made
+from, and they stay whole when old snapshots are removed (``llm-catalog gc``): the current snapshot carries the past.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pyarrow as pa
+
+from llm_catalog import schemas
+from llm_catalog.paths import SQL_DIR
+
+HISTORY_SQL = SQL_DIR / "history"
+STATE_TABLES = ("routes", "prices", "limits", "capabilities")
+
+
+def changes(old: dict[str, pa.Table], new: dict[str, pa.Table], *, snapshot_id: str, previous_snapshot_id: str,
+            as_of: date) -> pa.Table:
+    """Every difference between two states of the catalog (sql/history/changes.sql)."""
+    con = duckdb.connect()
+    for name in STATE_TABLES:
+        con.register(f"old_{name}", old[name])
+        con.register(f"new_{name}", new[name])
+    con.execute("SET VARIABLE snapshot_id = ?", [snapshot_id])
+    con.execute("SET VARIABLE previous_snapshot_id = ?", [previous_snapshot_id])
+    con.execute("SET VARIABLE as_of = ?", [as_of.isoformat()])
+    return con.sql((HISTORY_SQL / "changes.sql").read_text()).to_arrow_table().cast(schemas.CHANGES)
+
+
+def step(previous: dict[str, pa.Table] | None, new: dict[str, pa.Table], *, snapshot_id: str,
+         previous_snapshot_id: str | None, as_of: date) -> dict[str, pa.Table]:
+    """The history tables after publishing ``new`` on top of ``previous`` (its state and history tables; None for
+    the first snapshot, whose changes are empty: nothing came before it)."""
+    previous = previous or {}
+    con = duckdb.connect()
+    con.execute((HISTORY_SQL / "history_step.sql").read_text())
+    con.execute("SET VARIABLE as_of = ?", [as_of.isoformat()])
+    out = {}
+    for table, source in (("price_history", "prices"), ("limit_history", "limits"),
+                          ("capability_history", "capabilities")):
+        before = previous.get(table)
+        con.register(f"previous_{table}", before if before is not None else schemas.HISTORY[table].empty_table())
+        con.register(f"new_{source}", new[source])
+        out[table] = con.sql((HISTORY_SQL / f"{table}.sql").read_text()).to_arrow_table().cast(schemas.HISTORY[table])
+    earlier = previous.get("changes", schemas.CHANGES.empty_table())
+    if previous_snapshot_id is not None and all(name in previous for name in STATE_TABLES):
+        latest = changes(previous, new, snapshot_id=snapshot_id, previous_snapshot_id=previous_snapshot_id,
+                         as_of=as_of)
+        out["changes"] = pa.concat_tables([earlier, latest])
+    else:
+        out["changes"] = earlier
+    return out
