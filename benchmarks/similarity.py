@@ -61,9 +61,18 @@ def run_one(n: int, form: str) -> dict:
     """Runs in the subprocess: build the synthetic tables, then time the similarity stage alone."""
     from llm_catalog import similarity
 
-    tables = synthetic_tables(n)
+    if form == "real":  # the bundled map itself, as the sync runs it
+        import gzip
+
+        from llm_catalog.litellm_map import normalize
+        from llm_catalog.paths import BUNDLED_LITELLM_MAP
+
+        tables = normalize(json.loads(gzip.decompress(BUNDLED_LITELLM_MAP.read_bytes()))).tables
+        n = tables["routes"].num_rows
+    else:
+        tables = synthetic_tables(n)
     started = time.perf_counter()
-    if form == "ours":
+    if form in ("ours", "real"):
         result = similarity.compute(tables, threads=2)
         rows = result["similar_models"].num_rows
     else:
@@ -97,7 +106,10 @@ def main() -> None:
     if args.one:
         print(json.dumps(run_one(int(args.one[0]), args.one[1])))
         return
-    results = []
+    real = measure(0, "real", args.timeout)
+    print(f"bundled map ({real.get('n')} routes): {real.get('seconds', real.get('error'))} s, "
+          f"{real.get('peak_rss_mib', '-')} MiB, {real.get('rows', '-')} rows", flush=True)
+    results = [{"real": real}]
     for n in args.sizes:
         ours = measure(n, "ours", args.timeout)
         naive = measure(n, "naive", args.timeout) if n <= args.naive_limit else {"error": "not attempted"}

@@ -163,6 +163,10 @@ CHANGES = pa.schema(
     ]
 )
 
+# the period a value held: from the as_of of the first snapshot with it up to the as_of of the snapshot where it
+# changed or went (null while current)
+PERIOD = [pa.field("valid_from", pa.date32(), nullable=False), pa.field("valid_to", pa.date32())]
+
 PRICE_HISTORY = pa.schema(
     [
         pa.field("route_id", pa.string(), nullable=False),
@@ -171,8 +175,7 @@ PRICE_HISTORY = pa.schema(
         pa.field("condition", pa.string()),
         pa.field("unit", pa.string(), nullable=False),
         pa.field("usd", pa.float64(), nullable=False),
-        pa.field("valid_from", pa.date32(), nullable=False),  # as_of of the first snapshot with this price
-        pa.field("valid_to", pa.date32()),  # as_of of the snapshot where it changed or went; null while current
+        *PERIOD,
     ]
 )
 
@@ -181,8 +184,7 @@ LIMIT_HISTORY = pa.schema(
         pa.field("route_id", pa.string(), nullable=False),
         pa.field("limit_name", pa.string(), nullable=False),
         pa.field("value", pa.int64(), nullable=False),
-        pa.field("valid_from", pa.date32(), nullable=False),
-        pa.field("valid_to", pa.date32()),
+        *PERIOD,
     ]
 )
 
@@ -191,8 +193,7 @@ CAPABILITY_HISTORY = pa.schema(
         pa.field("route_id", pa.string(), nullable=False),
         pa.field("capability", pa.string(), nullable=False),
         pa.field("supported", pa.bool_(), nullable=False),
-        pa.field("valid_from", pa.date32(), nullable=False),
-        pa.field("valid_to", pa.date32()),
+        *PERIOD,
     ]
 )
 
