@@ -26,13 +26,18 @@ ROUTES = pa.schema(
     ]
 )
 
+# what a price is of: unique per route in `prices`, one series per key in `price_history`
+PRICE_KEY = [
+    pa.field("route_id", pa.string(), nullable=False),
+    pa.field("price_kind", pa.string(), nullable=False),
+    pa.field("tier", pa.string(), nullable=False),
+    pa.field("condition", pa.string()),
+    pa.field("unit", pa.string(), nullable=False),
+]
+
 PRICES = pa.schema(
     [
-        pa.field("route_id", pa.string(), nullable=False),
-        pa.field("price_kind", pa.string(), nullable=False),
-        pa.field("tier", pa.string(), nullable=False),
-        pa.field("condition", pa.string()),
-        pa.field("unit", pa.string(), nullable=False),
+        *PRICE_KEY,
         pa.field("usd", pa.float64(), nullable=False),
         pa.field("source_field", pa.string(), nullable=False),
     ]
@@ -169,11 +174,7 @@ PERIOD = [pa.field("valid_from", pa.date32(), nullable=False), pa.field("valid_t
 
 PRICE_HISTORY = pa.schema(
     [
-        pa.field("route_id", pa.string(), nullable=False),
-        pa.field("price_kind", pa.string(), nullable=False),
-        pa.field("tier", pa.string(), nullable=False),
-        pa.field("condition", pa.string()),
-        pa.field("unit", pa.string(), nullable=False),
+        *PRICE_KEY,
         pa.field("usd", pa.float64(), nullable=False),
         *PERIOD,
     ]
