@@ -46,8 +46,8 @@ def test_cost_lens_ranks_a_2x_price_gap_above_a_10x_one():
     })
     cost = rows_for(rows, "deepinfra/ref", "cost")
     assert [r["other_route_id"] for r in cost] == ["deepinfra/double", "deepinfra/tenfold"]
-    assert cost[0]["cost_score"] == pytest.approx(1 - 0.30103 / 3, abs=1e-5)  # log10(2) decades of 3
-    assert cost[1]["cost_score"] == pytest.approx(1 - 1 / 3, abs=1e-5)
+    assert cost[0]["cost_score"] == pytest.approx(1 - 0.30103 / 2, abs=1e-5)  # log10(2) decades of 2
+    assert cost[1]["cost_score"] == pytest.approx(1 - 1 / 2, abs=1e-5)
     assert "Pricier" in cost[1]["reasons"]
 
 

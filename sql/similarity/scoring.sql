@@ -1,10 +1,15 @@
 -- How close route b is to reference route a, per component, each in 0..1 (1 = the same). Plain arithmetic on the
 -- columns of route_features, without NULL branches, because it runs for every comparable pair.
 --
--- cost: 1 - |log10 price_a - log10 price_b| / 3 (a 2x price gap scores 0.90, 10x 0.67, 1000x 0). Free routes sit at
+-- The gaps at which the cost and context components reach 0: 2 decades of price (100x), 4 doublings of window (16x).
+CREATE OR REPLACE MACRO cost_span() AS 2.0;
+CREATE OR REPLACE MACRO context_span() AS 4.0;
+
+-- cost: 1 - |log10 price_a - log10 price_b| / 2 (a 2x price gap scores 0.85, 10x 0.5, 100x 0). Free routes sit at
 --   $0.001 a unit. An unpriced route scores 0.5 against a priced one (unknown), 1 against another unpriced one.
 CREATE OR REPLACE MACRO cost_score(log_a, has_a, log_b, has_b) AS
-    has_a * has_b * greatest(0.0, 1.0 - abs(log_a - log_b) / 3.0) + (1.0 - has_a * has_b) * (1.0 - 0.5 * (has_a + has_b));
+    has_a * has_b * greatest(0.0, 1.0 - abs(log_a - log_b) / cost_span())
+    + (1.0 - has_a * has_b) * (1.0 - 0.5 * (has_a + has_b));
 
 -- modality: the share of a's input and output modalities that b also has, times 0.9 when b has some that a lacks.
 CREATE OR REPLACE MACRO modality_score(io_a, inv_n_io_a, io_b) AS
@@ -15,9 +20,10 @@ CREATE OR REPLACE MACRO modality_score(io_a, inv_n_io_a, io_b) AS
 CREATE OR REPLACE MACRO capability_score(true_a, no_caps_a, true_b, known_b) AS
     greatest(no_caps_a, coalesce(bit_count(true_a & true_b) / nullif(bit_count(true_a & known_b), 0), 0.5));
 
--- context: 1 - |log2 window_a - log2 window_b| / 5 (2x scores 0.8, 32x 0); unknown as for cost.
+-- context: 1 - |log2 window_a - log2 window_b| / 4 (2x scores 0.75, 16x 0); unknown as for cost.
 CREATE OR REPLACE MACRO context_score(log_a, has_a, log_b, has_b) AS
-    has_a * has_b * greatest(0.0, 1.0 - abs(log_a - log_b) / 5.0) + (1.0 - has_a * has_b) * (1.0 - 0.5 * (has_a + has_b));
+    has_a * has_b * greatest(0.0, 1.0 - abs(log_a - log_b) / context_span())
+    + (1.0 - has_a * has_b) * (1.0 - 0.5 * (has_a + has_b));
 
 -- overall blends the four; a lens weighs its own component 0.6 and overall 0.4.
 CREATE OR REPLACE MACRO overall_score(cost, modality, capabilities, context) AS

@@ -42,10 +42,11 @@ FROM sampled_bounds;
 UPDATE route_features f SET
     overall_bound = s.overall_bound, cost_bound = s.cost_bound, modality_bound = s.modality_bound,
     capabilities_bound = s.capabilities_bound, context_bound = s.context_bound,
-    -- cost >= cost_min means a price gap of at most 3 (1 - cost_min) decades; no limit when cost_min <= 0
-    price_window = CASE WHEN f.has_price = 1 AND s.cost_min > 0 THEN 3.0 * (1.0 - s.cost_min) END,
+    -- cost >= cost_min means a price gap of at most cost_span (1 - cost_min) decades; no limit when cost_min <= 0
+    price_window = CASE WHEN f.has_price = 1 AND s.cost_min > 0 THEN cost_span() * (1.0 - s.cost_min) END,
     unpriced_ok = f.has_price = 0 OR s.cost_min <= 0.5,  -- an unpriced candidate scores 0.5 on cost
-    -- the same for context: x >= context_min means a gap of at most 5 (1 - context_min) doublings
-    context_window_gap = CASE WHEN f.has_context = 1 AND s.context_min > 0.5 THEN 5.0 * (1.0 - s.context_min) END
+    -- the same for context: x >= context_min means a gap of at most context_span (1 - context_min) doublings
+    context_window_gap = CASE WHEN f.has_context = 1 AND s.context_min > 0.5
+                              THEN context_span() * (1.0 - s.context_min) END
 FROM sampled_windows s
 WHERE f.idx = s.ref;
