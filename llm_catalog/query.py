@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import duckdb
 
@@ -21,11 +22,16 @@ def connect(warehouse: Warehouse, snapshot_id: str | None = None) -> tuple[duckd
     snapshot_id = snapshot_id or warehouse.current_id()
     if snapshot_id is None:
         raise CatalogError(f"no snapshot published in {warehouse.root} yet: run `llm-catalog sync` first")
-    warehouse.manifest(snapshot_id)  # a clear error for an unknown id
+    published = set(warehouse.manifest(snapshot_id)["tables"])  # also a clear error for an unknown id
     con = duckdb.connect()
     con.execute("SET VARIABLE warehouse = ?", [str(warehouse.root)])
     con.execute("SET VARIABLE snapshot = ?", [snapshot_id])
-    con.execute(VIEWS_SQL.read_text())
+    for statement in VIEWS_SQL.read_text().split(";\n"):
+        view = re.match(r"\s*CREATE OR REPLACE VIEW (\w+)", re.sub(r"^\s*--.*$", "", statement, flags=re.M))
+        if view and view.group(1) not in published:
+            continue  # a table this snapshot predates (e.g. history tables in an older snapshot)
+        if statement.strip():
+            con.execute(statement)
     return con, snapshot_id
 
 

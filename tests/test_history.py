@@ -157,3 +157,24 @@ def test_backfill_from_a_git_history_one_snapshot_per_month(tmp_path, dated_maps
         date(2026, 1, 20), date(2026, 2, 10), date(2026, 3, 3)]
     changes = {(str(r[2]), r[4]) for r in history_table(root, "changes").fetchall()}
     assert changes == {("2026-02-10", "price"), ("2026-03-03", "capability"), ("2026-03-03", "limit")}
+
+
+def test_snapshots_older_than_a_table_are_still_queryable(tmp_path, backfilled, capsys):
+    """A snapshot published before the history tables existed: its other tables stay queryable."""
+    import shutil
+
+    root = tmp_path / "wh"
+    shutil.copytree(backfilled, root)
+    warehouse = Warehouse(root)
+    first = warehouse.snapshot_ids()[0]
+    manifest_path = root / "manifests" / f"{first}.json"
+    manifest = json.loads(manifest_path.read_text())
+    del manifest["tables"]["changes"]
+    manifest_path.write_text(json.dumps(manifest))
+    shutil.rmtree(root / "changes" / f"snapshot={first}")
+    capsys.readouterr()
+    assert main(["query", "--warehouse", str(root), "--snapshot", first, "--format", "csv",
+                 f"SELECT count(*) AS n FROM routes WHERE route_id = '{GPT}'"]) == 0
+    assert capsys.readouterr().out.split() == ["n", "1"]
+    assert main(["query", "--warehouse", str(root), "--snapshot", first, "SELECT * FROM changes"]) == 1
+    assert "changes does not exist" in capsys.readouterr().err
