@@ -1,6 +1,6 @@
 """Benchmarks: every source's scores linked to the catalog's models, with their provenance."""
 
-from datetime import datetime, timezone
+from datetime import datetime
 
 import dagster as dg
 import pyarrow as pa

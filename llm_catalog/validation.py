@@ -20,7 +20,7 @@ from great_expectations.data_context.types.base import (
     ProgressBarsConfig,
 )
 
-from llm_catalog.litellm_map import MODE_MODALITIES, MODALITIES, OUTPUT_VOCABULARY
+from llm_catalog.litellm_map import MODE_MODALITIES, OUTPUT_VOCABULARY
 from llm_catalog.price_fields import PRICE_UNITS, STANDARD_TIER, TIERS
 
 E = gx.expectations

@@ -2,7 +2,6 @@
 and the real bundled map."""
 
 import duckdb
-import pyarrow as pa
 import pytest
 
 from llm_catalog import similarity
