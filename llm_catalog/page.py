@@ -17,6 +17,13 @@ UNIT_LABELS = {
     "usd_per_gb_day": "/ GB-day",
 }
 SIMILAR_SHOWN = 10
+LENSES = ("overall", "cost", "modality", "capabilities", "context")
+LENS_LABELS = {"overall": "overall", "cost": "cost", "modality": "modality", "capabilities": "features",
+               "context": "context"}
+LENS_TITLES = {"overall": "overall: cost, modalities, capabilities and context blended",
+               "cost": "cost lens: closest in price first", "modality": "modality lens: same inputs and outputs first",
+               "capabilities": "capabilities lens: same stated features first",
+               "context": "context lens: closest context window and output cap first"}
 
 
 def money(usd: float | None, unit: str = "usd_per_1m_tokens") -> str:
@@ -42,8 +49,9 @@ def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
     return [indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
 
 
-def render(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str) -> str:
-    """The page for ``route_id`` from the views of ``con`` (see llm_catalog.query.connect)."""
+def render(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str, lens: str = "overall") -> str:
+    """The page for ``route_id`` from the views of ``con`` (see llm_catalog.query.connect); ``lens`` orders the
+    similar models as the page's filter does."""
     found = con.execute("SELECT * FROM routes WHERE route_id = ?", [route_id]).fetchall()
     if not found:
         close = [r[0] for r in con.execute(
@@ -115,16 +123,30 @@ def render(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str) -> s
                          *[[other, name or "", _basis(price, basis), _difference(diff)]
                            for other, name, price, basis, diff in alternatives]])
 
-    similar = con.execute("""
-        SELECT s.other_route_id, r.provider_name, s.score, array_to_string(s.reasons, ', ')
-        FROM similar_models s JOIN routes r ON r.route_id = s.other_route_id
-        WHERE s.route_id = ? AND s.lens = 'overall' AND s.rank <= ? ORDER BY s.rank""",
-        [route_id, SIMILAR_SHOWN]).fetchall()
-    if similar:
-        lines += ["", "Similar models (overall: cost, modalities, capabilities and context blended)"]
-        lines += _table([["route", "provider", "overall", "why it is close"],
-                         *[[other, name or "", f"{score:.1%}", reasons] for other, name, score, reasons in similar]])
+    lines += _similar_section(con, route_id, lens)
     return "\n".join(lines)
+
+
+def _similar_section(con: duckdb.DuckDBPyConnection, route_id: str, lens: str) -> list[str]:
+    """The page's similar-models table, from the similar_models_page view: the reference row, then the ranked rows."""
+    rows = con.execute("""
+        SELECT rank, model_name, provider_name, input_price, input_price_unit, output_price, output_price_unit,
+               input_modalities, output_modalities, features, context_window, reasons, score
+        FROM similar_models_page WHERE route_id = ? AND lens = ? AND rank <= ? ORDER BY rank""",
+        [route_id, lens, SIMILAR_SHOWN]).fetchall()
+    if len(rows) < 2:
+        return []
+    cells = [["", "model", "provider", "in", "out", "input shape", "features", "context", "why it is close",
+              LENS_LABELS[lens]]]
+    for rank, model, provider, in_usd, in_unit, out_usd, out_unit, inputs, outputs, features, context, reasons, \
+            score in rows:
+        cells.append([
+            "from" if rank == 0 else str(rank), model, provider or "", money(in_usd, in_unit or "usd_per_1m_tokens"),
+            money(out_usd, out_unit or "usd_per_1m_tokens"),
+            f"{' '.join(inputs or ['unknown'])} -> {', '.join(outputs or ['unknown'])}",
+            ", ".join(features) or "none stated", tokens(context), ", ".join(reasons),
+            "" if score is None else f"{score:.0%}"])
+    return ["", f"Similar models ({LENS_TITLES[lens]}; 'from' is the route itself)", *_table(cells)]
 
 
 def _score(score: float, unit: str) -> str:

@@ -10,11 +10,14 @@ import re
 
 import duckdb
 
+from llm_catalog import schemas
 from llm_catalog.errors import CatalogError
 from llm_catalog.paths import SQL_DIR
 from llm_catalog.warehouse import Warehouse
 
 VIEWS_SQL = SQL_DIR / "views.sql"
+# the views of views.sql that are not a table, and the tables each reads
+DERIVED_VIEWS = {"similar_models_page": {"similar_models", "routes", "prices", "limits", "capabilities"}}
 
 
 def connect(warehouse: Warehouse, snapshot_id: str | None = None) -> tuple[duckdb.DuckDBPyConnection, str]:
@@ -28,8 +31,10 @@ def connect(warehouse: Warehouse, snapshot_id: str | None = None) -> tuple[duckd
     con.execute("SET VARIABLE snapshot = ?", [snapshot_id])
     for statement in VIEWS_SQL.read_text().split(";\n"):
         view = re.match(r"\s*CREATE OR REPLACE VIEW (\w+)", re.sub(r"^\s*--.*$", "", statement, flags=re.M))
-        if view and view.group(1) not in published:
+        if view and view.group(1) in schemas.PUBLISHED_TABLES and view.group(1) not in published:
             continue  # a table this snapshot predates (e.g. history tables in an older snapshot)
+        if view and view.group(1) in DERIVED_VIEWS and not DERIVED_VIEWS[view.group(1)] <= published:
+            continue  # a view over tables this snapshot predates
         if statement.strip():
             con.execute(statement)
     return con, snapshot_id

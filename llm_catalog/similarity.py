@@ -5,13 +5,17 @@ The order of the files is the algorithm:
 1. ``route_features.sql``: one packed row per route (comparability block, modality and capability bit masks,
    log price and log context with known-flags).
 2. ``scoring.sql``: the component scores, the blend and the lens scores, as SQL macros.
-3. ``comparable_pairs.sql``: the pairs a route is compared with (same block, other base model, no duplicate keys).
-4. ``similarity_bounds.sql``: per route, the K-th best score of each lens among the candidates nearest in price, and
-   the price window it implies (a candidate outside it cannot beat that score on any lens).
-5. ``similar_lists.sql``: every pair in the window, a streaming top-K per route and lens.
+3. ``scored_pairs.sql``: the comparable pairs of a pair list (same block, other base model, no duplicate keys) with
+   their component scores and lens keys; each pass below defines its own ``pair_list``.
+4. ``similarity_bounds.sql``: per route, the K-th best score of each lens among the candidates nearest in price and
+   in context (a band join on positions), and the price and context windows it implies (a candidate outside them
+   cannot beat that score on any lens).
+5. ``similar_lists.sql``: the pairs inside the windows (band joins on price or context buckets), a streaming top-K per
+   route and lens.
 6. ``similar_models.sql`` and ``alternatives.sql``: the published rows, with component scores and reasons.
 
-Step 4 only prunes pairs that cannot be in a top K, so the lists are exactly those of scoring every pair.
+Step 4 only prunes pairs that cannot be in a top K, so the lists are exactly those of scoring every pair
+(``all_pairs.sql`` + ``reference_lists.sql``, which the tests compare against).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from llm_catalog.paths import SQL_DIR
 
 SIMILARITY_SQL = SQL_DIR / "similarity"
 DEFAULT_K = 25
-SAMPLE_BAND = 60  # candidates on each side, in price order, that the bounds pass scores per route
+SAMPLE_BAND = 30  # candidates on each side, in each sample order, that the bounds pass scores per route
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -33,7 +37,8 @@ def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
 
 def connect(routes: pa.Table, prices: pa.Table, limits: pa.Table, capabilities: pa.Table, *, k: int = DEFAULT_K,
             sample_band: int = SAMPLE_BAND, threads: int | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory connection holding route_features, the scoring macros and the comparable_pairs view."""
+    """An in-memory connection holding route_features, the scoring macros and the scored_pairs view (over every
+    pair until a pass defines its own pair list)."""
     con = duckdb.connect()
     if threads:
         con.execute(f"SET threads = {int(threads)}")
@@ -43,7 +48,8 @@ def connect(routes: pa.Table, prices: pa.Table, limits: pa.Table, capabilities: 
     con.execute(f"SET VARIABLE sample_band = {int(sample_band)}")
     _run(con, "scoring.sql")
     con.execute(f"CREATE TABLE route_features AS {(SIMILARITY_SQL / 'route_features.sql').read_text()}")
-    _run(con, "comparable_pairs.sql")
+    _run(con, "all_pairs.sql")
+    _run(con, "scored_pairs.sql")
     return con
 
 
@@ -56,6 +62,7 @@ def similar_models(con: duckdb.DuckDBPyConnection) -> pa.Table:
 
 def reference_lists(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """(ref, lens, key) of the plain every-pair form, which the pruned lists must equal."""
+    _run(con, "all_pairs.sql")
     return con.sql((SIMILARITY_SQL / "reference_lists.sql").read_text()).to_arrow_table()
 
 

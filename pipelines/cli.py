@@ -212,7 +212,7 @@ def cmd_show(args) -> int:
 
     warehouse = Warehouse(warehouse_dir(args.warehouse))
     con, snapshot_id = query.connect(warehouse, _snapshot(warehouse, args))
-    print(page.render(con, args.route, snapshot_id))
+    print(page.render(con, args.route, snapshot_id, lens=args.lens))
     return 0
 
 
@@ -284,6 +284,8 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("route", help="a route id, e.g. deepinfra/openai/gpt-oss-20b")
     show.add_argument("--snapshot", help="snapshot id (default: the current one)")
     show.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
+    show.add_argument("--lens", choices=["overall", "cost", "modality", "capabilities", "context"], default="overall",
+                      help="rank the similar models by this lens (default overall)")
     show.set_defaults(func=cmd_show)
     return parser
 

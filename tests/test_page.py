@@ -26,8 +26,11 @@ def test_show_prints_every_section_that_has_data_for_the_real_map(synced_warehou
     assert "SWE-bench Verified" in page and "60.7%" in page and "Base model: gpt-oss-120b" in page
     assert "LiteLLM model cost map (1.110.2)" in page and "https://deepinfra.com/pricing" in page
     assert "groq/openai/gpt-oss-20b" in page.split("Other providers")[1].split("Similar models")[0]
-    similar = page.split("Similar models")[1]
-    assert "gpt-oss-20b" not in similar and "Text covered" in similar
+    similar = page.split("\nSimilar models")[1]
+    reference, first = similar.splitlines()[2:4]
+    assert reference.split()[:3] == ["from", "gpt-oss-20b", "DeepInfra"] and "Reference row" in reference
+    assert "$0.0300 / 1M tokens" in reference and "text -> text" in reference and "131.1K" in reference
+    assert first.split()[0] == "1" and "gpt-oss-20b" not in first and "Text covered" in first
 
 
 def test_show_an_unknown_route_suggests_close_ones(synced_warehouse, capsys):
@@ -66,3 +69,66 @@ def test_as_of_reads_the_snapshot_current_on_a_date_and_older_snapshots_are_refu
     with pytest.raises(PublishError, match="already has one as of 2026-03-01"):
         warehouse.publish({name: schema.empty_table() for name, schema in schemas.TABLES.items()},
                           sources=[], code="x", as_of=date(2026, 2, 1))
+
+
+def _page_rows(warehouse, route_id: str, lens: str) -> list[dict]:
+    from llm_catalog import query
+
+    con, _ = query.connect(Warehouse(warehouse))
+    columns, rows = query.run(con, f"SELECT * FROM similar_models_page WHERE route_id = '{route_id}' "
+                                   f"AND lens = '{lens}' ORDER BY rank")
+    return [dict(zip(columns, row)) for row in rows]
+
+
+def test_one_query_fills_the_similar_models_table_of_the_page(synced_warehouse):
+    """The view has the reference row and every cell of the page's table, and agrees with the tables it joins."""
+    from llm_catalog import query
+
+    rows = _page_rows(synced_warehouse, "deepinfra/openai/gpt-oss-20b", "overall")
+    reference, ranked = rows[0], rows[1:]
+    assert reference["is_reference"] and reference["rank"] == 0 and reference["score"] is None
+    assert (reference["model_name"], reference["provider_name"]) == ("gpt-oss-20b", "DeepInfra")
+    assert (reference["input_price"], reference["output_price"]) == (0.03, 0.14)
+    assert reference["input_price_unit"] == reference["output_price_unit"] == "usd_per_1m_tokens"
+    assert reference["features"] == ["Function calling", "Tool choice"]
+    assert [r["rank"] for r in ranked] == list(range(1, 26))
+    assert [r["score"] for r in ranked] == sorted((r["score"] for r in ranked), reverse=True)
+    con, _ = query.connect(Warehouse(synced_warehouse))
+    for row in ranked:
+        other = row["other_route_id"]
+        stated = {c for (c,) in con.execute("SELECT capability FROM capabilities WHERE route_id = ? AND supported",
+                                            [other]).fetchall()}
+        assert {f.lower().replace(" ", "_") for f in row["features"]} == \
+            {c for c in stated if c in ("vision", "function_calling", "parallel_function_calling", "tool_choice",
+                                        "prompt_caching", "reasoning", "response_schema", "system_messages",
+                                        "audio_input", "audio_output", "web_search", "pdf_input", "video_input")}
+        (window, provider), = con.execute("SELECT context_window, provider FROM limits JOIN routes USING (route_id) "
+                                          "WHERE route_id = ?", [other]).fetchall()
+        assert row["context_window"] == window
+        assert row["same_provider"] == (provider == "deepinfra") == ("Same provider" in row["reasons"])
+
+
+def test_unknown_modalities_stay_unknown_and_image_routes_show_their_own_unit(synced_warehouse):
+    from llm_catalog import query
+
+    con, _ = query.connect(Warehouse(synced_warehouse))
+    (route,), = con.execute("""SELECT route_id FROM similar_models JOIN routes USING (route_id)
+                               WHERE mode = 'image_generation' ORDER BY route_id LIMIT 1""").fetchall()
+    rows = _page_rows(synced_warehouse, route, "overall")
+    assert rows[0]["output_price_unit"] in ("usd_per_image", None) and rows[0]["output_modalities"] == ["image"]
+    nulls = con.execute("""SELECT count(*) FROM similar_models_page p JOIN routes r ON r.route_id = p.other_route_id
+                           WHERE (r.output_modalities IS NULL) <> (p.output_modalities IS NULL)""").fetchall()
+    assert nulls == [(0,)]
+
+
+def test_show_lens_reorders_the_similar_models_as_the_page_filter_does(synced_warehouse, capsys):
+    orders = {}
+    for lens in ("overall", "cost", "context"):
+        capsys.readouterr()
+        assert main(["show", "--warehouse", str(synced_warehouse), "deepinfra/openai/gpt-oss-20b",
+                     "--lens", lens]) == 0
+        table = capsys.readouterr().out.split("\nSimilar models")[1].splitlines()[3:]
+        orders[lens] = [line.split()[1] for line in table if line.strip()]
+        expected = [r["model_name"] for r in _page_rows(synced_warehouse, "deepinfra/openai/gpt-oss-20b", lens)][1:11]
+        assert orders[lens] == expected
+    assert orders["overall"] != orders["cost"] != orders["context"]

@@ -45,22 +45,72 @@ def test_cost_lens_ranks_a_2x_price_gap_above_a_10x_one():
     })
     cost = rows_for(rows, "deepinfra/ref", "cost")
     assert [r["other_route_id"] for r in cost] == ["deepinfra/double", "deepinfra/tenfold"]
-    assert cost[0]["cost_score"] == pytest.approx(1 - 0.30103 / 2, abs=1e-5)  # log10(2) decades of 2
+    assert cost[0]["cost_score"] == pytest.approx(1 - 0.30103 / 2, abs=1e-5)  # log10(2) decades over a span of 2
     assert cost[1]["cost_score"] == pytest.approx(1 - 1 / 2, abs=1e-5)
     assert "Pricier" in cost[1]["reasons"]
 
 
-def test_unknown_capabilities_never_count_as_missing():
+def test_evidence_outranks_silence_which_outranks_a_stated_mismatch():
+    """The reference supports function calling and vision (so takes images): a route stating both outranks one that
+    states nothing, which outranks one stating both false, on capabilities, modalities and overall."""
+    silent = {k: v for k, v in entry().items() if not k.startswith("supports_")}
     rows, _ = lists({
         "deepinfra/ref": entry(),
-        "deepinfra/known-true": entry(supports_function_calling=True, supports_vision=True),
-        "deepinfra/unknown": {k: v for k, v in entry().items() if k != "supports_function_calling"},
-        "deepinfra/known-false": entry(supports_function_calling=False),
+        "deepinfra/states": entry(),
+        "deepinfra/silent": silent,
+        "deepinfra/contrary": entry(supports_function_calling=False, supports_vision=False),
     })
-    scores = {r["other_route_id"]: r for r in rows_for(rows, "deepinfra/ref", "capabilities")}
-    assert scores["deepinfra/unknown"]["capability_score"] == scores["deepinfra/known-true"]["capability_score"] == 1.0
-    assert scores["deepinfra/known-false"]["capability_score"] == 0.5
-    assert "Features covered" in scores["deepinfra/unknown"]["reasons"]
+    for lens in ("overall", "capabilities", "modality"):
+        ranked = [r["other_route_id"] for r in rows_for(rows, "deepinfra/ref", lens)]
+        assert ranked == ["deepinfra/states", "deepinfra/silent", "deepinfra/contrary"], lens
+    by_route = {r["other_route_id"]: r for r in rows_for(rows, "deepinfra/ref", "overall")}
+    assert [by_route[r]["capability_score"] for r in ("deepinfra/states", "deepinfra/silent", "deepinfra/contrary")] \
+        == [1.0, 0.5, 0.0]
+    # text in, image in, text out: the silent route's image input is unknown (0.5), the contrary one's is absent (0)
+    assert by_route["deepinfra/silent"]["modality_score"] == pytest.approx(2.5 / 3, abs=1e-6)
+    assert by_route["deepinfra/contrary"]["modality_score"] == pytest.approx(2 / 3, abs=1e-6)
+    assert "Missing image" in by_route["deepinfra/silent"]["reasons"]
+    assert "Low overlap" in by_route["deepinfra/contrary"]["reasons"]
+    assert "Features unstated" in by_route["deepinfra/silent"]["reasons"]
+
+
+def test_a_route_stating_nothing_never_outranks_one_stating_the_references_features():
+    """Even far cheaper and on the same context, silence does not beat evidence at a moderate price gap."""
+    silent = {k: v for k, v in entry().items() if not k.startswith("supports_")}
+    rows, _ = lists({
+        "deepinfra/ref": entry(),
+        "deepinfra/states-pricier": entry(input_cost_per_token=1.5e-07, output_cost_per_token=6e-07),
+        "deepinfra/silent-same-price": silent,
+    })
+    ranked = [r["other_route_id"] for r in rows_for(rows, "deepinfra/ref", "overall")]
+    assert ranked == ["deepinfra/states-pricier", "deepinfra/silent-same-price"]
+
+
+def test_near_twins_score_above_0_9_and_differences_are_visible():
+    rows, _ = lists({
+        "deepinfra/ref": entry(),
+        "deepinfra/twin": entry(input_cost_per_token=1.1e-07),
+        "deepinfra/price-9x": entry(input_cost_per_token=9e-07, output_cost_per_token=3.6e-06),
+        "deepinfra/context-4x": entry(max_input_tokens=32768, max_output_tokens=2048),
+        "deepinfra/two-features": entry(supports_function_calling=False, supports_vision=False,
+                                        supports_tool_choice=True),
+    })
+    score = {r["other_route_id"]: r["score"] for r in rows_for(rows, "deepinfra/ref", "overall")}
+    assert score["deepinfra/twin"] > 0.95
+    for other in ("deepinfra/price-9x", "deepinfra/context-4x", "deepinfra/two-features"):
+        assert score[other] < 0.9, other
+        assert score["deepinfra/twin"] - score[other] >= 0.09, other
+    cost = {r["other_route_id"]: r for r in rows_for(rows, "deepinfra/ref", "cost")}
+    assert cost["deepinfra/price-9x"]["cost_score"] == pytest.approx(1 - 0.954243 / 2, abs=1e-5)
+    assert "Pricier" in cost["deepinfra/price-9x"]["reasons"]
+
+
+def test_unknown_prices_and_windows_are_not_matches():
+    unpriced = {k: v for k, v in entry().items() if "cost" not in k}
+    rows, _ = lists({"deepinfra/ref": unpriced, "deepinfra/also-unpriced": unpriced, "deepinfra/priced": entry()})
+    by_route = {r["other_route_id"]: r for r in rows_for(rows, "deepinfra/ref", "overall")}
+    assert by_route["deepinfra/also-unpriced"]["cost_score"] == by_route["deepinfra/priced"]["cost_score"] == 0.5
+    assert "Unpriced" in by_route["deepinfra/also-unpriced"]["reasons"]
 
 
 def test_ties_break_by_route_id_and_runs_are_identical():

@@ -2,7 +2,10 @@
 -- Relations: routes, prices, limits, capabilities.
 --   block      comparability block: only routes of one block are compared (a chat route is never "similar" to an
 --              image generator or a reranker); routes with no mode have none and are not compared.
---   io_mask    input modalities in bits 0-7, output modalities in bits 8-16.
+--   io_mask    input modalities in bits 0-7, output modalities in bits 8-16 (listed by the map, or implied by the
+--              mode and the vision/audio/video flags).
+--   io_absent  the modalities known NOT to be there: every unlisted one when the map lists the route's modalities,
+--              and those a flag states false (supports_vision = false: no image input); the rest are unknown.
 --   cap_true / cap_known   the 13 page capabilities as bit masks: supported, and stated either way.
 --   unit_price the block's price basis: tokens blended 3 input : 1 output per 1M (chat, embedding, rerank, ...),
 --              per image (image), per second (video, transcription), per 1M characters (speech).
@@ -37,7 +40,8 @@ modality_bits(direction, modality, bit) AS (
            ('output', 'classification', 32768), ('output', 'search_results', 65536)
 ),
 io AS (
-    SELECT r.route_id, coalesce(sum(DISTINCT m.bit), 0)::INTEGER AS io_mask
+    SELECT r.route_id, coalesce(sum(DISTINCT m.bit), 0)::INTEGER AS io_mask,
+           any_value(r.modalities_stated) AS modalities_stated
     FROM routes r
     LEFT JOIN (
         SELECT route_id, 'input' AS direction, unnest(input_modalities) AS modality FROM routes
@@ -57,9 +61,17 @@ featured AS (
                             'audio_transcription', 'audio_speech') THEN r.mode
         END AS block,
         io.io_mask,
+        (CASE WHEN io.modalities_stated THEN (SELECT sum(bit) FROM modality_bits)::INTEGER & ~io.io_mask ELSE 0 END
+         -- a flag stated false: vision (1) -> image in (2), audio_input (256) -> audio in (4),
+         -- video_input (4096) -> video in (8), audio_output (512) -> audio out (1024)
+         | CASE WHEN coalesce(caps.cap_known & ~caps.cap_true, 0) & 1 <> 0 THEN 2 ELSE 0 END
+         | CASE WHEN coalesce(caps.cap_known & ~caps.cap_true, 0) & 256 <> 0 THEN 4 ELSE 0 END
+         | CASE WHEN coalesce(caps.cap_known & ~caps.cap_true, 0) & 4096 <> 0 THEN 8 ELSE 0 END
+         | CASE WHEN coalesce(caps.cap_known & ~caps.cap_true, 0) & 512 <> 0 THEN 1024 ELSE 0 END
+        ) & ~io.io_mask AS io_absent,
         coalesce(caps.cap_true, 0) AS cap_true,
         coalesce(caps.cap_known, 0) AS cap_known,
-        l.context_window,
+        l.context_window, l.max_output_tokens,
         p.input_tokens, p.output_tokens,
         r.duplicate_of IS NULL AND r.alias_of IS NULL AS candidate,
         p.per_image, p.output_per_second, p.input_per_second, p.per_1m_characters
@@ -72,10 +84,13 @@ featured AS (
 SELECT
     (row_number() OVER (ORDER BY route_id) - 1)::INTEGER AS idx,  -- route_id order: ties break by route_id
     route_id, provider, provider_name, base_model, family, mode,
+    dense_rank() OVER (ORDER BY base_model)::INTEGER AS model_id,  -- an integer to compare base models by
     CASE WHEN io_mask <> 0 THEN block END AS block,
     dense_rank() OVER (ORDER BY CASE WHEN io_mask <> 0 THEN block END)::INTEGER AS block_id,
-    io_mask, 1.0 / greatest(bit_count(io_mask), 1) AS inv_n_io,
-    cap_true, cap_known, CASE WHEN cap_true = 0 THEN 1.0 ELSE 0.0 END AS no_caps,
+    io_mask, io_absent, 1.0 / greatest(bit_count(io_mask), 1) AS inv_n_io,
+    cap_true, cap_known, cap_known & ~cap_true AS cap_false,
+    -- the weight of what a states, for the capability score: 1 per supported capability, 0.5 per one stated false
+    bit_count(cap_true) + 0.5 * bit_count(cap_known & ~cap_true) AS cap_weight,
     context_window, input_tokens, output_tokens, unit_price, price_basis,
     CASE WHEN unit_price IS NULL THEN 'unpriced' WHEN unit_price = 0 THEN 'free' ELSE 'priced' END AS price_status,
     -- logs with a 0/1 "known" flag beside them, so that pair arithmetic needs no NULL branches
@@ -83,11 +98,16 @@ SELECT
     CASE WHEN unit_price IS NULL THEN 0.0 ELSE 1.0 END AS has_price,
     coalesce(log2(context_window), 0.0) AS log_context,
     CASE WHEN context_window IS NULL THEN 0.0 ELSE 1.0 END AS has_context,
+    max_output_tokens, coalesce(log2(max_output_tokens), 0.0) AS log_output,
+    CASE WHEN max_output_tokens IS NULL THEN 0.0 ELSE 1.0 END AS has_output,
+    -- buckets of 0.1 decade of price and of a quarter doubling of window, for the band joins of the full pass
+    CASE WHEN unit_price IS NOT NULL THEN floor(log10(greatest(unit_price, 0.001)) / 0.1)::INTEGER END AS price_bucket,
+    CASE WHEN context_window IS NOT NULL THEN floor(log2(context_window) / 0.25)::INTEGER END AS context_bucket,
     candidate,
     -- filled by the bounds pass (similarity_bounds.sql): what a candidate must reach to enter this route's lists
-    NULL::INTEGER AS price_pos, NULL::INTEGER AS context_pos, -1::BIGINT AS overall_bound, -1::BIGINT AS cost_bound, -1::BIGINT AS modality_bound,
-    -1::BIGINT AS capabilities_bound, -1::BIGINT AS context_bound, NULL::DOUBLE AS price_window, NULL::DOUBLE AS context_window_gap,
-    TRUE AS unpriced_ok
+    NULL::INTEGER AS price_pos, NULL::INTEGER AS context_pos, NULL::INTEGER AS pid, NULL::INTEGER AS pid_pos,
+    -1::BIGINT AS overall_bound, -1::BIGINT AS cost_bound, -1::BIGINT AS modality_bound,
+    -1::BIGINT AS capabilities_bound, -1::BIGINT AS context_bound
 FROM (
     SELECT *,
         CASE block

@@ -1,29 +1,40 @@
 -- How close route b is to reference route a, per component, each in 0..1 (1 = the same). Plain arithmetic on the
 -- columns of route_features, without NULL branches, because it runs for every comparable pair.
 --
--- The gaps at which the cost and context components reach 0: 2 decades of price (100x), 4 doublings of window (16x).
+-- The gaps at which the cost and context components reach 0: 2 decades of price (100x), 3 doublings of window (8x).
 CREATE OR REPLACE MACRO cost_span() AS 2.0;
-CREATE OR REPLACE MACRO context_span() AS 4.0;
+CREATE OR REPLACE MACRO context_span() AS 3.0;
 
--- cost: 1 - |log10 price_a - log10 price_b| / 2 (a 2x price gap scores 0.85, 10x 0.5, 100x 0). Free routes sit at
---   $0.001 a unit. An unpriced route scores 0.5 against a priced one (unknown), 1 against another unpriced one.
-CREATE OR REPLACE MACRO cost_score(log_a, has_a, log_b, has_b) AS
-    has_a * has_b * greatest(0.0, 1.0 - abs(log_a - log_b) / cost_span())
-    + (1.0 - has_a * has_b) * (1.0 - 0.5 * (has_a + has_b));
+-- A known value against a known value scores by the gap; an unknown on either side scores 0.5: not a match, not a
+-- mismatch (an unpriced route is not "the same price" as another unpriced one).
+CREATE OR REPLACE MACRO gap_score(log_a, has_a, log_b, has_b, span) AS
+    has_a * has_b * greatest(0.0, 1.0 - abs(log_a - log_b) / span) + (1.0 - has_a * has_b) * 0.5;
 
--- modality: the share of a's input and output modalities that b also has, times 0.9 when b has some that a lacks.
-CREATE OR REPLACE MACRO modality_score(io_a, inv_n_io_a, io_b) AS
-    bit_count(io_a & io_b) * inv_n_io_a * (1.0 - 0.1 * ((io_b & ~io_a) <> 0)::INTEGER);
+-- cost: 1 - |log10 price_a - log10 price_b| / 2 on the block's price basis (2x apart scores 0.85, 9x 0.52, 100x 0).
+--   Free routes sit at $0.001 a unit.
+CREATE OR REPLACE MACRO cost_score(log_a, has_a, log_b, has_b) AS gap_score(log_a, has_a, log_b, has_b, cost_span());
 
--- capabilities: of the page capabilities a supports, the share b supports among those b states; unknown is not
---   false. 1 when a supports none; 0.5 when b states none of a's.
-CREATE OR REPLACE MACRO capability_score(true_a, no_caps_a, true_b, known_b) AS
-    greatest(no_caps_a, coalesce(bit_count(true_a & true_b) / nullif(bit_count(true_a & known_b), 0), 0.5));
+-- Evidence outranks silence: for each modality or capability the reference a has, a candidate that states it earns
+-- 1, one that does not say earns 0.5 (unknown is not false, but not a match either), one that states the opposite 0.
 
--- context: 1 - |log2 window_a - log2 window_b| / 4 (2x scores 0.75, 16x 0); unknown as for cost.
-CREATE OR REPLACE MACRO context_score(log_a, has_a, log_b, has_b) AS
-    has_a * has_b * greatest(0.0, 1.0 - abs(log_a - log_b) / context_span())
-    + (1.0 - has_a * has_b) * (1.0 - 0.5 * (has_a + has_b));
+-- modality: over a's input and output modalities, b lists it: 1; b's map says nothing of it: 0.5; b is known to
+--   lack it (its modality list is stated, or a flag says false): 0. Times 0.9 when b has modalities a lacks.
+CREATE OR REPLACE MACRO modality_score(io_a, inv_n_io_a, io_b, absent_b) AS
+    (bit_count(io_a & io_b) + 0.5 * bit_count(io_a & ~io_b & ~absent_b)) * inv_n_io_a
+    * (1.0 - 0.1 * ((io_b & ~io_a) <> 0)::INTEGER);
+
+-- capabilities: over the page capabilities a states, weighted 1 for each a supports and 0.5 for each a states false:
+--   b states the same: 1; b does not say: 0.5; b states the opposite: 0 where a supports it, 0.5 where a does not
+--   (b offers more, which is no loss). 0.5 when a states none of them (nothing can be confirmed).
+CREATE OR REPLACE MACRO capability_score(true_a, false_a, weight_a, true_b, false_b) AS
+    coalesce((bit_count(true_a & true_b) + 0.5 * bit_count(true_a & ~true_b & ~false_b)
+              + 0.5 * bit_count(false_a & false_b) + 0.25 * bit_count(false_a & ~false_b)) / nullif(weight_a, 0), 0.5);
+
+-- context: the mean of two limits a replacement must meet, each 1 - |log2 a - log2 b| / 3 (2x apart scores 0.67,
+--   4x 0.33, 8x 0): the context window (what a request may send) and the output cap (what a response may hold).
+CREATE OR REPLACE MACRO context_score(in_a, has_in_a, in_b, has_in_b, out_a, has_out_a, out_b, has_out_b) AS
+    0.5 * (gap_score(in_a, has_in_a, in_b, has_in_b, context_span())
+           + gap_score(out_a, has_out_a, out_b, has_out_b, context_span()));
 
 -- overall blends the four; a lens weighs its own component 0.6 and overall 0.4.
 CREATE OR REPLACE MACRO overall_score(cost, modality, capabilities, context) AS
@@ -34,15 +45,25 @@ CREATE OR REPLACE MACRO lens_score(component, overall) AS 0.6 * component + 0.4 
 CREATE OR REPLACE MACRO rank_key(score, idx_b) AS round(score * 1e6)::BIGINT * 16777216 + (16777215 - idx_b);
 CREATE OR REPLACE MACRO key_score(key) AS round((key // 16777216) / 1e6, 6);
 
--- A lens score can beat bound b only if the cost component c reaches cost_needed and the context component x
--- reaches context_needed, every other component at its best (1). From the weights above:
---   overall = 0.30 c + 0.20 x + 0.50 (at most)      modality, capabilities lens = 0.12 c + 0.08 x + 0.80
---   cost lens = 0.72 c + 0.08 x + 0.20              context lens = 0.12 c + 0.68 x + 0.20
-CREATE OR REPLACE MACRO cost_needed(bound_score, lens) AS
-    CASE lens WHEN 'overall' THEN (bound_score - 0.70) / 0.30
-              WHEN 'cost' THEN (bound_score - 0.28) / 0.72
-              ELSE (bound_score - 0.88) / 0.12 END;
-CREATE OR REPLACE MACRO context_needed(bound_score, lens) AS
-    CASE lens WHEN 'overall' THEN (bound_score - 0.80) / 0.20
-              WHEN 'context' THEN (bound_score - 0.32) / 0.68
-              ELSE (bound_score - 0.92) / 0.08 END;
+-- Pruning. Every lens score is a weighted sum of the four components:
+--   score = w_cost c + w_context x + w_modality m + w_capabilities k
+--   overall       0.30 c + 0.20 x + 0.25 m + 0.25 k      cost lens          0.72 c + 0.08 x + 0.10 m + 0.10 k
+--   modality lens 0.12 c + 0.08 x + 0.70 m + 0.10 k      capabilities lens  0.12 c + 0.08 x + 0.10 m + 0.70 k
+--   context lens  0.12 c + 0.68 x + 0.10 m + 0.10 k
+-- m and k depend only on the two routes' profiles (modality and capability masks), so for a candidate profile they
+-- are known exactly; a lens score can then beat bound t only if c reaches cost_needed (x at its best, 1) and x
+-- reaches context_needed (c at its best).
+CREATE OR REPLACE MACRO cost_needed(t, lens, m, k) AS CASE lens
+    WHEN 'overall' THEN (t - 0.20 - 0.25 * m - 0.25 * k) / 0.30
+    WHEN 'cost' THEN (t - 0.08 - 0.10 * m - 0.10 * k) / 0.72
+    WHEN 'modality' THEN (t - 0.08 - 0.70 * m - 0.10 * k) / 0.12
+    WHEN 'capabilities' THEN (t - 0.08 - 0.10 * m - 0.70 * k) / 0.12
+    ELSE (t - 0.68 - 0.10 * m - 0.10 * k) / 0.12 END;
+CREATE OR REPLACE MACRO context_needed(t, lens, m, k) AS CASE lens
+    WHEN 'overall' THEN (t - 0.30 - 0.25 * m - 0.25 * k) / 0.20
+    WHEN 'cost' THEN (t - 0.72 - 0.10 * m - 0.10 * k) / 0.08
+    WHEN 'modality' THEN (t - 0.12 - 0.70 * m - 0.10 * k) / 0.08
+    WHEN 'capabilities' THEN (t - 0.12 - 0.10 * m - 0.70 * k) / 0.08
+    ELSE (t - 0.12 - 0.10 * m - 0.10 * k) / 0.68 END;
+-- the score a bound key stands for, less the rounding of rank_key; -inf when there is no bound (fewer than K pairs)
+CREATE OR REPLACE MACRO bound_score(key) AS CASE WHEN key < 0 THEN -1e9 ELSE key_score(key) - 1e-6 END;

@@ -23,10 +23,13 @@ scored AS (
                lambda m: m IS NOT NULL), ' and '), ''), 'modalities') AS media,
            a.price_status AS status_a, b.price_status AS status_b, a.unit_price AS price_a, b.unit_price AS price_b,
            a.context_window AS context_a, b.context_window AS context_b,
+           a.cap_weight AS cap_weight_a, a.cap_true AS cap_true_a, a.cap_false AS cap_false_a,
+           b.cap_true AS cap_true_b, b.cap_false AS cap_false_b,
            round(cost_score(a.log_price, a.has_price, b.log_price, b.has_price), 6) AS cost_score,
-           round(modality_score(a.io_mask, a.inv_n_io, b.io_mask), 6) AS modality_score,
-           round(capability_score(a.cap_true, a.no_caps, b.cap_true, b.cap_known), 6) AS capability_score,
-           round(context_score(a.log_context, a.has_context, b.log_context, b.has_context), 6) AS context_score
+           round(modality_score(a.io_mask, a.inv_n_io, b.io_mask, b.io_absent), 6) AS modality_score,
+           round(capability_score(a.cap_true, a.cap_false, a.cap_weight, b.cap_true, b.cap_false), 6) AS capability_score,
+           round(context_score(a.log_context, a.has_context, b.log_context, b.has_context,
+                               a.log_output, a.has_output, b.log_output, b.has_output), 6) AS context_score
     FROM ranked r
     JOIN route_features a ON a.idx = r.ref
     JOIN route_features b ON b.idx = 16777215 - r.key % 16777216
@@ -43,7 +46,10 @@ SELECT route_id, lens, rank, other_route_id, score, cost_score, modality_score, 
         CASE WHEN io_a & ~io_b & 514 <> 0 THEN 'Missing image' END,
         CASE WHEN io_a & ~io_b & 1028 <> 0 THEN 'Missing audio' END,
         CASE WHEN io_a & ~io_b & 2056 <> 0 THEN 'Missing video' END,
-        CASE WHEN capability_score = 1 THEN 'Features covered' WHEN capability_score < 0.5 THEN 'Low overlap' END,
+        -- capabilities: every one a states, stated alike by b; none of them stated by b; or a score under 0.5
+        CASE WHEN capability_score = 1 AND cap_weight_a > 0 THEN 'Features covered'
+             WHEN capability_score < 0.5 THEN 'Low overlap'
+             WHEN cap_weight_a > 0 AND (cap_true_a | cap_false_a) & (cap_true_b | cap_false_b) = 0 THEN 'Features unstated' END,
         CASE WHEN status_b = 'unpriced' THEN 'Unpriced'
              WHEN status_b = 'free' AND status_a <> 'free' THEN 'Free'
              WHEN status_a = 'priced' AND price_b < 0.8 * price_a THEN 'Cheaper'

@@ -1,0 +1,30 @@
+-- The comparable pairs among `pair_list` (ref, other), with their four component scores and five lens keys.
+-- Comparable: same block, not the same route, not the same base model (those are alternatives, not similar models),
+-- and the candidate not a duplicate or alias key. Each pass defines `pair_list` (every pair in a block for the
+-- reference form, a sample for the bounds, the band join for the full pass); pairs outside the rules are dropped here.
+-- Relations: pair_list, route_features.
+CREATE OR REPLACE VIEW scored_pairs AS
+SELECT ref, other, overall_bound, cost_bound, modality_bound, capabilities_bound, context_bound,
+       cost, modality, capabilities, context,
+       rank_key(overall, other) AS overall_key,
+       rank_key(lens_score(cost, overall), other) AS cost_key,
+       rank_key(lens_score(modality, overall), other) AS modality_key,
+       rank_key(lens_score(capabilities, overall), other) AS capabilities_key,
+       rank_key(lens_score(context, overall), other) AS context_key
+FROM (
+    SELECT *, overall_score(cost, modality, capabilities, context) AS overall
+    FROM (
+        SELECT p.ref, p.other,
+               a.overall_bound, a.cost_bound, a.modality_bound, a.capabilities_bound, a.context_bound,
+               cost_score(a.log_price, a.has_price, b.log_price, b.has_price) AS cost,
+               modality_score(a.io_mask, a.inv_n_io, b.io_mask, b.io_absent) AS modality,
+               capability_score(a.cap_true, a.cap_false, a.cap_weight, b.cap_true, b.cap_false) AS capabilities,
+               context_score(a.log_context, a.has_context, b.log_context, b.has_context,
+                             a.log_output, a.has_output, b.log_output, b.has_output) AS context
+        FROM pair_list p
+        JOIN route_features a ON a.idx = p.ref
+        JOIN route_features b ON b.idx = p.other
+        WHERE a.block_id = b.block_id AND a.idx <> b.idx AND a.base_model <> b.base_model
+          AND a.block IS NOT NULL AND b.candidate
+    )
+);
