@@ -7,18 +7,23 @@ The order of the files is the algorithm:
 2. ``scoring.sql``: the component scores, the blend and the lens scores, as SQL macros.
 3. ``scored_pairs.sql``: the comparable pairs of a pair list (same block, other base model, no duplicate keys) with
    their component scores and lens keys; each pass below defines its own ``pair_list``.
-4. ``similarity_bounds.sql``: per route, the K-th best score of each lens among the candidates nearest in price and
-   in context (a band join on positions), and the price and context windows it implies (a candidate outside them
-   cannot beat that score on any lens).
-5. ``similar_lists.sql``: the pairs inside the windows (band joins on price or context buckets), a streaming top-K per
-   route and lens.
-6. ``similar_models.sql`` and ``alternatives.sql``: the published rows, with component scores and reasons.
+4. ``similarity_bounds.sql``: per route, the K-th best score of each lens among a sample (its nearest candidates in
+   price, in context window, and in price within its own profile; band joins on positions): a bound that every
+   member of the true top K reaches.
+5. ``profiles.sql``: candidate profiles (modality and capability masks, known price and window) and, per pair of
+   profiles, the modality and capability scores and the best each lens can reach.
+6. ``similar_lists.sql``, per chunk of references: for each reference and candidate profile that can reach its
+   bounds, the price or window gap a candidate may have; the pairs inside (band joins on price or window buckets, or
+   the whole profile when small), a streaming top-K per route and lens.
+7. ``similar_models.sql`` and ``alternatives.sql``: the published rows, with component scores and reasons.
 
-Step 4 only prunes pairs that cannot be in a top K, so the lists are exactly those of scoring every pair
+Steps 4-6 only prune pairs that cannot be in a top K, so the lists are exactly those of scoring every pair
 (``all_pairs.sql`` + ``reference_lists.sql``, which the tests compare against).
 """
 
 from __future__ import annotations
+
+import tempfile
 
 import duckdb
 import pyarrow as pa
@@ -28,6 +33,7 @@ from llm_catalog.paths import SQL_DIR
 
 SIMILARITY_SQL = SQL_DIR / "similarity"
 DEFAULT_K = 25
+CHUNK = 4000  # references whose pair windows are held at once (memory), see similar_lists.sql
 SAMPLE_BAND = 30  # candidates on each side, in each sample order, that the bounds pass scores per route
 
 
@@ -39,7 +45,7 @@ def connect(routes: pa.Table, prices: pa.Table, limits: pa.Table, capabilities: 
             sample_band: int = SAMPLE_BAND, threads: int | None = None) -> duckdb.DuckDBPyConnection:
     """An in-memory connection holding route_features, the scoring macros and the scored_pairs view (over every
     pair until a pass defines its own pair list)."""
-    con = duckdb.connect()
+    con = duckdb.connect(config={"temp_directory": tempfile.gettempdir() + "/llm-catalog-duckdb"})
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     for name, table in {"routes": routes, "prices": prices, "limits": limits, "capabilities": capabilities}.items():
@@ -53,9 +59,14 @@ def connect(routes: pa.Table, prices: pa.Table, limits: pa.Table, capabilities: 
     return con
 
 
-def similar_models(con: duckdb.DuckDBPyConnection) -> pa.Table:
+def similar_models(con: duckdb.DuckDBPyConnection, chunk: int = CHUNK) -> pa.Table:
     _run(con, "similarity_bounds.sql")
-    _run(con, "similar_lists.sql")
+    _run(con, "profiles.sql")
+    (routes,), = con.execute("SELECT count(*) FROM route_features").fetchall()
+    for start in range(0, routes, chunk):  # the pair windows of one chunk of references at a time
+        con.execute("SET VARIABLE ref_from = ?", [start])
+        con.execute("SET VARIABLE ref_to = ?", [start + chunk])
+        _run(con, "similar_lists.sql")
     table = con.sql((SIMILARITY_SQL / "similar_models.sql").read_text()).to_arrow_table()
     return table.cast(schemas.SIMILAR_MODELS)
 

@@ -107,7 +107,10 @@ SELECT
     -- filled by the bounds pass (similarity_bounds.sql): what a candidate must reach to enter this route's lists
     NULL::INTEGER AS price_pos, NULL::INTEGER AS context_pos, NULL::INTEGER AS pid, NULL::INTEGER AS pid_pos,
     -1::BIGINT AS overall_bound, -1::BIGINT AS cost_bound, -1::BIGINT AS modality_bound,
-    -1::BIGINT AS capabilities_bound, -1::BIGINT AS context_bound
+    -1::BIGINT AS capabilities_bound, -1::BIGINT AS context_bound,
+    -- the same bounds as scores (-inf: no bound)
+    -1e9 AS overall_score_bound, -1e9 AS cost_score_bound, -1e9 AS modality_score_bound,
+    -1e9 AS capabilities_score_bound, -1e9 AS context_score_bound
 FROM (
     SELECT *,
         CASE block

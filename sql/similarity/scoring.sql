@@ -67,3 +67,16 @@ CREATE OR REPLACE MACRO context_needed(t, lens, m, k) AS CASE lens
     ELSE (t - 0.12 - 0.10 * m - 0.10 * k) / 0.68 END;
 -- the score a bound key stands for, less the rounding of rank_key; -inf when there is no bound (fewer than K pairs)
 CREATE OR REPLACE MACRO bound_score(key) AS CASE WHEN key < 0 THEN -1e9 ELSE key_score(key) - 1e-6 END;
+
+-- The least cost and window part a candidate of profile pb needs to reach reference a's bounds, per lens group:
+-- the price lenses (overall, cost, modality, capabilities) and the context lens. The context score is the mean of
+-- the window part and the output part (at most 1), so the window part must reach 2 x - 1.
+CREATE OR REPLACE MACRO price_lens_cost(o, c, md, cp, m, k) AS
+    least(cost_needed(o, 'overall', m, k), cost_needed(c, 'cost', m, k), cost_needed(md, 'modality', m, k),
+          cost_needed(cp, 'capabilities', m, k));
+CREATE OR REPLACE MACRO price_lens_window(o, c, md, cp, m, k) AS
+    2 * least(context_needed(o, 'overall', m, k), context_needed(c, 'cost', m, k),
+              context_needed(md, 'modality', m, k), context_needed(cp, 'capabilities', m, k)) - 1;
+-- reachable: the cost and window part asked for are within what the pair can score (0.5 when unknown)
+CREATE OR REPLACE MACRO reachable(cost_min, window_min, priced, windowed) AS
+    cost_min <= CASE WHEN priced = 1 THEN 1 ELSE 0.5 END AND window_min <= CASE WHEN windowed = 1 THEN 1 ELSE 0.5 END;

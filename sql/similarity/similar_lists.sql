@@ -8,54 +8,9 @@
 -- A band over a small profile is a scan of the profile with the gap as a filter (cheaper than its buckets).
 -- Each pair is scored once per lens group, with m and k taken from its profile pair (only cost and context are
 -- computed per pair); a streaming top-K keeps the lists (max(key, k) keeps a heap of k keys, no sort of all pairs).
--- Variables: k. Relations: route_features.
-CREATE OR REPLACE TEMP TABLE profiles AS
-SELECT pid, block_id, io_mask, io_absent, inv_n_io, cap_true, cap_false, cap_weight, has_price, has_context,
-       count(*) AS n  -- candidates of the profile
-FROM route_features WHERE block IS NOT NULL AND candidate
-GROUP BY ALL;
-
--- the candidates, with only what a pair needs, in join order
-CREATE OR REPLACE TEMP TABLE candidates AS
-SELECT idx, pid, model_id, price_bucket, context_bucket, log_price, has_price, log_context, has_context,
-       log_output, has_output
-FROM route_features WHERE block IS NOT NULL AND candidate
-ORDER BY pid, price_bucket;
-
--- The least cost and window part a candidate of profile pb needs to reach reference a's bounds, per lens group:
--- the price lenses (overall, cost, modality, capabilities) and the context lens. The context score is the mean of
--- the window part and the output part (at most 1), so the window part must reach 2 x - 1.
-CREATE OR REPLACE MACRO price_lens_cost(o, c, md, cp, m, k) AS
-    least(cost_needed(o, 'overall', m, k), cost_needed(c, 'cost', m, k), cost_needed(md, 'modality', m, k),
-          cost_needed(cp, 'capabilities', m, k));
-CREATE OR REPLACE MACRO price_lens_window(o, c, md, cp, m, k) AS
-    2 * least(context_needed(o, 'overall', m, k), context_needed(c, 'cost', m, k),
-              context_needed(md, 'modality', m, k), context_needed(cp, 'capabilities', m, k)) - 1;
--- reachable: the cost and window part asked for are within what the pair can score (0.5 when unknown)
-CREATE OR REPLACE MACRO reachable(cost_min, window_min, priced, windowed) AS
-    cost_min <= CASE WHEN priced = 1 THEN 1 ELSE 0.5 END AND window_min <= CASE WHEN windowed = 1 THEN 1 ELSE 0.5 END;
-
--- Profile pairs that some reference of profile pa can use, judged by the weakest bounds among those references.
-CREATE OR REPLACE TEMP TABLE profile_pairs AS
-WITH weakest AS (
-    SELECT pid, min(bound_score(overall_bound)) AS o, min(bound_score(cost_bound)) AS c,
-           min(bound_score(modality_bound)) AS md, min(bound_score(capabilities_bound)) AS cp,
-           min(bound_score(context_bound)) AS cx
-    FROM route_features WHERE block IS NOT NULL GROUP BY pid
-),
-pairs AS (
-    SELECT pa.pid AS pa, pb.pid AS pb, pb.n, pa.has_price * pb.has_price AS priced,
-           pa.has_context * pb.has_context AS windowed,
-           modality_score(pa.io_mask, pa.inv_n_io, pb.io_mask, pb.io_absent) AS m,
-           capability_score(pa.cap_true, pa.cap_false, pa.cap_weight, pb.cap_true, pb.cap_false) AS k
-    FROM profiles pa JOIN profiles pb ON pb.block_id = pa.block_id
-)
-SELECT pairs.*
-FROM pairs JOIN weakest w ON w.pid = pairs.pa
-WHERE reachable(price_lens_cost(w.o, w.c, w.md, w.cp, m, k), price_lens_window(w.o, w.c, w.md, w.cp, m, k),
-                priced, windowed)
-   OR reachable(cost_needed(w.cx, 'context', m, k), 2 * context_needed(w.cx, 'context', m, k) - 1, priced, windowed);
-
+-- Runs once per chunk of references (idx in [ref_from, ref_to)), so that the pair windows of one chunk at a time
+-- are held in memory; the chunk's lists are appended to similar_lists.
+-- Variables: k, ref_from, ref_to. Relations: route_features and the tables of profiles.sql.
 CREATE OR REPLACE TEMP TABLE route_profile_windows AS
 WITH needs AS (
     SELECT ref, model_id, pb, n, log_price, has_price, log_context, has_context, log_output, has_output,
@@ -67,11 +22,16 @@ WITH needs AS (
     FROM (SELECT a.idx AS ref, a.model_id, pp.pb, pp.n, a.log_price, a.has_price, a.log_context, a.has_context,
                  a.log_output, a.has_output, a.overall_bound, a.cost_bound, a.modality_bound, a.capabilities_bound,
                  a.context_bound, pp.m, pp.k, pp.priced, pp.windowed,
-                 bound_score(a.overall_bound) AS o, bound_score(a.cost_bound) AS c,
-                 bound_score(a.modality_bound) AS md, bound_score(a.capabilities_bound) AS cp,
-                 bound_score(a.context_bound) AS cx
-          FROM route_features a JOIN profile_pairs pp ON pp.pa = a.pid
-          WHERE a.block IS NOT NULL)
+                 a.overall_score_bound AS o, a.cost_score_bound AS c, a.modality_score_bound AS md,
+                 a.capabilities_score_bound AS cp, a.context_score_bound AS cx
+          FROM route_features a
+          -- only the profiles whose best can reach one of the reference's bounds (a cheap test in the join)
+          JOIN profile_pairs pp ON pp.pa = a.pid
+               AND (pp.reach_overall >= a.overall_score_bound OR pp.reach_cost >= a.cost_score_bound
+                    OR pp.reach_modality >= a.modality_score_bound
+                    OR pp.reach_capabilities >= a.capabilities_score_bound
+                    OR pp.reach_context >= a.context_score_bound)
+          WHERE a.block IS NOT NULL AND a.idx >= getvariable('ref_from') AND a.idx < getvariable('ref_to'))
 ),
 groups AS (
     SELECT * EXCLUDE (price_lens_cost, price_lens_window, context_lens_cost, context_lens_window),
@@ -147,7 +107,7 @@ SELECT lens_group, ref, overall_bound, cost_bound, modality_bound, capabilities_
        rank_key(lens_score(context, overall), other) AS context_key
 FROM scored;
 
-CREATE OR REPLACE TEMP TABLE similar_lists AS
+INSERT INTO similar_lists
 SELECT ref,
        max(overall_key, getvariable('k'))
            FILTER (WHERE lens_group = 'price' AND overall_key >= overall_bound) AS overall,

@@ -44,6 +44,9 @@ GROUP BY ref;
 
 UPDATE route_features f SET
     overall_bound = s.overall_bound, cost_bound = s.cost_bound, modality_bound = s.modality_bound,
-    capabilities_bound = s.capabilities_bound, context_bound = s.context_bound
+    capabilities_bound = s.capabilities_bound, context_bound = s.context_bound,
+    overall_score_bound = bound_score(s.overall_bound), cost_score_bound = bound_score(s.cost_bound),
+    modality_score_bound = bound_score(s.modality_bound),
+    capabilities_score_bound = bound_score(s.capabilities_bound), context_score_bound = bound_score(s.context_bound)
 FROM sampled_bounds s
 WHERE f.idx = s.ref;

@@ -1,0 +1,37 @@
+-- Candidate profiles (routes with the same modality and capability masks and the same known price and window,
+-- `pid`), the candidates in join order, and every pair of profiles of a block with its modality and capability
+-- scores and the best score each lens can reach with it. Run once, before the chunks of similar_lists.sql.
+-- Relations: route_features (after similarity_bounds.sql).
+CREATE OR REPLACE TEMP TABLE profiles AS
+SELECT pid, block_id, io_mask, io_absent, inv_n_io, cap_true, cap_false, cap_weight, has_price, has_context,
+       count(*) AS n  -- candidates of the profile
+FROM route_features WHERE block IS NOT NULL AND candidate
+GROUP BY ALL;
+
+-- the candidates, with only what a pair needs, in join order
+CREATE OR REPLACE TEMP TABLE candidates AS
+SELECT idx, pid, model_id, price_bucket, context_bucket, log_price, has_price, log_context, has_context,
+       log_output, has_output
+FROM route_features WHERE block IS NOT NULL AND candidate
+ORDER BY pid, price_bucket;
+
+-- Profile pairs with their modality and capability scores and the best score each lens can reach with a candidate
+-- of profile pb (cost and window part at their best: 1 when known on both sides, 0.5 when not; the output part 1).
+CREATE OR REPLACE TEMP TABLE profile_pairs AS
+SELECT *,
+       0.30 * c + 0.20 * x + 0.25 * m + 0.25 * k AS reach_overall,
+       0.72 * c + 0.08 * x + 0.10 * m + 0.10 * k AS reach_cost,
+       0.12 * c + 0.08 * x + 0.70 * m + 0.10 * k AS reach_modality,
+       0.12 * c + 0.08 * x + 0.10 * m + 0.70 * k AS reach_capabilities,
+       0.12 * c + 0.68 * x + 0.10 * m + 0.10 * k AS reach_context
+FROM (
+    SELECT pa.pid AS pa, pb.pid AS pb, pb.n, pa.has_price * pb.has_price AS priced,
+           pa.has_context * pb.has_context AS windowed,
+           0.5 + 0.5 * pa.has_price * pb.has_price AS c, 0.75 + 0.25 * pa.has_context * pb.has_context AS x,
+           modality_score(pa.io_mask, pa.inv_n_io, pb.io_mask, pb.io_absent) AS m,
+           capability_score(pa.cap_true, pa.cap_false, pa.cap_weight, pb.cap_true, pb.cap_false) AS k
+    FROM profiles pa JOIN profiles pb ON pb.block_id = pa.block_id
+);
+
+CREATE OR REPLACE TEMP TABLE similar_lists (ref INTEGER, overall BIGINT[], cost BIGINT[], modality BIGINT[],
+                                             capabilities BIGINT[], context BIGINT[]);
