@@ -61,7 +61,10 @@ CREATE OR REPLACE VIEW window_pairs AS
 WITH windows AS (
     SELECT lens_group, ref, model_id, pb, band, use_buckets, price_gap, window_gap, m, k, log_price, has_price, log_context,
            has_context, log_output, has_output,
-           overall_bound, cost_bound, modality_bound, capabilities_bound, context_bound
+           overall_bound, cost_bound, modality_bound, capabilities_bound, context_bound,
+           -- the bounds as scores (with rank_key's rounding as slack), to drop most pairs before their keys exist
+           bound_score(overall_bound) AS o, bound_score(cost_bound) AS c, bound_score(modality_bound) AS md,
+           bound_score(capabilities_bound) AS cp, bound_score(context_bound) AS cx
     FROM route_profile_windows
 ),
 bands AS (
@@ -84,20 +87,24 @@ bands AS (
     SELECT w.*, b.idx AS other, b.model_id AS other_model_id,
            b.log_price AS other_log_price, b.has_price AS other_has_price, b.log_context AS other_log_context,
            b.has_context AS other_has_context, b.log_output AS other_log_output, b.has_output AS other_has_output
-    FROM windows w JOIN candidates b ON b.pid = w.pb
+    FROM (SELECT * FROM windows WHERE band = 'scan' OR NOT use_buckets) w JOIN candidates b ON b.pid = w.pb
     WHERE w.band = 'scan'
        OR (w.band = 'price' AND NOT w.use_buckets AND abs(b.log_price - w.log_price) <= w.price_gap)
        OR (w.band = 'window' AND NOT w.use_buckets AND abs(b.log_context - w.log_context) <= w.window_gap)
 ),
 scored AS (
-    SELECT *, overall_score(cost, m, k, context) AS overall
-    FROM (SELECT lens_group, ref, other, m, k,
+    SELECT *
+    FROM (SELECT *, overall_score(cost, m, k, context) AS overall
+          FROM (SELECT lens_group, ref, other, m, k, o, c, md, cp, cx,
                  overall_bound, cost_bound, modality_bound, capabilities_bound, context_bound,
                  cost_score(log_price, has_price, other_log_price, other_has_price) AS cost,
                  context_score(log_context, has_context, other_log_context, other_has_context,
                                log_output, has_output, other_log_output, other_has_output) AS context
           FROM bands
-          WHERE ref <> other AND model_id <> other_model_id)
+          WHERE ref <> other AND model_id <> other_model_id))
+    WHERE (lens_group = 'price' AND (overall >= o OR lens_score(cost, overall) >= c OR lens_score(m, overall) >= md
+                                     OR lens_score(k, overall) >= cp))
+       OR (lens_group = 'context' AND lens_score(context, overall) >= cx)
 )
 SELECT lens_group, ref, overall_bound, cost_bound, modality_bound, capabilities_bound, context_bound,
        rank_key(overall, other) AS overall_key,
