@@ -43,7 +43,7 @@ groups AS (
 -- A candidate can reach a bound only with a cost component of cost_min or more and a window part of window_min or
 -- more; an unknown price or window (either side) scores 0.5 for every candidate of the profile. The narrower
 -- dimension bands the join: price when it asks for anything (prices spread over decades), else the window.
-SELECT * EXCLUDE (priced, windowed, cost_min, window_min),
+SELECT * EXCLUDE (cost_min, window_min),
        CASE WHEN priced = 1 AND cost_min > 0 THEN 'price'
             WHEN windowed = 1 AND window_min > 0 THEN 'window'
             ELSE 'scan' END AS band,
@@ -59,7 +59,11 @@ WHERE reachable(cost_min, window_min, priced, windowed);
 -- lens have different bounds, so different bands.
 CREATE OR REPLACE VIEW window_pairs AS
 WITH windows AS (
-    SELECT lens_group, ref, model_id, pb, band, use_buckets, price_gap, window_gap, m, k, log_price, has_price, log_context,
+    SELECT lens_group, ref, model_id, pb, band, use_buckets, priced, windowed,
+           -- each gap is a necessary condition whichever dimension bands the join: the other filters the pairs
+           CASE WHEN priced = 1 AND price_gap < cost_span() THEN price_gap END AS price_filter,
+           CASE WHEN windowed = 1 AND window_gap < context_span() THEN window_gap END AS window_filter,
+           price_gap, window_gap, m, k, log_price, has_price, log_context,
            has_context, log_output, has_output,
            overall_bound, cost_bound, modality_bound, capabilities_bound, context_bound,
            -- the bounds as scores (with rank_key's rounding as slack), to drop most pairs before their keys exist
@@ -101,7 +105,9 @@ scored AS (
                  context_score(log_context, has_context, other_log_context, other_has_context,
                                log_output, has_output, other_log_output, other_has_output) AS context
           FROM bands
-          WHERE ref <> other AND model_id <> other_model_id))
+          WHERE ref <> other AND model_id <> other_model_id
+            AND (price_filter IS NULL OR abs(log_price - other_log_price) <= price_filter)
+            AND (window_filter IS NULL OR abs(log_context - other_log_context) <= window_filter)))
     WHERE (lens_group = 'price' AND (overall >= o OR lens_score(cost, overall) >= c OR lens_score(m, overall) >= md
                                      OR lens_score(k, overall) >= cp))
        OR (lens_group = 'context' AND lens_score(context, overall) >= cx)
