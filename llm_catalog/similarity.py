@@ -12,9 +12,9 @@ The order of the files is the algorithm:
    member of the true top K reaches.
 5. ``profiles.sql``: candidate profiles (modality and capability masks, known price and window) and, per pair of
    profiles, the modality and capability scores and the best each lens can reach.
-6. ``similar_lists.sql``, per chunk of references: for each reference and candidate profile that can reach its
-   bounds, the price or window gap a candidate may have; the pairs inside (band joins on price or window buckets, or
-   the whole profile when small), a streaming top-K per route and lens.
+6. ``similar_lists.sql``, per chunk of references: every candidate of the profiles that can reach the reference's
+   bounds, scored (cost and context per pair, modality and capabilities from the profile pair), a streaming top-K
+   per route and lens.
 7. ``similar_models.sql`` and ``alternatives.sql``: the published rows, with component scores and reasons.
 
 Steps 4-6 only prune pairs that cannot be in a top K, so the lists are exactly those of scoring every pair
@@ -33,7 +33,7 @@ from llm_catalog.paths import SQL_DIR
 
 SIMILARITY_SQL = SQL_DIR / "similarity"
 DEFAULT_K = 25
-CHUNK = 4000  # references whose pair windows are held at once (memory), see similar_lists.sql
+CHUNK = 4000  # references whose pairs are in flight at once (memory), see similar_lists.sql
 SAMPLE_BAND = 30  # candidates on each side, in each sample order, that the bounds pass scores per route
 
 
@@ -63,7 +63,7 @@ def similar_models(con: duckdb.DuckDBPyConnection, chunk: int = CHUNK) -> pa.Tab
     _run(con, "similarity_bounds.sql")
     _run(con, "profiles.sql")
     (routes,), = con.execute("SELECT count(*) FROM route_features").fetchall()
-    for start in range(0, routes, chunk):  # the pair windows of one chunk of references at a time
+    for start in range(0, routes, chunk):  # one chunk of references at a time
         con.execute("SET VARIABLE ref_from = ?", [start])
         con.execute("SET VARIABLE ref_to = ?", [start + chunk])
         _run(con, "similar_lists.sql")

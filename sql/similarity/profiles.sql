@@ -3,17 +3,14 @@
 -- scores and the best score each lens can reach with it. Run once, before the chunks of similar_lists.sql.
 -- Relations: route_features (after similarity_bounds.sql).
 CREATE OR REPLACE TEMP TABLE profiles AS
-SELECT pid, block_id, io_mask, io_absent, inv_n_io, cap_true, cap_false, cap_weight, has_price, has_context,
-       count(*) AS n  -- candidates of the profile
-FROM route_features WHERE block IS NOT NULL AND candidate
-GROUP BY ALL;
+SELECT DISTINCT pid, block_id, io_mask, io_absent, inv_n_io, cap_true, cap_false, cap_weight, has_price, has_context
+FROM route_features WHERE block IS NOT NULL AND candidate;
 
 -- the candidates, with only what a pair needs, in join order
 CREATE OR REPLACE TEMP TABLE candidates AS
-SELECT idx, pid, model_id, price_bucket, context_bucket, log_price, has_price, log_context, has_context,
-       log_output, has_output
+SELECT idx, pid, model_id, log_price, has_price, log_context, has_context, log_output, has_output
 FROM route_features WHERE block IS NOT NULL AND candidate
-ORDER BY pid, price_bucket;
+ORDER BY pid;
 
 -- Profile pairs with their modality and capability scores and the best score each lens can reach with a candidate
 -- of profile pb (cost and window part at their best: 1 when known on both sides, 0.5 when not; the output part 1).
@@ -25,7 +22,7 @@ SELECT *,
        0.12 * c + 0.08 * x + 0.10 * m + 0.70 * k AS reach_capabilities,
        0.12 * c + 0.68 * x + 0.10 * m + 0.10 * k AS reach_context
 FROM (
-    SELECT pa.pid AS pa, pb.pid AS pb, pb.n, pa.has_price * pb.has_price AS priced,
+    SELECT pa.pid AS pa, pb.pid AS pb, pa.has_price * pb.has_price AS priced,
            pa.has_context * pb.has_context AS windowed,
            0.5 + 0.5 * pa.has_price * pb.has_price AS c, 0.75 + 0.25 * pa.has_context * pb.has_context AS x,
            modality_score(pa.io_mask, pa.inv_n_io, pb.io_mask, pb.io_absent) AS m,

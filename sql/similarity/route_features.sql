@@ -100,9 +100,6 @@ SELECT
     CASE WHEN context_window IS NULL THEN 0.0 ELSE 1.0 END AS has_context,
     max_output_tokens, coalesce(log2(max_output_tokens), 0.0) AS log_output,
     CASE WHEN max_output_tokens IS NULL THEN 0.0 ELSE 1.0 END AS has_output,
-    -- buckets of 0.1 decade of price and of a quarter doubling of window, for the band joins of the full pass
-    CASE WHEN unit_price IS NOT NULL THEN floor(log10(greatest(unit_price, 0.001)) / 0.1)::INTEGER END AS price_bucket,
-    CASE WHEN context_window IS NOT NULL THEN floor(log2(context_window) / 0.25)::INTEGER END AS context_bucket,
     candidate,
     -- filled by the bounds pass (similarity_bounds.sql): what a candidate must reach to enter this route's lists
     NULL::INTEGER AS price_pos, NULL::INTEGER AS context_pos, NULL::INTEGER AS pid, NULL::INTEGER AS pid_pos,

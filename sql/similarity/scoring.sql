@@ -45,38 +45,6 @@ CREATE OR REPLACE MACRO lens_score(component, overall) AS 0.6 * component + 0.4 
 CREATE OR REPLACE MACRO rank_key(score, idx_b) AS round(score * 1e6)::BIGINT * 16777216 + (16777215 - idx_b);
 CREATE OR REPLACE MACRO key_score(key) AS round((key // 16777216) / 1e6, 6);
 
--- Pruning. Every lens score is a weighted sum of the four components:
---   score = w_cost c + w_context x + w_modality m + w_capabilities k
---   overall       0.30 c + 0.20 x + 0.25 m + 0.25 k      cost lens          0.72 c + 0.08 x + 0.10 m + 0.10 k
---   modality lens 0.12 c + 0.08 x + 0.70 m + 0.10 k      capabilities lens  0.12 c + 0.08 x + 0.10 m + 0.70 k
---   context lens  0.12 c + 0.68 x + 0.10 m + 0.10 k
--- m and k depend only on the two routes' profiles (modality and capability masks), so for a candidate profile they
--- are known exactly; a lens score can then beat bound t only if c reaches cost_needed (x at its best, 1) and x
--- reaches context_needed (c at its best).
-CREATE OR REPLACE MACRO cost_needed(t, lens, m, k) AS CASE lens
-    WHEN 'overall' THEN (t - 0.20 - 0.25 * m - 0.25 * k) / 0.30
-    WHEN 'cost' THEN (t - 0.08 - 0.10 * m - 0.10 * k) / 0.72
-    WHEN 'modality' THEN (t - 0.08 - 0.70 * m - 0.10 * k) / 0.12
-    WHEN 'capabilities' THEN (t - 0.08 - 0.10 * m - 0.70 * k) / 0.12
-    ELSE (t - 0.68 - 0.10 * m - 0.10 * k) / 0.12 END;
-CREATE OR REPLACE MACRO context_needed(t, lens, m, k) AS CASE lens
-    WHEN 'overall' THEN (t - 0.30 - 0.25 * m - 0.25 * k) / 0.20
-    WHEN 'cost' THEN (t - 0.72 - 0.10 * m - 0.10 * k) / 0.08
-    WHEN 'modality' THEN (t - 0.12 - 0.70 * m - 0.10 * k) / 0.08
-    WHEN 'capabilities' THEN (t - 0.12 - 0.10 * m - 0.70 * k) / 0.08
-    ELSE (t - 0.12 - 0.10 * m - 0.10 * k) / 0.68 END;
--- the score a bound key stands for, less the rounding of rank_key; -inf when there is no bound (fewer than K pairs)
+-- A sortable key's score, less rank_key's rounding, as the bound a pair's raw score is compared with;
+-- -inf when there is no bound (fewer than K pairs in the sample).
 CREATE OR REPLACE MACRO bound_score(key) AS CASE WHEN key < 0 THEN -1e9 ELSE key_score(key) - 1e-6 END;
-
--- The least cost and window part a candidate of profile pb needs to reach reference a's bounds, per lens group:
--- the price lenses (overall, cost, modality, capabilities) and the context lens. The context score is the mean of
--- the window part and the output part (at most 1), so the window part must reach 2 x - 1.
-CREATE OR REPLACE MACRO price_lens_cost(o, c, md, cp, m, k) AS
-    least(cost_needed(o, 'overall', m, k), cost_needed(c, 'cost', m, k), cost_needed(md, 'modality', m, k),
-          cost_needed(cp, 'capabilities', m, k));
-CREATE OR REPLACE MACRO price_lens_window(o, c, md, cp, m, k) AS
-    2 * least(context_needed(o, 'overall', m, k), context_needed(c, 'cost', m, k),
-              context_needed(md, 'modality', m, k), context_needed(cp, 'capabilities', m, k)) - 1;
--- reachable: the cost and window part asked for are within what the pair can score (0.5 when unknown)
-CREATE OR REPLACE MACRO reachable(cost_min, window_min, priced, windowed) AS
-    cost_min <= CASE WHEN priced = 1 THEN 1 ELSE 0.5 END AND window_min <= CASE WHEN windowed = 1 THEN 1 ELSE 0.5 END;
