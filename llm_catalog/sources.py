@@ -7,11 +7,14 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -23,6 +26,7 @@ MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 HTTP_TIMEOUT_SECONDS = (5.0, 30.0)  # (connect, read)
 HTTP_RETRIES = 3
 HTTP_BACKOFF_SECONDS = 0.5
+DOWNLOAD_DEADLINE_SECONDS = 300.0  # the most one download may take, retries included
 
 
 @dataclass(frozen=True)
@@ -81,38 +85,109 @@ def fetch_url(
     retries: int = HTTP_RETRIES,
     backoff: float = HTTP_BACKOFF_SECONDS,
     max_bytes: int = MAX_PAYLOAD_BYTES,
+    deadline: float = DOWNLOAD_DEADLINE_SECONDS,
 ) -> bytes:
-    """GET ``url`` with a timeout and retries; raise a SourceError that says what failed and after how many tries."""
+    """GET ``url`` with connect and read timeouts, retries, and a total ``deadline`` in seconds (the read timeout
+    bounds each wait for bytes; a server that trickles them is stopped by the deadline). Raises a SourceError
+    that says what happened: connect failed, no answer, too slow, or the HTTP status."""
+    outcome: dict = {}
+    done = threading.Event()
+    worker = threading.Thread(target=_download, daemon=True,
+                              args=(url, outcome, done, headers, timeout, retries, backoff, max_bytes))
+    started = time.monotonic()
+    worker.start()  # a daemon thread: a download past its deadline never keeps the process alive
+    if not done.wait(deadline):
+        outcome["stop"] = True
+        _abort(outcome.get("response"))
+        received = outcome.get("received", 0)
+        raise SourceError(source, f"GET {url} was too slow: {received} bytes in {time.monotonic() - started:.0f}s, "
+                                  f"stopped at the {deadline:g}s download deadline")
+    if "error" in outcome:
+        raise _describe_error(outcome["error"], url, source, timeout, retries, max_bytes)
+    return outcome["data"]
+
+
+def _download(url, outcome, done, headers, timeout, retries, backoff, max_bytes) -> None:
+    """The download itself, in a worker thread; what it got (or the exception) goes to ``outcome``."""
     session = _http_session(retries, backoff)
     try:
         with session.get(url, timeout=timeout, stream=True, headers=headers) as response:
+            outcome["response"] = response
             if response.status_code >= 400:
-                raise SourceError(source, f"GET {url} answered HTTP {response.status_code} {response.reason}")
+                outcome["error"] = _HTTPStatus(response.status_code, response.reason)
+                return
             chunks, total = [], 0
-            for chunk in response.iter_content(chunk_size=1 << 16):
+            # read what has arrived, not a fixed block: a trickle is counted as it comes, and stopped at the deadline
+            for chunk in iter(lambda: response.raw.read1(1 << 16, decode_content=True), b""):
+                if outcome.get("stop"):
+                    return
                 total += len(chunk)
+                outcome["received"] = total
                 if total > max_bytes:
-                    raise SourceError(source, f"GET {url}: payload is larger than the {max_bytes} byte limit")
+                    outcome["error"] = _TooLarge()
+                    return
                 chunks.append(chunk)
-            return b"".join(chunks)
-    except requests.exceptions.RetryError as exc:
-        raise SourceError(source, f"GET {url} kept failing after {retries} retries: {exc.args[0]}") from exc
-    except requests.exceptions.Timeout as exc:
-        raise SourceError(source, f"GET {url} timed out after {retries} retries ({timeout}s limit)") from exc
-    except requests.exceptions.ConnectionError as exc:
-        raise SourceError(source, f"GET {url} could not connect after {retries} retries: {exc}") from exc
-    except requests.exceptions.RequestException as exc:
-        raise SourceError(source, f"GET {url} failed: {exc}") from exc
+            outcome["data"] = b"".join(chunks)
+    except Exception as exc:  # noqa: BLE001 - handed to the caller, which says what it means
+        outcome["error"] = exc
     finally:
         session.close()
+        done.set()
+
+
+class _HTTPStatus(Exception):
+    def __init__(self, status: int, reason: str):
+        super().__init__(status, reason)
+        self.status, self.reason = status, reason
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _abort(response) -> None:
+    """Cut a download in progress: shut its socket down, which wakes the worker blocked on it."""
+    if response is not None:
+        try:
+            response.raw.shutdown()
+        except (ValueError, RuntimeError, OSError):
+            pass  # already finished or released
+
+
+def _describe_error(exc: Exception, url: str, source: str, timeout, retries: int, max_bytes: int) -> SourceError:
+    """A SourceError that says what happened, from what requests and urllib3 raised."""
+    read_timeout = timeout[1] if isinstance(timeout, tuple) else timeout
+    connect_timeout = timeout[0] if isinstance(timeout, tuple) else timeout
+    tries = f"after {retries} retries" if retries else "with no retries"
+    if isinstance(exc, _HTTPStatus):
+        return SourceError(source, f"GET {url} answered HTTP {exc.status} {exc.reason}")
+    if isinstance(exc, _TooLarge):
+        return SourceError(source, f"GET {url}: payload is larger than the {max_bytes} byte limit")
+    reason = exc.args[0].reason if exc.args and hasattr(exc.args[0], "reason") else exc.args[0] if exc.args else exc
+    if isinstance(exc, requests.exceptions.RetryError):
+        return SourceError(source, f"GET {url} kept failing {tries}: {exc.args[0]}")
+    if isinstance(exc, (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError)) or isinstance(
+            reason, urllib3.exceptions.ReadTimeoutError):
+        return SourceError(source, f"GET {url}: connected, but no answer within {read_timeout:g}s (timed out "
+                                   f"{tries})")
+    if isinstance(exc, requests.exceptions.ConnectTimeout) or isinstance(reason, urllib3.exceptions.ConnectTimeoutError):
+        return SourceError(source, f"GET {url}: connect failed: no connection within {connect_timeout:g}s {tries}")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        cause = reason.args[0] if isinstance(reason, Exception) and reason.args else reason
+        if isinstance(reason, urllib3.exceptions.NewConnectionError):
+            return SourceError(source, f"GET {url}: connect failed {tries}: {str(cause).split(': ', 1)[-1]}")
+        return SourceError(source, f"GET {url}: the connection broke {tries}: {cause}")
+    if isinstance(exc, requests.exceptions.RequestException):
+        return SourceError(source, f"GET {url} failed: {exc}")
+    return SourceError(source, f"GET {url} failed: {type(exc).__name__}: {exc}")
 
 
 def read_location(location: str | os.PathLike, *, source: str, max_bytes: int = MAX_PAYLOAD_BYTES,
-                  headers: dict | None = None) -> bytes:
+                  headers: dict | None = None, deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> bytes:
     """The bytes at a local path (``.gz`` is decompressed) or an HTTP(S) URL."""
     location = str(location)
     if is_url(location):
-        data = fetch_url(location, source=source, max_bytes=max_bytes, headers=headers)
+        data = fetch_url(location, source=source, max_bytes=max_bytes, headers=headers, deadline=deadline)
     else:
         path = Path(location.removeprefix("file://")).expanduser()
         if not path.is_file():
@@ -157,7 +232,7 @@ def bundled_litellm_source() -> dict:
 
 
 def ingest(location: str | None, *, raw_dir: Path, source: str = "litellm",
-           max_bytes: int = MAX_PAYLOAD_BYTES) -> RawPayload:
+           max_bytes: int = MAX_PAYLOAD_BYTES, deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> RawPayload:
     """Read a source (the bundled cost map when ``location`` is None) and keep its raw payload."""
     if location is None:
         meta = bundled_litellm_source()
@@ -167,19 +242,21 @@ def ingest(location: str | None, *, raw_dir: Path, source: str = "litellm",
             raise SourceError(source, f"bundled map {BUNDLED_LITELLM_MAP} does not match the sha256 in SOURCE.json")
         origin = f"bundled:litellm=={meta['litellm_version']}/{meta['upstream_file']}"
         return store_raw(data, raw_dir=raw_dir, source=source, origin=origin, version=meta["litellm_version"])
-    data = read_location(location, source=f"{source} ({location})", max_bytes=max_bytes)
+    data = read_location(location, source=f"{source} ({location})", max_bytes=max_bytes, deadline=deadline)
     origin = location if is_url(location) else str(Path(location).expanduser().resolve())
     return store_raw(data, raw_dir=raw_dir, source=source, origin=origin)
 
 
 def ingest_optional(location: str, *, raw_dir: Path, source: str, previous: dict | None,
-                    headers: dict | None = None, max_bytes: int = MAX_PAYLOAD_BYTES) -> dict:
+                    headers: dict | None = None, max_bytes: int = MAX_PAYLOAD_BYTES,
+                    deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> dict:
     """A source the catalog can do without (benchmark sources): fetched when it can be; else the payload the current
     snapshot used (status ``fallback``, with the error as ``note``); else ``status: skipped`` with the reason.
     A payload that arrives but is broken is not this function's business: its parser raises."""
     origin = location if is_url(location) else str(Path(location).expanduser().resolve())
     try:
-        return store_raw(read_location(origin, source=f"{source} ({origin})", max_bytes=max_bytes, headers=headers),
+        return store_raw(read_location(origin, source=f"{source} ({origin})", max_bytes=max_bytes, headers=headers,
+                                       deadline=deadline),
                          raw_dir=raw_dir, source=source, origin=origin).to_dict()
     except SourceError as exc:
         if previous and previous.get("stored_path") and Path(previous["stored_path"]).exists():

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import os
+import shutil
 import sys
 import tempfile
 from datetime import date
@@ -12,6 +14,7 @@ from pathlib import Path
 from llm_catalog.benchmarks import SOURCES as BENCHMARK_SOURCES
 from llm_catalog.errors import CatalogError
 from llm_catalog.paths import warehouse_dir
+from llm_catalog.sources import DOWNLOAD_DEADLINE_SECONDS
 from llm_catalog.warehouse import Warehouse
 
 
@@ -46,25 +49,38 @@ def _failures(result) -> list[str]:
 
 
 def run_sync(warehouse: Path, *, litellm: str = "", lock_timeout: float = 600.0, verbose: bool = False,
-             **settings) -> tuple[bool, str]:
-    """One sync through the Dagster job, under the warehouse lock: (published or unchanged, what to tell)."""
+             quiet: bool = False, **settings) -> tuple[bool, str]:
+    """One sync through the Dagster job, under the warehouse lock: (published or unchanged, what to tell).
+    Progress goes to stderr one line per stage unless ``quiet``; ``verbose`` adds Dagster's own log at INFO."""
+    from assets.sources import UNCHANGED
     from pipelines.definitions import build_definitions
+    from pipelines.resources import work_dir
 
     defs = build_definitions(warehouse=str(warehouse), litellm=litellm, lock_timeout_seconds=lock_timeout,
                              **settings)
+    # the run's full log is kept in the Dagster instance; the terminal gets stage lines, and Dagster's log with -v
+    loggers = {"console": {"config": {"log_level": "INFO" if verbose else "CRITICAL"}}}
+    if not quiet:
+        loggers["progress"] = {}
+    if not verbose:
+        # an unchanged sync skips every step after the sources by design; Dagster warns once per blocking check
+        # whose step was skipped, on Python's root logger, and that is noise on a terminal or in a cron mail
+        logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
     # one sync at a time per warehouse, for the whole run (the publish step takes the same lock again)
     with Warehouse(warehouse, lock_timeout=lock_timeout).lock():
         before = Warehouse(warehouse).current_id()
-        # the run's full log is kept in the Dagster instance; the terminal gets it only with --verbose
         result = defs.resolve_job_def("sync").execute_in_process(
-            instance=_instance(warehouse),
-            run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "CRITICAL"}}}},
-            raise_on_error=False,
-        )
+            instance=_instance(warehouse), run_config={"loggers": loggers}, raise_on_error=False)
     if not result.success:
         kept = f"snapshot {before} stays current" if before else "no snapshot published yet"
         failures = "\n".join(f"sync failed: {line}" for line in _failures(result))
         return False, f"{failures}\nnothing published; {kept} (run {result.run_id})"
+    shutil.rmtree(work_dir(warehouse, result.run_id), ignore_errors=True)  # the run's scratch space; `gc` the rest
+    if result.is_node_skipped("catalog_snapshot"):  # the sources' gate found nothing new: nothing else ran
+        unchanged = [o.metadata[UNCHANGED].value for o in result.asset_observations_for_node("sources")
+                     if UNCHANGED in o.metadata]
+        return True, (f"nothing changed: sources and code match snapshot {unchanged[0] if unchanged else before}, "
+                      f"nothing published (run {result.run_id})")
     outcome = result.output_for_node("catalog_snapshot")
     if outcome["published"]:
         return True, f"published snapshot {outcome['snapshot_id']} to {warehouse} (run {result.run_id})"
@@ -81,9 +97,11 @@ def cmd_sync(args) -> int:
                                f" (or NAME=off), got {spec!r}")
         benchmark_sources[name] = location
     ok, message = run_sync(warehouse_dir(args.warehouse), litellm=args.litellm or "", accept_drop=args.accept_drop,
-                           lock_timeout=args.lock_timeout, verbose=args.verbose,
-                           max_payload_bytes=int(args.max_payload_mb * 1024 * 1024), **benchmark_sources)
-    print(message, file=sys.stdout if ok else sys.stderr)
+                           lock_timeout=args.lock_timeout, verbose=args.verbose, quiet=args.quiet, force=args.force,
+                           max_payload_bytes=int(args.max_payload_mb * 1024 * 1024),
+                           download_deadline_seconds=args.download_deadline, **benchmark_sources)
+    if not ok or not args.quiet:
+        print(message, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 
 
@@ -226,6 +244,12 @@ def cmd_query(args) -> int:
     return 0
 
 
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("--quiet", action="store_true", help="print nothing unless something fails (for cron)")
+    loudness.add_argument("--verbose", action="store_true", help="also print Dagster's own log of the run (INFO)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="llm-catalog", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
@@ -243,7 +267,12 @@ def build_parser() -> argparse.ArgumentParser:
                       help="how long to wait for another sync of the same warehouse to end (default 600)")
     sync.add_argument("--max-payload-mb", type=float, default=64.0, metavar="MB",
                       help="refuse a source payload larger than this (default 64)")
-    sync.add_argument("--verbose", action="store_true", help="print the Dagster run's log")
+    sync.add_argument("--download-deadline", type=float, default=DOWNLOAD_DEADLINE_SECONDS, metavar="SECONDS",
+                      help="the most one download may take, retries included "
+                           f"(default {DOWNLOAD_DEADLINE_SECONDS:g})")
+    sync.add_argument("--force", action="store_true",
+                      help="run every stage even when no source and no code changed (publishes only on a change)")
+    _output_options(sync)
     sync.set_defaults(func=cmd_sync)
 
     versions = sub.add_parser("versions", parents=[common], help="list snapshots, newest first (* = current)")

@@ -9,11 +9,12 @@ from assets.checks import anomalies, derived_expectations, expectations, source_
 from assets.normalized import litellm_tables
 from assets.publish import catalog_snapshot
 from assets.similarity import similarity_tables
-from assets.sources import aider_leaderboard, artificial_analysis_models, litellm_cost_map, model_cards
+from assets.sources import sources
+from pipelines.progress import progress_logger
 from pipelines.resources import CatalogSettings, StagedTableIOManager
 
 ASSETS = [
-    litellm_cost_map, model_cards, aider_leaderboard, artificial_analysis_models,  # sources
+    sources,  # the four sources, and the gate: nothing downstream runs when nothing changed
     litellm_tables,  # normalized
     anomalies,  # checks
     similarity_tables, benchmark_tables,  # derived
@@ -44,6 +45,7 @@ def build_definitions(warehouse: str = "", litellm: str = "", **settings) -> dg.
         asset_checks=CHECKS,
         jobs=[sync_job],
         schedules=[daily_sync],
+        loggers={"console": dg.colored_console_logger, "progress": progress_logger},
         resources={
             "catalog": CatalogSettings(warehouse=warehouse, litellm=litellm, **settings),
             "io_manager": StagedTableIOManager(warehouse=warehouse),

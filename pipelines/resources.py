@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from llm_catalog.paths import warehouse_dir
-from llm_catalog.sources import MAX_PAYLOAD_BYTES
+from llm_catalog.sources import DOWNLOAD_DEADLINE_SECONDS, MAX_PAYLOAD_BYTES
 
 
 def work_dir(warehouse: Path, run_id: str) -> Path:
@@ -33,6 +33,8 @@ class CatalogSettings(dg.ConfigurableResource):
     max_reject_share: float = 0.01  # share of entries with error-level rejects above which the source is broken
     lock_timeout_seconds: float = 600.0
     max_payload_bytes: int = MAX_PAYLOAD_BYTES  # a bigger payload is refused before it is parsed
+    download_deadline_seconds: float = DOWNLOAD_DEADLINE_SECONDS  # the most one download may take, however the server trickles
+    force: bool = False  # run every stage even when no source and no code changed (publishes only on a change)
     similar_k: int = 25  # similar models listed per route and lens
     as_of: str = ""  # YYYY-MM-DD the data describes; default: the day of the sync (UTC)
     # benchmark sources: a path or URL; "" the default (below); "off" skips the source
