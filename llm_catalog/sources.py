@@ -99,9 +99,11 @@ def fetch_url(
     if not done.wait(deadline):
         outcome["stop"] = True
         _abort(outcome.get("response"))
-        received = outcome.get("received", 0)
-        raise SourceError(source, f"GET {url} was too slow: {received} bytes in {time.monotonic() - started:.0f}s, "
-                                  f"stopped at the {deadline:g}s download deadline")
+        if outcome.get("response") is None:
+            raise SourceError(source, f"GET {url}: no answer (no response headers) within the {deadline:g}s "
+                                      "download deadline")
+        raise SourceError(source, f"GET {url} was too slow: {outcome.get('received', 0)} bytes in "
+                                  f"{time.monotonic() - started:.0f}s, stopped at the {deadline:g}s download deadline")
     if "error" in outcome:
         raise _describe_error(outcome["error"], url, source, timeout, retries, max_bytes)
     return outcome["data"]
