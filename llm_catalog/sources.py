@@ -172,13 +172,12 @@ def _describe_error(exc: Exception, url: str, source: str, timeout, retries: int
             reason, urllib3.exceptions.ReadTimeoutError):
         return SourceError(source, f"GET {url}: connected, but no answer within {read_timeout:g}s (timed out "
                                    f"{tries})")
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):  # (a subclass of ConnectTimeoutError)
+        return SourceError(source, f"GET {url}: connect failed {tries}: {str(reason).split(': ', 1)[-1]}")
     if isinstance(exc, requests.exceptions.ConnectTimeout) or isinstance(reason, urllib3.exceptions.ConnectTimeoutError):
         return SourceError(source, f"GET {url}: connect failed: no connection within {connect_timeout:g}s {tries}")
     if isinstance(exc, requests.exceptions.ConnectionError):
-        cause = reason.args[0] if isinstance(reason, Exception) and reason.args else reason
-        if isinstance(reason, urllib3.exceptions.NewConnectionError):
-            return SourceError(source, f"GET {url}: connect failed {tries}: {str(cause).split(': ', 1)[-1]}")
-        return SourceError(source, f"GET {url}: the connection broke {tries}: {cause}")
+        return SourceError(source, f"GET {url}: the connection broke {tries}: {reason}")
     if isinstance(exc, requests.exceptions.RequestException):
         return SourceError(source, f"GET {url} failed: {exc}")
     return SourceError(source, f"GET {url} failed: {type(exc).__name__}: {exc}")
@@ -265,3 +264,39 @@ def ingest_optional(location: str, *, raw_dir: Path, source: str, previous: dict
             return {**previous, "status": "fallback", "note": str(exc)}
         return {"source": source, "origin": origin, "status": "skipped",
                 "note": f"{exc}; no earlier payload to fall back on"}
+
+
+def probe_url(url: str, *, source: str, headers: dict | None = None,
+              timeout: float | tuple[float, float] = HTTP_TIMEOUT_SECONDS) -> dict:
+    """What a HEAD request says about ``url`` without downloading it: ETag, Last-Modified and size (None each when
+    the server does not say)."""
+    try:
+        with _http_session(retries=1, backoff=HTTP_BACKOFF_SECONDS) as session:
+            response = session.head(url, timeout=timeout, headers=headers, allow_redirects=True)
+    except requests.exceptions.RequestException as exc:
+        raise _describe_error(exc, url, source, timeout, 1, MAX_PAYLOAD_BYTES) from exc
+    if response.status_code >= 400:
+        raise SourceError(source, f"HEAD {url} answered HTTP {response.status_code} {response.reason}")
+    size = response.headers.get("Content-Length")
+    return {"etag": response.headers.get("ETag"), "last_modified": response.headers.get("Last-Modified"),
+            "size": int(size) if size and size.isdigit() else None}
+
+
+def upstream_changed(url: str, *, source: str, previous: dict | None, headers: dict | None = None,
+                     max_bytes: int = MAX_PAYLOAD_BYTES,
+                     deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> tuple[bool, dict, str]:
+    """Whether the payload at ``url`` differs from ``previous`` (the state this returned last time, or just
+    ``{"sha256": ...}`` of the payload the current snapshot used), cheaply: a HEAD first, and the payload's sha256
+    only when the server states neither ETag nor Last-Modified, or one of them (or the size) moved.
+    Returns (changed, the state to keep for next time, how it was decided)."""
+    previous = previous or {}
+    head = probe_url(url, source=source, headers=headers)
+    validators = [k for k in ("etag", "last_modified") if head[k]]
+    if previous.get("sha256") and validators and all(head[k] == previous.get(k) for k in validators) \
+            and (head["size"] is None or previous.get("size") in (None, head["size"])):
+        return False, {**previous, **head}, f"unchanged by HEAD ({', '.join(validators)})"
+    digest = hashlib.sha256(fetch_url(url, source=source, headers=headers, max_bytes=max_bytes,
+                                      deadline=deadline)).hexdigest()
+    state = {**head, "sha256": digest}
+    how = "HEAD names no validator, compared sha256" if not validators else "HEAD changed, compared sha256"
+    return digest != previous.get("sha256"), state, how

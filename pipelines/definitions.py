@@ -1,4 +1,4 @@
-"""The code location: every asset, the sync job and its (stopped) daily schedule."""
+"""The code location: every asset, the sync job, its (stopped) daily schedule and (stopped) upstream sensor."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from assets.similarity import similarity_tables
 from assets.sources import sources
 from pipelines.progress import progress_logger
 from pipelines.resources import CatalogSettings, StagedTableIOManager
+from pipelines.sensors import upstream_sensor
 
 ASSETS = [
     sources,  # the four sources, and the gate: nothing downstream runs when nothing changed
@@ -45,6 +46,7 @@ def build_definitions(warehouse: str = "", litellm: str = "", **settings) -> dg.
         asset_checks=CHECKS,
         jobs=[sync_job],
         schedules=[daily_sync],
+        sensors=[upstream_sensor],
         loggers={"console": dg.colored_console_logger, "progress": progress_logger},
         resources={
             "catalog": CatalogSettings(warehouse=warehouse, litellm=litellm, **settings),
