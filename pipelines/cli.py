@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import os
 import shutil
@@ -140,8 +141,11 @@ def cmd_backfill(args) -> int:
     return 0
 
 
+CHANGE_TYPES = ("added", "removed", "price", "limit", "capability", "modality", "metadata")
+
+
 def cmd_diff(args) -> int:
-    from llm_catalog import history
+    from llm_catalog import history, page
 
     warehouse = Warehouse(warehouse_dir(args.warehouse))
     ids = warehouse.snapshot_ids()
@@ -152,24 +156,26 @@ def cmd_diff(args) -> int:
     state = {sid: {name: warehouse.read_table(name, sid) for name in history.STATE_TABLES} for sid in (old, new)}
     found = history.changes(state[old], state[new], snapshot_id=new, previous_snapshot_id=old,
                             as_of=warehouse.as_of(new)).to_pylist()
+    counts = {change: sum(r["change"] == change for r in found) for change in CHANGE_TYPES}
+    shown = {change: [page.describe_change(r) for r in found if r["change"] == change][: args.limit]
+             for change in CHANGE_TYPES}
+    if args.format == "json":
+        print(page.render_json({"old": {"snapshot_id": old, "as_of": warehouse.as_of(old)},
+                                "new": {"snapshot_id": new, "as_of": warehouse.as_of(new)},
+                                "total": len(found), "counts": counts, "limit": args.limit,
+                                "changes": {change: rows for change, rows in shown.items() if rows}}))
+        return 0
     print(f"{old} (as of {warehouse.as_of(old)}) -> {new} (as of {warehouse.as_of(new)}): {len(found)} changes")
-    counts: dict[str, int] = {}
-    for row in found:
-        counts[row["change"]] = counts.get(row["change"], 0) + 1
-    for change in ("added", "removed", "price", "limit", "capability", "modality", "metadata"):
-        print(f"  {change:<10} {counts.get(change, 0)}")
-    for change in ("added", "removed", "price", "limit", "capability", "modality", "metadata"):
-        rows = [r for r in found if r["change"] == change]
-        if not rows:
+    for change in CHANGE_TYPES:
+        print(f"  {change:<10} {counts[change]}")
+    for change in CHANGE_TYPES:
+        if not shown[change]:
             continue
-        print(f"\n{change} ({len(rows)})")
-        for r in rows[: args.limit]:
-            detail = "" if change in ("added", "removed") else f"  {r['field']}: {r['old_value']} -> {r['new_value']}"
-            if r["relative_change"] is not None:
-                detail += f" ({r['relative_change']:+.1%})"
-            print(f"  {r['route_id']}{detail}")
-        if len(rows) > args.limit:
-            print(f"  ... and {len(rows) - args.limit} more (llm-catalog query \"SELECT * FROM changes\")")
+        print(f"\n{change} ({counts[change]})")
+        for row in shown[change]:
+            print(f"  {row['route_id']}{'  ' + row['detail'] if row['detail'] else ''}")
+        if counts[change] > args.limit:
+            print(f"  ... and {counts[change] - args.limit} more (llm-catalog query \"SELECT * FROM changes\")")
     return 0
 
 
@@ -186,17 +192,28 @@ def cmd_gc(args) -> int:
 def cmd_versions(args) -> int:
     warehouse = Warehouse(warehouse_dir(args.warehouse))
     current = warehouse.current_id()
-    ids = warehouse.snapshot_ids()
-    if not ids:
+    listed = []
+    for snapshot_id in reversed(warehouse.snapshot_ids()):
+        manifest = warehouse.manifest(snapshot_id)
+        listed.append({
+            "snapshot_id": snapshot_id, "current": snapshot_id == current,
+            "as_of": manifest.get("as_of") or manifest["created_at"][:10], "created_at": manifest["created_at"],
+            "code_version": manifest["code_version"],
+            "rows": {name: info["rows"] for name, info in manifest["tables"].items()},
+            "sources": [{k: s.get(k) for k in ("source", "version", "sha256", "status", "origin")}
+                        for s in manifest["sources"]],
+        })
+    if args.format == "json":
+        print(json.dumps(listed, indent=1))
+        return 0
+    if not listed:
         print(f"no snapshots in {warehouse.root}")
         return 0
-    for snapshot_id in reversed(ids):
-        manifest = warehouse.manifest(snapshot_id)
-        sources = ", ".join(f"{s['source']}={s.get('version') or (s.get('sha256') or '')[:12] or s.get('status')}"
-                            for s in manifest["sources"])
-        marker = "*" if snapshot_id == current else " "
-        print(f"{marker} {snapshot_id}  routes={manifest['tables']['routes']['rows']:<6} "
-              f"prices={manifest['tables']['prices']['rows']:<6} code={manifest['code_version']}  {sources}")
+    for v in listed:
+        sources = ", ".join(f"{s['source']}={s['version'] or (s['sha256'] or '')[:12] or s['status']}"
+                            for s in v["sources"])
+        print(f"{'*' if v['current'] else ' '} {v['snapshot_id']}  as of {v['as_of']}  "
+              f"routes={v['rows']['routes']:<6} prices={v['rows']['prices']:<6} code={v['code_version']}  {sources}")
     return 0
 
 
@@ -226,11 +243,48 @@ def _snapshot(warehouse: Warehouse, args) -> str | None:
 
 
 def cmd_show(args) -> int:
-    from llm_catalog import page, query
+    """The page of a route; for a base model or an id that is no route, the matching routes first (and the page
+    of the route the id names once its provider prefix is dropped, e.g. openai/gpt-4o -> gpt-4o)."""
+    from llm_catalog import page, query, search
 
     warehouse = Warehouse(warehouse_dir(args.warehouse))
     con, snapshot_id = query.connect(warehouse, _snapshot(warehouse, args))
-    print(page.render(con, args.route, snapshot_id))
+    found = con.execute("SELECT count(*) FROM routes WHERE route_id = ?", [args.route]).fetchone()[0]
+    if found:
+        gathered = page.gather(con, args.route, snapshot_id)
+        print(page.render_json(gathered) if args.format == "json" else page.render_text(gathered))
+        return 0
+    matches = search.search(con, args.route, limit=args.limit)
+    exact = search.exact_matches(matches)
+    if not exact:
+        raise CatalogError(f"no route {args.route!r} in snapshot {snapshot_id}; closest: "
+                           f"{', '.join(m['route_id'] for m in matches[:5])} (llm-catalog search TEXT)")
+    named = exact[0]["route_id"] if exact[0]["matched"] == "route id" else None
+    gathered = page.gather(con, named, snapshot_id) if named else None
+    if args.format == "json":
+        print(page.render_json({"query": args.route, "matches": exact, "page": gathered}))
+        return 0
+    print(f"{args.route!r} is not a route id; {len(exact)} route(s) match it:")
+    print(_matches_table(exact))
+    if gathered:
+        print(f"\n{page.render_text(gathered)}")
+    return 0
+
+
+def _matches_table(matches: list[dict]) -> str:
+    from llm_catalog import query
+
+    columns = ["route_id", "provider_name", "base_model", "family", "mode", "score", "matched"]
+    return query.render(columns, [tuple(m[c] for c in columns) for m in matches])
+
+
+def cmd_search(args) -> int:
+    from llm_catalog import page, query, search
+
+    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    con, _ = query.connect(warehouse, _snapshot(warehouse, args))
+    matches = search.search(con, args.text, limit=args.limit)
+    print(page.render_json(matches) if args.format == "json" else _matches_table(matches))
     return 0
 
 
@@ -276,6 +330,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync.set_defaults(func=cmd_sync)
 
     versions = sub.add_parser("versions", parents=[common], help="list snapshots, newest first (* = current)")
+    versions.add_argument("--format", choices=("text", "json"), default="text")
     versions.set_defaults(func=cmd_versions)
 
     verify = sub.add_parser("verify", parents=[common], help="check a snapshot's files against its manifest")
@@ -296,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("old", nargs="?")
     diff.add_argument("new", nargs="?")
     diff.add_argument("--limit", type=int, default=20, help="rows shown per change type (default 20)")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
     diff.set_defaults(func=cmd_diff)
 
     gc = sub.add_parser("gc", parents=[common], help="remove old snapshots (never the current one)")
@@ -310,10 +366,22 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_query)
 
     show = sub.add_parser("show", parents=[common], help="the model page of one route")
-    show.add_argument("route", help="a route id, e.g. deepinfra/openai/gpt-oss-20b")
+    show.add_argument("route", help="a route id, e.g. deepinfra/openai/gpt-oss-20b (or a base model: its routes)")
     show.add_argument("--snapshot", help="snapshot id (default: the current one)")
     show.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument("--limit", type=int, default=100,
+                      help="matching routes listed when ROUTE is no route id (default 100)")
     show.set_defaults(func=cmd_show)
+
+    find = sub.add_parser("search", parents=[common],
+                          help="routes ranked by how well route id, base model, family or provider match TEXT")
+    find.add_argument("text")
+    find.add_argument("--snapshot", help="snapshot id (default: the current one)")
+    find.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
+    find.add_argument("--limit", type=int, default=20, help="routes listed (default 20)")
+    find.add_argument("--format", choices=("text", "json"), default="text")
+    find.set_defaults(func=cmd_search)
     return parser
 
 

@@ -103,7 +103,15 @@ def test_diff_and_as_of(backfilled, capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[0].endswith("(as of 2026-04-01): 3 changes")
     assert "  price      1\n  limit      1\n  capability 1\n" in out
-    assert f"{GPT}  input|standard||usd_per_1m_tokens: 0.03 -> 0.02 (-33.3%)" in out
+    assert f"{GPT}  input price: $0.03 -> $0.02 / 1M tokens (-33.3%)" in out
+    assert "|" not in out.split("\nprice")[1]  # no raw price keys
+    assert main(["diff", "--warehouse", str(backfilled), ids[1], ids[3], "--format", "json"]) == 0
+    as_json = json.loads(capsys.readouterr().out)
+    assert as_json["total"] == 3 and as_json["counts"]["price"] == 1 and as_json["new"]["as_of"] == "2026-04-01"
+    price = as_json["changes"]["price"][0]
+    assert price["detail"] in out and price["label"] == "input price"
+    assert (price["route_id"], price["field"], price["relative_change"]) == (GPT, "input|standard||usd_per_1m_tokens",
+                                                                             pytest.approx(-1 / 3, abs=1e-4))
     assert main(["query", "--warehouse", str(backfilled), "--as-of", "2026-03-15", "--format", "csv",
                  f"SELECT usd FROM prices WHERE route_id = '{GPT}' AND price_kind = 'input'"]) == 0
     assert capsys.readouterr().out.split() == ["usd", "0.02"]
