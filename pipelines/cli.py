@@ -6,7 +6,6 @@ import argparse
 import json
 import logging
 import os
-import shutil
 import sys
 import tempfile
 from datetime import date
@@ -55,7 +54,6 @@ def run_sync(warehouse: Path, *, litellm: str = "", lock_timeout: float = 600.0,
     Progress goes to stderr one line per stage unless ``quiet``; ``verbose`` adds Dagster's own log at INFO."""
     from assets.sources import UNCHANGED
     from pipelines.definitions import build_definitions
-    from pipelines.resources import work_dir
 
     defs = build_definitions(warehouse=str(warehouse), litellm=litellm, lock_timeout_seconds=lock_timeout,
                              **settings)
@@ -76,7 +74,6 @@ def run_sync(warehouse: Path, *, litellm: str = "", lock_timeout: float = 600.0,
         kept = f"snapshot {before} stays current" if before else "no snapshot published yet"
         failures = "\n".join(f"sync failed: {line}" for line in _failures(result))
         return False, f"{failures}\nnothing published; {kept} (run {result.run_id})"
-    shutil.rmtree(work_dir(warehouse, result.run_id), ignore_errors=True)  # the run's scratch space; `gc` the rest
     if result.is_node_skipped("catalog_snapshot"):  # the sources' gate found nothing new: nothing else ran
         unchanged = [o.metadata[UNCHANGED].value for o in result.asset_observations_for_node("sources")
                      if UNCHANGED in o.metadata]
@@ -180,12 +177,19 @@ def cmd_diff(args) -> int:
 
 
 def cmd_gc(args) -> int:
+    from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES, RunsFilter
+
     warehouse = Warehouse(warehouse_dir(args.warehouse))
-    removed = warehouse.gc(keep=args.keep)
+    removed = warehouse.gc(keep=args.keep) if args.keep is not None else []
     for snapshot_id in removed:
         print(f"removed snapshot {snapshot_id}")
-    print(f"{len(removed)} snapshot(s) removed, {len(warehouse.snapshot_ids())} kept; the current snapshot's history "
-          "tables still cover every removed one")
+    if args.keep is not None:
+        print(f"{len(removed)} snapshot(s) removed, {len(warehouse.snapshot_ids())} kept; the current snapshot's "
+              "history tables still cover every removed one")
+    # runs still in progress (e.g. launched from the UI) keep their scratch space
+    active = {run.run_id for run in _instance(warehouse.root).get_runs(RunsFilter(statuses=IN_PROGRESS_RUN_STATUSES))}
+    scratch = warehouse.gc_run_scratch(active=active)
+    print(f"{len(scratch)} finished run(s)' scratch space removed ({sum(size for _, size in scratch) / 1e6:.1f} MB)")
     return 0
 
 
@@ -354,8 +358,9 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=("text", "json"), default="text")
     diff.set_defaults(func=cmd_diff)
 
-    gc = sub.add_parser("gc", parents=[common], help="remove old snapshots (never the current one)")
-    gc.add_argument("--keep", type=int, required=True, help="how many of the newest snapshots to keep (at least 1)")
+    gc = sub.add_parser("gc", parents=[common],
+                        help="remove old snapshots (never the current one) and finished runs' scratch space")
+    gc.add_argument("--keep", type=int, help="how many of the newest snapshots to keep (at least 1; default: all)")
     gc.set_defaults(func=cmd_gc)
 
     q = sub.add_parser("query", parents=[common], help="run SQL over the tables of a snapshot")

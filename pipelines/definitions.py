@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import dagster as dg
 
 from assets.benchmarks import benchmark_tables
@@ -11,7 +13,7 @@ from assets.publish import catalog_snapshot
 from assets.similarity import similarity_tables
 from assets.sources import sources
 from pipelines.progress import progress_logger
-from pipelines.resources import CatalogSettings, StagedTableIOManager
+from pipelines.resources import CatalogSettings, StagedTableIOManager, work_dir
 from pipelines.sensors import upstream_sensor
 
 ASSETS = [
@@ -23,10 +25,19 @@ ASSETS = [
 ]
 CHECKS = [expectations, derived_expectations, source_guards]
 
+@dg.success_hook(required_resource_keys={"catalog"})
+def remove_run_scratch(context: dg.HookContext) -> None:
+    """Once the publish step succeeded, the run's scratch space (what its steps handed on) has served: remove it.
+    Failed and killed runs leave theirs for a person to look at; `llm-catalog gc` removes it later."""
+    if context.op.name == "catalog_snapshot":
+        shutil.rmtree(work_dir(context.resources.catalog.warehouse_path, context.run_id), ignore_errors=True)
+
+
 sync_job = dg.define_asset_job(
     "sync",
     selection=dg.AssetSelection.assets(*ASSETS),  # with their checks
     description="Ingest, normalize, check and publish the catalog.",
+    hooks={remove_run_scratch},
 )
 
 daily_sync = dg.ScheduleDefinition(

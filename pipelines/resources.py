@@ -13,12 +13,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from llm_catalog.paths import warehouse_dir
+from llm_catalog.warehouse import RUN_SCRATCH
 from llm_catalog.sources import DOWNLOAD_DEADLINE_SECONDS, MAX_PAYLOAD_BYTES
 
 
 def work_dir(warehouse: Path, run_id: str) -> Path:
     """A run's working storage: what its assets and checks hand on to each other."""
-    return warehouse / "_io" / "runs" / run_id
+    return warehouse / RUN_SCRATCH / run_id
 
 
 class CatalogSettings(dg.ConfigurableResource):

@@ -139,3 +139,26 @@ def test_a_refused_connection_says_connect_failed():
         port = probe.getsockname()[1]
     with pytest.raises(SourceError, match="connect failed"):
         fetch_url(f"http://127.0.0.1:{port}/map.json", source="litellm", retries=0)
+
+
+def test_a_successful_run_removes_its_scratch_space_and_gc_removes_what_failed_runs_left(tmp_path, small_map,
+                                                                                         capsys):
+    import json
+
+    good, bad = tmp_path / "good.json", tmp_path / "bad.json"
+    good.write_text(json.dumps(small_map))
+    broken = {k: dict(v) for k, v in small_map.items()}
+    for entry in list(broken.values())[:30]:  # half the entries with a broken price: the reject-share guard blocks
+        entry["input_cost_per_token"] = "free"
+    bad.write_text(json.dumps(broken))
+    root = tmp_path / "wh"
+    runs = root / "_io" / "runs"
+    assert main(["sync", "--warehouse", str(root), "--litellm", str(good), "--quiet"]) == 0
+    assert not runs.exists() or list(runs.iterdir()) == []  # the published run cleaned up after itself
+    assert main(["sync", "--warehouse", str(root), "--litellm", str(bad), "--quiet"]) == 1
+    left = list(runs.iterdir())
+    assert len(left) == 1 and any(left[0].rglob("*.parquet"))  # a failed run keeps its tables to look at
+    capsys.readouterr()
+    assert main(["gc", "--warehouse", str(root)]) == 0
+    assert "1 finished run(s)' scratch space removed" in capsys.readouterr().out
+    assert list(runs.iterdir()) == [] and Warehouse(root).current_id() is not None
