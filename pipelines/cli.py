@@ -122,19 +122,26 @@ def cmd_backfill(args) -> int:
             raise CatalogError("backfill takes a folder of dated maps, or --git REPO")
         maps, skipped = backfill.dated_files(Path(args.folder))
         for path in skipped:
-            print(f"skipped {path.name}: its name does not start with a YYYY-MM-DD date")
+            print(f"skipped {path.name}: its name does not start with a YYYY-MM-DD date", file=sys.stderr)
     if not maps:
         raise CatalogError("nothing to backfill: no dated maps found")
     existing = [warehouse.as_of(i) for i in warehouse.snapshot_ids()]
     if existing and max(existing) > maps[0][0]:
         raise CatalogError(f"the warehouse already has a snapshot as of {max(existing)}, later than the first map "
                            f"({maps[0][0]}); backfill into an empty warehouse, or only maps from {max(existing)} on")
-    for day, path in maps:
+    from pipelines.progress import bar
+
+    for done, (day, path) in enumerate(maps):
+        if not args.quiet:
+            print(f"{bar(done, len(maps))}  {day} {path.name}", file=sys.stderr, flush=True)
         ok, message = run_sync(warehouse.root, litellm=str(path), as_of=day.isoformat(), accept_drop=True,
-                               lock_timeout=args.lock_timeout)
-        print(f"{day} {path.name}: {message}", file=sys.stdout if ok else sys.stderr)
+                               lock_timeout=args.lock_timeout, quiet=args.quiet, verbose=args.verbose)
+        if not ok or not args.quiet:
+            print(f"{day} {path.name}: {message}", file=sys.stdout if ok else sys.stderr)
         if not ok:
             return 1
+    if not args.quiet:
+        print(f"{bar(len(maps), len(maps))}  {len(maps)} map(s) backfilled", file=sys.stderr)
     return 0
 
 
@@ -349,6 +356,7 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--every", choices=("day", "week", "month"), default="day",
                           help="one snapshot per period: the last commit of each")
     backfill.add_argument("--lock-timeout", type=float, default=600.0, metavar="SECONDS")
+    _output_options(backfill)
     backfill.set_defaults(func=cmd_backfill)
 
     diff = sub.add_parser("diff", parents=[common], help="what changed between two snapshots (default: the last two)")
