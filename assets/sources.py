@@ -99,6 +99,9 @@ def sources(context: dg.AssetExecutionContext, catalog: CatalogSettings):
         key = fingerprint(list(payloads.values()), code_version())
         if warehouse.manifest(current)["fingerprint"] == key:
             context.log.info(f"sources and code unchanged since snapshot {current}: nothing to do")
+            with Warehouse(catalog.warehouse_path, lock_timeout=catalog.lock_timeout_seconds).lock():
+                warehouse.clean_leftovers()  # what a publish killed after moving the pointer left (the publish
+                # step, which does this otherwise, does not run)
             for name, payload in payloads.items():
                 yield dg.AssetObservation(asset_key=name, metadata={**_metadata(payload), UNCHANGED: current})
             return
