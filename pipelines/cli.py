@@ -18,9 +18,30 @@ from llm_catalog.sources import DOWNLOAD_DEADLINE_SECONDS
 from llm_catalog.warehouse import Warehouse
 
 
+def _sqlite_synchronous_normal(connection, _record) -> None:
+    import sqlite3
+
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute("PRAGMA synchronous=NORMAL")
+
+
+def _relax_run_log_fsync() -> None:
+    """The run log (Dagster's SQLite files) is written with synchronous=NORMAL: in WAL mode that drops the fsync
+    on every event, which made storing a run's few dozen events most of an unchanged sync on a busy disk. A power
+    cut may lose the last events of the log; it cannot corrupt it, and the catalog itself is written (and fsynced)
+    by llm_catalog.warehouse, not through this."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "connect", _sqlite_synchronous_normal):
+        event.listen(Engine, "connect", _sqlite_synchronous_normal)
+
+
 def _instance(warehouse: Path):
     """Runs are recorded in $DAGSTER_HOME when set, else in <warehouse>/_dagster (what `make ui` opens)."""
     import dagster as dg
+
+    _relax_run_log_fsync()
 
     if os.environ.get("DAGSTER_HOME"):
         return dg.DagsterInstance.get()
