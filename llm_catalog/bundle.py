@@ -22,8 +22,9 @@ UPSTREAM_FILE = "model_prices_and_context_window.json"
 
 
 def map_from_wheel(version: str | None, work_dir: Path) -> tuple[bytes, str]:
-    """Download the litellm wheel (newest when ``version`` is None) and return (map bytes, exact version)."""
-    spec = f"litellm=={version}" if version else "litellm"
+    """Download the litellm wheel (newest when ``version`` is None; ``version`` may be a range such as
+    ``>=1.79,<1.80``) and return (map bytes, exact version)."""
+    spec = "litellm" if not version else f"litellm{version}" if version[0] in "<>=~!" else f"litellm=={version}"
     subprocess.run(
         [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", "-d", str(work_dir), spec],
         check=True,

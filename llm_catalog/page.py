@@ -4,6 +4,9 @@ reference catalog page: pricing, token limits, capabilities, benchmarks, sources
 
 from __future__ import annotations
 
+import json
+from datetime import date, datetime
+
 import duckdb
 
 from llm_catalog.errors import CatalogError
@@ -49,104 +52,155 @@ def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
     return [indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
 
 
-def render(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str, lens: str = "overall") -> str:
-    """The page for ``route_id`` from the views of ``con`` (see llm_catalog.query.connect); ``lens`` orders the
-    similar models as the page's filter does."""
+def gather(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str, lens: str = "overall") -> dict:
+    """Everything the page of ``route_id`` shows, as plain data (what ``--format json`` prints and ``render_text``
+    lays out), from the views of ``con`` (see llm_catalog.query.connect); ``lens`` orders the similar models as the
+    page's filter does."""
     found = con.execute("SELECT * FROM routes WHERE route_id = ?", [route_id]).fetchall()
     if not found:
-        close = [r[0] for r in con.execute(
-            "SELECT route_id FROM routes ORDER BY jaro_winkler_similarity(route_id, ?) DESC LIMIT 3", [route_id]
-        ).fetchall()]
-        raise CatalogError(f"no route {route_id!r} in snapshot {snapshot_id}; closest: {', '.join(close)}")
+        raise CatalogError(f"no route {route_id!r} in snapshot {snapshot_id}")
     route = dict(zip([d[0] for d in con.description], found[0]))
+    prices = _rows(con, "SELECT price_kind, tier, condition, unit, usd, source_field FROM prices WHERE route_id = ? "
+                        "ORDER BY tier <> 'standard', condition IS NOT NULL, price_kind, tier, condition, unit",
+                   [route_id])
+    limits = _rows(con, "SELECT context_window, max_input_tokens, max_output_tokens, max_tokens FROM limits "
+                        "WHERE route_id = ?", [route_id])
+    supported = dict(con.execute("SELECT capability, supported FROM capabilities WHERE route_id = ?",
+                                 [route_id]).fetchall())
+    benchmarks = _rows(con, """
+        SELECT benchmark_name, variant, score, unit, scope, route_id, base_model, reasoning_effort, checked, source,
+               source_url
+        FROM benchmarks
+        WHERE (scope = 'route' AND route_id = $route) OR (scope = 'base_model' AND (base_model = $base OR family = $family))
+        ORDER BY base_model <> $base, benchmark_name, base_model""",
+        {"route": route_id, "base": route["base_model"], "family": route["family"]})
+    snapshot = _rows(con, "SELECT as_of, created_at, sources FROM snapshots WHERE snapshot_id = ?", [snapshot_id])[0]
+    litellm = next((s for s in snapshot["sources"] if s["source"] == "litellm"), {})
+    alternatives = _rows(con, """
+        SELECT other_route_id, other_provider_name, other_unit_price, price_basis, price_difference
+        FROM alternatives WHERE route_id = ? ORDER BY rank""", [route_id])
+    return {
+        "route": {k: route[k] for k in ("route_id", "provider", "provider_name", "model", "base_model", "family",
+                                        "mode", "input_modalities", "output_modalities", "modalities_stated",
+                                        "source_url")},
+        "prices": prices,
+        "limits": limits[0] if limits else dict.fromkeys(("context_window", "max_input_tokens", "max_output_tokens",
+                                                          "max_tokens")),
+        "capabilities": {c: supported.get(c) for c in CORE_CAPABILITIES},
+        "benchmarks": benchmarks,
+        "sources": {"snapshot_id": snapshot_id, "as_of": snapshot["as_of"], "published": snapshot["created_at"],
+                    "litellm": litellm.get("version") or litellm.get("origin", "")},
+        "alternatives": alternatives,
+        "similar_lens": lens,
+        "similar_models": similar_models(con, route_id, lens),
+    }
+
+
+def similar_models(con: duckdb.DuckDBPyConnection, route_id: str, lens: str = "overall") -> list[dict]:
+    """The page's similar-models table from the similar_models_page view: the reference row ("Comparing from",
+    rank 0), then the closest routes of other base models on ``lens``."""
+    return _rows(con, """
+        SELECT rank, other_route_id, model_name, provider_name, input_price, input_price_unit, output_price,
+               output_price_unit, input_modalities, output_modalities, features, context_window, reasons, score,
+               same_provider
+        FROM similar_models_page WHERE route_id = ? AND lens = ? AND rank <= ? ORDER BY rank""",
+        [route_id, lens, SIMILAR_SHOWN])
+
+
+def _rows(con: duckdb.DuckDBPyConnection, sql: str, params) -> list[dict]:
+    relation = con.execute(sql, params)
+    columns = [d[0] for d in relation.description]
+    return [dict(zip(columns, row)) for row in relation.fetchall()]
+
+
+def render(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str, lens: str = "overall") -> str:
+    """The page for ``route_id`` as text."""
+    return render_text(gather(con, route_id, snapshot_id, lens))
+
+
+def render_json(page: dict) -> str:
+    return json.dumps(page, default=_json_value, indent=1)
+
+
+def _json_value(value):
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON")
+
+
+def render_text(page: dict) -> str:
+    route = page["route"]
     lines = [route["model"].split("/")[-1],
-             f"{route['provider_name']} · {route['mode'] or 'unknown mode'} model · route {route_id}",
+             f"{route['provider_name']} · {route['mode'] or 'unknown mode'} model · route {route['route_id']}",
              f"Base model {route['base_model']}" + (f" (family {route['family']})" if route["family"] else "")]
+    lines += _pricing_lines(page["prices"])
 
-    prices = con.execute(
-        "SELECT price_kind, tier, condition, unit, usd, source_field FROM prices WHERE route_id = ? "
-        "ORDER BY tier <> 'standard', condition IS NOT NULL, price_kind, tier, condition, unit", [route_id]).fetchall()
-    base = {(kind, unit): usd for kind, tier, condition, unit, usd, _ in prices if tier == "standard" and condition is None}
-    lines += ["", "Pricing"]
-    lines += _table([["Input", money(base.get(("input", "usd_per_1m_tokens")))],
-                     ["Output", money(base.get(("output", "usd_per_1m_tokens")))],
-                     ["Cached input", money(base.get(("cache_read", "usd_per_1m_tokens")))]])
-    others = [[kind, tier, condition or "", money(usd, unit)] for kind, tier, condition, unit, usd, _ in prices
-              if not (tier == "standard" and condition is None and unit == "usd_per_1m_tokens"
-                      and kind in ("input", "output", "cache_read"))]
-    if others:
-        lines += ["  Every other price:"] + _table([["kind", "tier", "condition", "price"], *others], indent="    ")
-
-    limit = dict(zip(["context_window", "max_input_tokens", "max_output_tokens", "max_tokens"], con.execute(
-        "SELECT context_window, max_input_tokens, max_output_tokens, max_tokens FROM limits WHERE route_id = ?",
-        [route_id]).fetchall()[0]))
+    limit = page["limits"]
     lines += ["", "Token limits"] + _table([
         ["Context window", tokens(limit["context_window"])], ["Max input tokens", tokens(limit["max_input_tokens"])],
         ["Max output tokens", tokens(limit["max_output_tokens"])], ["Max tokens", tokens(limit["max_tokens"])]])
 
-    supported = dict(con.execute("SELECT capability, supported FROM capabilities WHERE route_id = ?",
-                                 [route_id]).fetchall())
     label = {True: "yes", False: "no", None: "unknown"}
     lines += ["", "Capabilities"] + _table(
-        [[c.replace("_", " ").capitalize().replace("Pdf", "PDF"), label[supported.get(c)]] for c in CORE_CAPABILITIES])
-    modalities = f"{', '.join(route['input_modalities'] or ['unknown'])} -> {', '.join(route['output_modalities'] or ['unknown'])}"
+        [[c.replace("_", " ").capitalize().replace("Pdf", "PDF"), label[value]]
+         for c, value in page["capabilities"].items()])
+    modalities = (f"{', '.join(route['input_modalities'] or ['unknown'])} -> "
+                  f"{', '.join(route['output_modalities'] or ['unknown'])}")
     lines.append(f"  Modalities          {modalities}{'' if route['modalities_stated'] else ' (inferred from mode)'}")
 
-    marks = con.execute("""
-        SELECT benchmark_name || coalesce(' (' || variant || ')', ''), score, unit,
-               CASE WHEN scope = 'route' THEN 'Route: ' || route_id ELSE 'Base model: ' || base_model END,
-               coalesce(reasoning_effort, ''), coalesce(checked::VARCHAR, ''), source, source_url
-        FROM benchmarks
-        WHERE (scope = 'route' AND route_id = $route) OR (scope = 'base_model' AND (base_model = $base OR family = $family))
-        ORDER BY base_model <> $base, benchmark_name, base_model""",
-        {"route": route_id, "base": route["base_model"], "family": route["family"]}).fetchall()
-    if marks:
+    if page["benchmarks"]:
         lines += ["", "Benchmarks (scored on the base model or its family, not on this provider's route)"]
-        lines += _table([["benchmark", "score", "scope", "effort", "checked", "source"],
-                         *[[name, _score(score, unit), scope, effort, checked, f"{source} {url}"]
-                           for name, score, unit, scope, effort, checked, source, url in marks]])
+        lines += _table([["benchmark", "score", "scope", "effort", "checked", "source"], *[
+            [b["benchmark_name"] + (f" ({b['variant']})" if b["variant"] else ""), _score(b["score"], b["unit"]),
+             f"Route: {b['route_id']}" if b["scope"] == "route" else f"Base model: {b['base_model']}",
+             b["reasoning_effort"] or "", str(b["checked"] or ""), f"{b['source']} {b['source_url']}"]
+            for b in page["benchmarks"]]])
 
-    snapshot = con.execute("SELECT as_of, created_at, sources FROM snapshots WHERE snapshot_id = ?",
-                           [snapshot_id]).fetchall()[0]
-    litellm = next((s for s in snapshot[2] if s["source"] == "litellm"), {})
+    sources = page["sources"]
     lines += ["", "Sources"] + _table([
-        ["Pricing data", f"LiteLLM model cost map ({litellm.get('version') or litellm.get('origin', '')})"],
-        ["As of", f"{snapshot[0]} (snapshot {snapshot_id}, published {snapshot[1]:%Y-%m-%d %H:%M} UTC)"],
+        ["Pricing data", f"LiteLLM model cost map ({sources['litellm']})"],
+        ["As of", f"{sources['as_of']} (snapshot {sources['snapshot_id']}, published "
+                  f"{sources['published']:%Y-%m-%d %H:%M} UTC)"],
         ["Provider page", route["source_url"] or "N/A"]])
 
-    alternatives = con.execute("""
-        SELECT other_route_id, other_provider_name, other_unit_price, price_basis, price_difference
-        FROM alternatives WHERE route_id = ? ORDER BY rank""", [route_id]).fetchall()
-    if alternatives:
+    if page["alternatives"]:
         lines += ["", f"Other providers of {route['base_model']} (cheapest first)"]
-        lines += _table([["route", "provider", "price", "vs this route"],
-                         *[[other, name or "", _basis(price, basis), _difference(diff)]
-                           for other, name, price, basis, diff in alternatives]])
+        lines += _table([["route", "provider", "price", "vs this route"], *[
+            [a["other_route_id"], a["other_provider_name"] or "", _basis(a["other_unit_price"], a["price_basis"]),
+             _difference(a["price_difference"])] for a in page["alternatives"]]])
 
-    lines += _similar_section(con, route_id, lens)
+    lines += _similar_lines(page["similar_models"], page["similar_lens"])
     return "\n".join(lines)
 
 
-def _similar_section(con: duckdb.DuckDBPyConnection, route_id: str, lens: str) -> list[str]:
-    """The page's similar-models table, from the similar_models_page view: the reference row, then the ranked rows."""
-    rows = con.execute("""
-        SELECT rank, model_name, provider_name, input_price, input_price_unit, output_price, output_price_unit,
-               input_modalities, output_modalities, features, context_window, reasons, score
-        FROM similar_models_page WHERE route_id = ? AND lens = ? AND rank <= ? ORDER BY rank""",
-        [route_id, lens, SIMILAR_SHOWN]).fetchall()
+def _similar_lines(rows: list[dict], lens: str) -> list[str]:
+    """The similar-models table: the reference row ('from'), then the ranked rows, as the page's columns."""
     if len(rows) < 2:
         return []
     cells = [["", "model", "provider", "in", "out", "input shape", "features", "context", "why it is close",
               LENS_LABELS[lens]]]
-    for rank, model, provider, in_usd, in_unit, out_usd, out_unit, inputs, outputs, features, context, reasons, \
-            score in rows:
+    for r in rows:
         cells.append([
-            "from" if rank == 0 else str(rank), model, provider or "", money(in_usd, in_unit or "usd_per_1m_tokens"),
-            money(out_usd, out_unit or "usd_per_1m_tokens"),
-            f"{' '.join(inputs or ['unknown'])} -> {', '.join(outputs or ['unknown'])}",
-            ", ".join(features) or "none stated", tokens(context), ", ".join(reasons),
-            "" if score is None else f"{score:.0%}"])
+            "from" if r["rank"] == 0 else str(r["rank"]), r["model_name"], r["provider_name"] or "",
+            money(r["input_price"], r["input_price_unit"] or "usd_per_1m_tokens"),
+            money(r["output_price"], r["output_price_unit"] or "usd_per_1m_tokens"),
+            f"{' '.join(r['input_modalities'] or ['unknown'])} -> {', '.join(r['output_modalities'] or ['unknown'])}",
+            ", ".join(r["features"]) or "none stated", tokens(r["context_window"]), ", ".join(r["reasons"]),
+            "" if r["score"] is None else f"{r['score']:.0%}"])
     return ["", f"Similar models ({LENS_TITLES[lens]}; 'from' is the route itself)", *_table(cells)]
+
+
+def _pricing_lines(prices: list[dict]) -> list[str]:
+    base = {(p["price_kind"], p["unit"]): p["usd"] for p in prices if p["tier"] == "standard" and p["condition"] is None}
+    lines = ["", "Pricing"] + _table([["Input", money(base.get(("input", "usd_per_1m_tokens")))],
+                                      ["Output", money(base.get(("output", "usd_per_1m_tokens")))],
+                                      ["Cached input", money(base.get(("cache_read", "usd_per_1m_tokens")))]])
+    others = [[p["price_kind"], p["tier"], p["condition"] or "", money(p["usd"], p["unit"])] for p in prices
+              if not (p["tier"] == "standard" and p["condition"] is None and p["unit"] == "usd_per_1m_tokens"
+                      and p["price_kind"] in ("input", "output", "cache_read"))]
+    if others:
+        lines += ["  Every other price:"] + _table([["kind", "tier", "condition", "price"], *others], indent="    ")
+    return lines
 
 
 def _score(score: float, unit: str) -> str:
@@ -169,3 +223,45 @@ def _difference(diff: float | None) -> str:
     if diff is None:
         return ""
     return "same price" if diff == 0 else f"{'+' if diff > 0 else '-'}${abs(diff):.4f}"
+
+
+def readable_number(value) -> str:
+    """A number as a person writes it: 6 significant digits, no float noise, no exponent (0.045, not
+    0.04499999999999999; 0.00002, not 2e-05)."""
+    number = float(value)
+    if number.is_integer() and abs(number) < 1e15:
+        return f"{int(number):,}" if abs(number) >= 10_000 else str(int(number))
+    return f"{float(f'{number:.6g}'):.12f}".rstrip("0").rstrip(".")
+
+
+def price_label(key: str) -> tuple[str, str]:
+    """The changes table's price key ``kind|tier|condition|unit`` as (what is priced, unit label):
+    ``input|batch|above_200k_tokens|usd_per_1m_tokens`` -> ("input price, batch tier, above 200k tokens",
+    "/ 1M tokens")."""
+    kind, tier, condition, unit = (key.split("|") + ["", "", "", ""])[:4]
+    label = f"{kind.replace('_', ' ')} price"
+    if tier and tier != "standard":
+        label += f", {tier.replace('_', ' ')} tier"
+    if condition:
+        label += ", " + ", ".join(c.replace("_", " ") for c in condition.split(","))
+    return label, UNIT_LABELS.get(unit, unit)
+
+
+def describe_change(row: dict) -> dict:
+    """One row of the changes table, readable: the field's label and the old and new values as text."""
+    old, new = row["old_value"], row["new_value"]
+    if row["change"] == "price":
+        label, unit = price_label(row["field"])
+        old_text, new_text = (f"${readable_number(v)}" if v is not None else "none" for v in (old, new))
+        detail = f"{label}: {old_text} -> {new_text} {unit}"
+    elif row["change"] == "limit":
+        label = row["field"].replace("_", " ")
+        detail = f"{label}: {tokens(int(old)) if old else 'none'} -> {tokens(int(new)) if new else 'none'}"
+    elif row["change"] in ("added", "removed"):
+        label, detail = None, ""
+    else:
+        label = row["field"].replace("_", " ")
+        detail = f"{label}: {old if old is not None else 'none'} -> {new if new is not None else 'none'}"
+    if row.get("relative_change") is not None:
+        detail += f" ({row['relative_change']:+.1%})"
+    return {**row, "label": label, "detail": detail}

@@ -43,6 +43,7 @@ PRICE_UNITS = frozenset(unit for _, unit, _ in UNITS.values())
 # service tiers as the map spells them -> published tier
 TIERS = {
     "batches": "batch",
+    "batch_requests": "batch",
     "flex": "flex",
     "priority": "priority",
     "ultrafast": "ultrafast",
@@ -59,6 +60,7 @@ _FIELD = re.compile(
     rf"""^(?:
         (?P<io>input|output)_cost_per_(?P<io_unit>{_UNIT_ALT})
       | (?P<explicit>explicit_)?cache_(?P<cache>read|creation)_input_(?:(?P<cache_mod>audio|image)_)?token_cost
+        (?:_per_(?P<cache_unit>audio|image)_token)?
       | (?P<other>[a-z][a-z_]*?)_cost_per_(?P<other_unit>{_UNIT_ALT})
       | cost_per_(?P<bare_unit>second)
     )(?P<rest>(?:_.+)?)$""",
@@ -69,7 +71,9 @@ _QUALIFIER = re.compile(
         above_(?P<tokens>\d+k)_tokens
       | above_(?P<hours>\d+)hr
       | above_(?P<seconds>\d+)s_interval
-      | (?P<tier>batches|flex|priority|ultrafast|balanced|decisions)
+      | above_(?P<width>\d+)_and_(?P<height>\d+)_pixels
+      | (?:and_)?(?P<premium>premium_image)
+      | (?P<tier>batch_requests|batches|flex|priority|ultrafast|balanced|decisions)
       | (?P<cache_hit>cache_hit)
       | (?P<size>\d+(?:\.\d+)?[kKp]?)
     )(?=_|$)""",
@@ -103,7 +107,8 @@ def parse_price_field(name: str) -> PriceField | None:
         kind = _kind(match["io"], modality)
     elif match["cache"]:
         _, unit, factor = UNITS["token"]
-        kind = _kind("cache_read" if match["cache"] == "read" else "cache_write", match["cache_mod"])
+        kind = _kind("cache_read" if match["cache"] == "read" else "cache_write",
+                     match["cache_mod"] or match["cache_unit"])
     elif match["other"]:
         modality, unit, factor = UNITS[match["other_unit"]]
         kind = _kind(KIND_NAMES.get(match["other"], match["other"]), modality)
@@ -125,6 +130,10 @@ def parse_price_field(name: str) -> PriceField | None:
             conditions.append(f"cache_ttl_{q['hours']}h")
         elif q["seconds"]:
             conditions.append(f"above_{q['seconds']}s_interval")
+        elif q["width"]:
+            conditions.append(f"above_{q['width']}x{q['height']}_pixels")
+        elif q["premium"]:
+            conditions.append("premium_image")
         elif q["tier"]:
             if tier != STANDARD_TIER:
                 return None  # two service tiers in one name: not a shape we know

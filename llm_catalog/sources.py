@@ -7,11 +7,14 @@ import hashlib
 import json
 import os
 import tempfile
+import threading
+import time
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
@@ -23,6 +26,7 @@ MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 HTTP_TIMEOUT_SECONDS = (5.0, 30.0)  # (connect, read)
 HTTP_RETRIES = 3
 HTTP_BACKOFF_SECONDS = 0.5
+DOWNLOAD_DEADLINE_SECONDS = 300.0  # the most one download may take, retries included
 
 
 @dataclass(frozen=True)
@@ -81,38 +85,110 @@ def fetch_url(
     retries: int = HTTP_RETRIES,
     backoff: float = HTTP_BACKOFF_SECONDS,
     max_bytes: int = MAX_PAYLOAD_BYTES,
+    deadline: float = DOWNLOAD_DEADLINE_SECONDS,
 ) -> bytes:
-    """GET ``url`` with a timeout and retries; raise a SourceError that says what failed and after how many tries."""
+    """GET ``url`` with connect and read timeouts, retries, and a total ``deadline`` in seconds (the read timeout
+    bounds each wait for bytes; a server that trickles them is stopped by the deadline). Raises a SourceError
+    that says what happened: connect failed, no answer, too slow, or the HTTP status."""
+    outcome: dict = {}
+    done = threading.Event()
+    worker = threading.Thread(target=_download, daemon=True,
+                              args=(url, outcome, done, headers, timeout, retries, backoff, max_bytes))
+    started = time.monotonic()
+    worker.start()  # a daemon thread: a download past its deadline never keeps the process alive
+    if not done.wait(deadline):
+        outcome["stop"] = True
+        _abort(outcome.get("response"))
+        if outcome.get("response") is None:
+            raise SourceError(source, f"GET {url}: no answer (no response headers) within the {deadline:g}s "
+                                      "download deadline")
+        raise SourceError(source, f"GET {url} was too slow: {outcome.get('received', 0)} bytes in "
+                                  f"{time.monotonic() - started:.0f}s, stopped at the {deadline:g}s download deadline")
+    if "error" in outcome:
+        raise _describe_error(outcome["error"], url, source, timeout, retries, max_bytes)
+    return outcome["data"]
+
+
+def _download(url, outcome, done, headers, timeout, retries, backoff, max_bytes) -> None:
+    """The download itself, in a worker thread; what it got (or the exception) goes to ``outcome``."""
     session = _http_session(retries, backoff)
     try:
         with session.get(url, timeout=timeout, stream=True, headers=headers) as response:
+            outcome["response"] = response
             if response.status_code >= 400:
-                raise SourceError(source, f"GET {url} answered HTTP {response.status_code} {response.reason}")
+                outcome["error"] = _HTTPStatus(response.status_code, response.reason)
+                return
             chunks, total = [], 0
-            for chunk in response.iter_content(chunk_size=1 << 16):
+            # read what has arrived, not a fixed block: a trickle is counted as it comes, and stopped at the deadline
+            for chunk in iter(lambda: response.raw.read1(1 << 16, decode_content=True), b""):
+                if outcome.get("stop"):
+                    return
                 total += len(chunk)
+                outcome["received"] = total
                 if total > max_bytes:
-                    raise SourceError(source, f"GET {url}: payload is larger than the {max_bytes} byte limit")
+                    outcome["error"] = _TooLarge()
+                    return
                 chunks.append(chunk)
-            return b"".join(chunks)
-    except requests.exceptions.RetryError as exc:
-        raise SourceError(source, f"GET {url} kept failing after {retries} retries: {exc.args[0]}") from exc
-    except requests.exceptions.Timeout as exc:
-        raise SourceError(source, f"GET {url} timed out after {retries} retries ({timeout}s limit)") from exc
-    except requests.exceptions.ConnectionError as exc:
-        raise SourceError(source, f"GET {url} could not connect after {retries} retries: {exc}") from exc
-    except requests.exceptions.RequestException as exc:
-        raise SourceError(source, f"GET {url} failed: {exc}") from exc
+            outcome["data"] = b"".join(chunks)
+    except Exception as exc:  # noqa: BLE001 - handed to the caller, which says what it means
+        outcome["error"] = exc
     finally:
         session.close()
+        done.set()
+
+
+class _HTTPStatus(Exception):
+    def __init__(self, status: int, reason: str):
+        super().__init__(status, reason)
+        self.status, self.reason = status, reason
+
+
+class _TooLarge(Exception):
+    pass
+
+
+def _abort(response) -> None:
+    """Cut a download in progress: shut its socket down, which wakes the worker blocked on it."""
+    if response is not None:
+        try:
+            response.raw.shutdown()
+        except (ValueError, RuntimeError, OSError):
+            pass  # already finished or released
+
+
+def _describe_error(exc: Exception, url: str, source: str, timeout, retries: int, max_bytes: int) -> SourceError:
+    """A SourceError that says what happened, from what requests and urllib3 raised."""
+    read_timeout = timeout[1] if isinstance(timeout, tuple) else timeout
+    connect_timeout = timeout[0] if isinstance(timeout, tuple) else timeout
+    tries = f"after {retries} retries" if retries else "with no retries"
+    if isinstance(exc, _HTTPStatus):
+        return SourceError(source, f"GET {url} answered HTTP {exc.status} {exc.reason}")
+    if isinstance(exc, _TooLarge):
+        return SourceError(source, f"GET {url}: payload is larger than the {max_bytes} byte limit")
+    reason = exc.args[0].reason if exc.args and hasattr(exc.args[0], "reason") else exc.args[0] if exc.args else exc
+    if isinstance(exc, requests.exceptions.RetryError):
+        return SourceError(source, f"GET {url} kept failing {tries}: {exc.args[0]}")
+    if isinstance(exc, (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError)) or isinstance(
+            reason, urllib3.exceptions.ReadTimeoutError):
+        return SourceError(source, f"GET {url}: connected, but no answer within {read_timeout:g}s (timed out "
+                                   f"{tries})")
+    if isinstance(reason, urllib3.exceptions.NewConnectionError):  # (a subclass of ConnectTimeoutError)
+        return SourceError(source, f"GET {url}: connect failed {tries}: {str(reason).split(': ', 1)[-1]}")
+    if isinstance(exc, requests.exceptions.ConnectTimeout) or isinstance(reason, urllib3.exceptions.ConnectTimeoutError):
+        return SourceError(source, f"GET {url}: connect failed: no connection within {connect_timeout:g}s {tries}")
+    if isinstance(exc, requests.exceptions.ConnectionError):
+        return SourceError(source, f"GET {url}: the connection broke {tries}: {reason}")
+    if isinstance(exc, requests.exceptions.RequestException):
+        return SourceError(source, f"GET {url} failed: {exc}")
+    return SourceError(source, f"GET {url} failed: {type(exc).__name__}: {exc}")
 
 
 def read_location(location: str | os.PathLike, *, source: str, max_bytes: int = MAX_PAYLOAD_BYTES,
-                  headers: dict | None = None) -> bytes:
+                  headers: dict | None = None, deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> bytes:
     """The bytes at a local path (``.gz`` is decompressed) or an HTTP(S) URL."""
     location = str(location)
     if is_url(location):
-        data = fetch_url(location, source=source, max_bytes=max_bytes, headers=headers)
+        data = fetch_url(location, source=source, max_bytes=max_bytes, headers=headers, deadline=deadline)
     else:
         path = Path(location.removeprefix("file://")).expanduser()
         if not path.is_file():
@@ -157,7 +233,7 @@ def bundled_litellm_source() -> dict:
 
 
 def ingest(location: str | None, *, raw_dir: Path, source: str = "litellm",
-           max_bytes: int = MAX_PAYLOAD_BYTES) -> RawPayload:
+           max_bytes: int = MAX_PAYLOAD_BYTES, deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> RawPayload:
     """Read a source (the bundled cost map when ``location`` is None) and keep its raw payload."""
     if location is None:
         meta = bundled_litellm_source()
@@ -167,22 +243,60 @@ def ingest(location: str | None, *, raw_dir: Path, source: str = "litellm",
             raise SourceError(source, f"bundled map {BUNDLED_LITELLM_MAP} does not match the sha256 in SOURCE.json")
         origin = f"bundled:litellm=={meta['litellm_version']}/{meta['upstream_file']}"
         return store_raw(data, raw_dir=raw_dir, source=source, origin=origin, version=meta["litellm_version"])
-    data = read_location(location, source=f"{source} ({location})", max_bytes=max_bytes)
+    data = read_location(location, source=f"{source} ({location})", max_bytes=max_bytes, deadline=deadline)
     origin = location if is_url(location) else str(Path(location).expanduser().resolve())
     return store_raw(data, raw_dir=raw_dir, source=source, origin=origin)
 
 
 def ingest_optional(location: str, *, raw_dir: Path, source: str, previous: dict | None,
-                    headers: dict | None = None, max_bytes: int = MAX_PAYLOAD_BYTES) -> dict:
+                    headers: dict | None = None, max_bytes: int = MAX_PAYLOAD_BYTES,
+                    deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> dict:
     """A source the catalog can do without (benchmark sources): fetched when it can be; else the payload the current
     snapshot used (status ``fallback``, with the error as ``note``); else ``status: skipped`` with the reason.
     A payload that arrives but is broken is not this function's business: its parser raises."""
     origin = location if is_url(location) else str(Path(location).expanduser().resolve())
     try:
-        return store_raw(read_location(origin, source=f"{source} ({origin})", max_bytes=max_bytes, headers=headers),
+        return store_raw(read_location(origin, source=f"{source} ({origin})", max_bytes=max_bytes, headers=headers,
+                                       deadline=deadline),
                          raw_dir=raw_dir, source=source, origin=origin).to_dict()
     except SourceError as exc:
         if previous and previous.get("stored_path") and Path(previous["stored_path"]).exists():
             return {**previous, "status": "fallback", "note": str(exc)}
         return {"source": source, "origin": origin, "status": "skipped",
                 "note": f"{exc}; no earlier payload to fall back on"}
+
+
+def probe_url(url: str, *, source: str, headers: dict | None = None,
+              timeout: float | tuple[float, float] = HTTP_TIMEOUT_SECONDS) -> dict:
+    """What a HEAD request says about ``url`` without downloading it: ETag, Last-Modified and size (None each when
+    the server does not say)."""
+    try:
+        with _http_session(retries=1, backoff=HTTP_BACKOFF_SECONDS) as session:
+            response = session.head(url, timeout=timeout, headers=headers, allow_redirects=True)
+    except requests.exceptions.RequestException as exc:
+        raise _describe_error(exc, url, source, timeout, 1, MAX_PAYLOAD_BYTES) from exc
+    if response.status_code >= 400:
+        raise SourceError(source, f"HEAD {url} answered HTTP {response.status_code} {response.reason}")
+    size = response.headers.get("Content-Length")
+    return {"etag": response.headers.get("ETag"), "last_modified": response.headers.get("Last-Modified"),
+            "size": int(size) if size and size.isdigit() else None}
+
+
+def upstream_changed(url: str, *, source: str, previous: dict | None, headers: dict | None = None,
+                     max_bytes: int = MAX_PAYLOAD_BYTES,
+                     deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> tuple[bool, dict, str]:
+    """Whether the payload at ``url`` differs from ``previous`` (the state this returned last time, or just
+    ``{"sha256": ...}`` of the payload the current snapshot used), cheaply: a HEAD first, and the payload's sha256
+    only when the server states neither ETag nor Last-Modified, or one of them (or the size) moved.
+    Returns (changed, the state to keep for next time, how it was decided)."""
+    previous = previous or {}
+    head = probe_url(url, source=source, headers=headers)
+    validators = [k for k in ("etag", "last_modified") if head[k]]
+    if previous.get("sha256") and validators and all(head[k] == previous.get(k) for k in validators) \
+            and (head["size"] is None or previous.get("size") in (None, head["size"])):
+        return False, {**previous, **head}, f"unchanged by HEAD ({', '.join(validators)})"
+    digest = hashlib.sha256(fetch_url(url, source=source, headers=headers, max_bytes=max_bytes,
+                                      deadline=deadline)).hexdigest()
+    state = {**head, "sha256": digest}
+    how = "HEAD names no validator, compared sha256" if not validators else "HEAD changed, compared sha256"
+    return digest != previous.get("sha256"), state, how

@@ -41,6 +41,7 @@ STAGING = "_staging"
 VALIDATION = "validation"
 RAW = "raw"
 PART = "part-0.parquet"
+RUN_SCRATCH = "_io/runs"  # a Dagster run's working storage, one folder per run id (pipelines.resources.work_dir)
 # fault injection for the crash tests: LLM_CATALOG_PAUSE_AT=<checkpoint> makes a publish stop there and wait
 PAUSE_ENV = "LLM_CATALOG_PAUSE_AT"
 CHECKPOINTS = ("writing_parquet", "tables_moved", "manifest_written", "pointer_moved")
@@ -342,6 +343,20 @@ class Warehouse:
                 for name in schemas.PUBLISHED_TABLES:
                     shutil.rmtree(self.root / name / f"snapshot={snapshot_id}", ignore_errors=True)
             return doomed
+
+    def gc_run_scratch(self, *, active: set[str]) -> list[tuple[str, int]]:
+        """Remove the scratch space (``_io/runs/<run_id>``) of every run not in ``active``: finished, failed or
+        killed runs. Returns (run id, bytes freed) for each. Under the lock, so no CLI sync is writing meanwhile."""
+        runs = self.root / RUN_SCRATCH
+        removed = []
+        with self.lock():
+            for folder in sorted(runs.iterdir()) if runs.exists() else []:
+                if folder.name in active or not folder.is_dir():
+                    continue
+                size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append((folder.name, size))
+        return removed
 
     # ---- checking ------------------------------------------------------------------------------------------------
     def verify(self, snapshot_id: str | None = None) -> list[str]:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import json
+import logging
 import os
 import sys
 import tempfile
@@ -12,12 +14,34 @@ from pathlib import Path
 from llm_catalog.benchmarks import SOURCES as BENCHMARK_SOURCES
 from llm_catalog.errors import CatalogError
 from llm_catalog.paths import warehouse_dir
+from llm_catalog.sources import DOWNLOAD_DEADLINE_SECONDS
 from llm_catalog.warehouse import Warehouse
+
+
+def _sqlite_synchronous_normal(connection, _record) -> None:
+    import sqlite3
+
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute("PRAGMA synchronous=NORMAL")
+
+
+def _relax_run_log_fsync() -> None:
+    """The run log (Dagster's SQLite files) is written with synchronous=NORMAL: in WAL mode that drops the fsync
+    on every event, which made storing a run's few dozen events most of an unchanged sync on a busy disk. A power
+    cut may lose the last events of the log; it cannot corrupt it, and the catalog itself is written (and fsynced)
+    by llm_catalog.warehouse, not through this."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "connect", _sqlite_synchronous_normal):
+        event.listen(Engine, "connect", _sqlite_synchronous_normal)
 
 
 def _instance(warehouse: Path):
     """Runs are recorded in $DAGSTER_HOME when set, else in <warehouse>/_dagster (what `make ui` opens)."""
     import dagster as dg
+
+    _relax_run_log_fsync()
 
     if os.environ.get("DAGSTER_HOME"):
         return dg.DagsterInstance.get()
@@ -46,25 +70,36 @@ def _failures(result) -> list[str]:
 
 
 def run_sync(warehouse: Path, *, litellm: str = "", lock_timeout: float = 600.0, verbose: bool = False,
-             **settings) -> tuple[bool, str]:
-    """One sync through the Dagster job, under the warehouse lock: (published or unchanged, what to tell)."""
+             quiet: bool = False, **settings) -> tuple[bool, str]:
+    """One sync through the Dagster job, under the warehouse lock: (published or unchanged, what to tell).
+    Progress goes to stderr one line per stage unless ``quiet``; ``verbose`` adds Dagster's own log at INFO."""
+    from assets.sources import UNCHANGED
     from pipelines.definitions import build_definitions
 
     defs = build_definitions(warehouse=str(warehouse), litellm=litellm, lock_timeout_seconds=lock_timeout,
                              **settings)
+    # the run's full log is kept in the Dagster instance; the terminal gets stage lines, and Dagster's log with -v
+    loggers = {"console": {"config": {"log_level": "INFO" if verbose else "CRITICAL"}}}
+    if not quiet:
+        loggers["progress"] = {}
+    if not verbose:
+        # an unchanged sync skips every step after the sources by design; Dagster warns once per blocking check
+        # whose step was skipped, on Python's root logger, and that is noise on a terminal or in a cron mail
+        logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
     # one sync at a time per warehouse, for the whole run (the publish step takes the same lock again)
     with Warehouse(warehouse, lock_timeout=lock_timeout).lock():
         before = Warehouse(warehouse).current_id()
-        # the run's full log is kept in the Dagster instance; the terminal gets it only with --verbose
         result = defs.resolve_job_def("sync").execute_in_process(
-            instance=_instance(warehouse),
-            run_config={"loggers": {"console": {"config": {"log_level": "DEBUG" if verbose else "CRITICAL"}}}},
-            raise_on_error=False,
-        )
+            instance=_instance(warehouse), run_config={"loggers": loggers}, raise_on_error=False)
     if not result.success:
         kept = f"snapshot {before} stays current" if before else "no snapshot published yet"
         failures = "\n".join(f"sync failed: {line}" for line in _failures(result))
         return False, f"{failures}\nnothing published; {kept} (run {result.run_id})"
+    if result.is_node_skipped("catalog_snapshot"):  # the sources' gate found nothing new: nothing else ran
+        unchanged = [o.metadata[UNCHANGED].value for o in result.asset_observations_for_node("sources")
+                     if UNCHANGED in o.metadata]
+        return True, (f"nothing changed: sources and code match snapshot {unchanged[0] if unchanged else before}, "
+                      f"nothing published (run {result.run_id})")
     outcome = result.output_for_node("catalog_snapshot")
     if outcome["published"]:
         return True, f"published snapshot {outcome['snapshot_id']} to {warehouse} (run {result.run_id})"
@@ -81,9 +116,11 @@ def cmd_sync(args) -> int:
                                f" (or NAME=off), got {spec!r}")
         benchmark_sources[name] = location
     ok, message = run_sync(warehouse_dir(args.warehouse), litellm=args.litellm or "", accept_drop=args.accept_drop,
-                           lock_timeout=args.lock_timeout, verbose=args.verbose,
-                           max_payload_bytes=int(args.max_payload_mb * 1024 * 1024), **benchmark_sources)
-    print(message, file=sys.stdout if ok else sys.stderr)
+                           lock_timeout=args.lock_timeout, verbose=args.verbose, quiet=args.quiet, force=args.force,
+                           max_payload_bytes=int(args.max_payload_mb * 1024 * 1024),
+                           download_deadline_seconds=args.download_deadline, **benchmark_sources)
+    if not ok or not args.quiet:
+        print(message, file=sys.stdout if ok else sys.stderr)
     return 0 if ok else 1
 
 
@@ -106,24 +143,34 @@ def cmd_backfill(args) -> int:
             raise CatalogError("backfill takes a folder of dated maps, or --git REPO")
         maps, skipped = backfill.dated_files(Path(args.folder))
         for path in skipped:
-            print(f"skipped {path.name}: its name does not start with a YYYY-MM-DD date")
+            print(f"skipped {path.name}: its name does not start with a YYYY-MM-DD date", file=sys.stderr)
     if not maps:
         raise CatalogError("nothing to backfill: no dated maps found")
     existing = [warehouse.as_of(i) for i in warehouse.snapshot_ids()]
     if existing and max(existing) > maps[0][0]:
         raise CatalogError(f"the warehouse already has a snapshot as of {max(existing)}, later than the first map "
                            f"({maps[0][0]}); backfill into an empty warehouse, or only maps from {max(existing)} on")
-    for day, path in maps:
+    from pipelines.progress import bar
+
+    for done, (day, path) in enumerate(maps):
+        if not args.quiet:
+            print(f"{bar(done, len(maps))}  {day} {path.name}", file=sys.stderr, flush=True)
         ok, message = run_sync(warehouse.root, litellm=str(path), as_of=day.isoformat(), accept_drop=True,
-                               lock_timeout=args.lock_timeout)
-        print(f"{day} {path.name}: {message}", file=sys.stdout if ok else sys.stderr)
+                               lock_timeout=args.lock_timeout, quiet=args.quiet, verbose=args.verbose)
+        if not ok or not args.quiet:
+            print(f"{day} {path.name}: {message}", file=sys.stdout if ok else sys.stderr)
         if not ok:
             return 1
+    if not args.quiet:
+        print(f"{bar(len(maps), len(maps))}  {len(maps)} map(s) backfilled", file=sys.stderr)
     return 0
 
 
+CHANGE_TYPES = ("added", "removed", "price", "limit", "capability", "modality", "metadata")
+
+
 def cmd_diff(args) -> int:
-    from llm_catalog import history
+    from llm_catalog import history, page
 
     warehouse = Warehouse(warehouse_dir(args.warehouse))
     ids = warehouse.snapshot_ids()
@@ -134,51 +181,71 @@ def cmd_diff(args) -> int:
     state = {sid: {name: warehouse.read_table(name, sid) for name in history.STATE_TABLES} for sid in (old, new)}
     found = history.changes(state[old], state[new], snapshot_id=new, previous_snapshot_id=old,
                             as_of=warehouse.as_of(new)).to_pylist()
+    counts = {change: sum(r["change"] == change for r in found) for change in CHANGE_TYPES}
+    shown = {change: [page.describe_change(r) for r in found if r["change"] == change][: args.limit]
+             for change in CHANGE_TYPES}
+    if args.format == "json":
+        print(page.render_json({"old": {"snapshot_id": old, "as_of": warehouse.as_of(old)},
+                                "new": {"snapshot_id": new, "as_of": warehouse.as_of(new)},
+                                "total": len(found), "counts": counts, "limit": args.limit,
+                                "changes": {change: rows for change, rows in shown.items() if rows}}))
+        return 0
     print(f"{old} (as of {warehouse.as_of(old)}) -> {new} (as of {warehouse.as_of(new)}): {len(found)} changes")
-    counts: dict[str, int] = {}
-    for row in found:
-        counts[row["change"]] = counts.get(row["change"], 0) + 1
-    for change in ("added", "removed", "price", "limit", "capability", "modality", "metadata"):
-        print(f"  {change:<10} {counts.get(change, 0)}")
-    for change in ("added", "removed", "price", "limit", "capability", "modality", "metadata"):
-        rows = [r for r in found if r["change"] == change]
-        if not rows:
+    for change in CHANGE_TYPES:
+        print(f"  {change:<10} {counts[change]}")
+    for change in CHANGE_TYPES:
+        if not shown[change]:
             continue
-        print(f"\n{change} ({len(rows)})")
-        for r in rows[: args.limit]:
-            detail = "" if change in ("added", "removed") else f"  {r['field']}: {r['old_value']} -> {r['new_value']}"
-            if r["relative_change"] is not None:
-                detail += f" ({r['relative_change']:+.1%})"
-            print(f"  {r['route_id']}{detail}")
-        if len(rows) > args.limit:
-            print(f"  ... and {len(rows) - args.limit} more (llm-catalog query \"SELECT * FROM changes\")")
+        print(f"\n{change} ({counts[change]})")
+        for row in shown[change]:
+            print(f"  {row['route_id']}{'  ' + row['detail'] if row['detail'] else ''}")
+        if counts[change] > args.limit:
+            print(f"  ... and {counts[change] - args.limit} more (llm-catalog query \"SELECT * FROM changes\")")
     return 0
 
 
 def cmd_gc(args) -> int:
+    from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES, RunsFilter
+
     warehouse = Warehouse(warehouse_dir(args.warehouse))
-    removed = warehouse.gc(keep=args.keep)
+    removed = warehouse.gc(keep=args.keep) if args.keep is not None else []
     for snapshot_id in removed:
         print(f"removed snapshot {snapshot_id}")
-    print(f"{len(removed)} snapshot(s) removed, {len(warehouse.snapshot_ids())} kept; the current snapshot's history "
-          "tables still cover every removed one")
+    if args.keep is not None:
+        print(f"{len(removed)} snapshot(s) removed, {len(warehouse.snapshot_ids())} kept; the current snapshot's "
+              "history tables still cover every removed one")
+    # runs still in progress (e.g. launched from the UI) keep their scratch space
+    active = {run.run_id for run in _instance(warehouse.root).get_runs(RunsFilter(statuses=IN_PROGRESS_RUN_STATUSES))}
+    scratch = warehouse.gc_run_scratch(active=active)
+    print(f"{len(scratch)} finished run(s)' scratch space removed ({sum(size for _, size in scratch) / 1e6:.1f} MB)")
     return 0
 
 
 def cmd_versions(args) -> int:
     warehouse = Warehouse(warehouse_dir(args.warehouse))
     current = warehouse.current_id()
-    ids = warehouse.snapshot_ids()
-    if not ids:
+    listed = []
+    for snapshot_id in reversed(warehouse.snapshot_ids()):
+        manifest = warehouse.manifest(snapshot_id)
+        listed.append({
+            "snapshot_id": snapshot_id, "current": snapshot_id == current,
+            "as_of": manifest.get("as_of") or manifest["created_at"][:10], "created_at": manifest["created_at"],
+            "code_version": manifest["code_version"],
+            "rows": {name: info["rows"] for name, info in manifest["tables"].items()},
+            "sources": [{k: s.get(k) for k in ("source", "version", "sha256", "status", "origin")}
+                        for s in manifest["sources"]],
+        })
+    if args.format == "json":
+        print(json.dumps(listed, indent=1))
+        return 0
+    if not listed:
         print(f"no snapshots in {warehouse.root}")
         return 0
-    for snapshot_id in reversed(ids):
-        manifest = warehouse.manifest(snapshot_id)
-        sources = ", ".join(f"{s['source']}={s.get('version') or (s.get('sha256') or '')[:12] or s.get('status')}"
-                            for s in manifest["sources"])
-        marker = "*" if snapshot_id == current else " "
-        print(f"{marker} {snapshot_id}  routes={manifest['tables']['routes']['rows']:<6} "
-              f"prices={manifest['tables']['prices']['rows']:<6} code={manifest['code_version']}  {sources}")
+    for v in listed:
+        sources = ", ".join(f"{s['source']}={s['version'] or (s['sha256'] or '')[:12] or s['status']}"
+                            for s in v["sources"])
+        print(f"{'*' if v['current'] else ' '} {v['snapshot_id']}  as of {v['as_of']}  "
+              f"routes={v['rows']['routes']:<6} prices={v['rows']['prices']:<6} code={v['code_version']}  {sources}")
     return 0
 
 
@@ -208,11 +275,48 @@ def _snapshot(warehouse: Warehouse, args) -> str | None:
 
 
 def cmd_show(args) -> int:
-    from llm_catalog import page, query
+    """The page of a route; for a base model or an id that is no route, the matching routes first (and the page
+    of the route the id names once its provider prefix is dropped, e.g. openai/gpt-4o -> gpt-4o)."""
+    from llm_catalog import page, query, search
 
     warehouse = Warehouse(warehouse_dir(args.warehouse))
     con, snapshot_id = query.connect(warehouse, _snapshot(warehouse, args))
-    print(page.render(con, args.route, snapshot_id, lens=args.lens))
+    found = con.execute("SELECT count(*) FROM routes WHERE route_id = ?", [args.route]).fetchone()[0]
+    if found:
+        gathered = page.gather(con, args.route, snapshot_id, lens=args.lens)
+        print(page.render_json(gathered) if args.format == "json" else page.render_text(gathered))
+        return 0
+    matches = search.search(con, args.route, limit=args.limit)
+    exact = search.exact_matches(matches)
+    if not exact:
+        raise CatalogError(f"no route {args.route!r} in snapshot {snapshot_id}; closest: "
+                           f"{', '.join(m['route_id'] for m in matches[:5])} (llm-catalog search TEXT)")
+    named = exact[0]["route_id"] if exact[0]["matched"] == "route id" else None
+    gathered = page.gather(con, named, snapshot_id, lens=args.lens) if named else None
+    if args.format == "json":
+        print(page.render_json({"query": args.route, "matches": exact, "page": gathered}))
+        return 0
+    print(f"{args.route!r} is not a route id; {len(exact)} route(s) match it:")
+    print(_matches_table(exact))
+    if gathered:
+        print(f"\n{page.render_text(gathered)}")
+    return 0
+
+
+def _matches_table(matches: list[dict]) -> str:
+    from llm_catalog import query
+
+    columns = ["route_id", "provider_name", "base_model", "family", "mode", "score", "matched"]
+    return query.render(columns, [tuple(m[c] for c in columns) for m in matches])
+
+
+def cmd_search(args) -> int:
+    from llm_catalog import page, query, search
+
+    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    con, _ = query.connect(warehouse, _snapshot(warehouse, args))
+    matches = search.search(con, args.text, limit=args.limit)
+    print(page.render_json(matches) if args.format == "json" else _matches_table(matches))
     return 0
 
 
@@ -224,6 +328,12 @@ def cmd_query(args) -> int:
     columns, rows = query.run(con, args.sql)
     print(query.render(columns, rows, args.format))
     return 0
+
+
+def _output_options(parser: argparse.ArgumentParser) -> None:
+    loudness = parser.add_mutually_exclusive_group()
+    loudness.add_argument("--quiet", action="store_true", help="print nothing unless something fails (for cron)")
+    loudness.add_argument("--verbose", action="store_true", help="also print Dagster's own log of the run (INFO)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -243,10 +353,16 @@ def build_parser() -> argparse.ArgumentParser:
                       help="how long to wait for another sync of the same warehouse to end (default 600)")
     sync.add_argument("--max-payload-mb", type=float, default=64.0, metavar="MB",
                       help="refuse a source payload larger than this (default 64)")
-    sync.add_argument("--verbose", action="store_true", help="print the Dagster run's log")
+    sync.add_argument("--download-deadline", type=float, default=DOWNLOAD_DEADLINE_SECONDS, metavar="SECONDS",
+                      help="the most one download may take, retries included "
+                           f"(default {DOWNLOAD_DEADLINE_SECONDS:g})")
+    sync.add_argument("--force", action="store_true",
+                      help="run every stage even when no source and no code changed (publishes only on a change)")
+    _output_options(sync)
     sync.set_defaults(func=cmd_sync)
 
     versions = sub.add_parser("versions", parents=[common], help="list snapshots, newest first (* = current)")
+    versions.add_argument("--format", choices=("text", "json"), default="text")
     versions.set_defaults(func=cmd_versions)
 
     verify = sub.add_parser("verify", parents=[common], help="check a snapshot's files against its manifest")
@@ -261,16 +377,19 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--every", choices=("day", "week", "month"), default="day",
                           help="one snapshot per period: the last commit of each")
     backfill.add_argument("--lock-timeout", type=float, default=600.0, metavar="SECONDS")
+    _output_options(backfill)
     backfill.set_defaults(func=cmd_backfill)
 
     diff = sub.add_parser("diff", parents=[common], help="what changed between two snapshots (default: the last two)")
     diff.add_argument("old", nargs="?")
     diff.add_argument("new", nargs="?")
     diff.add_argument("--limit", type=int, default=20, help="rows shown per change type (default 20)")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
     diff.set_defaults(func=cmd_diff)
 
-    gc = sub.add_parser("gc", parents=[common], help="remove old snapshots (never the current one)")
-    gc.add_argument("--keep", type=int, required=True, help="how many of the newest snapshots to keep (at least 1)")
+    gc = sub.add_parser("gc", parents=[common],
+                        help="remove old snapshots (never the current one) and finished runs' scratch space")
+    gc.add_argument("--keep", type=int, help="how many of the newest snapshots to keep (at least 1; default: all)")
     gc.set_defaults(func=cmd_gc)
 
     q = sub.add_parser("query", parents=[common], help="run SQL over the tables of a snapshot")
@@ -281,12 +400,24 @@ def build_parser() -> argparse.ArgumentParser:
     q.set_defaults(func=cmd_query)
 
     show = sub.add_parser("show", parents=[common], help="the model page of one route")
-    show.add_argument("route", help="a route id, e.g. deepinfra/openai/gpt-oss-20b")
+    show.add_argument("route", help="a route id, e.g. deepinfra/openai/gpt-oss-20b (or a base model: its routes)")
     show.add_argument("--snapshot", help="snapshot id (default: the current one)")
     show.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
     show.add_argument("--lens", choices=["overall", "cost", "modality", "capabilities", "context"], default="overall",
-                      help="rank the similar models by this lens (default overall)")
+                      help="rank the similar models by this lens, as the page's filter does (default overall)")
+    show.add_argument("--format", choices=("text", "json"), default="text")
+    show.add_argument("--limit", type=int, default=100,
+                      help="matching routes listed when ROUTE is no route id (default 100)")
     show.set_defaults(func=cmd_show)
+
+    find = sub.add_parser("search", parents=[common],
+                          help="routes ranked by how well route id, base model, family or provider match TEXT")
+    find.add_argument("text")
+    find.add_argument("--snapshot", help="snapshot id (default: the current one)")
+    find.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
+    find.add_argument("--limit", type=int, default=20, help="routes listed (default 20)")
+    find.add_argument("--format", choices=("text", "json"), default="text")
+    find.set_defaults(func=cmd_search)
     return parser
 
 

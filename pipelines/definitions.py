@@ -1,6 +1,8 @@
-"""The code location: every asset, the sync job and its (stopped) daily schedule."""
+"""The code location: every asset, the sync job, its (stopped) daily schedule and (stopped) upstream sensor."""
 
 from __future__ import annotations
+
+import shutil
 
 import dagster as dg
 
@@ -9,11 +11,13 @@ from assets.checks import anomalies, derived_expectations, expectations, source_
 from assets.normalized import litellm_tables
 from assets.publish import catalog_snapshot
 from assets.similarity import similarity_tables
-from assets.sources import aider_leaderboard, artificial_analysis_models, litellm_cost_map, model_cards
-from pipelines.resources import CatalogSettings, StagedTableIOManager
+from assets.sources import sources
+from pipelines.progress import progress_logger
+from pipelines.resources import CatalogSettings, StagedTableIOManager, work_dir
+from pipelines.sensors import upstream_sensor
 
 ASSETS = [
-    litellm_cost_map, model_cards, aider_leaderboard, artificial_analysis_models,  # sources
+    sources,  # the four sources, and the gate: nothing downstream runs when nothing changed
     litellm_tables,  # normalized
     anomalies,  # checks
     similarity_tables, benchmark_tables,  # derived
@@ -21,10 +25,19 @@ ASSETS = [
 ]
 CHECKS = [expectations, derived_expectations, source_guards]
 
+@dg.success_hook(required_resource_keys={"catalog"})
+def remove_run_scratch(context: dg.HookContext) -> None:
+    """Once the publish step succeeded, the run's scratch space (what its steps handed on) has served: remove it.
+    Failed and killed runs leave theirs for a person to look at; `llm-catalog gc` removes it later."""
+    if context.op.name == "catalog_snapshot":
+        shutil.rmtree(work_dir(context.resources.catalog.warehouse_path, context.run_id), ignore_errors=True)
+
+
 sync_job = dg.define_asset_job(
     "sync",
     selection=dg.AssetSelection.assets(*ASSETS),  # with their checks
     description="Ingest, normalize, check and publish the catalog.",
+    hooks={remove_run_scratch},
 )
 
 daily_sync = dg.ScheduleDefinition(
@@ -44,6 +57,8 @@ def build_definitions(warehouse: str = "", litellm: str = "", **settings) -> dg.
         asset_checks=CHECKS,
         jobs=[sync_job],
         schedules=[daily_sync],
+        sensors=[upstream_sensor],
+        loggers={"console": dg.colored_console_logger, "progress": progress_logger},
         resources={
             "catalog": CatalogSettings(warehouse=warehouse, litellm=litellm, **settings),
             "io_manager": StagedTableIOManager(warehouse=warehouse),

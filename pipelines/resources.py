@@ -13,12 +13,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from llm_catalog.paths import warehouse_dir
-from llm_catalog.sources import MAX_PAYLOAD_BYTES
+from llm_catalog.warehouse import RUN_SCRATCH
+from llm_catalog.sources import DOWNLOAD_DEADLINE_SECONDS, MAX_PAYLOAD_BYTES
 
 
 def work_dir(warehouse: Path, run_id: str) -> Path:
     """A run's working storage: what its assets and checks hand on to each other."""
-    return warehouse / "_io" / "runs" / run_id
+    return warehouse / RUN_SCRATCH / run_id
 
 
 class CatalogSettings(dg.ConfigurableResource):
@@ -33,6 +34,8 @@ class CatalogSettings(dg.ConfigurableResource):
     max_reject_share: float = 0.01  # share of entries with error-level rejects above which the source is broken
     lock_timeout_seconds: float = 600.0
     max_payload_bytes: int = MAX_PAYLOAD_BYTES  # a bigger payload is refused before it is parsed
+    download_deadline_seconds: float = DOWNLOAD_DEADLINE_SECONDS  # the most one download may take, however the server trickles
+    force: bool = False  # run every stage even when no source and no code changed (publishes only on a change)
     similar_k: int = 25  # similar models listed per route and lens
     as_of: str = ""  # YYYY-MM-DD the data describes; default: the day of the sync (UTC)
     # benchmark sources: a path or URL; "" the default (below); "off" skips the source

@@ -1,6 +1,8 @@
 """History: a backfill of dated maps derived from the bundled one with known edits gives exactly the changes and
 price periods those edits imply; diff, gc, backfill from git, and refusing to backfill under newer snapshots."""
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -36,11 +38,30 @@ def dated_maps(tmp_path_factory, small_map):
 
 
 @pytest.fixture(scope="module")
-def backfilled(tmp_path_factory, dated_maps):
+def backfill_run(tmp_path_factory, dated_maps):
+    """The backfill of the five maps, and what it printed on stderr (its progress)."""
     folder, _, _ = dated_maps
     root = tmp_path_factory.mktemp("history") / "wh"
-    assert main(["backfill", "--warehouse", str(root), str(folder)]) == 0
-    return root
+    progress = io.StringIO()
+    with contextlib.redirect_stderr(progress):
+        assert main(["backfill", "--warehouse", str(root), str(folder)]) == 0
+    return root, progress.getvalue()
+
+
+@pytest.fixture(scope="module")
+def backfilled(backfill_run):
+    return backfill_run[0]
+
+
+def test_backfill_shows_a_bar_over_the_maps_and_a_line_per_stage(backfill_run):
+    lines = backfill_run[1].splitlines()
+    bars = [line for line in lines if line.startswith("[")]
+    assert [b.split("]")[1].split()[0] for b in bars] == ["0/5", "1/5", "2/5", "3/5", "4/5", "5/5"]
+    assert bars[0].startswith("[" + "-" * 24 + "]") and bars[-1].startswith("[" + "#" * 24 + "]")
+    assert "2026-03-01 2026-03-01-model_prices.json" in bars[2]
+    stages = [line.split() for line in lines if line.startswith("  litellm_tables")]
+    assert len(stages) == 5 and all(s[2] == "s" and s[3].startswith("routes=") for s in stages)
+    assert "skipped README.txt" in backfill_run[1]
 
 
 def history_table(root, name):
@@ -103,7 +124,15 @@ def test_diff_and_as_of(backfilled, capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[0].endswith("(as of 2026-04-01): 3 changes")
     assert "  price      1\n  limit      1\n  capability 1\n" in out
-    assert f"{GPT}  input|standard||usd_per_1m_tokens: 0.03 -> 0.02 (-33.3%)" in out
+    assert f"{GPT}  input price: $0.03 -> $0.02 / 1M tokens (-33.3%)" in out
+    assert "|" not in out.split("\nprice")[1]  # no raw price keys
+    assert main(["diff", "--warehouse", str(backfilled), ids[1], ids[3], "--format", "json"]) == 0
+    as_json = json.loads(capsys.readouterr().out)
+    assert as_json["total"] == 3 and as_json["counts"]["price"] == 1 and as_json["new"]["as_of"] == "2026-04-01"
+    price = as_json["changes"]["price"][0]
+    assert price["detail"] in out and price["label"] == "input price"
+    assert (price["route_id"], price["field"], price["relative_change"]) == (GPT, "input|standard||usd_per_1m_tokens",
+                                                                             pytest.approx(-1 / 3, abs=1e-4))
     assert main(["query", "--warehouse", str(backfilled), "--as-of", "2026-03-15", "--format", "csv",
                  f"SELECT usd FROM prices WHERE route_id = '{GPT}' AND price_kind = 'input'"]) == 0
     assert capsys.readouterr().out.split() == ["usd", "0.02"]

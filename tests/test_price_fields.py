@@ -35,6 +35,19 @@ from llm_catalog.price_fields import PRICE_UNITS, parse_price_field
         ("ocr_cost_per_page_batches", "ocr", "usd_per_page", 1.0, "batch", None),
         ("cost_per_second", "usage", "usd_per_second", 1.0, "standard", None),
         ("vector_store_cost_per_gb_per_day", "vector_store", "usd_per_gb_day", 1.0, "standard", None),
+        # the dollar prices litellm 1.79-1.90 maps state that once stayed in extra_fields (benchmarks/price_fields.py)
+        ("output_cost_per_image_premium_image", "output_image", "usd_per_image", 1.0, "standard", "premium_image"),
+        ("output_cost_per_image_above_512_and_512_pixels", "output_image", "usd_per_image", 1.0, "standard",
+         "above_512x512_pixels"),
+        ("output_cost_per_image_above_512_and_512_pixels_and_premium_image", "output_image", "usd_per_image", 1.0,
+         "standard", "above_512x512_pixels,premium_image"),
+        ("output_cost_per_image_above_1024_and_1024_pixels", "output_image", "usd_per_image", 1.0, "standard",
+         "above_1024x1024_pixels"),
+        ("output_cost_per_image_above_1024_and_1024_pixels_and_premium_image", "output_image", "usd_per_image", 1.0,
+         "standard", "above_1024x1024_pixels,premium_image"),
+        ("cache_read_input_token_cost_per_audio_token", "cache_read_audio", "usd_per_1m_tokens", 1e6, "standard",
+         None),
+        ("input_cost_per_token_batch_requests", "input", "usd_per_1m_tokens", 1e6, "batch", None),
     ],
 )
 def test_parses_real_field_names(name, kind, unit, factor, tier, condition):

@@ -81,14 +81,14 @@ def test_a_client_error_is_not_retried(http_server):
 def test_a_slow_server_times_out(http_server):
     server, url = http_server((200, BODY, 2.0))
     started = time.monotonic()
-    with pytest.raises(SourceError, match="timed out|kept failing"):
+    with pytest.raises(SourceError, match="connected, but no answer within 0.2s"):
         fetch_url(url, source="litellm", timeout=0.2, retries=1, backoff=0.01)
     assert time.monotonic() - started < 4.5
     assert server.hits == 2
 
 
 def test_a_closed_port_is_a_connection_error():
-    with pytest.raises(SourceError, match="could not connect|kept failing"):
+    with pytest.raises(SourceError, match="connect failed"):
         fetch_url("http://127.0.0.1:9/map.json", source="litellm", retries=1, backoff=0.01)
 
 
