@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import os
+import re
+import tarfile
 import tempfile
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -15,7 +19,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
-from llm_catalog.errors import SourceError
+from llm_catalog.errors import BrokenPayloadError, SourceError
 from llm_catalog.paths import BUNDLED_LITELLM_MAP, BUNDLED_LITELLM_SOURCE
 
 # Generous for a ~4 MB JSON file; a payload past this is refused rather than read into memory.
@@ -130,6 +134,57 @@ def read_location(location: str | os.PathLike, *, source: str, max_bytes: int = 
     return data
 
 
+def _tar_of(files: dict[str, bytes]) -> bytes:
+    """One uncompressed tar of ``files``, sorted, with fixed metadata: the same files give the same sha256."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for name in sorted(files):
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(files[name]), 0, 0o644
+            archive.addfile(info, io.BytesIO(files[name]))
+    return buffer.getvalue()
+
+
+def read_tree(location: str | os.PathLike, *, source: str, members: re.Pattern,
+              max_bytes: int = MAX_PAYLOAD_BYTES, headers: dict | None = None) -> bytes:
+    """A repository tree as one tar of only the files whose path matches ``members`` (``models/x/y.toml``): from a
+    local folder, or a tarball (path or URL, gzipped or not) of the repository, whose top folder
+    (``models.dev-dev/``) is dropped. Links, devices and paths that climb out (``..``) are never read."""
+    location = str(location)
+    folder = None if is_url(location) else Path(location.removeprefix("file://")).expanduser()
+    files: dict[str, bytes] = {}
+    total = 0
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder).as_posix()
+            if path.is_file() and not path.is_symlink() and members.match(name):
+                total += path.stat().st_size
+                if total > max_bytes:
+                    raise SourceError(source, f"{folder}: the matching files are larger than the {max_bytes} byte limit")
+                files[name] = path.read_bytes()
+    else:
+        data = read_location(location, source=source, max_bytes=max_bytes, headers=headers)
+        try:
+            with tarfile.open(fileobj=io.BytesIO(data), mode="r|") as archive:  # a stream: members in order, once
+                for member in archive:
+                    parts = member.name.split("/")
+                    name = "/".join(parts[1:]) if len(parts) > 1 and not members.match(member.name) else member.name
+                    if not member.isfile() or ".." in parts or not members.match(name):
+                        continue
+                    files[name] = archive.extractfile(member).read()
+        except tarfile.TarError as exc:
+            raise BrokenPayloadError(source, f"{location}: not a readable tarball of the repository ({exc})") from exc
+    if not files:
+        raise BrokenPayloadError(source, f"{location}: no files under the expected paths ({members.pattern})")
+    return _tar_of(files)
+
+
+def tree_files(data: bytes) -> dict[str, bytes]:
+    """The files of a tree payload that read_tree made."""
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
+        return {m.name: archive.extractfile(m).read() for m in archive.getmembers() if m.isfile()}
+
+
 def store_raw(data: bytes, *, raw_dir: Path, source: str, origin: str, version: str | None = None) -> RawPayload:
     """Keep ``data`` under ``raw_dir/<source>/<sha256>.gz`` (written once, atomically) and describe it."""
     digest = hashlib.sha256(data).hexdigest()
@@ -173,14 +228,17 @@ def ingest(location: str | None, *, raw_dir: Path, source: str = "litellm",
 
 
 def ingest_optional(location: str, *, raw_dir: Path, source: str, previous: dict | None,
-                    headers: dict | None = None, max_bytes: int = MAX_PAYLOAD_BYTES) -> dict:
+                    headers: dict | None = None, max_bytes: int = MAX_PAYLOAD_BYTES,
+                    read: Callable[..., bytes] = read_location) -> dict:
     """A source the catalog can do without (benchmark sources): fetched when it can be; else the payload the current
     snapshot used (status ``fallback``, with the error as ``note``); else ``status: skipped`` with the reason.
     A payload that arrives but is broken is not this function's business: its parser raises."""
     origin = location if is_url(location) else str(Path(location).expanduser().resolve())
     try:
-        return store_raw(read_location(origin, source=f"{source} ({origin})", max_bytes=max_bytes, headers=headers),
+        return store_raw(read(origin, source=f"{source} ({origin})", max_bytes=max_bytes, headers=headers),
                          raw_dir=raw_dir, source=source, origin=origin).to_dict()
+    except BrokenPayloadError:
+        raise
     except SourceError as exc:
         if previous and previous.get("stored_path") and Path(previous["stored_path"]).exists():
             return {**previous, "status": "fallback", "note": str(exc)}
