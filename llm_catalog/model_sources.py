@@ -20,6 +20,7 @@ import sqlite3
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from llm_catalog.errors import BrokenPayloadError
 from llm_catalog.sources import tree_files
@@ -190,6 +191,7 @@ def _model_file(name: str, doc: dict, source: str) -> tuple[ModelFacts, list[dic
     return facts, found
 
 
+@lru_cache(maxsize=2)  # the models table and the benchmarks both read the same payload in one run
 def parse_models_dev_tree(data: bytes, *, source: str = "models_dev") -> ModelsDevTree:
     tree = ModelsDevTree()
     for name, raw in sorted(tree_files(data).items()):
@@ -268,6 +270,7 @@ def _llm_stats_scores(name: str, doc, model: str, source: str) -> list[dict]:
     return found
 
 
+@lru_cache(maxsize=2)
 def parse_llm_stats(data: bytes, *, source: str = "llm_stats") -> LlmStats:
     stats = LlmStats()
     scores: dict[str, list[dict]] = {}

@@ -55,7 +55,7 @@ _MMDD_SUFFIX = re.compile(r"-(?P<date>(?:0[1-9]|1[0-2])[0-3]\d|2[3-9](?:0[1-9]|1
 _RELEASE_SUFFIX = re.compile(r"-(?P<version>v0[.:]\d+)$")
 _AT_VERSION = re.compile(r"(?:@(?P<version>\d{3}|latest|default)|-(?P<moving>latest))$")
 # vendor names that prefix a model's own name (nvidia-nemotron-nano-9b-v2, mistral's open-mixtral-8x7b)
-_VENDOR_PREFIX = re.compile(r"^(?:nvidia|open)-(?=[a-z])")
+_VENDOR_PREFIX = re.compile(r"^(?:nvidia-|open-|qwen-(?=qwq))(?=[a-z])")
 # path segments that name an operation on a model, not a model
 _OPERATIONS = frozenset(
     "edit text-to-image image-to-image image-to-video text-to-video reference-to-video video-to-video query "
@@ -69,6 +69,8 @@ _SPELLING = (
     (re.compile(r"(?<=\d)[p_](?=\d)"), "."),
     (re.compile(r"(?<![\d.])(\d)-(\d)(?=-|$)"), r"\1.\2"),
     (re.compile(r"^(?:meta-)?llama-?v?(?=\d)"), "llama-"),
+    (re.compile(r"^qwen-v?(?=\d)"), "qwen"),  # qwen-2.5-7b, qwen-v2.5-7b -> qwen2.5-7b (the vendor's spelling)
+    (re.compile(r"^qwen25(?=-)"), "qwen2.5"),
     (re.compile(r":(?=\d+(?:\.\d+)?[bm](?:-|$))"), "-"),  # ollama size tags: llama-3:70b
 )
 
@@ -178,8 +180,8 @@ class ModelResolver:
             found += [prefix.sub("", c) for c in found if prefix.match(c)]
         if len(segments) > 1:  # fal_ai/openai/gpt-image-2.5/flare: a named variant of the segment before it
             found.append(f"{segments[-2]}-{last}")
-        found += [_VENDOR_PREFIX.sub("", c) for c in found if _VENDOR_PREFIX.match(c)]
-        return found
+        # without a vendor prefix first: qwen-qwq-32b is qwq-32b even though "qwen" alone names a family
+        return [_VENDOR_PREFIX.sub("", c) for c in found if _VENDOR_PREFIX.match(c)] + found
 
     def resolve_name(self, name: str, provider: str | None = None) -> tuple[str, str | None, str | None, str]:
         """(base_model, family, model_version, resolved_by) for a model name from any source.

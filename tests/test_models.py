@@ -134,3 +134,15 @@ def test_nemotron_with_and_without_vendor_prefix_is_one_model(resolver):
         ("fireworks_ai/accounts/fireworks/models/nvidia-nemotron-nano-9b-v2", "fireworks_ai"),
         ("nvidia.nemotron-nano-9b-v2", "bedrock")]}
     assert names == {"nemotron-nano-9b-v2"}
+
+
+@pytest.mark.parametrize("name, base", [
+    ("qwen-2.5-7b-instruct", "qwen2.5-7b"),  # LLM Stats' spelling
+    ("qwen-v2.5-14b", "qwen2.5-14b"),
+    ("qwen25-coder-32b", "qwen2.5-coder-32b"),
+    ("qwen2.5-72b-instruct", "qwen2.5-72b"),
+    ("qwen-qwq-32b-preview", "qwq-32b-preview"),
+    ("qwen-plus", "qwen-plus"),  # a named product, not a version
+])
+def test_qwen_spellings_are_one_name(resolver, name, base):
+    assert resolver.resolve_name(name)[0] == base

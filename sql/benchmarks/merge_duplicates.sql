@@ -1,0 +1,17 @@
+-- The same figure reported by several sources, published once: for each benchmark, model (base model or route) and
+-- score rounded to 0.1, the rows of the first source in precedence order stay, the other sources' rows go, and
+-- `reported_by` names every source that gave the figure. Rows of one source are never merged with each other, and
+-- different figures all stay. Input: `matched` (the benchmarks schema) and `precedence` (source, priority).
+WITH keyed AS (
+    SELECT m.* EXCLUDE (reported_by), p.priority, round(m.score, 1) AS figure, coalesce(m.route_id, '') AS route_key
+    FROM matched m JOIN precedence p USING (source)
+),
+figures AS (
+    SELECT benchmark, base_model, scope, route_key, figure, min(priority) AS first_priority,
+           list_sort(list(DISTINCT source)) AS reported_by
+    FROM keyed GROUP BY ALL
+)
+SELECT k.* EXCLUDE (priority, figure, route_key), f.reported_by
+FROM keyed k JOIN figures f USING (benchmark, base_model, scope, route_key, figure)
+WHERE k.priority = f.first_priority
+ORDER BY k.benchmark, k.base_model, k.route_key, k.priority, k.source_model, k.score
