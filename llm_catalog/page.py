@@ -17,6 +17,7 @@ UNIT_LABELS = {
     "usd_per_gb_day": "/ GB-day",
 }
 SIMILAR_SHOWN = 10
+FAMILY_BENCHMARKS_SHOWN = 20  # rows of the family's other base models, after all of the route's and base model's
 
 
 def money(usd: float | None, unit: str = "usd_per_1m_tokens") -> str:
@@ -84,25 +85,16 @@ def render(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str) -> s
     modalities = f"{', '.join(route['input_modalities'] or ['unknown'])} -> {', '.join(route['output_modalities'] or ['unknown'])}"
     lines.append(f"  Modalities          {modalities}{'' if route['modalities_stated'] else ' (inferred from mode)'}")
 
-    marks = con.execute("""
-        SELECT benchmark_name || coalesce(' (' || variant || ')', ''), score, unit,
-               CASE WHEN scope = 'route' THEN 'Route: ' || route_id ELSE 'Base model: ' || base_model END,
-               coalesce(reasoning_effort, ''), coalesce(checked::VARCHAR, ''), source, source_url
-        FROM benchmarks
-        WHERE (scope = 'route' AND route_id = $route) OR (scope = 'base_model' AND (base_model = $base OR family = $family))
-        ORDER BY base_model <> $base, benchmark_name, base_model""",
-        {"route": route_id, "base": route["base_model"], "family": route["family"]}).fetchall()
-    if marks:
-        lines += ["", "Benchmarks (scored on the base model or its family, not on this provider's route)"]
-        lines += _table([["benchmark", "score", "scope", "effort", "checked", "source"],
-                         *[[name, _score(score, unit), scope, effort, checked, f"{source} {url}"]
-                           for name, score, unit, scope, effort, checked, source, url in marks]])
+    lines += _benchmarks(con, route_id, route)
+    lines += _docs(con, route)
 
     snapshot = con.execute("SELECT as_of, created_at, sources FROM snapshots WHERE snapshot_id = ?",
                            [snapshot_id]).fetchall()[0]
     litellm = next((s for s in snapshot[2] if s["source"] == "litellm"), {})
     lines += ["", "Sources"] + _table([
         ["Pricing data", f"LiteLLM model cost map ({litellm.get('version') or litellm.get('origin', '')})"],
+        *[[f"{label}", f"{s['source']} ({s['status']}{': ' + (s.get('version') or '') if s.get('version') else ''})"]
+          for label, s in _model_sources(snapshot[2])],
         ["As of", f"{snapshot[0]} (snapshot {snapshot_id}, published {snapshot[1]:%Y-%m-%d %H:%M} UTC)"],
         ["Provider page", route["source_url"] or "N/A"]])
 
@@ -125,6 +117,56 @@ def render(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str) -> s
         lines += _table([["route", "provider", "overall", "why it is close"],
                          *[[other, name or "", f"{score:.1%}", reasons] for other, name, score, reasons in similar]])
     return "\n".join(lines)
+
+
+def _benchmarks(con: duckdb.DuckDBPyConnection, route_id: str, route: dict) -> list[str]:
+    """The route's own scores, its base model's, then its family's other base models'; each with its scope and the
+    source(s) that reported it."""
+    marks = con.execute("""
+        SELECT benchmark_name || coalesce(' (' || variant || ')', ''), score, unit,
+               CASE WHEN scope = 'route' THEN 'Route: ' || route_id
+                    WHEN base_model = $base THEN 'Base model: ' || base_model
+                    ELSE 'Family ' || family || ': ' || base_model END,
+               coalesce(reasoning_effort, ''), evaluator, coalesce(checked::VARCHAR, measured::VARCHAR, ''),
+               array_to_string(coalesce(reported_by, [source]), ' + '), source_url
+        FROM benchmarks
+        WHERE (scope = 'route' AND route_id = $route) OR (scope = 'base_model' AND (base_model = $base OR family = $family))
+        ORDER BY scope <> 'route', base_model <> $base, benchmark_name, base_model, score DESC""",
+        {"route": route_id, "base": route["base_model"], "family": route["family"]}).fetchall()
+    if not marks:
+        return []
+    own = [m for m in marks if not m[3].startswith("Family ")]
+    shown = own + [m for m in marks if m[3].startswith("Family ")][:max(FAMILY_BENCHMARKS_SHOWN - len(own), 5)]
+    lines = ["", "Benchmarks (scored on the base model or its family, not on this provider's route)"]
+    lines += _table([["benchmark", "score", "scope", "effort", "evaluator", "checked", "source"],
+                     *[[name, _score(score, unit), scope, effort, evaluator, day, f"{sources} {url}"]
+                       for name, score, unit, scope, effort, evaluator, day, sources, url in shown]])
+    if len(marks) > len(shown):
+        lines.append(f"  ... and {len(marks) - len(shown)} more rows of other models of the family "
+                     "(llm-catalog query \"SELECT * FROM benchmarks WHERE family = '...'\")")
+    return lines
+
+
+def _docs(con: duckdb.DuckDBPyConnection, route: dict) -> list[str]:
+    """The base model's metadata from the models table: official docs and weights links, release date."""
+    if not con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'models'").fetchone()[0]:
+        return []  # a snapshot from before the models table
+    found = con.execute("SELECT display_name, release_date, knowledge_cutoff, docs_url, weights_url, provenance "
+                        "FROM models WHERE base_model = ?", [route["base_model"]]).fetchall()
+    if not found:
+        return []
+    name, released, cutoff, docs, weights, provenance = found[0]
+    rows = [[label, f"{value} ({provenance.get(key)})"] for label, key, value in (
+        ("Model", "display_name", name), ("Released", "release_date", released),
+        ("Knowledge cutoff", "knowledge_cutoff", cutoff), ("Official docs", "docs_url", docs),
+        ("Weights", "weights_url", weights)) if value]
+    return ["", "Docs"] + _table(rows) if rows else []
+
+
+def _model_sources(sources: list[dict]) -> list[tuple[str, dict]]:
+    labels = {"models_dev_metadata": "Model metadata", "models_dev": "Model metadata", "llm_stats": "Model metadata",
+              "model_cards": "Benchmarks", "aider": "Benchmarks", "artificial_analysis": "Benchmarks"}
+    return [(labels[s["source"]], s) for s in sources if s["source"] in labels]
 
 
 def _score(score: float, unit: str) -> str:

@@ -6,17 +6,27 @@ import dagster as dg
 
 from assets.benchmarks import benchmark_tables
 from assets.checks import anomalies, derived_expectations, expectations, source_guards
+from assets.models import models
 from assets.normalized import litellm_tables
 from assets.publish import catalog_snapshot
 from assets.similarity import similarity_tables
-from assets.sources import aider_leaderboard, artificial_analysis_models, litellm_cost_map, model_cards
+from assets.sources import (
+    aider_leaderboard,
+    artificial_analysis_models,
+    litellm_cost_map,
+    llm_stats_tree,
+    model_cards,
+    models_dev_metadata,
+    models_dev_tree,
+)
 from pipelines.resources import CatalogSettings, StagedTableIOManager
 
 ASSETS = [
     litellm_cost_map, model_cards, aider_leaderboard, artificial_analysis_models,  # sources
+    models_dev_metadata, models_dev_tree, llm_stats_tree,
     litellm_tables,  # normalized
     anomalies,  # checks
-    similarity_tables, benchmark_tables,  # derived
+    similarity_tables, benchmark_tables, models,  # derived
     catalog_snapshot,  # publish
 ]
 CHECKS = [expectations, derived_expectations, source_guards]

@@ -1,0 +1,78 @@
+"""The `models` table: one row per base model of the catalog, from every model metadata source present.
+
+Each source's models are placed on the catalog's base models by the one resolver (models.dev model files also by the
+``base_model`` pointers of the routes that serve them, see llm_catalog.benchmarks.place); then, field by field, the
+first source in PRECEDENCE that says something wins and ``provenance`` records which (sql/models/models.sql).
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import duckdb
+import pyarrow as pa
+
+from llm_catalog import schemas
+from llm_catalog.benchmarks import place
+from llm_catalog.model_sources import LlmStats, ModelFacts, ModelsDevTree
+from llm_catalog.models import ModelResolver
+from llm_catalog.paths import SQL_DIR
+
+# curated model files first, then LLM Stats, then the bundled API data (many served copies, majority per field)
+PRECEDENCE = ("models_dev", "llm_stats", "models_dev_metadata")
+FIELDS = ("display_name", "release_date", "knowledge_cutoff", "open_weights", "parameter_count", "docs_url",
+          "weights_url")
+# models.dev providers that are the lab itself: their docs link is the model's official docs
+FIRST_PARTY = frozenset("openai anthropic google mistral deepseek xai moonshotai alibaba zhipuai cohere minimax "
+                        "perplexity meta nvidia amazon-bedrock".split()) - {"amazon-bedrock"}
+
+
+def _candidates(facts: ModelFacts, base: str) -> list[dict]:
+    values = asdict(facts)
+    return [{"base_model": base, "field": name, "value": None if values[name] is None else str(values[name]),
+             "source": facts.source, "priority": PRECEDENCE.index(facts.source)} for name in FIELDS]
+
+
+def candidates(bases: set[str], resolver: ModelResolver, *, metadata: tuple[list[ModelFacts], dict] | None = None,
+               tree: ModelsDevTree | None = None, stats: LlmStats | None = None) -> tuple[list[dict], dict]:
+    """What each source says, placed on the catalog's base models; and per source (placed, models) counts."""
+    rows, counts = [], {}
+    if tree is not None:
+        placed = 0
+        for ref, facts in tree.models.items():
+            base, why_not = place(ref, bases, resolver, tree.pointers)
+            if why_not is None:
+                placed += 1
+                rows += _candidates(facts, base)
+        counts["models_dev"] = (placed, len(tree.models))
+    if stats is not None:
+        placed = 0
+        for model_id, facts in stats.models.items():
+            base, why_not = place(model_id, bases, resolver)
+            if why_not is None:
+                placed += 1
+                rows += _candidates(facts, base)
+        counts["llm_stats"] = (placed, len(stats.models))
+    if metadata is not None:
+        served, docs = metadata
+        placed = 0
+        for facts in served:
+            base = resolver.resolve_name(facts.source_model, facts.served_by)[0]
+            if base not in bases:
+                continue
+            placed += 1
+            if facts.served_by in FIRST_PARTY and docs.get(facts.served_by):
+                facts = ModelFacts(**{**asdict(facts), "docs_url": docs[facts.served_by]})
+            rows += _candidates(facts, base)
+        counts["models_dev_metadata"] = (placed, len(served))
+    return rows, counts
+
+
+def build(routes: pa.Table, rows: list[dict]) -> pa.Table:
+    con = duckdb.connect()
+    con.register("routes", routes.select(["route_id", "base_model", "family"]))
+    con.register("candidates", pa.Table.from_pylist(rows, schema=pa.schema(
+        [("base_model", pa.string()), ("field", pa.string()), ("value", pa.string()), ("source", pa.string()),
+         ("priority", pa.int32())])))
+    table = con.sql((SQL_DIR / "models" / "models.sql").read_text()).to_arrow_table()
+    return table.cast(schemas.MODELS)
