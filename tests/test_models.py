@@ -146,3 +146,18 @@ def test_nemotron_with_and_without_vendor_prefix_is_one_model(resolver):
 ])
 def test_qwen_spellings_are_one_name(resolver, name, base):
     assert resolver.resolve_name(name)[0] == base
+
+
+def test_the_hand_labelled_identity_sample(bundled_map, resolver):
+    """tests/fixtures/identity_sample.csv: routes of the bundled map, each labelled by hand with the model it serves.
+    Every route resolves to its label: no split (one model, two names) and no wrong merge (two models, one name)."""
+    import csv
+    from pathlib import Path
+
+    with (Path(__file__).parent / "fixtures" / "identity_sample.csv").open(newline="") as handle:
+        sample = list(csv.DictReader(handle))
+    assert len(sample) >= 40
+    for row in sample:  # the sample is of the real map: every route is in it, served by the labelled provider
+        assert bundled_map[row["route_id"]]["litellm_provider"] == row["provider"]
+    got = {row["route_id"]: resolver.resolve(row["route_id"], row["provider"]).base_model for row in sample}
+    assert got == {row["route_id"]: row["base_model"] for row in sample}
