@@ -54,8 +54,9 @@ _MMDD_SUFFIX = re.compile(r"-(?P<date>(?:0[1-9]|1[0-2])[0-3]\d|2[3-9](?:0[1-9]|1
 # a release of instruction-tuned weights (mixtral-8x7b-instruct-v0.1, bedrock's -v0:1): kept as a version
 _RELEASE_SUFFIX = re.compile(r"-(?P<version>v0[.:]\d+)$")
 _AT_VERSION = re.compile(r"(?:@(?P<version>\d{3}|latest|default)|-(?P<moving>latest))$")
-# vendor names that prefix a model's own name (nvidia-nemotron-nano-9b-v2, mistral's open-mixtral-8x7b)
-_VENDOR_PREFIX = re.compile(r"^(?:nvidia-|open-|qwen-(?=qwq))(?=[a-z])")
+# vendor names that prefix a model's own name (nvidia-nemotron-nano-9b-v2, mistral's open-mixtral-8x7b,
+# gradient's openai-gpt-4o, mistral's zai-glm-5)
+_VENDOR_PREFIX = re.compile(r"^(?:nvidia-|open-|openai-|zai-|qwen-(?=qwq))(?=[a-z])")
 # path segments that name an operation on a model, not a model
 _OPERATIONS = frozenset(
     "edit text-to-image image-to-image image-to-video text-to-video reference-to-video video-to-video query "
@@ -178,10 +179,11 @@ class ModelResolver:
         if provider:  # databricks-gpt-oss-20b, and azure_ai's FW-GLM-5 (served by Fireworks)
             prefix = re.compile(rf"^(?:{re.escape(provider.lower())}|fw)[-_]")
             found += [prefix.sub("", c) for c in found if prefix.match(c)]
+        # without a vendor prefix first: qwen-qwq-32b is qwq-32b even though "qwen" alone names a family
+        found = [_VENDOR_PREFIX.sub("", c) for c in found if _VENDOR_PREFIX.match(c)] + found
         if len(segments) > 1:  # fal_ai/openai/gpt-image-2.5/flare: a named variant of the segment before it
             found.append(f"{segments[-2]}-{last}")
-        # without a vendor prefix first: qwen-qwq-32b is qwq-32b even though "qwen" alone names a family
-        return [_VENDOR_PREFIX.sub("", c) for c in found if _VENDOR_PREFIX.match(c)] + found
+        return found
 
     def resolve_name(self, name: str, provider: str | None = None) -> tuple[str, str | None, str | None, str]:
         """(base_model, family, model_version, resolved_by) for a model name from any source.

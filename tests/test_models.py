@@ -120,12 +120,20 @@ def test_unresolved_share_on_the_real_map_is_measured_and_bounded(bundled_normal
         ("volcengine/doubao-seed-2-0-code-preview-260215", "volcengine", "doubao-seed-2.0-code-preview", "260215"),
         # a vendor name prefixing the model's own name
         ("deepinfra/nvidia/NVIDIA-Nemotron-Nano-9B-v2", "deepinfra", "nemotron-nano-9b-v2", None),
+        ("gradient_ai/openai-gpt-4o", "gradient_ai", "gpt-4o", None),
+        ("mistral/zai-glm-5-3", "mistral", "glm-5.3", None),
     ],
 )
 def test_split_classes_resolve_to_one_name(resolver, key, provider, base, version):
     resolution = resolver.resolve(key, provider)
     assert (resolution.base_model, resolution.model_version) == (base, version)
     assert resolution.family is not None
+
+
+def test_a_vendor_prefix_is_not_taken_from_a_namespace_segment(resolver):
+    # zai-org/autoglm-phone-9b: the namespace is not part of the name, so there is no "zai-" to strip
+    assert resolver.resolve("novita/zai-org/autoglm-phone-9b-multilingual", "novita").base_model == (
+        "autoglm-phone-9b-multilingual")
 
 
 def test_nemotron_with_and_without_vendor_prefix_is_one_model(resolver):
