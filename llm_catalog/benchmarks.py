@@ -271,6 +271,8 @@ def parse_llm_stats_scores(data: bytes, *, source: str = "llm_stats", checked: d
         benchmark, display, unit = identify(score["name"], unit="percent" if top == 1.0 else "score")
         if unit == "percent" and top != 1.0:  # the curated unit is percent but this benchmark is not on 0..1
             unit = "score"
+        if top != 1.0 and 0 <= value <= 1:  # a 0..1 figure of a benchmark scored up to 3000 (Codeforces): not on
+            benchmark, display, unit = f"{benchmark}_normalized", f"{display} (normalized)", "fraction"  # its scale
         rows.append(_row(
             benchmark=benchmark, benchmark_name=display, variant=None, metric=score["method"], unit=unit,
             score=round(value, 4), higher_is_better=True, source_model=score["model"], source_model_id=score["model"],

@@ -106,7 +106,7 @@ def test_sync_publishes_benchmarks_from_every_source_with_provenance(synced_with
         # model card's figure, published once (by model_cards, the first source), with all three in reported_by
         {"source": "aider", "n": 1, "scopes": 1},
         {"source": "artificial_analysis", "n": 9, "scopes": 1},
-        {"source": "llm_stats", "n": 2, "scopes": 1},
+        {"source": "llm_stats", "n": 3, "scopes": 1},
         {"source": "model_cards", "n": 6, "scopes": 1},
         {"source": "models_dev", "n": 1, "scopes": 1}]
     assert main(["query", "--warehouse", str(synced_with_sources), "--format", "json",

@@ -110,6 +110,10 @@ def test_one_figure_from_three_sources_is_published_once_and_different_figures_s
     cfeval = next(r for r in oss if r["benchmark"] == "cfeval")  # max_score 3000: not a fraction, kept as it is
     assert (cfeval["unit"], cfeval["score"], cfeval["evaluator"]) == ("score", 2000.0, "third_party")
     assert cfeval["source_url"] == "https://llm-stats.com/models/gpt-oss-20b"
+    # a 0..1 figure of that same benchmark is not on its scale: a benchmark of its own, as a fraction
+    normalized = next(r for r in oss if r["benchmark"] == "cfeval_normalized")
+    assert (normalized["unit"], normalized["score"], normalized["benchmark_name"]) == ("fraction", 0.66,
+                                                                                         "CFEval (normalized)")
     assert all(r["attribution"] == "LLM Stats (https://llm-stats.com), CC BY 4.0"
                for r in benchmarks.to_pylist() if r["source"] == "llm_stats")
     # the reference page's model-card rows are all still there, untouched
