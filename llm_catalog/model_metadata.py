@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from llm_catalog import schemas
 from llm_catalog.benchmarks import place
-from llm_catalog.model_sources import LlmStats, ModelFacts, ModelsDevTree
+from llm_catalog.model_sources import ATTRIBUTION, LlmStats, ModelFacts, ModelsDevTree
 from llm_catalog.models import ModelResolver
 from llm_catalog.paths import SQL_DIR
 
@@ -74,5 +74,6 @@ def build(routes: pa.Table, rows: list[dict]) -> pa.Table:
     con.register("candidates", pa.Table.from_pylist(rows, schema=pa.schema(
         [("base_model", pa.string()), ("field", pa.string()), ("value", pa.string()), ("source", pa.string()),
          ("priority", pa.int32())])))
+    con.register("attributions", pa.table({"source": list(ATTRIBUTION), "text": list(ATTRIBUTION.values())}))
     table = con.sql((SQL_DIR / "models" / "models.sql").read_text()).to_arrow_table()
     return table.cast(schemas.MODELS)

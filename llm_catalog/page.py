@@ -122,13 +122,15 @@ def render(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str) -> s
 def _benchmarks(con: duckdb.DuckDBPyConnection, route_id: str, route: dict) -> list[str]:
     """The route's own scores, its base model's, then its family's other base models'; each with its scope and the
     source(s) that reported it."""
-    marks = con.execute("""
+    # snapshots from before `reported_by` name their one source
+    reporters = "reported_by" if "reported_by" in con.sql("SELECT * FROM benchmarks LIMIT 0").columns else "NULL"
+    marks = con.execute(f"""
         SELECT benchmark_name || coalesce(' (' || variant || ')', ''), score, unit,
                CASE WHEN scope = 'route' THEN 'Route: ' || route_id
                     WHEN base_model = $base THEN 'Base model: ' || base_model
                     ELSE 'Family ' || family || ': ' || base_model END,
                coalesce(reasoning_effort, ''), evaluator, coalesce(checked::VARCHAR, measured::VARCHAR, ''),
-               array_to_string(coalesce(reported_by, [source]), ' + '), source_url
+               array_to_string(coalesce({reporters}, [source]), ' + '), source_url
         FROM benchmarks
         WHERE (scope = 'route' AND route_id = $route) OR (scope = 'base_model' AND (base_model = $base OR family = $family))
         ORDER BY scope <> 'route', base_model <> $base, benchmark_name, base_model, score DESC""",

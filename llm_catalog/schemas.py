@@ -157,6 +157,7 @@ MODELS = pa.schema(
         pa.field("weights_url", pa.string()),
         pa.field("routes", pa.int64(), nullable=False),  # routes of the catalog with this base model
         pa.field("provenance", pa.map_(pa.string(), pa.string())),  # field -> the source that said it
+        pa.field("attribution", pa.list_(pa.string())),  # the licence attribution of every source in provenance
     ]
 )
 

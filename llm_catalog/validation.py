@@ -178,6 +178,7 @@ def models_suite(route_ids: list[str]) -> list:
     return [
         *_not_null("base_model", "routes"),
         E.ExpectColumnValuesToBeUnique(column="base_model", severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="base_model", regex=r"^\S+$", severity=CRITICAL),
         E.ExpectColumnValuesToMatchRegex(column="release_date", regex=r"^\d{4}-[01]\d(?:-[0-3]\d)?$", severity=CRITICAL),
         E.ExpectColumnValuesToMatchRegex(column="knowledge_cutoff", regex=r"^\d{4}-[01]\d(?:-[0-3]\d)?$",
                                          severity=CRITICAL),
@@ -276,7 +277,7 @@ def _frame(name: str, table: pa.Table) -> pd.DataFrame:
     if name == "capabilities":
         frame["supported"] = frame["supported"].astype(object)
     if name == "models":
-        frame = frame.drop(columns=["provenance"])  # a map; its keys are the other columns' names
+        frame = frame.drop(columns=["provenance", "attribution"])  # a map and a list: not compared value by value
     if name == "benchmarks":
         frame = frame.drop(columns=["reported_by"])
     if name in ("similar_models", "alternatives"):  # lists are not compared value by value

@@ -143,6 +143,8 @@ def test_the_models_table_takes_each_field_from_the_first_source_that_says_it(bu
         "open_weights": "models_dev", "weights_url": "models_dev", "parameter_count": "llm_stats",
         "docs_url": "llm_stats", "family": "resolver"}
     assert oss["family"] == "gpt-oss" and oss["routes"] >= 20
+    assert oss["attribution"] == ["LLM Stats (https://llm-stats.com), CC BY 4.0",
+                                  "models.dev (https://github.com/anomalyco/models.dev), MIT"]
     sonnet = models["claude-sonnet-4"]  # placed by the pointer of the route serving the model file
     assert (sonnet["release_date"], sonnet["knowledge_cutoff"]) == ("2025-05-22", "2025-03-31")
     assert counts["models_dev"] == (2, 3) and counts["llm_stats"] == (1, 2)

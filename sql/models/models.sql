@@ -1,6 +1,6 @@
 -- One row per base model of the catalog, each field from the first source that says it (per-field provenance).
--- Input: `routes` (the routes table) and `candidates` (base_model, field, value, source, priority): what each source
--- says, already placed on a base model by the resolver; a lower priority wins. Within one source, a base model's
+-- Input: `routes` (the routes table), `candidates` (base_model, field, value, source, priority): what each source
+-- says, already placed on a base model by the resolver; a lower priority wins; and `attributions` (source, text). Within one source, a base model's
 -- earliest release date wins (the first version released), and for the other fields the value most of the source's
 -- models give (then the smallest, so the pick is stable).
 WITH said AS (
@@ -22,8 +22,9 @@ facts AS (
            max(value) FILTER (WHERE field = 'parameter_count')::BIGINT AS parameter_count,
            max(value) FILTER (WHERE field = 'docs_url') AS docs_url,
            max(value) FILTER (WHERE field = 'weights_url') AS weights_url,
-           map_from_entries(list(struct_pack(k := field, v := source) ORDER BY field)) AS provenance
-    FROM picked GROUP BY base_model
+           map_from_entries(list(struct_pack(k := field, v := source) ORDER BY field)) AS provenance,
+           list_sort(list(DISTINCT a.text)) AS attribution
+    FROM picked LEFT JOIN attributions a USING (source) GROUP BY base_model
 ),
 catalog AS (
     -- the family the catalog's resolver gives (the most common over the routes, should they ever differ)
@@ -33,6 +34,7 @@ SELECT c.base_model, c.family, f.display_name, f.release_date, f.knowledge_cutof
        f.parameter_count, f.docs_url, f.weights_url, c.routes,
        CASE WHEN c.family IS NULL THEN f.provenance
             ELSE map_concat(coalesce(f.provenance, MAP {}::MAP(VARCHAR, VARCHAR)), MAP {'family': 'resolver'}) END
-           AS provenance
+           AS provenance,
+       f.attribution
 FROM catalog c LEFT JOIN facts f USING (base_model)
 ORDER BY c.base_model
