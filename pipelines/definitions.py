@@ -16,6 +16,7 @@ from assets.sources import (
     litellm_cost_map,
     llm_stats_tree,
     model_cards,
+    models_dev_api,
     models_dev_metadata,
     models_dev_tree,
 )
@@ -23,7 +24,7 @@ from pipelines.resources import CatalogSettings, StagedTableIOManager
 
 ASSETS = [
     litellm_cost_map, model_cards, aider_leaderboard, artificial_analysis_models,  # sources
-    models_dev_metadata, models_dev_tree, llm_stats_tree,
+    models_dev_metadata, models_dev_api, models_dev_tree, llm_stats_tree,
     litellm_tables,  # normalized
     anomalies,  # checks
     similarity_tables, benchmark_tables, models,  # derived

@@ -116,7 +116,7 @@ def test_sync_publishes_benchmarks_from_every_source_with_provenance(synced_with
                  "select source, status from (select unnest(sources, recursive := true) from snapshots)"]) == 0
     assert {r["source"]: r["status"] for r in json.loads(capsys.readouterr().out)} == {
         "litellm": "fetched", "model_cards": "fetched", "aider": "fetched", "artificial_analysis": "fetched",
-        "models_dev_metadata": "fetched", "models_dev": "fetched", "llm_stats": "fetched"}
+        "models_dev_metadata": "fetched", "models_dev_api": "fetched", "models_dev": "fetched", "llm_stats": "fetched"}
     assert main(["query", "--warehouse", str(synced_with_sources), "--format", "json",
                  "select release_date, parameter_count, provenance['release_date'] AS said_by from models "
                  "where base_model = 'gpt-oss-20b'"]) == 0

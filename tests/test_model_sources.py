@@ -22,11 +22,18 @@ from llm_catalog.model_sources import (
     LLM_STATS_MEMBERS,
     MODELS_DEV_MEMBERS,
     parse_llm_stats,
+    parse_models_dev_api,
     parse_models_dev_metadata,
     parse_models_dev_tree,
 )
 from llm_catalog.models import default_resolver
-from llm_catalog.paths import BUNDLED_MODELSDEV_DB, BUNDLED_MODELSDEV_SOURCE, MODEL_CARDS_CSV
+from llm_catalog.paths import (
+    BUNDLED_MODELSDEV_API,
+    BUNDLED_MODELSDEV_API_SOURCE,
+    BUNDLED_MODELSDEV_DB,
+    BUNDLED_MODELSDEV_SOURCE,
+    MODEL_CARDS_CSV,
+)
 from llm_catalog.sources import ingest_optional, read_tree, store_raw
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -150,21 +157,42 @@ def test_the_models_table_takes_each_field_from_the_first_source_that_says_it(bu
     assert counts["models_dev"] == (2, 3) and counts["llm_stats"] == (1, 2)
 
 
-def test_bundled_models_dev_metadata_matches_its_source_json_and_names_most_chat_models(bundled_normalized):
-    meta = json.loads(BUNDLED_MODELSDEV_SOURCE.read_text())
-    data = gzip.decompress(BUNDLED_MODELSDEV_DB.read_bytes())
-    assert (hashlib.sha256(data).hexdigest(), len(data), meta["licence"]) == (meta["sha256"], meta["size_bytes"], "MIT")
-    served, docs = parse_models_dev_metadata(data)
+def test_the_bundled_models_dev_data_match_their_source_json_and_date_most_chat_models(bundled_normalized):
+    for bundled, source_json in ((BUNDLED_MODELSDEV_DB, BUNDLED_MODELSDEV_SOURCE),
+                                 (BUNDLED_MODELSDEV_API, BUNDLED_MODELSDEV_API_SOURCE)):
+        meta = json.loads(source_json.read_text())
+        data = gzip.decompress(bundled.read_bytes())
+        assert (hashlib.sha256(data).hexdigest(), len(data), meta["licence"]) == (
+            meta["sha256"], meta["size_bytes"], "MIT")
+    served, docs = parse_models_dev_metadata(gzip.decompress(BUNDLED_MODELSDEV_DB.read_bytes()))
     assert len(served) > 6000 and docs["openai"].startswith("https://")
+    api, left_out = parse_models_dev_api(gzip.decompress(BUNDLED_MODELSDEV_API.read_bytes()))
+    assert len(api) > 4000
+    # upstream's few impossible dates are left out, each named, not guessed at
+    assert {"entry": "scaleway/qwen3-embedding-8b", "field": "release_date", "value": "2025-25-11",
+            "message": "expected YYYY-MM or YYYY-MM-DD, got '2025-25-11'"} in left_out and len(left_out) < 20
     routes = bundled_normalized.tables["routes"]
     rows, _ = model_metadata.candidates(set(routes.column("base_model").to_pylist()), default_resolver(),
-                                        metadata=(served, docs))
+                                        metadata=(served, docs), api=api)
     models = {r["base_model"]: r for r in model_metadata.build(routes, rows).to_pylist()}
-    assert models["gpt-4o"]["knowledge_cutoff"] == "2023-09" and models["gpt-4o"]["open_weights"] is False
-    assert dict(models["gpt-4o"]["provenance"])["knowledge_cutoff"] == "models_dev_metadata"
+    gpt_4o = models["gpt-4o"]
+    assert (gpt_4o["knowledge_cutoff"], gpt_4o["open_weights"], gpt_4o["release_date"]) == ("2023-09", False,
+                                                                                          "2024-05-13")
+    assert dict(gpt_4o["provenance"])["knowledge_cutoff"] == "models_dev_metadata"  # the newer bundle first
+    assert dict(gpt_4o["provenance"])["release_date"] == "models_dev_api"  # the only bundle with dates
+    # served copies vote: one provider's placeholder or wrong date does not win
+    assert models["gpt-oss-20b"]["release_date"] == "2025-08-05"
+    assert models["llama-3.3-70b"]["release_date"] == "2024-12-06"
     chat = [r for r in routes.to_pylist() if r["mode"] == "chat" and not r["duplicate_of"]]
-    named = sum(1 for r in chat if models[r["base_model"]]["display_name"])
-    assert named / len(chat) > 0.6
+    assert sum(1 for r in chat if models[r["base_model"]]["display_name"]) / len(chat) > 0.6
+    assert sum(1 for r in chat if models[r["base_model"]]["release_date"]) / len(chat) > 0.5
+
+
+def test_a_changed_api_json_fails_naming_the_entry():
+    with pytest.raises(BrokenPayloadError, match="source models_dev_api, entry 'openai', field 'models'"):
+        parse_models_dev_api(b'{"openai": {"models": ["gpt-4o"]}}')
+    with pytest.raises(BrokenPayloadError, match="entry 'openai/gpt-4o', field 'open_weights': expected bool"):
+        parse_models_dev_api(b'{"openai": {"models": {"gpt-4o": {"open_weights": "no"}}}}')
 
 
 def _copy(src: Path, dst: Path) -> Path:

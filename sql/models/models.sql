@@ -1,8 +1,9 @@
 -- One row per base model of the catalog, each field from the first source that says it (per-field provenance).
 -- Input: `routes` (the routes table), `candidates` (base_model, field, value, source, priority): what each source
--- says, already placed on a base model by the resolver; a lower priority wins; and `attributions` (source, text). Within one source, a base model's
--- earliest release date wins (the first version released), and for the other fields the value most of the source's
--- models give (then the smallest, so the pick is stable).
+-- says, already placed on a base model by the resolver; a lower priority wins; and `attributions` (source, text).
+-- Within a curated source (models.dev's model files, LLM Stats: one file per model version) a base model's earliest
+-- release date wins (its first version); otherwise, and for the other fields, the value most of the source's entries
+-- give (served copies vote, so one provider's wrong date does not win), then the smallest, so the pick is stable.
 WITH said AS (
     SELECT base_model, field, value, source, priority, count(*) AS weight
     FROM candidates WHERE value IS NOT NULL GROUP BY ALL
@@ -11,7 +12,9 @@ picked AS (
     SELECT base_model, field, value, source FROM said
     QUALIFY row_number() OVER (
         PARTITION BY base_model, field
-        ORDER BY priority, CASE WHEN field = 'release_date' THEN value END NULLS LAST, weight DESC, value) = 1
+        ORDER BY priority,
+                 CASE WHEN field = 'release_date' AND source IN ('models_dev', 'llm_stats') THEN value END NULLS LAST,
+                 weight DESC, value) = 1
 ),
 facts AS (
     SELECT base_model,
