@@ -17,6 +17,7 @@ from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, NameResolutionError
 from urllib3.util.retry import Retry
 
 from llm_catalog.errors import BrokenPayloadError, SourceError
@@ -58,9 +59,19 @@ def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
 
 
+class _Retry(Retry):
+    """urllib3's retries, except when the host name does not resolve: on a machine with no network that will not
+    change within the backoff, and a sync with several upstream sources would only wait."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if isinstance(error, NameResolutionError):
+            raise MaxRetryError(_pool, url, error) from error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
 def _http_session(retries: int, backoff: float) -> requests.Session:
     # urllib3 retries connection errors and these statuses, with exponential backoff; we only add the messages.
-    retry = Retry(
+    retry = _Retry(
         total=retries,
         connect=retries,
         read=retries,
@@ -104,6 +115,9 @@ def fetch_url(
     except requests.exceptions.Timeout as exc:
         raise SourceError(source, f"GET {url} timed out after {retries} retries ({timeout}s limit)") from exc
     except requests.exceptions.ConnectionError as exc:
+        reason = getattr(exc.args[0], "reason", None) if exc.args else None
+        if isinstance(reason, NameResolutionError):
+            raise SourceError(source, f"GET {url}: its host name does not resolve (not retried): {reason}") from exc
         raise SourceError(source, f"GET {url} could not connect after {retries} retries: {exc}") from exc
     except requests.exceptions.RequestException as exc:
         raise SourceError(source, f"GET {url} failed: {exc}") from exc
