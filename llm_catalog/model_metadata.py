@@ -23,9 +23,14 @@ from llm_catalog.paths import SQL_DIR
 PRECEDENCE = ("models_dev", "llm_stats", "models_dev_metadata", "models_dev_api")
 FIELDS = ("display_name", "release_date", "knowledge_cutoff", "open_weights", "parameter_count", "docs_url",
           "weights_url")
-# models.dev providers that are the lab itself: their docs link is the model's official docs
-FIRST_PARTY = frozenset("openai anthropic google mistral deepseek xai moonshotai alibaba zhipuai cohere minimax "
-                        "perplexity meta nvidia amazon-bedrock".split()) - {"amazon-bedrock"}
+# models.dev providers that are a lab, and the base models that lab makes: its docs link is their official docs (a lab
+# serving another lab's model, as mistral serves zai-glm, or a host such as nvidia's NIM, is not)
+LAB_MODELS = {
+    "openai": ("gpt", "o1", "o3", "o4", "chatgpt", "codex"), "anthropic": ("claude",), "google": ("gemini", "gemma"),
+    "mistral": ("mistral", "ministral", "magistral", "codestral", "devstral", "pixtral", "voxtral", "mixtral"),
+    "deepseek": ("deepseek",), "xai": ("grok",), "moonshotai": ("kimi",), "alibaba": ("qwen", "qwq"),
+    "zhipuai": ("glm",), "cohere": ("command", "aya"), "minimax": ("minimax",),
+}
 
 
 def _candidates(facts: ModelFacts, base: str) -> list[dict]:
@@ -64,7 +69,7 @@ def candidates(bases: set[str], resolver: ModelResolver, *, metadata: tuple[list
             if base not in bases:
                 continue
             placed += 1
-            if facts.served_by in FIRST_PARTY and docs.get(facts.served_by):
+            if base.startswith(LAB_MODELS.get(facts.served_by, ())) and docs.get(facts.served_by):
                 facts = ModelFacts(**{**asdict(facts), "docs_url": docs[facts.served_by]})
             rows += _candidates(facts, base)
         counts[name] = (placed, len(served))

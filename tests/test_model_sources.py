@@ -180,6 +180,10 @@ def test_the_bundled_models_dev_data_match_their_source_json_and_date_most_chat_
                                                                                           "2024-05-13")
     assert dict(gpt_4o["provenance"])["knowledge_cutoff"] == "models_dev_metadata"  # the newer bundle first
     assert dict(gpt_4o["provenance"])["release_date"] == "models_dev_api"  # the only bundle with dates
+    # the docs link of the lab that makes the model, not of a host serving it: nvidia's NIM serves gpt-oss-20b and
+    # OpenAI does not, so the bundled data has no official docs for it
+    assert models["gpt-4o"]["docs_url"] == docs["openai"]
+    assert models["gpt-oss-20b"]["docs_url"] is None
     # served copies vote: one provider's placeholder or wrong date does not win
     assert models["gpt-oss-20b"]["release_date"] == "2025-08-05"
     assert models["llama-3.3-70b"]["release_date"] == "2024-12-06"
