@@ -145,7 +145,7 @@ def _benchmarks(con: duckdb.DuckDBPyConnection, route_id: str, route: dict) -> l
                        for name, score, unit, scope, effort, evaluator, day, sources, url in shown]])
     if len(marks) > len(shown):
         lines.append(f"  ... and {len(marks) - len(shown)} more rows of other models of the family "
-                     "(llm-catalog query \"SELECT * FROM benchmarks WHERE family = '...'\")")
+                     f"(llm-catalog query \"SELECT * FROM benchmarks WHERE family = '{route['family']}'\")")
     return lines
 
 
