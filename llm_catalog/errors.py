@@ -25,3 +25,7 @@ class SourceError(CatalogError):
 
 class PublishError(CatalogError):
     """The warehouse refused or failed a publish; the current snapshot is unchanged."""
+
+
+class BrokenPayloadError(SourceError):
+    """A payload arrived but is not what the source publishes (a changed shape): never replaced by a fallback."""

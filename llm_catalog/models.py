@@ -41,13 +41,22 @@ _SERVING_SUFFIXES = re.compile(
       | :(?:free|beta|extended|nitro|floor|online|thinking|\d+)$
       | -cloud$                    # ollama cloud tags
       | -maas$
-      | -(?:gguf|mxfp4|fp8|fp16|bf16|int4|int8|awq|gptq|hf|instruct|it)$
+      | -(?:gguf|mxfp4|nvfp4|fp4|fp8|fp16|bf16|int4|int8|awq|gptq|hf|instruct|it)$
+      | (?:(?<=-it)|(?<=-instruct))-turbo$   # together's turbo serving of instruct weights (gpt-4-turbo stays)
+      | -(?:us|eu)$                # a region suffix (deepseek-v4.1-flash-us)
     )""",
     re.VERBOSE,
 )
 _DATE_SUFFIX = re.compile(r"[-@](?P<date>20\d{2}-?[01]\d-?[0-3]\d)$")
-_MMDD_SUFFIX = re.compile(r"-(?P<date>(?:0[1-9]|1[0-2])[0-3]\d)$")
-_AT_VERSION = re.compile(r"@(?P<version>\d{3}|latest|default)$")
+# OpenAI's -0613 (month-day); Mistral's and Qwen's -2407 (year-month) and ByteDance's -260215 (year-month-day): the
+# two forms cannot collide, a month-day never starts with 2[3-9]
+_MMDD_SUFFIX = re.compile(r"-(?P<date>(?:0[1-9]|1[0-2])[0-3]\d|2[3-9](?:0[1-9]|1[0-2])(?:[0-3]\d)?)$")
+# a release of instruction-tuned weights (mixtral-8x7b-instruct-v0.1, bedrock's -v0:1): kept as a version
+_RELEASE_SUFFIX = re.compile(r"-(?P<version>v0[.:]\d+)$")
+_AT_VERSION = re.compile(r"(?:@(?P<version>\d{3}|latest|default)|-(?P<moving>latest))$")
+# vendor names that prefix a model's own name (nvidia-nemotron-nano-9b-v2, mistral's open-mixtral-8x7b,
+# gradient's openai-gpt-4o, mistral's zai-glm-5)
+_VENDOR_PREFIX = re.compile(r"^(?:nvidia-|open-|openai-|zai-|qwen-(?=qwq))(?=[a-z])")
 # path segments that name an operation on a model, not a model
 _OPERATIONS = frozenset(
     "edit text-to-image image-to-image image-to-video text-to-video reference-to-video video-to-video query "
@@ -61,6 +70,8 @@ _SPELLING = (
     (re.compile(r"(?<=\d)[p_](?=\d)"), "."),
     (re.compile(r"(?<![\d.])(\d)-(\d)(?=-|$)"), r"\1.\2"),
     (re.compile(r"^(?:meta-)?llama-?v?(?=\d)"), "llama-"),
+    (re.compile(r"^qwen-v?(?=\d)"), "qwen"),  # qwen-2.5-7b, qwen-v2.5-7b -> qwen2.5-7b (the vendor's spelling)
+    (re.compile(r"^qwen25(?=-)"), "qwen2.5"),
     (re.compile(r":(?=\d+(?:\.\d+)?[bm](?:-|$))"), "-"),  # ollama size tags: llama-3:70b
 )
 
@@ -134,9 +145,12 @@ class ModelResolver:
         while name != previous:
             previous = name
             at = _AT_VERSION.search(name)
-            if at:
-                version, name = at["version"], name[: at.start()]
+            if at and at.start() > 0:
+                version, name = at["version"] or at["moving"], name[: at.start()]
             name = _SERVING_SUFFIXES.sub("", name)
+            release = _RELEASE_SUFFIX.search(name)
+            if release and release.start() > 0:
+                version, name = release["version"].replace(":", "."), name[: release.start()]
             dated = _DATE_SUFFIX.search(name) or _MMDD_SUFFIX.search(name)
             if dated and dated.start() > 0:
                 version, name = dated["date"], name[: dated.start()]
@@ -159,10 +173,14 @@ class ModelResolver:
         vendor = _DOTTED_VENDOR.match(last)
         if vendor:  # openai.gpt-oss-20b -> gpt-oss-20b, but deepseek.v3.2 -> deepseek-v3.2
             rest = last[vendor.end():]
+            while inner := _DOTTED_VENDOR.match(rest):  # databricks' catalog namespace: system.ai.kimi-k3
+                vendor, rest = inner, rest[inner.end():]
             found = [rest, f"{vendor.group(0)[:-1]}-{rest}"]
         if provider:  # databricks-gpt-oss-20b, and azure_ai's FW-GLM-5 (served by Fireworks)
             prefix = re.compile(rf"^(?:{re.escape(provider.lower())}|fw)[-_]")
             found += [prefix.sub("", c) for c in found if prefix.match(c)]
+        # without a vendor prefix first: qwen-qwq-32b is qwq-32b even though "qwen" alone names a family
+        found = [_VENDOR_PREFIX.sub("", c) for c in found if _VENDOR_PREFIX.match(c)] + found
         if len(segments) > 1:  # fal_ai/openai/gpt-image-2.5/flare: a named variant of the segment before it
             found.append(f"{segments[-2]}-{last}")
         return found

@@ -27,6 +27,7 @@ LENS_TITLES = {"overall": "overall: cost, modalities, capabilities and context b
                "cost": "cost lens: closest in price first", "modality": "modality lens: same inputs and outputs first",
                "capabilities": "capabilities lens: same stated features first",
                "context": "context lens: closest context window and output cap first"}
+FAMILY_BENCHMARKS_SHOWN = 20  # rows of the family's other base models, after all of the route's and base model's
 
 
 def money(usd: float | None, unit: str = "usd_per_1m_tokens") -> str:
@@ -67,13 +68,7 @@ def gather(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str, lens
                         "WHERE route_id = ?", [route_id])
     supported = dict(con.execute("SELECT capability, supported FROM capabilities WHERE route_id = ?",
                                  [route_id]).fetchall())
-    benchmarks = _rows(con, """
-        SELECT benchmark_name, variant, score, unit, scope, route_id, base_model, reasoning_effort, checked, source,
-               source_url
-        FROM benchmarks
-        WHERE (scope = 'route' AND route_id = $route) OR (scope = 'base_model' AND (base_model = $base OR family = $family))
-        ORDER BY base_model <> $base, benchmark_name, base_model""",
-        {"route": route_id, "base": route["base_model"], "family": route["family"]})
+    benchmarks, more_benchmarks = _benchmarks(con, route_id, route)
     snapshot = _rows(con, "SELECT as_of, created_at, sources FROM snapshots WHERE snapshot_id = ?", [snapshot_id])[0]
     litellm = next((s for s in snapshot["sources"] if s["source"] == "litellm"), {})
     alternatives = _rows(con, """
@@ -88,12 +83,56 @@ def gather(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str, lens
                                                           "max_tokens")),
         "capabilities": {c: supported.get(c) for c in CORE_CAPABILITIES},
         "benchmarks": benchmarks,
+        "more_family_benchmarks": more_benchmarks,
+        "docs": _docs(con, route),
         "sources": {"snapshot_id": snapshot_id, "as_of": snapshot["as_of"], "published": snapshot["created_at"],
-                    "litellm": litellm.get("version") or litellm.get("origin", "")},
+                    "litellm": litellm.get("version") or litellm.get("origin", ""),
+                    "others": [{"label": label, **{k: s.get(k) for k in ("source", "status", "version")}}
+                               for label, s in _model_sources(snapshot["sources"])]},
         "alternatives": alternatives,
         "similar_lens": lens,
         "similar_models": similar_models(con, route_id, lens),
     }
+
+
+def _benchmarks(con: duckdb.DuckDBPyConnection, route_id: str, route: dict) -> tuple[list[dict], int]:
+    """The route's own scores, its base model's, then (at most FAMILY_BENCHMARKS_SHOWN, at least 5) its family's
+    other base models'; each with its scope and the source(s) that reported it. Also how many family rows are left
+    out."""
+    # snapshots from before `reported_by` name their one source
+    reporters = "reported_by" if "reported_by" in con.sql("SELECT * FROM benchmarks LIMIT 0").columns else "NULL"
+    marks = _rows(con, f"""
+        SELECT benchmark_name || coalesce(' (' || variant || ')', '') AS benchmark_name, score, unit, scope,
+               CASE WHEN scope = 'route' THEN 'Route: ' || route_id
+                    WHEN base_model = $base THEN 'Base model: ' || base_model
+                    ELSE 'Family ' || family || ': ' || base_model END AS scope_label,
+               reasoning_effort, evaluator, coalesce(checked, measured) AS checked,
+               coalesce({reporters}, [source]) AS sources, source_url
+        FROM benchmarks
+        WHERE (scope = 'route' AND route_id = $route) OR (scope = 'base_model' AND (base_model = $base OR family = $family))
+        ORDER BY scope <> 'route', base_model <> $base, benchmark_name, base_model, score DESC""",
+        {"route": route_id, "base": route["base_model"], "family": route["family"]})
+    own = [m for m in marks if not m["scope_label"].startswith("Family ")]
+    family = [m for m in marks if m["scope_label"].startswith("Family ")]
+    shown = max(FAMILY_BENCHMARKS_SHOWN - len(own), 5)
+    return own + family[:shown], max(len(family) - shown, 0)
+
+
+def _docs(con: duckdb.DuckDBPyConnection, route: dict) -> dict | None:
+    """The base model's metadata from the models table (official docs and weights links, release date), each value
+    with the source that gave it; None for a snapshot from before the models table, or a model it does not know."""
+    if not con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'models'").fetchone()[0]:
+        return None
+    found = _rows(con, "SELECT display_name, release_date, knowledge_cutoff, docs_url, weights_url, provenance "
+                       "FROM models WHERE base_model = ?", [route["base_model"]])
+    return found[0] if found else None
+
+
+def _model_sources(sources: list[dict]) -> list[tuple[str, dict]]:
+    labels = {"models_dev_metadata": "Model metadata", "models_dev_api": "Model metadata", "models_dev": "Model metadata",
+              "llm_stats": "Model metadata",
+              "model_cards": "Benchmarks", "aider": "Benchmarks", "artificial_analysis": "Benchmarks"}
+    return [(labels[s["source"]], s) for s in sources if s["source"] in labels]
 
 
 def similar_models(con: duckdb.DuckDBPyConnection, route_id: str, lens: str = "overall") -> list[dict]:
@@ -148,17 +187,14 @@ def render_text(page: dict) -> str:
                   f"{', '.join(route['output_modalities'] or ['unknown'])}")
     lines.append(f"  Modalities          {modalities}{'' if route['modalities_stated'] else ' (inferred from mode)'}")
 
-    if page["benchmarks"]:
-        lines += ["", "Benchmarks (scored on the base model or its family, not on this provider's route)"]
-        lines += _table([["benchmark", "score", "scope", "effort", "checked", "source"], *[
-            [b["benchmark_name"] + (f" ({b['variant']})" if b["variant"] else ""), _score(b["score"], b["unit"]),
-             f"Route: {b['route_id']}" if b["scope"] == "route" else f"Base model: {b['base_model']}",
-             b["reasoning_effort"] or "", str(b["checked"] or ""), f"{b['source']} {b['source_url']}"]
-            for b in page["benchmarks"]]])
+    lines += _benchmark_lines(page["benchmarks"], page["more_family_benchmarks"], route["family"])
+    lines += _docs_lines(page["docs"])
 
     sources = page["sources"]
     lines += ["", "Sources"] + _table([
         ["Pricing data", f"LiteLLM model cost map ({sources['litellm']})"],
+        *[[s["label"], f"{s['source']} ({s['status']}{': ' + s['version'] if s.get('version') else ''})"]
+          for s in sources["others"]],
         ["As of", f"{sources['as_of']} (snapshot {sources['snapshot_id']}, published "
                   f"{sources['published']:%Y-%m-%d %H:%M} UTC)"],
         ["Provider page", route["source_url"] or "N/A"]])
@@ -171,6 +207,30 @@ def render_text(page: dict) -> str:
 
     lines += _similar_lines(page["similar_models"], page["similar_lens"])
     return "\n".join(lines)
+
+
+def _benchmark_lines(marks: list[dict], more: int, family: str | None) -> list[str]:
+    if not marks:
+        return []
+    lines = ["", "Benchmarks (scored on the base model or its family, not on this provider's route)"]
+    lines += _table([["benchmark", "score", "scope", "effort", "evaluator", "checked", "source"], *[
+        [m["benchmark_name"], _score(m["score"], m["unit"]), m["scope_label"], m["reasoning_effort"] or "",
+         m["evaluator"] or "", str(m["checked"] or ""), f"{' + '.join(m['sources'])} {m['source_url'] or ''}"]
+        for m in marks]])
+    if more:
+        lines.append(f"  ... and {more} more rows of other models of the family "
+                     f"(llm-catalog query \"SELECT * FROM benchmarks WHERE family = '{family}'\")")
+    return lines
+
+
+def _docs_lines(docs: dict | None) -> list[str]:
+    if not docs:
+        return []
+    provenance = docs["provenance"] or {}
+    rows = [[label, f"{docs[key]} ({provenance.get(key)})"] for label, key in (
+        ("Model", "display_name"), ("Released", "release_date"), ("Knowledge cutoff", "knowledge_cutoff"),
+        ("Official docs", "docs_url"), ("Weights", "weights_url")) if docs[key]]
+    return ["", "Docs"] + _table(rows) if rows else []
 
 
 def _similar_lines(rows: list[dict], lens: str) -> list[str]:

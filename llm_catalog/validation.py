@@ -182,12 +182,29 @@ def benchmarks_suite(route_ids: list[str]) -> list:
         E.ExpectColumnValuesToBeInSet(column="scope", value_set=["base_model", "route"], severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="evaluator", value_set=["self_reported", "third_party"],
                                       severity=CRITICAL),
-        E.ExpectColumnValuesToBeInSet(column="source", value_set=["model_cards", "aider", "artificial_analysis"],
-                                      severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(column="source", value_set=["model_cards", "models_dev", "llm_stats", "aider",
+                                                                  "artificial_analysis"], severity=CRITICAL),
         E.ExpectColumnValuesToMatchRegex(column="source_url", regex=r"^(?:https?://|/)", severity=CRITICAL),
         *_in_routes(route_ids),
         E.ExpectColumnValuesToMatchStrftimeFormat(column="checked", strftime_format="%Y-%m-%d", severity=CRITICAL),
         E.ExpectColumnValuesToMatchStrftimeFormat(column="measured", strftime_format="%Y-%m-%d", severity=CRITICAL),
+    ]
+
+
+def models_suite(route_ids: list[str]) -> list:
+    return [
+        *_not_null("base_model", "routes"),
+        E.ExpectColumnValuesToBeUnique(column="base_model", severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="base_model", regex=r"^\S+$", severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="release_date", regex=r"^\d{4}-[01]\d(?:-[0-3]\d)?$", severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="knowledge_cutoff", regex=r"^\d{4}-[01]\d(?:-[0-3]\d)?$",
+                                         severity=CRITICAL),
+        E.ExpectColumnValuesToBeBetween(column="parameter_count", min_value=1, severity=CRITICAL),
+        E.ExpectColumnValuesToBeBetween(column="routes", min_value=1, severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="docs_url", regex=r"^https?://", severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="weights_url", regex=r"^https?://", severity=CRITICAL),
+        # coverage a reader should look at: how many base models any source names
+        *_not_null("display_name", severity=WARNING, mostly=0.3),
     ]
 
 
@@ -243,6 +260,7 @@ SUITES = {
     "alternatives": alternatives_suite,
     "benchmarks": benchmarks_suite,
     "benchmark_unmatched": benchmark_unmatched_suite,
+    "models": models_suite,
     "changes": changes_suite,
     "price_history": price_history_suite,
     "limit_history": limit_history_suite,
@@ -275,6 +293,10 @@ def _frame(name: str, table: pa.Table) -> pd.DataFrame:
         frame["condition"] = frame["condition"].fillna("")  # null is "no condition", one value for uniqueness
     if name == "capabilities":
         frame["supported"] = frame["supported"].astype(object)
+    if name == "models":
+        frame = frame.drop(columns=["provenance", "attribution"])  # a map and a list: not compared value by value
+    if name == "benchmarks":
+        frame = frame.drop(columns=["reported_by"])
     if name in ("similar_models", "alternatives"):  # lists are not compared value by value
         frame = frame.drop(columns=[c for c in frame.columns if c == "reasons" or c.startswith("capabilities_")])
     return frame

@@ -345,7 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", parents=[common], help="ingest, normalize, check and publish a snapshot")
     sync.add_argument("--litellm", metavar="PATH_OR_URL", help="cost map to sync (default: the bundled one)")
     sync.add_argument("--benchmarks", action="append", metavar="NAME=PATH_OR_URL",
-                      help="point a benchmark source (model_cards, aider, artificial_analysis) at a file or URL, "
+                      help="point a benchmark source (model_cards, models_dev, llm_stats, aider, artificial_analysis) at a "
+                           "file, folder, tarball or URL, "
                            "or turn it off with NAME=off; repeatable")
     sync.add_argument("--accept-drop", action="store_true",
                       help="publish even if the route count falls or most prices change (a deliberate upstream change)")

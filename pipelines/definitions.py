@@ -8,6 +8,7 @@ import dagster as dg
 
 from assets.benchmarks import benchmark_tables
 from assets.checks import anomalies, derived_expectations, expectations, source_guards
+from assets.models import models
 from assets.normalized import litellm_tables
 from assets.publish import catalog_snapshot
 from assets.similarity import similarity_tables
@@ -17,13 +18,14 @@ from pipelines.resources import CatalogSettings, StagedTableIOManager, work_dir
 from pipelines.sensors import upstream_sensor
 
 ASSETS = [
-    sources,  # the four sources, and the gate: nothing downstream runs when nothing changed
+    sources,  # the eight sources, and the gate: nothing downstream runs when nothing changed
     litellm_tables,  # normalized
     anomalies,  # checks
-    similarity_tables, benchmark_tables,  # derived
+    similarity_tables, benchmark_tables, models,  # derived
     catalog_snapshot,  # publish
 ]
 CHECKS = [expectations, derived_expectations, source_guards]
+
 
 @dg.success_hook(required_resource_keys={"catalog"})
 def remove_run_scratch(context: dg.HookContext) -> None:

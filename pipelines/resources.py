@@ -42,6 +42,10 @@ class CatalogSettings(dg.ConfigurableResource):
     model_cards: str = ""  # default: data/benchmarks/model_cards.csv
     aider: str = ""  # default: $LLM_CATALOG_AIDER, else the upstream leaderboard YAML
     artificial_analysis: str = ""  # default: the API (needs $ARTIFICIAL_ANALYSIS_API_KEY)
+    models_dev: str = ""  # models.dev's tree, a folder or tarball; default: $LLM_CATALOG_MODELS_DEV, else upstream
+    llm_stats: str = ""  # LLM Stats' tree, a folder or tarball; default: $LLM_CATALOG_LLM_STATS, else upstream
+    models_dev_metadata: str = ""  # models.dev's SQLite; default: the copy bundled under data/modelsdev
+    models_dev_api: str = ""  # models.dev's api.json; default: the copy bundled under data/modelsdev_api
 
     @property
     def warehouse_path(self) -> Path:

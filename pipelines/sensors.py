@@ -17,6 +17,7 @@ import dagster as dg
 
 from llm_catalog.benchmarks import AIDER_URL, ARTIFICIAL_ANALYSIS_KEY_ENV, ARTIFICIAL_ANALYSIS_URL
 from llm_catalog.errors import SourceError
+from llm_catalog.model_sources import LLM_STATS_URL, MODELS_DEV_URL
 from llm_catalog.sources import is_url, upstream_changed
 from llm_catalog.warehouse import Warehouse
 from pipelines.resources import CatalogSettings
@@ -34,6 +35,14 @@ def remote_sources(catalog: CatalogSettings) -> dict[str, tuple[str, dict | None
     key = os.environ.get(ARTIFICIAL_ANALYSIS_KEY_ENV)
     if is_url(analysis) and key:  # without a key the sync skips it, so there is nothing to watch
         found["artificial_analysis"] = (analysis, {"x-api-key": key})
+    # repository tarballs: a snapshot keeps their TOML/JSON files re-packed, so their sha256 never equals the
+    # tarball's; the validators decide, and a run requested on a tarball that did not really change is a no-op sync
+    for source, configured, env, default in (
+            ("models_dev", catalog.models_dev, "LLM_CATALOG_MODELS_DEV", MODELS_DEV_URL),
+            ("llm_stats", catalog.llm_stats, "LLM_CATALOG_LLM_STATS", LLM_STATS_URL)):
+        location = configured or os.environ.get(env) or default
+        if is_url(location):
+            found[source] = (location, None)
     return found
 
 

@@ -23,6 +23,7 @@ CREATE OR REPLACE VIEW similar_models AS FROM snapshot_table('similar_models');
 CREATE OR REPLACE VIEW alternatives AS FROM snapshot_table('alternatives');
 CREATE OR REPLACE VIEW benchmarks AS FROM snapshot_table('benchmarks');
 CREATE OR REPLACE VIEW benchmark_unmatched AS FROM snapshot_table('benchmark_unmatched');
+CREATE OR REPLACE VIEW models AS FROM snapshot_table('models');
 CREATE OR REPLACE VIEW changes AS FROM snapshot_table('changes');
 CREATE OR REPLACE VIEW price_history AS FROM snapshot_table('price_history');
 CREATE OR REPLACE VIEW limit_history AS FROM snapshot_table('limit_history');

@@ -11,6 +11,8 @@ import pytest
 # no test reaches the internet: the aider leaderboard's default is its upstream URL, so tests turn it off unless a
 # test points it at a file or a server on 127.0.0.1
 os.environ.setdefault("LLM_CATALOG_AIDER", "off")
+os.environ.setdefault("LLM_CATALOG_MODELS_DEV", "off")  # the same for models.dev's and LLM Stats' trees
+os.environ.setdefault("LLM_CATALOG_LLM_STATS", "off")
 
 from llm_catalog.litellm_map import normalize, parse_payload
 from llm_catalog.paths import BUNDLED_LITELLM_MAP

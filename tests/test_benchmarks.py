@@ -19,6 +19,8 @@ from pipelines.cli import main
 FIXTURES = Path(__file__).parent / "fixtures"
 AIDER = FIXTURES / "aider_polyglot.yml"
 AA = FIXTURES / "artificial_analysis.json"
+MODELS_DEV = FIXTURES / "models_dev"
+LLM_STATS = FIXTURES / "llm_stats"
 
 
 def test_aider_command_options():
@@ -88,7 +90,8 @@ def synced_with_sources(tmp_path_factory, small_map):
     good = root / "map.json"
     good.write_text(json.dumps(small_map))
     args = ["sync", "--warehouse", str(root / "wh"), "--litellm", str(good),
-            "--benchmarks", f"aider={AIDER}", "--benchmarks", f"artificial_analysis={AA}"]
+            "--benchmarks", f"aider={AIDER}", "--benchmarks", f"artificial_analysis={AA}",
+            "--benchmarks", f"models_dev={MODELS_DEV}", "--benchmarks", f"llm_stats={LLM_STATS}"]
     assert main(args) == 0
     return root / "wh"
 
@@ -99,14 +102,26 @@ def test_sync_publishes_benchmarks_from_every_source_with_provenance(synced_with
                  "select source, count(*) n, count(distinct scope) scopes from benchmarks group by 1 order by 1"]) == 0
     assert json.loads(capsys.readouterr().out) == [
         # the small map has gpt-oss-20b on deepinfra only: the groq run links to its base model, and the o3-mini
-        # run and the gpt-oss-120b model cards find no route
+        # run and the gpt-oss-120b model cards find no route; models.dev's and LLM Stats' GPQA Diamond 71.5 is the
+        # model card's figure, published once (by model_cards, the first source), with all three in reported_by
         {"source": "aider", "n": 1, "scopes": 1},
         {"source": "artificial_analysis", "n": 9, "scopes": 1},
-        {"source": "model_cards", "n": 6, "scopes": 1}]
+        {"source": "llm_stats", "n": 3, "scopes": 1},
+        {"source": "model_cards", "n": 6, "scopes": 1},
+        {"source": "models_dev", "n": 1, "scopes": 1}]
+    assert main(["query", "--warehouse", str(synced_with_sources), "--format", "json",
+                 "select reported_by from benchmarks where benchmark = 'gpqa_diamond' and source = 'model_cards'"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"reported_by": ["llm_stats", "model_cards", "models_dev"]}]
     assert main(["query", "--warehouse", str(synced_with_sources), "--format", "json",
                  "select source, status from (select unnest(sources, recursive := true) from snapshots)"]) == 0
     assert {r["source"]: r["status"] for r in json.loads(capsys.readouterr().out)} == {
-        "litellm": "fetched", "model_cards": "fetched", "aider": "fetched", "artificial_analysis": "fetched"}
+        "litellm": "fetched", "model_cards": "fetched", "aider": "fetched", "artificial_analysis": "fetched",
+        "models_dev_metadata": "fetched", "models_dev_api": "fetched", "models_dev": "fetched", "llm_stats": "fetched"}
+    assert main(["query", "--warehouse", str(synced_with_sources), "--format", "json",
+                 "select release_date, parameter_count, provenance['release_date'] AS said_by from models "
+                 "where base_model = 'gpt-oss-20b'"]) == 0
+    assert json.loads(capsys.readouterr().out) == [
+        {"release_date": "2025-08-05", "parameter_count": 20900000000, "said_by": "models_dev"}]
 
 
 def test_bundled_defaults_give_every_gpt_oss_20b_route_the_model_card_rows(synced_warehouse):
@@ -189,6 +204,23 @@ def test_a_broken_benchmark_payload_fails_the_sync_and_names_the_source(tmp_path
                  "--benchmarks", f"aider={bad}"]) == 1
     err = capsys.readouterr().err
     assert f"source aider ({bad}), entry 'x', field 'pass_rate_2': expected a finite number" in err
+    assert Warehouse(tmp_path / "wh").current_id() is None
+
+
+def test_a_broken_models_dev_tree_fails_the_sync_naming_source_file_and_field(tmp_path, small_map, capsys):
+    tree = tmp_path / "models.dev"
+    for path in MODELS_DEV.rglob("*.toml"):
+        (tree / path.relative_to(MODELS_DEV)).parent.mkdir(parents=True, exist_ok=True)
+        (tree / path.relative_to(MODELS_DEV)).write_bytes(path.read_bytes())
+    (tree / "models/openai/gpt-oss-20b.toml").write_text('name = "x"\nopen_weights = "yes"\n')
+    good = tmp_path / "map.json"
+    good.write_text(json.dumps(small_map))
+    capsys.readouterr()
+    assert main(["sync", "--warehouse", str(tmp_path / "wh"), "--litellm", str(good),
+                 "--benchmarks", f"models_dev={tree}"]) == 1
+    err = capsys.readouterr().err
+    assert (f"source models_dev ({tree}), entry 'models/openai/gpt-oss-20b.toml', field 'open_weights': "
+            "expected bool, got 'yes'") in err
     assert Warehouse(tmp_path / "wh").current_id() is None
 
 

@@ -90,3 +90,82 @@ def test_unresolved_share_on_the_real_map_is_measured_and_bounded(bundled_normal
     unresolved = sum(1 for r in routes if r["family"] is None)
     assert unresolved == bundled_normalized.stats["routes_without_family"]
     assert unresolved / len(routes) < 0.15  # 597 of 4,876 with litellm 1.110.2's map
+
+
+# issue 10: the classes of routes that split one model into two names, one rule each (key, provider, base, version)
+@pytest.mark.parametrize(
+    "key, provider, base, version",
+    [
+        # a release of instruction-tuned weights (-v0.1, bedrock's -v0:1) is a version, not a name
+        ("together_ai/mistralai/Mixtral-8x7B-Instruct-v0.1", "together_ai", "mixtral-8x7b", "v0.1"),
+        ("ollama/mixtral-8x7B-Instruct-v0.1", "ollama", "mixtral-8x7b", "v0.1"),
+        ("bedrock/us-east-1/mistral.mixtral-8x7b-instruct-v0:1", "bedrock", "mixtral-8x7b", None),
+        ("mistral/open-mixtral-8x7b", "mistral", "mixtral-8x7b", None),  # mistral's open- vendor prefix
+        # databricks' catalog namespace is two dotted segments
+        ("databricks/system.ai.kimi-k3", "databricks", "kimi-k3", None),
+        # fp4 quantizations and together's -it-turbo serve the same weights
+        ("sail/nvidia/Gemma-4-31B-IT-NVFP4", "sail", "gemma-4-31b", None),
+        ("deepinfra/google/gemma-4-31B-it-turbo", "deepinfra", "gemma-4-31b", None),
+        ("together_ai/meta-llama/Llama-3.3-70B-Instruct-Turbo", "together_ai", "llama-3.3-70b", None),
+        ("openai/gpt-4-turbo", "openai", "gpt-4-turbo", None),  # a model's own -turbo stays
+        # a region suffix
+        ("fireworks_ai/deepseek-v4p1-flash-us", "fireworks_ai", "deepseek-v4.1-flash", None),
+        # year-month stamps (Mistral, Qwen) and -latest are versions like other dates
+        ("mistral/ministral-3-14b-2512", "mistral", "ministral-3-14b", "2512"),
+        ("mistral/mistral-large-2407", "mistral", "mistral-large", "2407"),
+        ("mistral/mistral-large-latest", "mistral", "mistral-large", "latest"),
+        ("snowflake/mistral-large2", "snowflake", "mistral-large", None),  # the alias table
+        ("gpt-4-0613", "openai", "gpt-4", "0613"),  # month-day stamps still split
+        # six-digit year-month-day stamps
+        ("volcengine/doubao-seed-2-0-code-preview-260215", "volcengine", "doubao-seed-2.0-code-preview", "260215"),
+        # a vendor name prefixing the model's own name
+        ("deepinfra/nvidia/NVIDIA-Nemotron-Nano-9B-v2", "deepinfra", "nemotron-nano-9b-v2", None),
+        ("gradient_ai/openai-gpt-4o", "gradient_ai", "gpt-4o", None),
+        ("mistral/zai-glm-5-3", "mistral", "glm-5.3", None),
+    ],
+)
+def test_split_classes_resolve_to_one_name(resolver, key, provider, base, version):
+    resolution = resolver.resolve(key, provider)
+    assert (resolution.base_model, resolution.model_version) == (base, version)
+    assert resolution.family is not None
+
+
+def test_a_vendor_prefix_is_not_taken_from_a_namespace_segment(resolver):
+    # zai-org/autoglm-phone-9b: the namespace is not part of the name, so there is no "zai-" to strip
+    assert resolver.resolve("novita/zai-org/autoglm-phone-9b-multilingual", "novita").base_model == (
+        "autoglm-phone-9b-multilingual")
+
+
+def test_nemotron_with_and_without_vendor_prefix_is_one_model(resolver):
+    names = {resolver.resolve(k, p).base_model for k, p in [
+        ("deepinfra/nvidia/NVIDIA-Nemotron-Nano-9B-v2", "deepinfra"),
+        ("fireworks_ai/accounts/fireworks/models/nvidia-nemotron-nano-9b-v2", "fireworks_ai"),
+        ("nvidia.nemotron-nano-9b-v2", "bedrock")]}
+    assert names == {"nemotron-nano-9b-v2"}
+
+
+@pytest.mark.parametrize("name, base", [
+    ("qwen-2.5-7b-instruct", "qwen2.5-7b"),  # LLM Stats' spelling
+    ("qwen-v2.5-14b", "qwen2.5-14b"),
+    ("qwen25-coder-32b", "qwen2.5-coder-32b"),
+    ("qwen2.5-72b-instruct", "qwen2.5-72b"),
+    ("qwen-qwq-32b-preview", "qwq-32b-preview"),
+    ("qwen-plus", "qwen-plus"),  # a named product, not a version
+])
+def test_qwen_spellings_are_one_name(resolver, name, base):
+    assert resolver.resolve_name(name)[0] == base
+
+
+def test_the_hand_labelled_identity_sample(bundled_map, resolver):
+    """tests/fixtures/identity_sample.csv: routes of the bundled map, each labelled by hand with the model it serves.
+    Every route resolves to its label: no split (one model, two names) and no wrong merge (two models, one name)."""
+    import csv
+    from pathlib import Path
+
+    with (Path(__file__).parent / "fixtures" / "identity_sample.csv").open(newline="") as handle:
+        sample = list(csv.DictReader(handle))
+    assert len(sample) >= 40
+    for row in sample:  # the sample is of the real map: every route is in it, served by the labelled provider
+        assert bundled_map[row["route_id"]]["litellm_provider"] == row["provider"]
+    got = {row["route_id"]: resolver.resolve(row["route_id"], row["provider"]).base_model for row in sample}
+    assert got == {row["route_id"]: row["base_model"] for row in sample}

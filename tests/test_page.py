@@ -15,7 +15,7 @@ def test_show_prints_every_section_that_has_data_for_the_real_map(synced_warehou
     capsys.readouterr()
     assert main(["show", "--warehouse", str(synced_warehouse), "deepinfra/openai/gpt-oss-20b"]) == 0
     page = capsys.readouterr().out
-    sections = ["Pricing", "Token limits", "Capabilities", "Benchmarks", "Sources", "Other providers of gpt-oss-20b",
+    sections = ["Pricing", "Token limits", "Capabilities", "Benchmarks", "Docs", "Sources", "Other providers of gpt-oss-20b",
                 "Similar models"]
     assert all(f"\n{section}" in page for section in sections)
     assert [page.index(f"\n{s}") for s in sections] == sorted(page.index(f"\n{s}") for s in sections)
@@ -23,7 +23,12 @@ def test_show_prints_every_section_that_has_data_for_the_real_map(synced_warehou
     assert "  Input         $0.0300 / 1M tokens" in page and "  Output        $0.1400 / 1M tokens" in page
     assert "  Context window     131.1K" in page
     assert "  Function calling           yes" in page and "  Vision                     unknown" in page
-    assert "SWE-bench Verified" in page and "60.7%" in page and "Base model: gpt-oss-120b" in page
+    assert "SWE-bench Verified" in page and "60.7%" in page and "Family gpt-oss: gpt-oss-120b" in page
+    benchmarks = page.split("\nBenchmarks")[1].split("\nDocs")[0]
+    assert "self_reported" in benchmarks and "model_cards https://openai.com/index/introducing-gpt-oss/" in benchmarks
+    docs = page.split("\nDocs")[1].split("\nSources")[0]  # from the bundled models.dev metadata
+    assert "Knowledge cutoff" in docs and "(models_dev_metadata)" in docs
+    assert "models_dev_metadata (fetched: " in page and "models_dev (skipped)" in page
     assert "LiteLLM model cost map (1.110.2)" in page and "https://deepinfra.com/pricing" in page
     assert "groq/openai/gpt-oss-20b" in page.split("Other providers")[1].split("Similar models")[0]
     similar = page.split("\nSimilar models")[1]

@@ -92,6 +92,14 @@ def test_a_closed_port_is_a_connection_error():
         fetch_url("http://127.0.0.1:9/map.json", source="litellm", retries=1, backoff=0.01)
 
 
+def test_a_host_that_does_not_resolve_is_not_retried():
+    # .invalid never resolves (RFC 6761): with this backoff, one retry alone would wait 10 s
+    started = time.monotonic()
+    with pytest.raises(SourceError, match="its host name does not resolve \\(not retried\\)"):
+        fetch_url("http://catalog-source.invalid/map.json", source="litellm", retries=3, backoff=5)
+    assert time.monotonic() - started < 5
+
+
 def test_payload_size_limit(http_server, tmp_path):
     _, url = http_server((200, b"x" * 5000, 0))
     with pytest.raises(SourceError, match="larger than the 1000 byte limit"):

