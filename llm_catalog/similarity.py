@@ -46,6 +46,7 @@ def connect(routes: pa.Table, prices: pa.Table, limits: pa.Table, capabilities: 
     """An in-memory connection holding route_features, the scoring macros and the scored_pairs view (over every
     pair until a pass defines its own pair list)."""
     con = duckdb.connect(config={"temp_directory": tempfile.gettempdir() + "/llm-catalog-duckdb"})
+    con.execute("SET enable_progress_bar = false")  # the sync prints its own stage lines
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     for name, table in {"routes": routes, "prices": prices, "limits": limits, "capabilities": capabilities}.items():
