@@ -124,6 +124,18 @@ class Warehouse:
         return WarehouseLock(self.root, timeout=self.lock_timeout)
 
     # ---- reading -------------------------------------------------------------------------------------------------
+    def exists(self) -> bool:
+        """Whether this is a warehouse: every sync writes ``raw/`` first, every publish ``manifests/``."""
+        return (self.root / MANIFESTS).is_dir() or (self.root / RAW).is_dir()
+
+    def require(self) -> "Warehouse":
+        """This warehouse, or a clear error when there is none (reading commands never create one)."""
+        if not self.exists():
+            what = "no such folder" if not self.root.exists() else "not a warehouse: no manifests/ or raw/ in it"
+            raise PublishError(f"no warehouse at {self.root} ({what}); check --warehouse or $LLM_CATALOG_WAREHOUSE, "
+                               "or run `llm-catalog sync` to make one")
+        return self
+
     def current_id(self) -> str | None:
         pointer = self.root / POINTER
         if not pointer.exists():
