@@ -44,7 +44,7 @@ PART = "part-0.parquet"
 RUN_SCRATCH = "_io/runs"  # a Dagster run's working storage, one folder per run id (pipelines.resources.work_dir)
 # fault injection for the crash tests: LLM_CATALOG_PAUSE_AT=<checkpoint> makes a publish stop there and wait
 PAUSE_ENV = "LLM_CATALOG_PAUSE_AT"
-CHECKPOINTS = ("writing_parquet", "tables_moved", "manifest_written", "pointer_moved")
+CHECKPOINTS = ("removing_leftovers", "writing_parquet", "tables_moved", "manifest_written", "pointer_moved")
 
 # what decides the published data besides the inputs: a change here is a new code version
 _CODE_GLOBS = ("llm_catalog/**/*.py", "assets/**/*.py", "sql/**/*.sql")
@@ -336,6 +336,7 @@ class Warehouse:
                 if partition.name.removeprefix("snapshot=") not in complete:
                     shutil.rmtree(partition, ignore_errors=True)
                     removed.append(str(partition.relative_to(self.root)))
+                    _checkpoint(self.root, "removing_leftovers")  # (a test reads the warehouse here)
         for marker in self.root.glob("_paused_at_*"):
             marker.unlink(missing_ok=True)
         return removed
