@@ -293,6 +293,7 @@ class _EntryNormalizer:
         self.provider_names = provider_names
         self.stats = stats
         self.unknown_fields: Counter = Counter()
+        self.price_fields: dict[tuple, str] = {}  # price key -> the field that stated it
 
     def price(self, route_id: str, source_field: str, value, parsed, *, tier=None, condition=None) -> None:
         try:
@@ -306,17 +307,22 @@ class _EntryNormalizer:
             self.out.reject(route_id, source_field, value, rule, message)
             return
         conditions = [c for c in (parsed.condition, condition) if c]
-        self.out.rows["prices"].append(
-            {
-                "route_id": route_id,
-                "price_kind": parsed.price_kind,
-                "tier": tier if tier and parsed.tier == STANDARD_TIER else parsed.tier,
-                "condition": ",".join(conditions) or None,
-                "unit": parsed.unit,
-                "usd": usd,
-                "source_field": source_field,
-            }
-        )
+        row = {
+            "route_id": route_id,
+            "price_kind": parsed.price_kind,
+            "tier": tier if tier and parsed.tier == STANDARD_TIER else parsed.tier,
+            "condition": ",".join(conditions) or None,
+            "unit": parsed.unit,
+            "usd": usd,
+            "source_field": source_field,
+        }
+        key = (route_id, row["price_kind"], row["tier"], row["condition"], row["unit"])
+        if key in self.price_fields:  # two spellings of one price (e.g. _batches and _batch_requests)
+            self.out.reject(route_id, source_field, value, "price_duplicate",
+                            f"states the same price as {self.price_fields[key]}, which is kept")
+            return
+        self.price_fields[key] = source_field
+        self.out.rows["prices"].append(row)
 
     def extra(self, route_id: str, name: str, value) -> None:
         known = re.sub(r"\[\d+\]", "[]", name) in KNOWN_EXTRA_FIELDS

@@ -14,7 +14,7 @@ import pytest
 
 from llm_catalog import query
 from llm_catalog.errors import SourceError
-from llm_catalog.sources import READ_CHUNK_BYTES, read_location
+from llm_catalog.sources import read_location
 from llm_catalog.warehouse import Warehouse
 from pipelines.cli import main
 
@@ -127,6 +127,8 @@ def test_defect_2_the_reject_share_guard_still_stops_a_broadly_broken_source(tmp
 
 
 def test_defect_1_a_gzip_bomb_stops_at_the_limit_through_the_cli(tmp_path, capsys):
+    from llm_catalog.sources import READ_CHUNK_BYTES
+
     bomb = tmp_path / "bomb.json.gz"
     with gzip.open(bomb, "wb", compresslevel=9) as out:  # 1 KB of gzip expanding to 64 MiB
         out.write(b'{"x": "')
