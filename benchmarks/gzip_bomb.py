@@ -23,7 +23,8 @@ from pathlib import Path
 REPORT = ("import atexit, os, resource; atexit.register(lambda: open(os.environ['PEAK_RSS_FILE'], 'w')"
           ".write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)));")
 SYNC = REPORT + "import sys; from pipelines.cli import main; sys.exit(main(sys.argv[1:]))"
-LOAD = REPORT + ("import sys; from llm_catalog.errors import SourceError; from llm_catalog.sources import read_location\n"
+LOAD = REPORT + ("import sys; from llm_catalog.errors import SourceError\n"
+                 "from llm_catalog.sources import read_location\n"
                  "try:\n    read_location(sys.argv[1], source='litellm')\n"
                  "except SourceError as exc:\n    print(exc, file=sys.stderr); sys.exit(1)")
 
