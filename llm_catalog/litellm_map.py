@@ -574,7 +574,8 @@ def normalize(
         if provider is None:
             out.reject(key, "litellm_provider", None, "missing_provider", "the entry names no litellm_provider")
             continue
-        if not isinstance(provider, str) or not PROVIDER_ID.fullmatch(provider):
+        # (a _BigInt is text only to carry its digits: a 31-digit number is no provider id)
+        if not isinstance(provider, str) or isinstance(provider, _BigInt) or not PROVIDER_ID.fullmatch(provider):
             out.reject(key, "litellm_provider", provider, "invalid_provider", "litellm_provider is not a provider id")
             continue
         if len(lowered[key.lower()]) > 1:

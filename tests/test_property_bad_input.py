@@ -222,6 +222,18 @@ def test_a_mutated_map_publishes_a_valid_snapshot_or_fails_naming_the_source(pla
     assert_contract(warehouse, current)
 
 
+def test_found_by_the_long_profile_a_provider_written_as_a_31_digit_number(plain_warehouse, base_map):
+    """An integer of more than 30 digits is parsed as its text (to reject it, not overflow): it passed the provider
+    pattern and then went missing from the entry (KeyError). It is an invalid_provider reject."""
+    entries = {**base_map, GOOD: {**base_map[GOOD], "litellm_provider": "@N@"}}
+    path = plain_warehouse / "provider-number.json"
+    path.write_text(json.dumps(entries).replace('"@N@"', "-" + "1" * 31))
+    normalized = normalize(*parse_payload(path.read_bytes())[:1]).tables
+    rejects = [r for r in normalized["rejects"].to_pylist() if r["route_id"] == GOOD]
+    assert [(r["field"], r["rule"]) for r in rejects] == [("litellm_provider", "invalid_provider")]
+    assert GOOD not in normalized["routes"].column("route_id").to_pylist()
+
+
 @pytest.fixture(scope="module")
 def cli_warehouse(tmp_path_factory, small_map):
     root = tmp_path_factory.mktemp("property-cli")
