@@ -418,7 +418,8 @@ def describe_failure(exc: BaseException) -> str:
     if isinstance(exc, OSError):
         return f"{exc.strerror or text}{f': {exc.filename}' if exc.filename else ''}"
     module = type(exc).__module__.split(".")[0]
-    origin = " (in Dagster's run storage)" if module in ("dagster", "sqlalchemy", "sqlite3") else ""
+    origin = {"sqlalchemy": " (in Dagster's run storage)", "sqlite3": " (in Dagster's run storage)",
+              "dagster": " (in Dagster)"}.get(module, "")
     return f"{type(exc).__name__}{origin}: {text}"
 
 
