@@ -128,16 +128,16 @@ def _results_table(reports) -> str:
 def source_guards(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, routes: pa.Table,
                   prices: pa.Table, rejects: pa.Table, litellm_cost_map: dict):
     previous = previous_tables(catalog)
+    source = f"{litellm_cost_map['source']} ({litellm_cost_map['origin']})"  # every failure names it
     guards = {
         "routes": quality.route_count_guard(
             routes.num_rows, previous["routes"].num_rows if previous else None,
-            max_drop=catalog.max_route_drop, accept=catalog.accept_drop),
+            max_drop=catalog.max_route_drop, accept=catalog.accept_drop, source=source),
         "prices": quality.price_change_guard(
             {"routes": routes, "prices": prices}, previous,
-            max_share=catalog.max_price_change_share, accept=catalog.accept_drop),
+            max_share=catalog.max_price_change_share, accept=catalog.accept_drop, source=source),
         "rejects": quality.reject_share_guard(
-            rejects, routes.num_rows, source=f"{litellm_cost_map['source']} ({litellm_cost_map['origin']})",
-            max_share=catalog.max_reject_share),
+            rejects, routes.num_rows, source=source, max_share=catalog.max_reject_share),
     }
     for asset, guard in guards.items():
         yield dg.AssetCheckResult(asset_key=asset, check_name=guard.name, passed=guard.passed,

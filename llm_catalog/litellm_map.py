@@ -83,9 +83,21 @@ KNOWN_EXTRA_FIELDS = frozenset(
 )
 # rules that leave a whole entry out (the others act on one field, or only warn)
 ENTRY_RULES = frozenset({"documentation_entry", "routing_rules", "not_an_object", "alias_target_missing",
-                         "missing_provider", "invalid_provider"})
-_PROVIDER_ID = re.compile(r"^[A-Za-z0-9_.\-]+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+                         "missing_provider", "invalid_provider", "invalid_route_id"})
+# full-match patterns (re.fullmatch): `$` would also match before a trailing newline
+PROVIDER_ID = re.compile(r"[A-Za-z0-9_.\-]+")
+# a route id is the map's key: printable, no whitespace or control characters, no lone surrogates, 1-256 characters
+ROUTE_ID = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,256}")
+FIELD_NAME = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,200}")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# plausibility bounds: a value past these is a unit mistake or a typo, left out as a per-field reject
+MAX_TOKENS_LIMIT = 100_000_000  # no model has a 100M-token window
+MAX_PRICE_USD = 1_000.0  # per published unit (per 1M tokens, per image, per second, ...); the real top is 600
+# nesting below a field deeper than this is not a catalog value; the parser cuts it out before json.loads (which
+# recurses) and the field is rejected (the real map nests 6 levels from the top)
+MAX_DEPTH = 32
+MAX_INT_DIGITS = 30  # a longer integer is out of any range here (and float() or str() of it can fail)
+_TOO_DEEP = "\x00llm-catalog:too-deep:"  # what a cut-out subtree is replaced with, then rejected by the normalizer
 
 
 @dataclass
@@ -103,8 +115,8 @@ class _Builder:
     def reject(self, route_id, field_name, value, rule, message, severity="error"):
         self.rows["rejects"].append(
             {
-                "route_id": route_id,
-                "field": field_name,
+                "route_id": _storable(route_id),
+                "field": _storable(field_name),
                 "value": _json(value),
                 "rule": rule,
                 "message": message,
@@ -118,6 +130,73 @@ class _Builder:
 
 def _json(value) -> str:
     return json.dumps(value, sort_keys=True, default=str, allow_nan=True)
+
+
+def _storable(text: str | None) -> str | None:
+    """``text`` as UTF-8 can store it: a lone surrogate (which JSON allows and UTF-8 does not) is spelled \\udXXX."""
+    if text is None or text.isascii():
+        return text
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+class _BigInt(str):
+    """An integer literal of more than MAX_INT_DIGITS digits, kept as its text: out of range for every field."""
+
+
+def _parse_int(literal: str):
+    return int(literal) if len(literal) <= MAX_INT_DIGITS else _BigInt(literal)
+
+
+_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')  # a JSON string (skipped whole) or a bracket
+
+
+def _cut_deep(text: str, max_depth: int = MAX_DEPTH) -> str:
+    """``text`` with every array or object nested deeper than ``max_depth`` replaced by a marker string, so that
+    json.loads (which recurses once per level) never goes deeper, and the normalizer can reject that one field."""
+    pieces, last, depth, cut_at, deepest = [], 0, 0, None, 0
+    for match in _TOKEN.finditer(text):
+        char = text[match.start()]
+        if char in "[{":
+            depth += 1
+            if depth > max_depth and cut_at is None:
+                cut_at = match.start()
+            deepest = max(deepest, depth)
+        elif char in "]}":
+            if depth == max_depth + 1 and cut_at is not None:
+                pieces += [text[last:cut_at], json.dumps(f"{_TOO_DEEP}{deepest}")]
+                last, cut_at, deepest = match.end(), None, 0
+            depth -= 1
+    if not pieces:
+        return text
+    return "".join(pieces) + text[last:]
+
+
+def value_problem(value) -> tuple[str, str] | None:
+    """Why a field's value cannot be stored as it is (rule, message), or None. Walks the value without recursion
+    (it is at most MAX_DEPTH deep after parsing): a cut-out subtree, an integer of too many digits, text (or a key)
+    that UTF-8 cannot encode."""
+    if value is None or isinstance(value, (bool, int, float)):
+        return None  # most values: nothing to walk
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, _BigInt):
+            return "number_out_of_range", f"an integer of {len(item.lstrip('-'))} digits is out of range"
+        if isinstance(item, str):
+            if item.startswith(_TOO_DEEP):
+                return "value_too_deep", (f"nested {item.removeprefix(_TOO_DEEP)} levels deep in the map (the limit "
+                                          f"is {MAX_DEPTH})")
+            if not item.isascii():
+                try:
+                    item.encode("utf-8")
+                except UnicodeEncodeError as exc:
+                    return "not_encodable", f"text that UTF-8 cannot encode ({exc.reason}: {item[exc.start]!r})"
+        elif isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return None
 
 
 def load_provider_names(path=PROVIDERS_CSV) -> dict[str, str]:
@@ -146,7 +225,7 @@ def parse_payload(data: bytes, *, source: str = SOURCE) -> tuple[dict, list[tupl
         return {key: values[-1] for key, values in seen.items()}
 
     try:
-        entries = json.loads(text, object_pairs_hook=keep_last)
+        entries = json.loads(_cut_deep(text), object_pairs_hook=keep_last, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         head = text.lstrip()[:40].replace("\n", " ")
         hint = " (it looks like an HTML page)" if head.lower().startswith(("<!doctype", "<html")) else ""
@@ -167,6 +246,8 @@ def _to_limit(value) -> int | None:
         raise ValueError("limit_not_integer", "a token limit must be a whole number")
     if value <= 0:
         raise ValueError("limit_not_positive", "a token limit must be positive")
+    if value > MAX_TOKENS_LIMIT:  # compared before int(): int64 holds no 10**20, and 1e300 is a float
+        raise ValueError("limit_implausible", f"a token limit above {MAX_TOKENS_LIMIT:,} is not plausible")
     return int(value)
 
 
@@ -179,6 +260,13 @@ def _to_price(value) -> float:
     if value < 0:
         raise ValueError("price_negative", "a price must not be negative")
     return value
+
+
+def _is_range(span) -> bool:
+    return (isinstance(span, list) and len(span) == 2
+            and all(not isinstance(x, bool) and isinstance(x, (int, float)) and math.isfinite(x)
+                    and x == int(x) and 0 <= x <= MAX_TOKENS_LIMIT for x in span)
+            and span[0] <= span[1])
 
 
 def _resolve_alias(key: str, entry: dict, entries: dict, depth: int = 0) -> tuple[dict | None, str | None]:
@@ -205,27 +293,36 @@ class _EntryNormalizer:
         self.provider_names = provider_names
         self.stats = stats
         self.unknown_fields: Counter = Counter()
+        self.price_fields: dict[tuple, str] = {}  # price key -> the field that stated it
 
     def price(self, route_id: str, source_field: str, value, parsed, *, tier=None, condition=None) -> None:
         try:
             # shift the decimal the map wrote (3e-08 -> 0.03), not its binary float (0.030000000000000002)
             usd = float(Decimal(repr(_to_price(value))) * Decimal(int(parsed.factor)))
+            if not usd <= MAX_PRICE_USD:  # also inf: 1e308 per token is finite, per 1M tokens it is not
+                raise ValueError("price_implausible", f"{usd:g} {parsed.unit} is above the plausible "
+                                                      f"{MAX_PRICE_USD:,.0f}")
         except ValueError as exc:
             rule, message = exc.args
             self.out.reject(route_id, source_field, value, rule, message)
             return
         conditions = [c for c in (parsed.condition, condition) if c]
-        self.out.rows["prices"].append(
-            {
-                "route_id": route_id,
-                "price_kind": parsed.price_kind,
-                "tier": tier if tier and parsed.tier == STANDARD_TIER else parsed.tier,
-                "condition": ",".join(conditions) or None,
-                "unit": parsed.unit,
-                "usd": usd,
-                "source_field": source_field,
-            }
-        )
+        row = {
+            "route_id": route_id,
+            "price_kind": parsed.price_kind,
+            "tier": tier if tier and parsed.tier == STANDARD_TIER else parsed.tier,
+            "condition": ",".join(conditions) or None,
+            "unit": parsed.unit,
+            "usd": usd,
+            "source_field": source_field,
+        }
+        key = (route_id, row["price_kind"], row["tier"], row["condition"], row["unit"])
+        if key in self.price_fields:  # two spellings of one price (e.g. _batches and _batch_requests)
+            self.out.reject(route_id, source_field, value, "price_duplicate",
+                            f"states the same price as {self.price_fields[key]}, which is kept")
+            return
+        self.price_fields[key] = source_field
+        self.out.rows["prices"].append(row)
 
     def extra(self, route_id: str, name: str, value) -> None:
         known = re.sub(r"\[\d+\]", "[]", name) in KNOWN_EXTRA_FIELDS
@@ -251,12 +348,9 @@ class _EntryNormalizer:
             if not isinstance(band, dict):
                 self.out.reject(route_id, f"tiered_pricing[{i}]", band, "tier_not_an_object", "expected an object")
                 continue
-            condition = None
-            for range_field, label in (("range", "tokens"), ("max_results_range", "max_results")):
-                span = band.get(range_field)
-                if isinstance(span, list) and len(span) == 2 and all(isinstance(x, (int, float)) for x in span):
-                    condition = f"{label}_{int(span[0])}_to_{int(span[1])}"
-                    break
+            condition = self.band_condition(route_id, f"tiered_pricing[{i}]", band)
+            if condition is None:
+                continue
             for name, value in band.items():
                 if name in ("range", "max_results_range") and condition:
                     continue
@@ -265,6 +359,21 @@ class _EntryNormalizer:
                     self.extra(route_id, f"tiered_pricing[{i}].{name}", value)
                 else:
                     self.price(route_id, f"tiered_pricing[{i}].{name}", value, parsed, condition=condition)
+
+    def band_condition(self, route_id: str, where: str, band: dict) -> str | None:
+        """A tier band's condition from its range (``tokens_0_to_256000``); None, with the band rejected, when it
+        has no valid range: its prices could not be told from the base prices, so the band is left out whole."""
+        for range_field, label in (("range", "tokens"), ("max_results_range", "max_results")):
+            if range_field in band:
+                span = band[range_field]
+                if _is_range(span):
+                    return f"{label}_{int(span[0])}_to_{int(span[1])}"
+                message = f"{range_field} must be [from, to], whole numbers from 0 to {MAX_TOKENS_LIMIT:,}, from <= to"
+                break
+        else:
+            message = "the band states no range or max_results_range"
+        self.out.reject(route_id, where, band, "tier_range_invalid", f"{message}; the band is left out")
+        return None
 
     def off_peak(self, route_id: str, block) -> None:
         if not isinstance(block, dict):
@@ -277,8 +386,23 @@ class _EntryNormalizer:
             else:
                 self.priced_field(route_id, name, value, parsed, tier="off_peak", prefix="off_peak_pricing.")
 
+    def storable_fields(self, route_id: str, entry: dict) -> dict:
+        """The entry without the fields whose name or value cannot be stored (each one rejected)."""
+        kept = {}
+        for name, value in entry.items():
+            problem = value_problem(name) or value_problem(value)
+            if problem is None and not FIELD_NAME.fullmatch(name):
+                problem = ("field_name_invalid", "a field name must be 1-200 printable characters, no whitespace")
+            if problem is None:
+                kept[name] = value
+                continue
+            shown = str(value)[:80] if problem[0] in ("number_out_of_range", "value_too_deep") else value
+            self.out.reject(route_id, name, shown, *problem)
+        return kept
+
     def entry(self, route_id: str, entry: dict, alias_of: str | None) -> None:
         out = self.out
+        entry = self.storable_fields(route_id, entry)
         provider = entry["litellm_provider"]
         mode = entry.get("mode")
         if mode is not None and not isinstance(mode, str):
@@ -303,7 +427,7 @@ class _EntryNormalizer:
             if name == "source" and isinstance(value, str) and value.startswith(("http://", "https://")):
                 source_url = value
             elif name == "deprecation_date":
-                if isinstance(value, str) and _DATE.match(value):
+                if isinstance(value, str) and _DATE.fullmatch(value):
                     try:
                         deprecation = date.fromisoformat(value)
                         continue
@@ -422,6 +546,11 @@ def normalize(
         lowered[key.lower()].append(key)
 
     for key, value in entries.items():
+        if not ROUTE_ID.fullmatch(key):
+            out.reject(key, None, value, "invalid_route_id",
+                       "a route id must be 1-256 printable characters with no whitespace, control characters or "
+                       f"lone surrogates; got {_storable(key)!r}")
+            continue
         if key == "sample_spec":  # left out by design: severity info, not an error of the source
             out.reject(key, None, value, "documentation_entry", "sample_spec documents the map's fields; not a model",
                        severity="info")
@@ -445,7 +574,8 @@ def normalize(
         if provider is None:
             out.reject(key, "litellm_provider", None, "missing_provider", "the entry names no litellm_provider")
             continue
-        if not isinstance(provider, str) or not _PROVIDER_ID.match(provider):
+        # (a _BigInt is text only to carry its digits: a 31-digit number is no provider id)
+        if not isinstance(provider, str) or isinstance(provider, _BigInt) or not PROVIDER_ID.fullmatch(provider):
             out.reject(key, "litellm_provider", provider, "invalid_provider", "litellm_provider is not a provider id")
             continue
         if len(lowered[key.lower()]) > 1:

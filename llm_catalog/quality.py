@@ -46,27 +46,34 @@ class Guard:
     metadata: dict
 
 
-def route_count_guard(routes: int, previous_routes: int | None, *, max_drop: float, accept: bool) -> Guard:
+def _in_source(source: str | None) -> str:
+    return f" in source {source}" if source else ""
+
+
+def route_count_guard(routes: int, previous_routes: int | None, *, max_drop: float, accept: bool,
+                      source: str | None = None) -> Guard:
     if not previous_routes:
         return Guard("route_count", True, f"{routes} routes (no previous snapshot)", {"routes": routes})
     drop = (previous_routes - routes) / previous_routes
     meta = {"routes": routes, "previous_routes": previous_routes, "drop_share": round(drop, 4)}
     if drop > max_drop and not accept:
         return Guard("route_count", False,
-                     f"route count fell from {previous_routes} to {routes} ({drop:.1%}, limit {max_drop:.0%}); "
+                     f"route count fell from {previous_routes} to {routes} ({drop:.1%}, limit {max_drop:.0%})"
+                     f"{_in_source(source)}; "
                      "if the upstream change is deliberate, sync again with --accept-drop", meta)
     note = " (accepted with --accept-drop)" if drop > max_drop else ""
     return Guard("route_count", True, f"{routes} routes, {previous_routes} before{note}", meta)
 
 
 def price_change_guard(tables: dict[str, pa.Table], previous: dict[str, pa.Table] | None, *, max_share: float,
-                       accept: bool) -> Guard:
+                       accept: bool, source: str | None = None) -> Guard:
     compared, changed = connect(tables, previous).sql(sql_file("guards/changed_price_share.sql")).fetchall()[0]
     share = changed / compared if compared else 0.0
     meta = {"compared": compared, "changed": changed, "changed_share": round(share, 4)}
     if compared >= 100 and share > max_share and not accept:
         return Guard("price_changes", False,
-                     f"{changed} of {compared} prices changed at once ({share:.1%}, limit {max_share:.0%}); "
+                     f"{changed} of {compared} prices changed at once ({share:.1%}, limit {max_share:.0%})"
+                     f"{_in_source(source)}; "
                      "if the upstream change is deliberate, sync again with --accept-drop", meta)
     return Guard("price_changes", True, f"{changed} of {compared} comparable prices changed", meta)
 

@@ -9,6 +9,7 @@ import json
 import os
 import re
 import tarfile
+import zlib
 import tempfile
 import threading
 import time
@@ -26,8 +27,10 @@ from urllib3.util.retry import Retry
 from llm_catalog.errors import BrokenPayloadError, SourceError
 from llm_catalog.paths import BUNDLED_LITELLM_MAP, BUNDLED_LITELLM_SOURCE
 
-# Generous for a ~4 MB JSON file; a payload past this is refused rather than read into memory.
+# Generous for a ~4 MB JSON file; a payload past this is refused rather than read into memory. The limit holds on
+# the decompressed bytes: they are read in chunks and reading stops at the limit (a gzip bomb never expands).
 MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
+READ_CHUNK_BYTES = 1 << 16
 HTTP_TIMEOUT_SECONDS = (5.0, 30.0)  # (connect, read)
 HTTP_RETRIES = 3
 HTTP_BACKOFF_SECONDS = 0.5
@@ -202,25 +205,48 @@ def _describe_error(exc: Exception, url: str, source: str, timeout, retries: int
 
 def read_location(location: str | os.PathLike, *, source: str, max_bytes: int = MAX_PAYLOAD_BYTES,
                   headers: dict | None = None, deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> bytes:
-    """The bytes at a local path (``.gz`` is decompressed) or an HTTP(S) URL."""
+    """The bytes at a local path or an HTTP(S) URL, gzip data decompressed; at most ``max_bytes`` of them, counted
+    after decompression, in chunks: reading stops at the limit."""
     location = str(location)
     if is_url(location):
         data = fetch_url(location, source=source, max_bytes=max_bytes, headers=headers, deadline=deadline)
-    else:
-        path = Path(location.removeprefix("file://")).expanduser()
-        if not path.is_file():
-            raise SourceError(source, f"no such file: {path}")
-        if path.stat().st_size > max_bytes:
-            raise SourceError(source, f"{path} is larger than the {max_bytes} byte limit")
-        data = path.read_bytes()
-    if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise SourceError(source, f"{location}: corrupt gzip data ({exc})") from exc
-    if len(data) > max_bytes:
-        raise SourceError(source, f"{location}: payload is larger than the {max_bytes} byte limit")
-    return data
+        if data[:2] != GZIP_MAGIC:
+            return data
+        return _read_capped(io.BytesIO(data), source=source, what=location, max_bytes=max_bytes)
+    path = Path(location.removeprefix("file://")).expanduser()
+    if path.is_dir():
+        raise SourceError(source, f"{path} is a directory, not a file")
+    if not path.is_file():
+        raise SourceError(source, f"no such file: {path}")
+    if path.stat().st_size > max_bytes:
+        raise SourceError(source, f"{path} is larger than the {max_bytes} byte limit")
+    with path.open("rb") as handle:
+        return _read_capped(handle, source=source, what=str(path), max_bytes=max_bytes)
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _read_capped(handle, *, source: str, what: str, max_bytes: int) -> bytes:
+    """Everything ``handle`` holds (decompressed when it is gzip data), read a chunk at a time; a SourceError as
+    soon as more than ``max_bytes`` came out."""
+    compressed = handle.peek(2)[:2] == GZIP_MAGIC if hasattr(handle, "peek") else False
+    if not compressed:
+        compressed = handle.read(2) == GZIP_MAGIC
+        handle.seek(0)
+    stream = gzip.GzipFile(fileobj=handle, mode="rb") if compressed else handle
+    chunks, total = [], 0
+    try:
+        while chunk := stream.read(READ_CHUNK_BYTES):
+            total += len(chunk)
+            if total > max_bytes:
+                kind = "decompressed payload" if compressed else "payload"
+                raise SourceError(source, f"{what}: {kind} is larger than the {max_bytes} byte limit (stopped "
+                                          f"reading at {total} bytes)")
+            chunks.append(chunk)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise SourceError(source, f"{what}: corrupt gzip data ({exc})") from exc
+    return b"".join(chunks)
 
 
 def _tar_of(files: dict[str, bytes]) -> bytes:

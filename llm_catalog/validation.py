@@ -21,7 +21,7 @@ from great_expectations.data_context.types.base import (
     ProgressBarsConfig,
 )
 
-from llm_catalog.litellm_map import MODE_MODALITIES, OUTPUT_VOCABULARY
+from llm_catalog.litellm_map import MAX_PRICE_USD, MAX_TOKENS_LIMIT, MODE_MODALITIES, OUTPUT_VOCABULARY, ROUTE_ID
 from llm_catalog.price_fields import PRICE_UNITS, STANDARD_TIER, TIERS
 
 E = gx.expectations
@@ -29,8 +29,7 @@ CRITICAL, WARNING = "critical", "warning"
 
 KNOWN_MODES = sorted(set(MODE_MODALITIES) | {"evaluation", "decisions", "extraction", "guardrail", "vector_store"})
 KNOWN_TIERS = sorted(set(TIERS.values()) | {STANDARD_TIER, "off_peak"})
-MAX_TOKENS_LIMIT = 100_000_000  # no model has a 100M-token window; a bigger number is a unit mistake
-MAX_PRICE_USD = 1_000_000  # per unit; above this a price is a typo, not a price
+# MAX_TOKENS_LIMIT, MAX_PRICE_USD: the normalizer rejects a field past them (per field); here they are a backstop
 
 
 def _not_null(*columns: str, severity: str = CRITICAL, mostly: float = 1.0) -> list:
@@ -38,6 +37,7 @@ def _not_null(*columns: str, severity: str = CRITICAL, mostly: float = 1.0) -> l
 
 
 ROUTE_ID_COLUMNS = ("route_id", "other_route_id")
+ROUTE_ID_REGEX = r"^" + ROUTE_ID.pattern + r"\Z"  # the normalizer's pattern, as a full match
 
 
 def _in_routes(route_ids: list[str], column: str = "route_id") -> list:
@@ -61,7 +61,9 @@ def routes_suite(route_ids: list[str]) -> list:
     return [
         *_not_null("route_id", "provider", "model", "base_model", "resolved_by"),
         E.ExpectColumnValuesToBeUnique(column="route_id", severity=CRITICAL),
-        E.ExpectColumnValuesToMatchRegex(column="provider", regex=r"^[A-Za-z0-9_.\-]+$", severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="route_id", regex=ROUTE_ID_REGEX, severity=CRITICAL),
+        # \Z, not $: `$` also matches before a trailing newline ("openai\n")
+        E.ExpectColumnValuesToMatchRegex(column="provider", regex=r"^[A-Za-z0-9_.\-]+\Z", severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="resolved_by", value_set=["alias", "rules"], severity=CRITICAL),
         E.ExpectColumnValuesToMatchStrftimeFormat(column="deprecation_date", strftime_format="%Y-%m-%d",
                                                   severity=CRITICAL),
@@ -90,7 +92,7 @@ def prices_suite(route_ids: list[str]) -> list:
         E.ExpectColumnValuesToBeBetween(column="usd", min_value=0, max_value=MAX_PRICE_USD, severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="unit", value_set=sorted(PRICE_UNITS), severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="tier", value_set=KNOWN_TIERS, severity=CRITICAL),
-        E.ExpectColumnValuesToMatchRegex(column="price_kind", regex=r"^[a-z][a-z0-9_]*$", severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="price_kind", regex=r"^[a-z][a-z0-9_]*\Z", severity=CRITICAL),
         *_in_routes(route_ids),
     ]
 
@@ -118,7 +120,7 @@ def capabilities_suite(route_ids: list[str]) -> list:
     return [
         *_not_null("route_id", "capability"),
         E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "capability"], severity=CRITICAL),
-        E.ExpectColumnValuesToMatchRegex(column="capability", regex=r"^[a-z0-9_]+$", severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="capability", regex=r"^[a-z0-9_]+\Z", severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="supported", value_set=[True, False], severity=CRITICAL),
         *_in_routes(route_ids),
     ]
@@ -139,7 +141,7 @@ def rejects_suite(route_ids: list[str]) -> list:
     return [
         *_not_null("route_id", "rule", "message", "severity"),
         E.ExpectColumnValuesToBeInSet(column="severity", value_set=["error", "warning", "info"], severity=CRITICAL),
-        E.ExpectColumnValuesToMatchRegex(column="rule", regex=r"^[a-z][a-z0-9_]*$", severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="rule", regex=r"^[a-z][a-z0-9_]*\Z", severity=CRITICAL),
         E.ExpectColumnValuesToBeJsonParseable(column="value", severity=CRITICAL),
     ]
 

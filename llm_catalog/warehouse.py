@@ -44,7 +44,7 @@ PART = "part-0.parquet"
 RUN_SCRATCH = "_io/runs"  # a Dagster run's working storage, one folder per run id (pipelines.resources.work_dir)
 # fault injection for the crash tests: LLM_CATALOG_PAUSE_AT=<checkpoint> makes a publish stop there and wait
 PAUSE_ENV = "LLM_CATALOG_PAUSE_AT"
-CHECKPOINTS = ("writing_parquet", "tables_moved", "manifest_written", "pointer_moved")
+CHECKPOINTS = ("removing_leftovers", "writing_parquet", "tables_moved", "manifest_written", "pointer_moved")
 
 # what decides the published data besides the inputs: a change here is a new code version
 _CODE_GLOBS = ("llm_catalog/**/*.py", "assets/**/*.py", "sql/**/*.sql")
@@ -124,6 +124,18 @@ class Warehouse:
         return WarehouseLock(self.root, timeout=self.lock_timeout)
 
     # ---- reading -------------------------------------------------------------------------------------------------
+    def exists(self) -> bool:
+        """Whether this is a warehouse: every sync writes ``raw/`` first, every publish ``manifests/``."""
+        return (self.root / MANIFESTS).is_dir() or (self.root / RAW).is_dir()
+
+    def require(self) -> "Warehouse":
+        """This warehouse, or a clear error when there is none (reading commands never create one)."""
+        if not self.exists():
+            what = "no such folder" if not self.root.exists() else "not a warehouse: no manifests/ or raw/ in it"
+            raise PublishError(f"no warehouse at {self.root} ({what}); check --warehouse or $LLM_CATALOG_WAREHOUSE, "
+                               "or run `llm-catalog sync` to make one")
+        return self
+
     def current_id(self) -> str | None:
         pointer = self.root / POINTER
         if not pointer.exists():
@@ -324,6 +336,7 @@ class Warehouse:
                 if partition.name.removeprefix("snapshot=") not in complete:
                     shutil.rmtree(partition, ignore_errors=True)
                     removed.append(str(partition.relative_to(self.root)))
+                    _checkpoint(self.root, "removing_leftovers")  # (a test reads the warehouse here)
         for marker in self.root.glob("_paused_at_*"):
             marker.unlink(missing_ok=True)
         return removed

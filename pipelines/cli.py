@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import logging
 import os
@@ -172,8 +173,11 @@ CHANGE_TYPES = ("added", "removed", "price", "limit", "capability", "modality", 
 def cmd_diff(args) -> int:
     from llm_catalog import history, page
 
-    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
     ids = warehouse.snapshot_ids()
+    for named in (args.old, args.new):
+        if named is not None:
+            warehouse.manifest(named)  # a clear error naming an unknown id
     new = args.new or warehouse.current_id()
     old = args.old or (ids[ids.index(new) - 1] if new in ids and ids.index(new) > 0 else None)
     if old is None or new is None:
@@ -207,7 +211,7 @@ def cmd_diff(args) -> int:
 def cmd_gc(args) -> int:
     from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES, RunsFilter
 
-    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()  # never creates one (nor its lock file)
     removed = warehouse.gc(keep=args.keep) if args.keep is not None else []
     for snapshot_id in removed:
         print(f"removed snapshot {snapshot_id}")
@@ -222,7 +226,7 @@ def cmd_gc(args) -> int:
 
 
 def cmd_versions(args) -> int:
-    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
     current = warehouse.current_id()
     listed = []
     for snapshot_id in reversed(warehouse.snapshot_ids()):
@@ -250,7 +254,7 @@ def cmd_versions(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
     snapshot_id = args.snapshot or warehouse.current_id()
     problems = warehouse.verify(snapshot_id)
     if problems:
@@ -279,7 +283,7 @@ def cmd_show(args) -> int:
     of the route the id names once its provider prefix is dropped, e.g. openai/gpt-4o -> gpt-4o)."""
     from llm_catalog import page, query, search
 
-    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
     con, snapshot_id = query.connect(warehouse, _snapshot(warehouse, args))
     found = con.execute("SELECT count(*) FROM routes WHERE route_id = ?", [args.route]).fetchone()[0]
     if found:
@@ -313,7 +317,7 @@ def _matches_table(matches: list[dict]) -> str:
 def cmd_search(args) -> int:
     from llm_catalog import page, query, search
 
-    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
     con, _ = query.connect(warehouse, _snapshot(warehouse, args))
     matches = search.search(con, args.text, limit=args.limit)
     print(page.render_json(matches) if args.format == "json" else _matches_table(matches))
@@ -323,8 +327,8 @@ def cmd_search(args) -> int:
 def cmd_query(args) -> int:
     from llm_catalog import query
 
-    warehouse = Warehouse(warehouse_dir(args.warehouse))
-    con, _ = query.connect(warehouse, _snapshot(warehouse, args))
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    con, _ = query.connect(warehouse, _snapshot(warehouse, args), allow_files=args.allow_files)
     columns, rows = query.run(con, args.sql)
     print(query.render(columns, rows, args.format))
     return 0
@@ -340,6 +344,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="llm-catalog", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--warehouse", help="warehouse folder (default: $LLM_CATALOG_WAREHOUSE or data/warehouse)")
+    common.add_argument("--debug", action="store_true", help="print the traceback of a failure")
     sub = parser.add_subparsers(dest="command", required=True)
 
     sync = sub.add_parser("sync", parents=[common], help="ingest, normalize, check and publish a snapshot")
@@ -398,6 +403,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--snapshot", help="snapshot id (default: the current one)")
     q.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    q.add_argument("--allow-files", action="store_true",
+                   help="let the SQL read and write files, attach databases and load extensions (default: the "
+                        "snapshot's tables only)")
     q.set_defaults(func=cmd_query)
 
     show = sub.add_parser("show", parents=[common], help="the model page of one route")
@@ -422,12 +430,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def describe_failure(exc: BaseException) -> str:
+    """One line for a failure the catalog did not raise on purpose: what it means, not its traceback."""
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        where = f" writing {exc.filename}" if exc.filename else ""
+        return f"the disk is full (no space left on device{where}); free some space and run it again"
+    if "database or disk is full" in text:
+        return ("Dagster's run storage could not write: the disk is full (database or disk is full); free some "
+                "space and run it again")
+    if isinstance(exc, OSError):
+        return f"{exc.strerror or text}{f': {exc.filename}' if exc.filename else ''}"
+    module = type(exc).__module__.split(".")[0]
+    origin = {"sqlalchemy": " (in Dagster's run storage)", "sqlite3": " (in Dagster's run storage)",
+              "dagster": " (in Dagster)"}.get(module, "")
+    return f"{type(exc).__name__}{origin}: {text}"
+
+
+def _quiet_stdout() -> None:
+    """The reader of our output went away (`| head`): point stdout at /dev/null so that Python's final flush does
+    not complain, and stop quietly, as Unix tools do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass  # not a real file (e.g. captured by a test)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return args.func(args)
+        result = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return result
+    except BrokenPipeError:
+        _quiet_stdout()
+        return 0
     except CatalogError as exc:
+        if args.debug:
+            raise
         print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # noqa: BLE001 - any other failure: one clear line, the traceback with --debug
+        if args.debug:
+            raise
+        print(f"error: {describe_failure(exc)} (--debug prints the traceback)", file=sys.stderr)
         return 1
 
 

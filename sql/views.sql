@@ -4,7 +4,7 @@
 --     duckdb -cmd "SET VARIABLE warehouse = '/srv/llm-catalog'; SET VARIABLE snapshot = '<id>'; .read sql/views.sql"
 -- One view per table of that snapshot; `snapshots` lists every snapshot; the history tables (`changes`,
 -- `price_history`, `limit_history`, `capability_history`) of a snapshot cover everything up to it.
--- `llm-catalog query` reads the catalog through this same file.
+-- `llm-catalog query` binds the same views (these names, the same files) read-only; see llm_catalog/query.py.
 SET VARIABLE warehouse = coalesce(getvariable('warehouse'), 'data/warehouse');
 SET VARIABLE snapshot = coalesce(getvariable('snapshot'),
                                  (SELECT snapshot_id FROM read_json(getvariable('warehouse') || '/CURRENT')));
@@ -28,9 +28,11 @@ CREATE OR REPLACE VIEW changes AS FROM snapshot_table('changes');
 CREATE OR REPLACE VIEW price_history AS FROM snapshot_table('price_history');
 CREATE OR REPLACE VIEW limit_history AS FROM snapshot_table('limit_history');
 CREATE OR REPLACE VIEW capability_history AS FROM snapshot_table('capability_history');
+-- every published snapshot: a partition newer than CURRENT is a publish in progress (or one that died), not published
 CREATE OR REPLACE VIEW snapshots AS
     SELECT * FROM read_parquet(getvariable('warehouse') || '/snapshots/*/*.parquet', hive_partitioning = false,
-                               union_by_name = true);
+                               union_by_name = true)
+    WHERE snapshot_id <= (SELECT snapshot_id FROM read_json(getvariable('warehouse') || '/CURRENT'));
 
 -- The "Similar models" table of a model page, in one query: for every route and lens, the reference row
 -- ("Comparing from", rank 0) and then the ranked rows, each with what the page shows: model and provider display

@@ -31,12 +31,22 @@ def test_the_real_map_alone_raises_only_cross_route_warnings(before):
     assert "openinfer/@oi/Qwen3.5-9B" in {r["route_id"] for r in found}  # input 5.0 vs 0.135 elsewhere
 
 
-def test_a_per_token_price_entered_100000x_too_high(bundled_map, before):
-    after = edited(bundled_map, lambda m: m["deepinfra/openai/gpt-oss-20b"].update(input_cost_per_token=3e-03))
+def test_a_per_token_price_entered_1000x_too_high(bundled_map, before):
+    after = edited(bundled_map, lambda m: m["deepinfra/openai/gpt-oss-20b"].update(input_cost_per_token=3e-05))
     rules = rules_for(anomalies(after, before), "deepinfra/openai/gpt-oss-20b")
     assert {"price_jump", "price_outlier", "input_above_output"} == set(rules)
-    assert "from 0.03 to 3000.0" in rules["price_jump"]["message"] and "100000.0x" in rules["price_jump"]["message"]
+    assert "from 0.03 to 30.0" in rules["price_jump"]["message"] and "1000.0x" in rules["price_jump"]["message"]
     assert "base model gpt-oss-20b" in rules["price_outlier"]["message"]
+
+
+def test_a_per_token_price_entered_100000x_too_high_is_left_out(bundled_map):
+    """$3,000 per 1M tokens is past the plausible $1,000: a per-field reject, the route published without it."""
+    after = edited(bundled_map, lambda m: m["deepinfra/openai/gpt-oss-20b"].update(input_cost_per_token=3e-03))
+    rejects = rules_for(after["rejects"], "deepinfra/openai/gpt-oss-20b")
+    assert rejects["price_implausible"]["field"] == "input_cost_per_token"
+    assert rejects["price_implausible"]["message"] == "3000 usd_per_1m_tokens is above the plausible 1,000"
+    prices = [p for p in after["prices"].to_pylist() if p["route_id"] == "deepinfra/openai/gpt-oss-20b"]
+    assert [p["price_kind"] for p in prices] == ["output"]
 
 
 def test_swapped_input_and_output(bundled_map, before):

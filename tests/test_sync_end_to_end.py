@@ -163,13 +163,16 @@ def test_cli_versions_and_query_formats(synced_warehouse, capsys):
 
 def test_cli_errors_are_one_clear_line(tmp_path, capsys):
     assert main(["query", "--warehouse", str(tmp_path / "empty"), "select 1"]) == 1
-    assert "no snapshot published" in capsys.readouterr().err
+    assert f"error: no warehouse at {tmp_path / 'empty'} (no such folder)" in capsys.readouterr().err
+    assert not (tmp_path / "empty").exists()
     html = tmp_path / "page.json"
     html.write_text("<!DOCTYPE html><html>rate limited</html>")
     assert main(["sync", "--warehouse", str(tmp_path / "wh"), "--litellm", str(html)]) == 1
     err = capsys.readouterr().err
     assert "sync failed" in err and str(html) in err and "HTML page" in err
     assert Warehouse(tmp_path / "wh").current_id() is None
+    assert main(["query", "--warehouse", str(tmp_path / "wh"), "select 1"]) == 1  # a warehouse, with no snapshot yet
+    assert "no snapshot published" in capsys.readouterr().err
 
 
 def test_a_failed_sync_leaves_the_current_snapshot_current(synced_warehouse, tmp_path, capsys):
