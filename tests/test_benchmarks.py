@@ -3,7 +3,7 @@ with provenance, falling back to the last good payload, and refusing broken payl
 
 import json
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
@@ -15,6 +15,7 @@ from llm_catalog.models import default_resolver
 from llm_catalog.paths import MODEL_CARDS_CSV
 from llm_catalog.warehouse import Warehouse
 from pipelines.cli import main
+from loopback import FlakyServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 AIDER = FIXTURES / "aider_polyglot.yml"
@@ -150,18 +151,6 @@ def test_artificial_analysis_without_a_key_is_skipped_not_failed(tmp_path, small
     sources = {s["source"]: s for s in warehouse.manifest(warehouse.current_id())["sources"]}
     assert sources["artificial_analysis"]["status"] == "skipped"
     assert "no ARTIFICIAL_ANALYSIS_API_KEY in the environment" in sources["artificial_analysis"]["note"]
-
-
-class FlakyServer(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - the http.server API
-        body, status = (self.server.body, 200) if self.server.up else (b"down", 503)
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
 
 
 def test_an_unreachable_source_keeps_its_last_good_payload(tmp_path, small_map, capsys):

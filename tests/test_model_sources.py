@@ -10,7 +10,7 @@ import sqlite3
 import tarfile
 import threading
 from functools import partial
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -35,6 +35,7 @@ from llm_catalog.paths import (
     MODEL_CARDS_CSV,
 )
 from llm_catalog.sources import ingest_optional, read_tree, store_raw
+from loopback import FlakyServer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MODELS_DEV = FIXTURES / "models_dev"
@@ -259,22 +260,10 @@ def test_broken_models_dev_metadata_and_tarballs_are_refused(tmp_path):
                         read=partial(read_tree, members=MODELS_DEV_MEMBERS))
 
 
-class TarballServer(BaseHTTPRequestHandler):
-    def do_GET(self):  # noqa: N802 - the http.server API
-        body, status = (self.server.body, 200) if self.server.up else (b"down", 503)
-        self.send_response(status)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args):
-        pass
-
-
 @pytest.mark.parametrize("source, folder, members", [("models_dev", MODELS_DEV, MODELS_DEV_MEMBERS),
                                                      ("llm_stats", LLM_STATS, LLM_STATS_MEMBERS)])
 def test_an_unreachable_tree_falls_back_to_its_last_good_payload(tmp_path, source, folder, members):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), TarballServer)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyServer)
     server.body, server.up = tarball(folder, "repo-main"), True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{server.server_address[1]}/archive/main.tar.gz"
