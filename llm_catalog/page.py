@@ -5,12 +5,14 @@ reference catalog page: pricing, token limits, capabilities, benchmarks, sources
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, datetime
 
 import duckdb
 
 from llm_catalog.errors import CatalogError
 from llm_catalog.litellm_map import CORE_CAPABILITIES
+from llm_catalog.paths import SQL_DIR
 
 UNIT_LABELS = {
     "usd_per_1m_tokens": "/ 1M tokens", "usd_per_1m_characters": "/ 1M characters", "usd_per_1m_pixels": "/ 1M pixels",
@@ -27,13 +29,23 @@ LENS_TITLES = {"overall": "overall: cost, modalities, capabilities and context b
                "cost": "cost lens: closest in price first", "modality": "modality lens: same inputs and outputs first",
                "capabilities": "capabilities lens: same stated features first",
                "context": "context lens: closest context window and output cap first"}
+PAGE_SQL = SQL_DIR / "page"
+# the queries of sql/page/ and the view each reads (a snapshot from before that view gives no rows)
+PAGE_TABLES = {"routes": "routes", "prices": "prices", "limits": "limits", "capabilities": "capabilities",
+               "benchmarks": "benchmarks", "models": "models", "alternatives": "alternatives",
+               "price_history": "price_history", "similar_models": "similar_models", "route_cells": "route_cells"}
+SIMILAR_TABLES = ("similar_models", "route_cells")  # read with the lenses and the number of rows shown
+PAGE_BATCH = 1000  # routes read per query: bounded memory, few queries
 FAMILY_BENCHMARKS_SHOWN = 20  # rows of the family's other base models, after all of the route's and base model's
 
 
 def money(usd: float | None, unit: str = "usd_per_1m_tokens") -> str:
+    """``$0.0200 / 1M tokens`` as the reference page writes prices; a price too small for 4 decimals (per second,
+    per character) keeps its digits rather than showing as $0.0000."""
     if usd is None:
         return "N/A"
-    return f"${usd:.4f} {UNIT_LABELS.get(unit, unit)}"
+    amount = f"{usd:.4f}" if usd == 0 or abs(usd) >= 0.00005 else readable_number(usd)
+    return f"${amount} {UNIT_LABELS.get(unit, unit)}"
 
 
 def tokens(count: int | None) -> str:
@@ -57,75 +69,99 @@ def gather(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str, lens
     """Everything the page of ``route_id`` shows, as plain data (what ``--format json`` prints and ``render_text``
     lays out), from the views of ``con`` (see llm_catalog.query.connect); ``lens`` orders the similar models as the
     page's filter does."""
-    found = con.execute("SELECT * FROM routes WHERE route_id = ?", [route_id]).fetchall()
-    if not found:
-        raise CatalogError(f"no route {route_id!r} in snapshot {snapshot_id}")
-    route = dict(zip([d[0] for d in con.description], found[0]))
-    prices = _rows(con, "SELECT price_kind, tier, condition, unit, usd, source_field FROM prices WHERE route_id = ? "
-                        "ORDER BY tier <> 'standard', condition IS NOT NULL, price_kind, tier, condition, unit",
-                   [route_id])
-    limits = _rows(con, "SELECT context_window, max_input_tokens, max_output_tokens, max_tokens FROM limits "
-                        "WHERE route_id = ?", [route_id])
-    supported = dict(con.execute("SELECT capability, supported FROM capabilities WHERE route_id = ?",
-                                 [route_id]).fetchall())
-    benchmarks, more_benchmarks = _benchmarks(con, route_id, route)
-    snapshot = _rows(con, "SELECT as_of, created_at, sources FROM snapshots WHERE snapshot_id = ?", [snapshot_id])[0]
-    litellm = next((s for s in snapshot["sources"] if s["source"] == "litellm"), {})
-    alternatives = _rows(con, """
-        SELECT other_route_id, other_provider_name, other_unit_price, price_basis, price_difference
-        FROM alternatives WHERE route_id = ? ORDER BY rank""", [route_id])
+    for found in gather_pages(con, snapshot_id, [route_id], lenses=(lens,)):
+        return found
+    raise CatalogError(f"no route {route_id!r} in snapshot {snapshot_id}")
+
+
+def gather_pages(con: duckdb.DuckDBPyConnection, snapshot_id: str, route_ids: list[str] | None = None, *,
+                 lenses: tuple[str, ...] = ("overall",), batch: int = PAGE_BATCH) -> Iterator[dict]:
+    """The page of each of ``route_ids`` (default: every route, by id), as ``gather`` gives it, read ``batch``
+    routes at a time: one query per table and batch (sql/page/), so the whole catalog is a few dozen queries.
+    ``similar_models`` follows the first of ``lenses``; ``similar_by_lens`` has the table of each."""
+    if route_ids is None:
+        route_ids = [r for (r,) in con.execute("SELECT route_id FROM routes ORDER BY route_id").fetchall()]
+    sources = snapshot_sources(con, snapshot_id)
+    present = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+    reported_by = "b.reported_by" if "reported_by" in con.sql("SELECT * FROM benchmarks LIMIT 0").columns else "NULL"
+    for start in range(0, len(route_ids), batch):
+        params = {"routes": route_ids[start:start + batch]}
+        tables = {name: _by_route(con, name, present, params, reported_by=reported_by)
+                  for name in PAGE_TABLES if name not in SIMILAR_TABLES}
+        similar = {name: _by_route(con, name, present, {**params, "lenses": list(lenses), "shown": SIMILAR_SHOWN})
+                   for name in SIMILAR_TABLES}
+        cells = {route_id: found[0] for route_id, found in similar["route_cells"].items()}
+        for route_id, (route,) in tables["routes"].items():
+            listed = _similar_rows(route_id, similar["similar_models"].get(route_id, []), cells)
+            yield _page(route_id, route, tables, listed, sources, lenses)
+
+
+def _page(route_id: str, route: dict, tables: dict[str, dict[str, list[dict]]], similar: list[dict], sources: dict,
+          lenses: tuple[str, ...]) -> dict:
+    limits = tables["limits"].get(route_id)
+    supported = {c["capability"]: c["supported"] for c in tables["capabilities"].get(route_id, [])}
+    benchmarks, more_benchmarks = _benchmarks(tables["benchmarks"].get(route_id, []))
+    docs = tables["models"].get(route_id)
+    by_lens: dict[str, list[dict]] = {lens: [] for lens in lenses}
+    for row in similar:
+        by_lens[row.pop("lens")].append(row)
     return {
-        "route": {k: route[k] for k in ("route_id", "provider", "provider_name", "model", "base_model", "family",
-                                        "mode", "input_modalities", "output_modalities", "modalities_stated",
-                                        "source_url")},
-        "prices": prices,
+        "route": {"route_id": route_id, **route},
+        "prices": tables["prices"].get(route_id, []),
         "limits": limits[0] if limits else dict.fromkeys(("context_window", "max_input_tokens", "max_output_tokens",
                                                           "max_tokens")),
         "capabilities": {c: supported.get(c) for c in CORE_CAPABILITIES},
         "benchmarks": benchmarks,
         "more_family_benchmarks": more_benchmarks,
-        "docs": _docs(con, route),
-        "sources": {"snapshot_id": snapshot_id, "as_of": snapshot["as_of"], "published": snapshot["created_at"],
-                    "litellm": litellm.get("version") or litellm.get("origin", ""),
-                    "others": [{"label": label, **{k: s.get(k) for k in ("source", "status", "version")}}
-                               for label, s in _model_sources(snapshot["sources"])]},
-        "alternatives": alternatives,
-        "similar_lens": lens,
-        "similar_models": similar_models(con, route_id, lens),
+        "docs": docs[0] if docs else None,
+        "sources": sources,
+        "alternatives": tables["alternatives"].get(route_id, []),
+        "price_history": tables["price_history"].get(route_id, []),
+        "similar_lens": lenses[0],
+        "similar_models": by_lens[lenses[0]],
+        "similar_by_lens": by_lens,
     }
 
 
-def _benchmarks(con: duckdb.DuckDBPyConnection, route_id: str, route: dict) -> tuple[list[dict], int]:
-    """The route's own scores, its base model's, then (at most FAMILY_BENCHMARKS_SHOWN, at least 5) its family's
-    other base models'; each with its scope and the source(s) that reported it. Also how many family rows are left
-    out."""
-    # snapshots from before `reported_by` name their one source
-    reporters = "reported_by" if "reported_by" in con.sql("SELECT * FROM benchmarks LIMIT 0").columns else "NULL"
-    marks = _rows(con, f"""
-        SELECT benchmark_name || coalesce(' (' || variant || ')', '') AS benchmark_name, score, unit, scope,
-               CASE WHEN scope = 'route' THEN 'Route: ' || route_id
-                    WHEN base_model = $base THEN 'Base model: ' || base_model
-                    ELSE 'Family ' || family || ': ' || base_model END AS scope_label,
-               reasoning_effort, evaluator, coalesce(checked, measured) AS checked,
-               coalesce({reporters}, [source]) AS sources, source_url
-        FROM benchmarks
-        WHERE (scope = 'route' AND route_id = $route) OR (scope = 'base_model' AND (base_model = $base OR family = $family))
-        ORDER BY scope <> 'route', base_model <> $base, benchmark_name, base_model, score DESC""",
-        {"route": route_id, "base": route["base_model"], "family": route["family"]})
-    own = [m for m in marks if not m["scope_label"].startswith("Family ")]
-    family = [m for m in marks if m["scope_label"].startswith("Family ")]
+def _similar_rows(route_id: str, listed: list[dict], cells: dict[str, dict]) -> list[dict]:
+    """The rows of the similar_models_page view (sql/views.sql) for one route: each listed route with its cells."""
+    provider = cells[route_id]["provider"]
+    return [{"lens": row["lens"], "rank": row["rank"], "other_route_id": row["other_route_id"],
+             **{k: v for k, v in cells[row["other_route_id"]].items() if k not in ("provider", "mode")},
+             "reasons": row["reasons"].split("|"), "score": row["score"],
+             "same_provider": cells[row["other_route_id"]]["provider"] == provider} for row in listed]
+
+
+def _by_route(con: duckdb.DuckDBPyConnection, name: str, present: set[str], params: dict,
+              reported_by: str = "") -> dict[str, list[dict]]:
+    """The rows of sql/page/<name>.sql for a batch of routes, grouped by route id (the file orders them); none when
+    the snapshot predates the table the file reads."""
+    if PAGE_TABLES[name] not in present:
+        return {}
+    sql = (PAGE_SQL / f"{name}.sql").read_text().replace("{reported_by}", reported_by)
+    grouped: dict[str, list[dict]] = {}
+    for row in fetch_rows(con, sql, params):
+        grouped.setdefault(row.pop("route_id"), []).append(row)
+    return grouped
+
+
+def snapshot_sources(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> dict:
+    """The sources section: the snapshot's pricing source and every other source with its status."""
+    snapshot = fetch_rows(con, "SELECT as_of, created_at, sources FROM snapshots WHERE snapshot_id = ?", [snapshot_id])[0]
+    litellm = next((s for s in snapshot["sources"] if s["source"] == "litellm"), {})
+    return {"snapshot_id": snapshot_id, "as_of": snapshot["as_of"], "published": snapshot["created_at"],
+            "litellm": litellm.get("version") or litellm.get("origin", ""),
+            "others": [{"label": label, **{k: s.get(k) for k in ("source", "status", "version")}}
+                       for label, s in _model_sources(snapshot["sources"])]}
+
+
+def _benchmarks(marks: list[dict]) -> tuple[list[dict], int]:
+    """All of the route's and its base model's scores, then (at most FAMILY_BENCHMARKS_SHOWN in all, at least 5)
+    its family's other base models'; and how many family rows are left out."""
+    own = [m for m in marks if not m["from_family"]]
+    family = [m for m in marks if m["from_family"]]
     shown = max(FAMILY_BENCHMARKS_SHOWN - len(own), 5)
     return own + family[:shown], max(len(family) - shown, 0)
-
-
-def _docs(con: duckdb.DuckDBPyConnection, route: dict) -> dict | None:
-    """The base model's metadata from the models table (official docs and weights links, release date), each value
-    with the source that gave it; None for a snapshot from before the models table, or a model it does not know."""
-    if not con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'models'").fetchone()[0]:
-        return None
-    found = _rows(con, "SELECT display_name, release_date, knowledge_cutoff, docs_url, weights_url, provenance "
-                       "FROM models WHERE base_model = ?", [route["base_model"]])
-    return found[0] if found else None
 
 
 def _model_sources(sources: list[dict]) -> list[tuple[str, dict]]:
@@ -135,18 +171,7 @@ def _model_sources(sources: list[dict]) -> list[tuple[str, dict]]:
     return [(labels[s["source"]], s) for s in sources if s["source"] in labels]
 
 
-def similar_models(con: duckdb.DuckDBPyConnection, route_id: str, lens: str = "overall") -> list[dict]:
-    """The page's similar-models table from the similar_models_page view: the reference row ("Comparing from",
-    rank 0), then the closest routes of other base models on ``lens``."""
-    return _rows(con, """
-        SELECT rank, other_route_id, model_name, provider_name, input_price, input_price_unit, output_price,
-               output_price_unit, input_modalities, output_modalities, features, context_window, reasons, score,
-               same_provider
-        FROM similar_models_page WHERE route_id = ? AND lens = ? AND rank <= ? ORDER BY rank""",
-        [route_id, lens, SIMILAR_SHOWN])
-
-
-def _rows(con: duckdb.DuckDBPyConnection, sql: str, params) -> list[dict]:
+def fetch_rows(con: duckdb.DuckDBPyConnection, sql: str, params) -> list[dict]:
     relation = con.execute(sql, params)
     columns = [d[0] for d in relation.description]
     return [dict(zip(columns, row)) for row in relation.fetchall()]
@@ -202,8 +227,8 @@ def render_text(page: dict) -> str:
     if page["alternatives"]:
         lines += ["", f"Other providers of {route['base_model']} (cheapest first)"]
         lines += _table([["route", "provider", "price", "vs this route"], *[
-            [a["other_route_id"], a["other_provider_name"] or "", _basis(a["other_unit_price"], a["price_basis"]),
-             _difference(a["price_difference"])] for a in page["alternatives"]]])
+            [a["other_route_id"], a["other_provider_name"] or "", basis_text(a["other_unit_price"], a["price_basis"]),
+             difference_text(a["price_difference"])] for a in page["alternatives"]]])
 
     lines += _similar_lines(page["similar_models"], page["similar_lens"])
     return "\n".join(lines)
@@ -214,7 +239,7 @@ def _benchmark_lines(marks: list[dict], more: int, family: str | None) -> list[s
         return []
     lines = ["", "Benchmarks (scored on the base model or its family, not on this provider's route)"]
     lines += _table([["benchmark", "score", "scope", "effort", "evaluator", "checked", "source"], *[
-        [m["benchmark_name"], _score(m["score"], m["unit"]), m["scope_label"], m["reasoning_effort"] or "",
+        [m["benchmark_name"], score_text(m["score"], m["unit"]), m["scope_label"], m["reasoning_effort"] or "",
          m["evaluator"] or "", str(m["checked"] or ""), f"{' + '.join(m['sources'])} {m['source_url'] or ''}"]
         for m in marks]])
     if more:
@@ -263,7 +288,7 @@ def _pricing_lines(prices: list[dict]) -> list[str]:
     return lines
 
 
-def _score(score: float, unit: str) -> str:
+def score_text(score: float, unit: str) -> str:
     if unit == "percent":
         return f"{score:.1f}%"
     if unit == "fraction":
@@ -273,13 +298,13 @@ def _score(score: float, unit: str) -> str:
     return f"{score:g}"
 
 
-def _basis(price: float | None, basis: str) -> str:
+def basis_text(price: float | None, basis: str) -> str:
     if price is None:
         return "unpriced"
     return f"${price:.4f} {'/ 1M tokens (3:1)' if basis == 'usd_per_1m_tokens_3in_1out' else UNIT_LABELS.get(basis, basis)}"
 
 
-def _difference(diff: float | None) -> str:
+def difference_text(diff: float | None) -> str:
     if diff is None:
         return ""
     return "same price" if diff == 0 else f"{'+' if diff > 0 else '-'}${abs(diff):.4f}"

@@ -26,8 +26,10 @@ VIEWS_SQL = SQL_DIR / "views.sql"
 # what shuts a connection: set in this order, the last one locks the rest
 READ_ONLY_SETTINGS = ("SET enable_external_access = false", "SET autoinstall_known_extensions = false",
                       "SET autoload_known_extensions = false", "SET lock_configuration = true")
-# the views of views.sql that are queries over the tables rather than a table, and the tables each reads
-DERIVED_VIEWS = {"similar_models_page": {"similar_models", "routes", "prices", "limits", "capabilities"}}
+# the views of views.sql that are queries over the tables rather than a table, and the tables each reads (in the
+# order they are created: a view before those that read it)
+DERIVED_VIEWS = {"route_cells": {"routes", "prices", "limits", "capabilities"},
+                 "similar_models_page": {"similar_models", "routes", "prices", "limits", "capabilities"}}
 
 
 def view_names() -> list[str]:

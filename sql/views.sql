@@ -34,14 +34,11 @@ CREATE OR REPLACE VIEW snapshots AS
                                union_by_name = true)
     WHERE snapshot_id <= (SELECT snapshot_id FROM read_json(getvariable('warehouse') || '/CURRENT'));
 
--- The "Similar models" table of a model page, in one query: for every route and lens, the reference row
--- ("Comparing from", rank 0) and then the ranked rows, each with what the page shows: model and provider display
--- names, input and output price with their unit (per 1M tokens, or the block's own: per image, per second, per 1M
--- characters), input and output modalities (NULL: unknown), the page capabilities the route states as supported, its
--- context window, the reasons and the score. `same_provider` lets a page filter on it.
---     SELECT * FROM similar_models_page WHERE route_id = 'deepinfra/openai/gpt-oss-20b' AND lens = 'overall'
---     ORDER BY rank
-CREATE OR REPLACE VIEW similar_models_page AS
+-- What a model page shows of a route in a row of its "Similar models" table: model and provider display names,
+-- input and output price with their unit (per 1M tokens, or the block's own: per image, per second, per 1M
+-- characters), input and output modalities (NULL: unknown), the page capabilities the route states as supported
+-- (`features`) and its context window.
+CREATE OR REPLACE VIEW route_cells AS
 WITH page_capabilities(capability, position, label) AS (
     VALUES ('vision', 1, 'Vision'), ('function_calling', 2, 'Function calling'),
            ('parallel_function_calling', 3, 'Parallel function calling'), ('tool_choice', 4, 'Tool choice'),
@@ -64,21 +61,26 @@ side_prices AS (
     FROM prices p JOIN price_preference USING (price_kind, unit)
     WHERE tier = 'standard' AND condition IS NULL
     GROUP BY route_id, side
-),
-route_cells AS (
-    SELECT r.route_id, split_part(r.model, '/', -1) AS model_name, coalesce(r.provider_name, r.provider) AS provider_name,
-           r.provider, r.mode, i.price.usd AS input_price, i.price.unit AS input_price_unit,
-           o.price.usd AS output_price, o.price.unit AS output_price_unit,
-           r.input_modalities, r.output_modalities,
-           (SELECT list(label ORDER BY position) FROM capabilities c JOIN page_capabilities USING (capability)
-            WHERE c.route_id = r.route_id AND c.supported) AS features,
-           l.context_window
-    FROM routes r
-    LEFT JOIN limits l USING (route_id)
-    LEFT JOIN side_prices i ON i.route_id = r.route_id AND i.side = 'input'
-    LEFT JOIN side_prices o ON o.route_id = r.route_id AND o.side = 'output'
-),
-listed AS (
+)
+SELECT r.route_id, split_part(r.model, '/', -1) AS model_name, coalesce(r.provider_name, r.provider) AS provider_name,
+       r.provider, r.mode, i.price.usd AS input_price, i.price.unit AS input_price_unit,
+       o.price.usd AS output_price, o.price.unit AS output_price_unit,
+       r.input_modalities, r.output_modalities,
+       coalesce((SELECT list(label ORDER BY position) FROM capabilities c JOIN page_capabilities USING (capability)
+                 WHERE c.route_id = r.route_id AND c.supported), []) AS features,
+       l.context_window
+FROM routes r
+LEFT JOIN limits l USING (route_id)
+LEFT JOIN side_prices i ON i.route_id = r.route_id AND i.side = 'input'
+LEFT JOIN side_prices o ON o.route_id = r.route_id AND o.side = 'output';
+
+-- The "Similar models" table of a model page, in one query: for every route and lens, the reference row
+-- ("Comparing from", rank 0) and then the ranked rows, each with its route_cells, the reasons and the score.
+-- `same_provider` lets a page filter on it.
+--     SELECT * FROM similar_models_page WHERE route_id = 'deepinfra/openai/gpt-oss-20b' AND lens = 'overall'
+--     ORDER BY rank
+CREATE OR REPLACE VIEW similar_models_page AS
+WITH listed AS (
     SELECT route_id, lens, rank, other_route_id, score, cost_score, modality_score, capability_score, context_score,
            reasons
     FROM similar_models
@@ -90,7 +92,7 @@ listed AS (
 SELECT s.route_id, s.lens, s.rank, s.rank = 0 AS is_reference, s.other_route_id,
        c.model_name, c.provider_name, c.mode,
        c.input_price, c.input_price_unit, c.output_price, c.output_price_unit,
-       c.input_modalities, c.output_modalities, coalesce(c.features, []) AS features, c.context_window,
+       c.input_modalities, c.output_modalities, c.features, c.context_window,
        s.reasons, s.score, s.cost_score, s.modality_score, s.capability_score, s.context_score,
        c.provider = ref.provider AS same_provider
 FROM listed s

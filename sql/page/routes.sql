@@ -1,0 +1,6 @@
+-- The routes of one batch of pages ($routes: their ids).
+SELECT route_id, provider, provider_name, model, base_model, family, mode, input_modalities, output_modalities,
+       modalities_stated, deprecation_date, source_url
+FROM routes
+WHERE route_id IN (SELECT unnest($routes))
+ORDER BY route_id
