@@ -34,3 +34,8 @@ def warehouse_dir(explicit: str | os.PathLike | None = None) -> Path:
     """The warehouse: ``--warehouse`` if given, else ``$LLM_CATALOG_WAREHOUSE``, else ``data/warehouse``."""
     chosen = explicit or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
     return Path(chosen).expanduser().resolve()
+
+
+def site_dir(warehouse: Path) -> Path:
+    """Where the catalog site of a warehouse is built unless told otherwise (`llm-catalog site --out`)."""
+    return warehouse / "site"

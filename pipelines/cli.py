@@ -14,7 +14,7 @@ from pathlib import Path
 
 from llm_catalog.benchmarks import SOURCES as BENCHMARK_SOURCES
 from llm_catalog.errors import CatalogError
-from llm_catalog.paths import warehouse_dir
+from llm_catalog.paths import site_dir, warehouse_dir
 from llm_catalog.sources import DOWNLOAD_DEADLINE_SECONDS
 from llm_catalog.warehouse import Warehouse
 
@@ -324,6 +324,32 @@ def cmd_search(args) -> int:
     return 0
 
 
+def cmd_site(args) -> int:
+    """Build the static site of a snapshot, or (--serve) serve a built one on 127.0.0.1."""
+    from llm_catalog.site import build_site
+    from llm_catalog.site.serve import site_server
+
+    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    out = Path(args.out).expanduser() if args.out else site_dir(warehouse.root)
+    if args.serve:
+        server = site_server(out, args.port)
+        print(f"serving {out} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+        return 0
+    warehouse.require()
+    record = build_site(warehouse, out, _snapshot(warehouse, args))
+    if not args.quiet:
+        print(f"built the site of snapshot {record['snapshot_id']} in {out}: {record['routes']} route pages, "
+              f"{record['models']} base-model pages, {record['benchmarks']} benchmark pages "
+              f"({record['build_seconds']} s); open {out / 'index.html'}")
+    return 0
+
+
 def cmd_query(args) -> int:
     from llm_catalog import query
 
@@ -418,6 +444,15 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("--limit", type=int, default=100,
                       help="matching routes listed when ROUTE is no route id (default 100)")
     show.set_defaults(func=cmd_show)
+
+    site = sub.add_parser("site", parents=[common], help="build the static site of a snapshot (or serve a built one)")
+    site.add_argument("--snapshot", help="snapshot id (default: the current one)")
+    site.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
+    site.add_argument("--out", metavar="DIR", help="where the site goes (default: the warehouse's site/ folder)")
+    site.add_argument("--serve", action="store_true", help="serve the site built in --out on 127.0.0.1")
+    site.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000; 0: any free one)")
+    site.add_argument("--quiet", action="store_true", help="print nothing unless something fails")
+    site.set_defaults(func=cmd_site)
 
     find = sub.add_parser("search", parents=[common],
                           help="routes ranked by how well route id, base model, family or provider match TEXT")

@@ -1,0 +1,221 @@
+"""The catalog site: static HTML pages of one snapshot, built from its published tables only (through the same
+read-only connection as `llm-catalog query`), so it needs no server and shows what any consumer could build.
+
+A build is written into a fresh folder beside the target and moved into place at the end: a failed build leaves the
+previous site as it was. A folder that is not a site of ours (no site.json) is never replaced."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime, timezone
+from functools import lru_cache
+from pathlib import Path
+
+import jinja2
+
+from llm_catalog import page, query
+from llm_catalog.errors import CatalogError
+from llm_catalog.litellm_map import CORE_CAPABILITIES
+from llm_catalog.paths import SQL_DIR
+from llm_catalog.site import links
+from llm_catalog.site.views import route_view
+from llm_catalog.warehouse import Warehouse
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES, STATIC = HERE / "templates", HERE / "static"
+SITE_SQL = SQL_DIR / "site"
+MARKER = "site.json"
+RENDER_BATCH = 250  # route pages a worker renders per task
+MAX_WORKERS = 4
+CHANGES_SHOWN = 500  # rows per kind of change on the what-changed page; the rest are counted and pointed to
+
+
+def build_site(warehouse: Warehouse, out: Path, snapshot_id: str | None = None) -> dict:
+    """Build the site of ``snapshot_id`` (default: the current one) into ``out``; returns what site.json records."""
+    target = Path(out).expanduser().resolve()
+    if target.exists() and any(target.iterdir()) and not (target / MARKER).is_file():
+        raise CatalogError(f"{target} is not empty and holds no {MARKER}: not a site built here, so not replaced; "
+                           "choose an empty or new folder")
+    con, snapshot_id = query.connect(warehouse, snapshot_id)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
+    try:
+        record = write_site(con, snapshot_id, staging)
+        _replace(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        con.close()
+    return record
+
+
+def _replace(new: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{time.time_ns()}")
+        target.rename(old)
+    new.rename(target)
+    target.chmod(0o755)  # mkdtemp makes it private; a site is for reading
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@lru_cache(maxsize=1)
+def _environment() -> jinja2.Environment:
+    return environment()
+
+
+def environment() -> jinja2.Environment:
+    """Templates with HTML escaping on for every value: every string of a source is untrusted."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
+                             lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.filters.update(money=page.money, tokens=page.tokens, score=page.score_text, basis=page.basis_text,
+                       difference=page.difference_text, route_path=links.route_path, model_path=links.model_path,
+                       benchmark_path=links.benchmark_path)
+    env.globals.update(lenses=page.LENSES, lens_labels=page.LENS_LABELS, lens_titles=page.LENS_TITLES,
+                       capability_labels={c: c.replace("_", " ").capitalize().replace("Pdf", "PDF")
+                                          for c in CORE_CAPABILITIES})
+    return env
+
+
+def write_site(con, snapshot_id: str, out: Path) -> dict:
+    """Every page of the site of ``snapshot_id`` into the folder ``out`` (which exists)."""
+    started = time.perf_counter()
+    env = environment()
+    sources = page.snapshot_sources(con, snapshot_id)
+    common = {"snapshot": sources}
+    index = _rows(con, "route_index")
+    for folder in ("routes", "models", "benchmarks", "static"):
+        (out / folder).mkdir()
+    for name in ("site.css", "site.js"):
+        shutil.copyfile(STATIC / name, out / "static" / name)
+
+    routes = _write_route_pages(env, con, snapshot_id, out, common)
+    models = _write_model_pages(env, con, index, out, common)
+    benchmarks = _write_benchmark_pages(env, con, out, common)
+    changes = _rows(con, "latest_changes")
+    _render(env, "changes.html", out / "changes.html", root="", changes=_changes_view(changes), **common)
+    _render(env, "index.html", out / "index.html", root="", routes=index, filters=_filters(index),
+            data=json.dumps(_index_data(index), separators=(",", ":")), **common)
+
+    record = {"snapshot_id": snapshot_id, "as_of": str(sources["as_of"]), "routes": routes, "models": models,
+              "benchmarks": benchmarks, "changes": len(changes),
+              "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+              "build_seconds": round(time.perf_counter() - started, 2)}
+    (out / MARKER).write_text(json.dumps(record, indent=1) + "\n")
+    return record
+
+
+def _rows(con, name: str) -> list[dict]:
+    return page.fetch_rows(con, (SITE_SQL / f"{name}.sql").read_text(), [])
+
+
+def _render(env: jinja2.Environment, template: str, path: Path, **context) -> None:
+    path.write_text(env.get_template(template).render(**context))
+
+
+def _write_route_pages(env, con, snapshot_id: str, out: Path, common: dict) -> int:
+    """A page per route. The pages are read here (one DuckDB connection) and rendered by a pool of worker
+    processes, batch by batch, so reading and rendering overlap and every core renders."""
+    workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS))
+    count, pending = 0, []
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        batch: list[dict] = []
+        for found in page.gather_pages(con, snapshot_id, lenses=page.LENSES):
+            batch.append(found)
+            if len(batch) == RENDER_BATCH:
+                pending.append(pool.submit(render_route_pages, batch, str(out), common))
+                batch = []
+                while len(pending) > 2 * workers:  # reading ahead of the renderers holds pages in memory
+                    count += pending.pop(0).result()
+        if batch:
+            pending.append(pool.submit(render_route_pages, batch, str(out), common))
+        for done in pending:
+            count += done.result()  # a failed batch fails the build here, with its error
+    return count
+
+
+def render_route_pages(pages: list[dict], out: str, common: dict) -> int:
+    """Render and write the pages of a batch of routes (in a worker process)."""
+    template = _environment().get_template("route.html")
+    for found in pages:
+        html = template.render(root="../", page=found, view=route_view(found), **common)
+        (Path(out) / links.route_path(found["route"]["route_id"])).write_text(html)
+    return len(pages)
+
+
+def _write_model_pages(env, con, index: list[dict], out: Path, common: dict) -> int:
+    """A page per base model: its routes (cheapest input first), its metadata and its benchmark scores."""
+    template = env.get_template("model.html")
+    routes = defaultdict(list)
+    for row in index:
+        routes[row["base_model"]].append(row)
+    models = {m["base_model"]: m for m in page.fetch_rows(con, "SELECT * FROM models", [])}
+    scores = defaultdict(list)
+    for row in _rows(con, "benchmark_scores"):
+        scores[row["base_model"]].append(row)
+    for base_model, listed in routes.items():
+        listed.sort(key=lambda r: (r["input_price"] is None, r["input_price"] or 0, r["route_id"]))
+        html = template.render(root="../", base_model=base_model, routes=listed, model=models.get(base_model),
+                               scores=scores.get(base_model, []), **common)
+        (out / links.model_path(base_model)).write_text(html)
+    return len(routes)
+
+
+def _write_benchmark_pages(env, con, out: Path, common: dict) -> int:
+    """The benchmark explorer: a list of benchmarks, and a page per benchmark with every model's score."""
+    by_benchmark = defaultdict(list)
+    for row in _rows(con, "benchmark_scores"):
+        by_benchmark[row["benchmark_name"]].append(row)
+    for name, scores in by_benchmark.items():
+        _render(env, "benchmark.html", out / links.benchmark_path(name), root="../", name=name, scores=scores,
+                **common)
+    _render(env, "benchmarks.html", out / "benchmarks" / "index.html", root="../", benchmarks=by_benchmark, **common)
+    return len(by_benchmark)
+
+
+def _changes_view(changes: list[dict]) -> dict:
+    """The latest diff: counts by kind of change first, then the rows of each kind (at most CHANGES_SHOWN)."""
+    by_change = defaultdict(list)
+    for row in changes:
+        by_change[row["change"]].append(row)
+    return {"counts": {change: len(rows) for change, rows in by_change.items()},
+            "shown": {change: [page.describe_change(r) for r in rows[:CHANGES_SHOWN]]
+                      for change, rows in by_change.items()},
+            "previous": changes[0]["previous_snapshot_id"] if changes else None,
+            "snapshot_id": changes[0]["snapshot_id"] if changes else None, "limit": CHANGES_SHOWN}
+
+
+def _filters(index: list[dict]) -> dict:
+    """The choices of the index's filters, from the routes themselves."""
+    return {"providers": sorted({(r["provider"], r["provider_name"]) for r in index}, key=lambda p: p[1].lower()),
+            "modes": sorted({r["mode"] for r in index if r["mode"]}),
+            "modalities": sorted({m for r in index for m in (r["input_modalities"] or []) + (r["output_modalities"] or [])}),
+            "capabilities": sorted({f for r in index for f in r["features"]})}
+
+
+def _index_data(index: list[dict]) -> dict:
+    """What the index's script filters and sorts on, one list per field in the table's row order (compact)."""
+    return {
+        "id": [r["route_id"] for r in index],
+        "name": [r["model_name"].lower() for r in index],
+        "base": [r["base_model"] for r in index],
+        "text": [" ".join(filter(None, (r["route_id"], r["model_name"], r["base_model"], r["family"],
+                                        r["provider_name"]))).lower() for r in index],
+        "provider": [r["provider"] for r in index],
+        "mode": [r["mode"] for r in index],
+        "modalities": [" ".join((r["input_modalities"] or []) + [f">{m}" for m in r["output_modalities"] or []])
+                       for r in index],
+        "features": [r["features"] for r in index],
+        "input": [r["input_price"] if r["input_price_unit"] == "usd_per_1m_tokens" else None for r in index],
+        "output": [r["output_price"] if r["output_price_unit"] == "usd_per_1m_tokens" else None for r in index],
+        "context": [r["context_window"] for r in index],
+    }

@@ -1,0 +1,94 @@
+"""What a route page shows beyond the page data of llm_catalog.page: the headline prices, the pricing table's
+groups, the quick read, and the similar models of every lens as one table the lens filter reorders."""
+
+from __future__ import annotations
+
+from llm_catalog.page import LENSES, money, tokens
+from llm_catalog.site.charts import price_chart
+
+KIND_LABELS = {"input": "Input", "output": "Output", "cache_read": "Cached input", "cache_write": "Cache write"}
+
+
+def route_view(page: dict) -> dict:
+    reference, similar = similar_table(page["similar_by_lens"])
+    return {"headline": headline(page["prices"]), "pricing": pricing_groups(page["prices"]),
+            "quick_read": quick_read(page), "reference": reference, "similar": similar,
+            "chart": price_chart(page["price_history"], page["sources"]["as_of"])}
+
+
+def headline(prices: list[dict]) -> dict:
+    """The quick stats: standard input, output and cached-input prices per 1M tokens (N/A when not stated)."""
+    base = {p["price_kind"]: p["usd"] for p in prices
+            if p["tier"] == "standard" and p["condition"] is None and p["unit"] == "usd_per_1m_tokens"}
+    return {label: money(base.get(kind)) for kind, label in
+            (("input", "Input"), ("output", "Output"), ("cache_read", "Cached input"))}
+
+
+def kind_label(kind: str) -> str:
+    return KIND_LABELS.get(kind) or kind.replace("_", " ").capitalize()
+
+
+def pricing_groups(prices: list[dict]) -> list[dict]:
+    """Every price of the route grouped by tier and condition, standard prices first (the order page.gather gives)."""
+    groups: dict[tuple, dict] = {}
+    for p in prices:
+        title = "Standard" if p["tier"] == "standard" else f"{p['tier'].replace('_', ' ').capitalize()} tier"
+        if p["condition"]:
+            title += ", " + ", ".join(c.replace("_", " ") for c in p["condition"].split(","))
+        group = groups.setdefault((p["tier"], p["condition"]), {"title": title, "rows": []})
+        group["rows"].append({**p, "label": kind_label(p["price_kind"]), "price": money(p["usd"], p["unit"])})
+    return list(groups.values())
+
+
+def quick_read(page: dict) -> dict:
+    """What the route is for and what to check before relying on it, from the page's own data."""
+    route, limits, capabilities = page["route"], page["limits"], page["capabilities"]
+    inputs = " and ".join(route["input_modalities"] or ["unknown input"])
+    outputs = " and ".join(route["output_modalities"] or ["unknown output"])
+    features = [c.replace("_", " ") for c, supported in capabilities.items() if supported]
+    best = f"{inputs.capitalize()} in, {outputs} out ({route['mode'] or 'unknown mode'})"
+    if features:
+        best += f", with {', '.join(features)}"
+    if limits["context_window"]:
+        best += f"; up to {tokens(limits['context_window'])} tokens of context"
+    others = page["alternatives"]
+    cheaper = sum(1 for a in others if a["price_difference"] is not None and a["price_difference"] < 0)
+    if others:
+        best += (f". The cheapest of {len(others) + 1} providers of {route['base_model']}." if not cheaper else
+                 f". {cheaper} of the {len(others)} other providers of {route['base_model']} are cheaper.")
+    else:
+        best += "."
+    verify = ["Always check the provider page for discounts, cache pricing, region rules and limits that public "
+              "metadata may not show."]
+    unknown = [c.replace("_", " ") for c, supported in capabilities.items() if supported is None]
+    if unknown:
+        verify.append(f"{len(unknown)} of {len(capabilities)} capabilities are not stated by the source: "
+                      f"{', '.join(unknown)}.")
+    if not route["modalities_stated"]:
+        verify.append("The input and output modalities are inferred from the mode, not stated by the source.")
+    conditional = sum(1 for p in page["prices"] if p["tier"] != "standard" or p["condition"])
+    if conditional:
+        verify.append(f"{conditional} prices depend on a tier or a condition (see Pricing).")
+    if route.get("deprecation_date"):
+        verify.append(f"The provider deprecates this model on {route['deprecation_date']}.")
+    return {"best_for": best, "verify": verify}
+
+
+def similar_table(by_lens: dict[str, list[dict]]) -> tuple[dict | None, list[dict]]:
+    """The reference row and the union of every lens's ranked rows, each with its rank and score per lens, in the
+    overall order (rows only other lenses list come after, hidden until their lens is chosen)."""
+    reference, rows = None, {}
+    for lens in LENSES:
+        for r in by_lens.get(lens, []):
+            if r["rank"] == 0:
+                reference = reference or r
+                continue
+            row = rows.setdefault(r["other_route_id"], {**r, "ranks": {}, "scores": {}})
+            row["ranks"][lens], row["scores"][lens] = r["rank"], r["score"]
+    ordered = sorted(rows.values(), key=lambda r: (r["ranks"].get("overall", len(rows) + 1), min(r["ranks"].values())))
+    for row in ordered:  # for the lens filter: rank and whole-percent score per lens, in LENSES order, "-" if unlisted
+        row["rank_attr"] = " ".join(str(row["ranks"].get(lens, "-")) for lens in LENSES)
+        row["score_attr"] = " ".join(f"{row['scores'][lens]:.0%}"[:-1] if lens in row["scores"] else "-"
+                                     for lens in LENSES)
+    return reference, ordered
+
