@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WAREHOUSE ?= $(or $(LLM_CATALOG_WAREHOUSE),data/warehouse)
 
-.PHONY: setup sync test ui validate lock bundle-litellm bundle-modelsdev clean
+.PHONY: setup browser sync test ui validate lock bundle-litellm bundle-modelsdev clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,13 @@ setup: $(STAMP)
 sync: $(STAMP)
 	$(BIN)/llm-catalog sync --warehouse $(WAREHOUSE)
 
-test: $(STAMP)
+# headless Chromium and its driver for the browser tests, Debian's packages, installed (as root) only when missing
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/pytest -q
 
 # the Dagster UI, showing the runs that `llm-catalog sync` recorded for this warehouse
