@@ -1,4 +1,5 @@
-"""The code location: every asset, the sync job, its (stopped) daily schedule and (stopped) upstream sensor."""
+"""The code location: every asset, the sync job, its (stopped) daily schedule and (stopped) upstream sensor, and the
+site: its job and the (stopped) automation sensor that rebuilds it after a publish."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from assets.models import models
 from assets.normalized import litellm_tables
 from assets.publish import catalog_snapshot
 from assets.similarity import similarity_tables
+from assets.site import catalog_site
 from assets.sources import sources
 from pipelines.progress import progress_logger
 from pipelines.resources import CatalogSettings, StagedTableIOManager, work_dir
@@ -42,6 +44,13 @@ sync_job = dg.define_asset_job(
     hooks={remove_run_scratch},
 )
 
+# the site is a consumer of the published snapshot, not a step of the sync: a failed site build never fails a publish
+site_job = dg.define_asset_job("site", selection=[catalog_site], description="Build the catalog site of the current "
+                               "snapshot.")
+site_after_publish = dg.AutomationConditionSensorDefinition(
+    "site_after_publish", target=[catalog_site], default_status=dg.DefaultSensorStatus.STOPPED,
+    description="Builds the site after each publish (the site asset's eager condition); a deployment switches it on.")
+
 daily_sync = dg.ScheduleDefinition(
     name="daily_sync",
     job=sync_job,
@@ -55,11 +64,11 @@ def build_definitions(warehouse: str = "", litellm: str = "", **settings) -> dg.
     """Definitions bound to a warehouse and a cost map (empty strings: the configured defaults); ``settings`` are
     further CatalogSettings fields (accept_drop, lock_timeout_seconds, ...)."""
     return dg.Definitions(
-        assets=ASSETS,
+        assets=[*ASSETS, catalog_site],
         asset_checks=CHECKS,
-        jobs=[sync_job],
+        jobs=[sync_job, site_job],
         schedules=[daily_sync],
-        sensors=[upstream_sensor],
+        sensors=[upstream_sensor, site_after_publish],
         loggers={"console": dg.colored_console_logger, "progress": progress_logger},
         resources={
             "catalog": CatalogSettings(warehouse=warehouse, litellm=litellm, **settings),

@@ -7,15 +7,11 @@ previous site as it was. A folder that is not a site of ours (no site.json) is n
 from __future__ import annotations
 
 import json
-import multiprocessing
-import os
 import shutil
 import tempfile
 import time
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime, timezone
-from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -32,9 +28,8 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES, STATIC = HERE / "templates", HERE / "static"
 SITE_SQL = SQL_DIR / "site"
 MARKER = "site.json"
-RENDER_BATCH = 250  # route pages a worker renders per task
-MAX_WORKERS = 4
-CHANGES_SHOWN = 500  # rows per kind of change on the what-changed page; the rest are counted and pointed to
+CHANGES_SHOWN = 500
+INDEX_SHOWN = 200  # rows the index draws at first (the script draws the rest on demand; all.html has every row)  # rows per kind of change on the what-changed page; the rest are counted and pointed to
 
 
 def build_site(warehouse: Warehouse, out: Path, snapshot_id: str | None = None) -> dict:
@@ -68,11 +63,6 @@ def _replace(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-@lru_cache(maxsize=1)
-def _environment() -> jinja2.Environment:
-    return environment()
-
-
 def environment() -> jinja2.Environment:
     """Templates with HTML escaping on for every value: every string of a source is untrusted."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
@@ -103,8 +93,9 @@ def write_site(con, snapshot_id: str, out: Path) -> dict:
     benchmarks = _write_benchmark_pages(env, con, out, common)
     changes = _rows(con, "latest_changes")
     _render(env, "changes.html", out / "changes.html", root="", changes=_changes_view(changes), **common)
-    _render(env, "index.html", out / "index.html", root="", routes=index, filters=_filters(index),
+    _render(env, "index.html", out / "index.html", root="", routes=index, shown=INDEX_SHOWN, filters=_filters(index),
             data=json.dumps(_index_data(index), separators=(",", ":")), **common)
+    _render(env, "all.html", out / "all.html", root="", routes=index, **common)
 
     record = {"snapshot_id": snapshot_id, "as_of": str(sources["as_of"]), "routes": routes, "models": models,
               "benchmarks": benchmarks, "changes": len(changes),
@@ -123,33 +114,13 @@ def _render(env: jinja2.Environment, template: str, path: Path, **context) -> No
 
 
 def _write_route_pages(env, con, snapshot_id: str, out: Path, common: dict) -> int:
-    """A page per route. The pages are read here (one DuckDB connection) and rendered by a pool of worker
-    processes, batch by batch, so reading and rendering overlap and every core renders."""
-    workers = max(1, min(os.cpu_count() or 1, MAX_WORKERS))
-    count, pending = 0, []
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-        batch: list[dict] = []
-        for found in page.gather_pages(con, snapshot_id, lenses=page.LENSES):
-            batch.append(found)
-            if len(batch) == RENDER_BATCH:
-                pending.append(pool.submit(render_route_pages, batch, str(out), common))
-                batch = []
-                while len(pending) > 2 * workers:  # reading ahead of the renderers holds pages in memory
-                    count += pending.pop(0).result()
-        if batch:
-            pending.append(pool.submit(render_route_pages, batch, str(out), common))
-        for done in pending:
-            count += done.result()  # a failed batch fails the build here, with its error
-    return count
-
-
-def render_route_pages(pages: list[dict], out: str, common: dict) -> int:
-    """Render and write the pages of a batch of routes (in a worker process)."""
-    template = _environment().get_template("route.html")
-    for found in pages:
+    template = env.get_template("route.html")
+    count = 0
+    for found in page.gather_pages(con, snapshot_id, lenses=page.LENSES):
         html = template.render(root="../", page=found, view=route_view(found), **common)
-        (Path(out) / links.route_path(found["route"]["route_id"])).write_text(html)
-    return len(pages)
+        (out / links.route_path(found["route"]["route_id"])).write_text(html)
+        count += 1
+    return count
 
 
 def _write_model_pages(env, con, index: list[dict], out: Path, common: dict) -> int:
@@ -203,19 +174,16 @@ def _filters(index: list[dict]) -> dict:
 
 
 def _index_data(index: list[dict]) -> dict:
-    """What the index's script filters and sorts on, one list per field in the table's row order (compact)."""
-    return {
-        "id": [r["route_id"] for r in index],
-        "name": [r["model_name"].lower() for r in index],
-        "base": [r["base_model"] for r in index],
-        "text": [" ".join(filter(None, (r["route_id"], r["model_name"], r["base_model"], r["family"],
-                                        r["provider_name"]))).lower() for r in index],
-        "provider": [r["provider"] for r in index],
-        "mode": [r["mode"] for r in index],
-        "modalities": [" ".join((r["input_modalities"] or []) + [f">{m}" for m in r["output_modalities"] or []])
-                       for r in index],
-        "features": [r["features"] for r in index],
-        "input": [r["input_price"] if r["input_price_unit"] == "usd_per_1m_tokens" else None for r in index],
-        "output": [r["output_price"] if r["output_price_unit"] == "usd_per_1m_tokens" else None for r in index],
-        "context": [r["context_window"] for r in index],
-    }
+    """What the index's script filters, sorts and draws rows from: a row per route in the table's order, prices and
+    limits both as numbers (to filter and sort) and as the page writes them (one formatter: page.money/tokens)."""
+    columns = ["id", "path", "name", "provider", "provider_name", "base", "base_path", "family", "mode", "inputs",
+               "outputs", "features", "input", "input_text", "output", "output_text", "context", "context_text"]
+    rows = [[r["route_id"], links.route_path(r["route_id"]), r["model_name"], r["provider"], r["provider_name"],
+             r["base_model"], links.model_path(r["base_model"]), r["family"], r["mode"], r["input_modalities"],
+             r["output_modalities"], r["features"],
+             r["input_price"] if r["input_price_unit"] == "usd_per_1m_tokens" else None,
+             page.money(r["input_price"], r["input_price_unit"] or "usd_per_1m_tokens"),
+             r["output_price"] if r["output_price_unit"] == "usd_per_1m_tokens" else None,
+             page.money(r["output_price"], r["output_price_unit"] or "usd_per_1m_tokens"),
+             r["context_window"], page.tokens(r["context_window"])] for r in index]
+    return {"columns": columns, "rows": rows}

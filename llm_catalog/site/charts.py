@@ -41,7 +41,8 @@ def price_chart(history: list[dict], as_of: date) -> dict | None:
     series = []
     for number, kind in enumerate(shown):
         steps = sorted((start, end, h["usd"]) for h, start, end in spans if h["price_kind"] == kind)
-        path = " ".join(f"{'M' if i == 0 else 'L'}{x(max(start, first))},{y(usd)} L{x(end)},{y(usd)}"
+        # a price first seen on the last day is drawn from the chart's start: a line, not a point
+        path = " ".join(f"{'M' if i == 0 else 'L'}{x(first if start >= last else start)},{y(usd)} L{x(end)},{y(usd)}"
                         for i, (start, end, usd) in enumerate(steps))
         series.append({"kind": kind, "label": kind.replace("_", " "), "path": path, "number": number,
                        "latest": money(steps[-1][2], unit)})

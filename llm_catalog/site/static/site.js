@@ -3,31 +3,79 @@
 "use strict";
 
 function setupIndex(data) {
-  const rows = Array.from(document.querySelectorAll("#routes tbody tr"));
-  const tbody = rows[0] ? rows[0].parentNode : null;
+  // data: {columns, rows}, a row per route in the order of the rows the page was served with
+  const at = {};
+  data.columns.forEach((name, i) => { at[name] = i; });
+  const routes = data.rows.map((r) => ({
+    row: r, text: [r[at.id], r[at.name], r[at.base], r[at.family], r[at.provider_name]].join(" ").toLowerCase(),
+  }));
   const $ = (id) => document.getElementById(id);
+  const tbody = document.querySelector("#routes tbody");
   const number = (id) => { const v = $(id).value; return v === "" ? null : Number(v); };
   const sortKeys = {
-    name: (i) => data.name[i], provider: (i) => data.provider[i], base: (i) => data.base[i],
-    mode: (i) => data.mode[i] || "", input: (i) => data.input[i], output: (i) => data.output[i],
-    context: (i) => data.context[i],
+    name: (r) => r.row[at.name].toLowerCase(), provider: (r) => r.row[at.provider_name].toLowerCase(),
+    base: (r) => r.row[at.base], mode: (r) => r.row[at.mode] || "", input: (r) => r.row[at.input],
+    output: (r) => r.row[at.output], context: (r) => r.row[at.context],
   };
-  let order = rows.map((_, i) => i);
+  const step = Number(tbody.rows.length) || 200;
+  let order = routes, matching = routes, limit = step;
 
-  function matches(i, f) {
-    if (f.text && !f.text.every((word) => data.text[i].includes(word))) return false;
-    if (f.provider && data.provider[i] !== f.provider) return false;
-    if (f.mode && data.mode[i] !== f.mode) return false;
-    if (f.modality && !data.modalities[i].split(" ").includes(f.modality)) return false;
-    if (f.capability && !data.features[i].includes(f.capability)) return false;
-    const price = data.input[i], context = data.context[i];
-    if ((f.priceMin !== null || f.priceMax !== null) && price === null) return false;
-    if (f.priceMin !== null && price < f.priceMin) return false;
-    if (f.priceMax !== null && price > f.priceMax) return false;
-    if ((f.contextMin !== null || f.contextMax !== null) && context === null) return false;
-    if (f.contextMin !== null && context < f.contextMin) return false;
-    if (f.contextMax !== null && context > f.contextMax) return false;
+  function matches(r, f) {
+    const row = r.row;
+    if (f.text && !f.text.every((word) => r.text.includes(word))) return false;
+    if (f.provider && row[at.provider] !== f.provider) return false;
+    if (f.mode && row[at.mode] !== f.mode) return false;
+    if (f.modality) {
+      const output = f.modality.startsWith(">");
+      const listed = row[output ? at.outputs : at.inputs] || [];
+      if (!listed.includes(output ? f.modality.slice(1) : f.modality)) return false;
+    }
+    if (f.capability && !row[at.features].includes(f.capability)) return false;
+    for (const [key, min, max] of [[at.input, f.priceMin, f.priceMax], [at.context, f.contextMin, f.contextMax]]) {
+      if (min === null && max === null) continue;
+      const value = row[key];
+      if (value === null || (min !== null && value < min) || (max !== null && value > max)) return false;
+    }
     return true;
+  }
+
+  function cell(tr, text, className) {
+    const td = tr.insertCell();
+    td.textContent = text;
+    if (className) td.className = className;
+    return td;
+  }
+
+  function link(td, href, text, note) {
+    const a = document.createElement("a");
+    a.href = href;
+    a.textContent = text;
+    td.appendChild(a);
+    if (note) { const small = document.createElement("small"); small.textContent = note; td.appendChild(small); }
+  }
+
+  // rows are built with textContent only: every string of a source stays text
+  function draw() {
+    const fragment = document.createDocumentFragment();
+    for (const r of matching.slice(0, limit)) {
+      const row = r.row, tr = document.createElement("tr");
+      tr.dataset.route = row[at.id];
+      link(cell(tr, ""), row[at.path], row[at.name], row[at.id]);
+      cell(tr, row[at.provider_name]);
+      link(cell(tr, ""), row[at.base_path], row[at.base]);
+      cell(tr, row[at.mode] || "");
+      cell(tr, row[at.input_text], "num");
+      cell(tr, row[at.output_text], "num");
+      cell(tr, row[at.context_text], "num");
+      cell(tr, `${(row[at.inputs] || ["unknown"]).join(" ")} → ${(row[at.outputs] || ["unknown"]).join(" ")}`);
+      cell(tr, row[at.features].join(", "));
+      fragment.appendChild(tr);
+    }
+    tbody.replaceChildren(fragment);
+    const shown = Math.min(limit, matching.length);
+    $("count").textContent = `${matching.length} of ${routes.length} routes`;
+    $("more").firstChild.textContent = `Showing ${shown} of ${matching.length} matching routes`;
+    $("show-more").hidden = shown >= matching.length;
   }
 
   function apply() {
@@ -38,13 +86,9 @@ function setupIndex(data) {
       priceMin: number("f-price-min"), priceMax: number("f-price-max"),
       contextMin: number("f-context-min"), contextMax: number("f-context-max"),
     };
-    let shown = 0;
-    for (let i = 0; i < rows.length; i++) {
-      const keep = matches(i, f);
-      rows[i].hidden = !keep;
-      if (keep) shown++;
-    }
-    $("count").textContent = `${shown} of ${rows.length} routes`;
+    matching = order.filter((r) => matches(r, f));
+    limit = step;
+    draw();
   }
 
   function sort(th) {
@@ -52,24 +96,25 @@ function setupIndex(data) {
     const descending = th.getAttribute("aria-sort") === "ascending";
     document.querySelectorAll("#routes th[data-sort]").forEach((h) => h.removeAttribute("aria-sort"));
     th.setAttribute("aria-sort", descending ? "descending" : "ascending");
-    // unknown values (no price, no context) last in either direction
-    order = order.slice().sort((a, b) => {
+    // unknown values (no price, no context) last in either direction; ties keep the served order
+    const position = new Map(routes.map((r, i) => [r, i]));
+    order = routes.slice().sort((a, b) => {
       const x = key(a), y = key(b);
-      if (x === null || x === undefined) return y === null || y === undefined ? a - b : 1;
+      if (x === null || x === undefined) return y === null || y === undefined ? position.get(a) - position.get(b) : 1;
       if (y === null || y === undefined) return -1;
-      const c = x < y ? -1 : x > y ? 1 : a - b;
-      return descending ? -c : c;
+      const c = x < y ? -1 : x > y ? 1 : 0;
+      return (descending ? -c : c) || position.get(a) - position.get(b);
     });
-    const fragment = document.createDocumentFragment();
-    order.forEach((i) => fragment.appendChild(rows[i]));
-    tbody.appendChild(fragment);
+    apply();
   }
 
   $("filters").addEventListener("input", apply);
   $("filters").addEventListener("submit", (event) => event.preventDefault());
+  $("show-more").addEventListener("click", () => { limit += 500; draw(); });
   document.querySelectorAll("#routes th[data-sort]").forEach((th) => th.addEventListener("click", () => sort(th)));
   $("filters").hidden = false;
-  if ($("search").value) apply();  // a search kept by the browser on going back
+  $("show-more").hidden = routes.length <= step;
+  if ($("search").value) apply();  // a search the browser kept on going back
 }
 
 function setupLens() {

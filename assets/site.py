@@ -1,0 +1,38 @@
+"""The catalog site: static pages of the current snapshot, built after each publish from the published Parquet only
+(a consumer of the catalog like any other)."""
+
+import json
+
+import dagster as dg
+
+from assets.publish import catalog_snapshot
+from llm_catalog.paths import site_dir
+from llm_catalog.site import MARKER, build_site
+from llm_catalog.warehouse import Warehouse
+from pipelines.resources import CatalogSettings
+
+
+@dg.asset(
+    group_name="publish",
+    deps=[catalog_snapshot],
+    kinds={"html"},
+    # eager fires on every materialization of the publish, even one that kept the current snapshot: the check
+    # against site.json below makes that a no-op rather than a rebuild
+    automation_condition=dg.AutomationCondition.eager(),
+)
+def catalog_site(context: dg.AssetExecutionContext, catalog: CatalogSettings) -> dg.MaterializeResult:
+    """The static site (index, a page per route and base model, benchmark explorer, what changed) of the current
+    snapshot, in the warehouse's site/ folder; rebuilt only when the current snapshot is not the one it shows."""
+    warehouse = Warehouse(catalog.warehouse_path).require()
+    out = site_dir(warehouse.root)
+    marker = out / MARKER
+    shown = json.loads(marker.read_text()) if marker.is_file() else None
+    if shown and shown["snapshot_id"] == warehouse.current_id():
+        context.log.info(f"the site already shows snapshot {shown['snapshot_id']}: nothing to build")
+        return dg.MaterializeResult(metadata={"snapshot_id": shown["snapshot_id"], "rebuilt": False,
+                                              "path": dg.MetadataValue.path(str(out))})
+    record = build_site(warehouse, out)
+    return dg.MaterializeResult(metadata={
+        "snapshot_id": record["snapshot_id"], "rebuilt": True, "path": dg.MetadataValue.path(str(out / "index.html")),
+        "route_pages": record["routes"], "model_pages": record["models"], "build_seconds": record["build_seconds"],
+    })
