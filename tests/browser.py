@@ -9,18 +9,17 @@ Selenium explicitly, so Selenium Manager never runs and nothing is downloaded.
 from __future__ import annotations
 
 import contextlib
-import functools
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from os import PathLike
 from pathlib import Path
 from typing import Any, Iterator
 
 import pytest
+
+from llm_catalog.site.serve import folder_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -40,32 +39,11 @@ CHROMIUM_ARGS = (
 )  # and --window-size, --user-data-dir
 
 
-class _QuietHandler(SimpleHTTPRequestHandler):
-    """Files of one folder, no access log, and nothing cached: every load of a page is a fresh fetch."""
-
-    def end_headers(self) -> None:
-        self.send_header("Cache-Control", "no-store")
-        super().end_headers()
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
-class _QuietServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        """A browser that drops a connection mid-response (navigating on, quitting) is no error worth a traceback."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 @contextlib.contextmanager
 def serve_directory(path: str | PathLike[str]) -> Iterator[str]:
-    """Serve the files under ``path`` on 127.0.0.1 (a free port) from a daemon thread; yields the base URL, ending
-    in ``/``. The server is shut down and its socket closed on exit."""
-    handler = functools.partial(_QuietHandler, directory=str(Path(path).resolve()))
-    server = _QuietServer(("127.0.0.1", 0), handler)
+    """Serve the files under ``path`` on 127.0.0.1 (a free port) from a daemon thread, with the server
+    `llm-catalog site --serve` uses; yields the base URL, ending in ``/``. Shut down and closed on exit."""
+    server = folder_server(Path(path).resolve())
     thread = threading.Thread(target=server.serve_forever, name=f"serve {path}", daemon=True)
     thread.start()
     try:

@@ -54,3 +54,39 @@ def small_map(bundled_map) -> dict:
     keys = [k for k, v in bundled_map.items() if isinstance(v, dict) and "litellm_provider" in v and "mode" in v
             and k != "sample_spec"][:59]
     return {k: bundled_map[k] for k in [*keys, "deepinfra/openai/gpt-oss-20b"]}
+
+
+@pytest.fixture(scope="session")
+def built_site(synced_warehouse, tmp_path_factory):
+    """The site of the synced bundled map, as `llm-catalog site --out DIR` builds it."""
+    out = tmp_path_factory.mktemp("site") / "site"
+    assert main(["site", "--warehouse", str(synced_warehouse), "--out", str(out), "--quiet"]) == 0
+    return out
+
+
+@pytest.fixture(scope="session")
+def hostile_warehouse(small_map, tmp_path_factory):
+    """A hand-made map whose ids and names carry markup and URL-special characters, synced twice (a price of
+    deepinfra/openai/gpt-oss-20b changes between the two days), with its site built."""
+    root = tmp_path_factory.mktemp("hostile")
+    base = small_map["deepinfra/openai/gpt-oss-20b"]
+    entries = {**small_map, HOSTILE_SCRIPT_ID: {**base}, HOSTILE_URL_ID: {**base, "input_cost_per_token": 5e-08}}
+    for day, price in (("2026-10-01", 4e-08), ("2026-11-01", 3e-08)):
+        entries["deepinfra/openai/gpt-oss-20b"] = {**base, "input_cost_per_token": price}
+        path = write_map(root / f"map-{day}.json", entries)
+        assert _sync_as_of(root / "wh", path, day)
+    assert main(["site", "--warehouse", str(root / "wh"), "--out", str(root / "site"), "--quiet"]) == 0
+    return root
+
+
+HOSTILE_SCRIPT_ID = 'deepinfra/<script>alert("pwned")</script>'
+HOSTILE_URL_ID = "deepinfra/acme/odd@2024:beta?v=1#x%20"
+
+
+def _sync_as_of(warehouse, litellm: str, day: str) -> bool:
+    import dagster as dg
+
+    from pipelines.definitions import build_definitions
+
+    job = build_definitions(warehouse=str(warehouse), litellm=litellm, as_of=day).resolve_job_def("sync")
+    return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False).success

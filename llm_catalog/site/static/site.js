@@ -109,6 +109,7 @@ function setupIndex(data) {
   }
 
   $("filters").addEventListener("input", apply);
+  $("filters").addEventListener("change", apply);
   $("filters").addEventListener("submit", (event) => event.preventDefault());
   $("show-more").addEventListener("click", () => { limit += 500; draw(); });
   document.querySelectorAll("#routes th[data-sort]").forEach((th) => th.addEventListener("click", () => sort(th)));
