@@ -88,9 +88,10 @@ def write_site(con, snapshot_id: str, out: Path) -> dict:
     for name in ("site.css", "site.js"):
         shutil.copyfile(STATIC / name, out / "static" / name)
 
+    scores = _rows(con, "benchmark_scores")
     routes = _write_route_pages(env, con, snapshot_id, out, common)
-    models = _write_model_pages(env, con, index, out, common)
-    benchmarks = _write_benchmark_pages(env, con, out, common)
+    models = _write_model_pages(env, con, index, scores, out, common)
+    benchmarks = _write_benchmark_pages(env, scores, out, common)
     changes = _rows(con, "latest_changes")
     _render(env, "changes.html", out / "changes.html", root="", changes=_changes_view(changes), **common)
     _render(env, "index.html", out / "index.html", root="", routes=index, shown=INDEX_SHOWN, filters=_filters(index),
@@ -123,31 +124,31 @@ def _write_route_pages(env, con, snapshot_id: str, out: Path, common: dict) -> i
     return count
 
 
-def _write_model_pages(env, con, index: list[dict], out: Path, common: dict) -> int:
+def _write_model_pages(env, con, index: list[dict], scores: list[dict], out: Path, common: dict) -> int:
     """A page per base model: its routes (cheapest input first), its metadata and its benchmark scores."""
     template = env.get_template("model.html")
     routes = defaultdict(list)
     for row in index:
         routes[row["base_model"]].append(row)
     models = {m["base_model"]: m for m in page.fetch_rows(con, "SELECT * FROM models", [])}
-    scores = defaultdict(list)
-    for row in _rows(con, "benchmark_scores"):
-        scores[row["base_model"]].append(row)
+    by_model = defaultdict(list)
+    for row in scores:
+        by_model[row["base_model"]].append(row)
     for base_model, listed in routes.items():
         listed.sort(key=lambda r: (r["input_price"] is None, r["input_price"] or 0, r["route_id"]))
         html = template.render(root="../", base_model=base_model, routes=listed, model=models.get(base_model),
-                               scores=scores.get(base_model, []), **common)
+                               scores=by_model.get(base_model, []), **common)
         (out / links.model_path(base_model)).write_text(html)
     return len(routes)
 
 
-def _write_benchmark_pages(env, con, out: Path, common: dict) -> int:
+def _write_benchmark_pages(env, scores: list[dict], out: Path, common: dict) -> int:
     """The benchmark explorer: a list of benchmarks, and a page per benchmark with every model's score."""
     by_benchmark = defaultdict(list)
-    for row in _rows(con, "benchmark_scores"):
+    for row in scores:
         by_benchmark[row["benchmark_name"]].append(row)
-    for name, scores in by_benchmark.items():
-        _render(env, "benchmark.html", out / links.benchmark_path(name), root="../", name=name, scores=scores,
+    for name, listed in by_benchmark.items():
+        _render(env, "benchmark.html", out / links.benchmark_path(name), root="../", name=name, scores=listed,
                 **common)
     _render(env, "benchmarks.html", out / "benchmarks" / "index.html", root="../", benchmarks=by_benchmark, **common)
     return len(by_benchmark)
