@@ -166,6 +166,9 @@ def _cut_deep(text: str, max_depth: int = MAX_DEPTH) -> str:
                 pieces += [text[last:cut_at], json.dumps(f"{_TOO_DEEP}{deepest}")]
                 last, cut_at, deepest = match.end(), None, 0
             depth -= 1
+    if cut_at is not None:  # a deep subtree never closed (a cut-off payload): cut it too, the rest fails to parse
+        pieces += [text[last:cut_at], json.dumps(f"{_TOO_DEEP}{deepest}")]
+        last = len(text)
     if not pieces:
         return text
     return "".join(pieces) + text[last:]

@@ -234,6 +234,15 @@ def test_found_by_the_long_profile_a_provider_written_as_a_31_digit_number(plain
     assert GOOD not in normalized["routes"].column("route_id").to_pylist()
 
 
+def test_found_by_ci_a_payload_cut_off_inside_deep_nesting_is_not_json_not_a_recursion_error(base_map):
+    """A map cut off inside a subtree nested deeper than MAX_DEPTH: the unclosed subtree was not cut out, so
+    json.loads recursed into it (RecursionError). It is now cut too, and the payload is plainly not JSON."""
+    text = json.dumps(base_map)
+    cut = text[: text.index("[") + 1] + "[" * 5000
+    with pytest.raises(CatalogError, match="source litellm: payload is not valid JSON"):
+        parse_payload(cut.encode(), source="litellm")
+
+
 @pytest.fixture(scope="module")
 def cli_warehouse(tmp_path_factory, small_map):
     root = tmp_path_factory.mktemp("property-cli")
