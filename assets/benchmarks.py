@@ -5,10 +5,10 @@ from datetime import datetime
 import dagster as dg
 import pyarrow as pa
 
-from llm_catalog.benchmarks import PARSERS, link
-from llm_catalog.model_sources import parse_models_dev_tree
-from llm_catalog.models import default_resolver
-from llm_catalog.sources import RawPayload, is_url
+from llm_catalog.benchmarks.link import PARSERS, link
+from llm_catalog.normalized.model_sources import parse_models_dev_tree
+from llm_catalog.identity.resolver import default_resolver
+from llm_catalog.sources.fetch import RawPayload, is_url
 
 SOURCE_ASSETS = {"model_cards": "model_cards", "models_dev": "models_dev_tree", "llm_stats": "llm_stats_tree",
                  "aider": "aider_leaderboard", "artificial_analysis": "artificial_analysis_models"}

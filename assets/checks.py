@@ -9,28 +9,28 @@ import json
 import dagster as dg
 import pyarrow as pa
 
-from llm_catalog import quality, schemas
-from llm_catalog.warehouse import Warehouse
-from pipelines.resources import CatalogSettings, work_dir
+from llm_catalog.checks import guards
+from llm_catalog import schemas
+from assets.resources import CatalogSettings, WarehouseResource
 
 VALIDATED = [*schemas.NORMALIZED, "anomalies", *schemas.DERIVED]
 
 
-def previous_tables(catalog: CatalogSettings) -> dict[str, pa.Table] | None:
+def previous_tables(warehouse: WarehouseResource) -> dict[str, pa.Table] | None:
     """The current snapshot's routes and prices: what this sync is compared with."""
-    warehouse = Warehouse(catalog.warehouse_path)
-    current = warehouse.current_id()
+    store = warehouse.store()
+    current = store.current_id()
     if current is None:
         return None
-    return {name: warehouse.read_table(name, current) for name in ("routes", "prices")}
+    return {name: store.read_table(name, current) for name in ("routes", "prices")}
 
 
 @dg.asset(group_name="checks", kinds={"duckdb"})
-def anomalies(context: dg.AssetExecutionContext, catalog: CatalogSettings, routes: pa.Table,
+def anomalies(context: dg.AssetExecutionContext, warehouse: WarehouseResource, routes: pa.Table,
               prices: pa.Table) -> pa.Table:
-    """Warnings from sql/anomalies: 10x price jumps since the previous snapshot, prices 20x off the other routes of
+    """Warnings from sql/checks/anomalies: 10x price jumps since the previous snapshot, prices 20x off the other routes of
     the same base model, swapped input/output prices, base models that moved. Published in `rejects`."""
-    found = quality.anomalies({"routes": routes, "prices": prices}, previous_tables(catalog))
+    found = guards.anomalies({"routes": routes, "prices": prices}, previous_tables(warehouse))
     rules: dict[str, int] = {}
     for rule in found.column("rule").to_pylist():
         rules[rule] = rules.get(rule, 0) + 1
@@ -43,18 +43,18 @@ def anomalies(context: dg.AssetExecutionContext, catalog: CatalogSettings, route
     return found
 
 
-def _expectations_result(name: str, table: pa.Table, routes: pa.Table, catalog: CatalogSettings,
+def _expectations_result(name: str, table: pa.Table, routes: pa.Table, warehouse: WarehouseResource,
                          run_id: str) -> dg.AssetCheckResult:
     """Run the table's suites, keep the reports for the publish step, and say what failed."""
     # imported here: Great Expectations takes seconds to import, and a sync whose inputs did not change never
     # validates anything
-    from llm_catalog.validation import route_modalities, validate
+    from llm_catalog.checks.expectations import route_modalities, validate
 
     route_ids = routes.column("route_id").to_pylist()
     reports = [validate(name, table, route_ids=route_ids)]
     if name == "routes":
         reports.append(validate("route_modalities", route_modalities(routes), route_ids=route_ids))
-    reports_dir = work_dir(catalog.warehouse_path, run_id) / "validation"
+    reports_dir = warehouse.run_dir(run_id) / "validation"
     reports_dir.mkdir(parents=True, exist_ok=True)
     for report in reports:
         (reports_dir / f"{report.table}.json").write_text(json.dumps(report.to_dict(), default=str))
@@ -83,9 +83,9 @@ EXPECTATIONS = "The table's Great Expectations suite (llm_catalog/validation.py)
            for name in schemas.NORMALIZED],
     ins={name: dg.AssetIn(name) for name in schemas.NORMALIZED},
 )
-def expectations(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, **tables: pa.Table):
+def expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, **tables: pa.Table):
     for name in schemas.NORMALIZED:
-        yield _expectations_result(name, tables[name], tables["routes"], catalog, context.run.run_id)
+        yield _expectations_result(name, tables[name], tables["routes"], warehouse, context.run.run_id)
 
 
 DERIVED_CHECKED = ["anomalies", *schemas.DERIVED]
@@ -97,10 +97,11 @@ DERIVED_CHECKED = ["anomalies", *schemas.DERIVED]
            for name in DERIVED_CHECKED],
     ins={name: dg.AssetIn(name) for name in [*DERIVED_CHECKED, "routes"]},
 )
-def derived_expectations(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, **tables: pa.Table):
+def derived_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
+                         **tables: pa.Table):
     """The suites of the tables computed from the normalized ones (checked after those, so no check cycle)."""
     for name in DERIVED_CHECKED:
-        yield _expectations_result(name, tables[name], tables["routes"], catalog, context.run.run_id)
+        yield _expectations_result(name, tables[name], tables["routes"], warehouse, context.run.run_id)
 
 
 def _results_table(reports) -> str:
@@ -125,21 +126,22 @@ def _results_table(reports) -> str:
     ins={"routes": dg.AssetIn("routes"), "prices": dg.AssetIn("prices"), "rejects": dg.AssetIn("rejects"),
          "litellm_cost_map": dg.AssetIn("litellm_cost_map")},
 )
-def source_guards(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, routes: pa.Table,
+def source_guards(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, warehouse: WarehouseResource,
+                  routes: pa.Table,
                   prices: pa.Table, rejects: pa.Table, litellm_cost_map: dict):
-    previous = previous_tables(catalog)
+    previous = previous_tables(warehouse)
     source = f"{litellm_cost_map['source']} ({litellm_cost_map['origin']})"  # every failure names it
-    guards = {
-        "routes": quality.route_count_guard(
+    verdicts = {
+        "routes": guards.route_count_guard(
             routes.num_rows, previous["routes"].num_rows if previous else None,
             max_drop=catalog.max_route_drop, accept=catalog.accept_drop, source=source),
-        "prices": quality.price_change_guard(
+        "prices": guards.price_change_guard(
             {"routes": routes, "prices": prices}, previous,
             max_share=catalog.max_price_change_share, accept=catalog.accept_drop, source=source),
-        "rejects": quality.reject_share_guard(
+        "rejects": guards.reject_share_guard(
             rejects, routes.num_rows, source=source, max_share=catalog.max_reject_share),
     }
-    for asset, guard in guards.items():
+    for asset, guard in verdicts.items():
         yield dg.AssetCheckResult(asset_key=asset, check_name=guard.name, passed=guard.passed,
                                   severity=dg.AssetCheckSeverity.ERROR, description=guard.description,
                                   metadata=guard.metadata)

@@ -3,15 +3,15 @@
 import dagster as dg
 import pyarrow as pa
 
-from llm_catalog import model_metadata
-from llm_catalog.model_sources import (
+from llm_catalog.models import metadata as model_metadata
+from llm_catalog.normalized.model_sources import (
     parse_llm_stats,
     parse_models_dev_api,
     parse_models_dev_metadata,
     parse_models_dev_tree,
 )
-from llm_catalog.models import default_resolver
-from llm_catalog.sources import RawPayload
+from llm_catalog.identity.resolver import default_resolver
+from llm_catalog.sources.fetch import RawPayload
 
 
 def _raw(payload: dict) -> tuple[RawPayload | None, str]:

@@ -3,8 +3,8 @@
 import dagster as dg
 
 from llm_catalog import schemas
-from llm_catalog.litellm_map import normalize, parse_payload
-from llm_catalog.sources import RawPayload
+from llm_catalog.normalized.litellm import normalize, parse_payload
+from llm_catalog.sources.fetch import RawPayload
 
 DESCRIPTIONS = {
     "routes": "One row per route (a model as one provider serves it), keyed by route_id = the cost map's key.",

@@ -8,18 +8,18 @@ import dagster as dg
 import pyarrow as pa
 
 from assets.checks import VALIDATED
+from assets.resources import CatalogSettings, WarehouseResource
 from llm_catalog import schemas
 from llm_catalog.errors import PublishError
-from llm_catalog.warehouse import Warehouse, code_version
-from pipelines.resources import CatalogSettings, work_dir
+from llm_catalog.warehouse.store import code_version
 
 SOURCE_ASSETS = ["litellm_cost_map", "model_cards", "aider_leaderboard", "artificial_analysis_models",
                  "models_dev_metadata", "models_dev_api", "models_dev_tree", "llm_stats_tree"]
 
 
-def _validation_reports(catalog: CatalogSettings, run_id: str) -> list[dict]:
+def _validation_reports(warehouse: WarehouseResource, run_id: str) -> list[dict]:
     """This run's Great Expectations results; a table without a passing one is never published."""
-    folder = work_dir(catalog.warehouse_path, run_id) / "validation"
+    folder = warehouse.run_dir(run_id) / "validation"
     reports = []
     for name in [*VALIDATED, "route_modalities"]:
         path = folder / f"{name}.json"
@@ -38,27 +38,27 @@ def _validation_reports(catalog: CatalogSettings, run_id: str) -> list[dict]:
     ins={name: dg.AssetIn() for name in [*VALIDATED, *SOURCE_ASSETS]},
     kinds={"parquet"},
 )
-def catalog_snapshot(context: dg.AssetExecutionContext, catalog: CatalogSettings, **inputs) -> dict:
+def catalog_snapshot(context: dg.AssetExecutionContext, catalog: CatalogSettings, warehouse: WarehouseResource,
+                     **inputs) -> dict:
     """The published snapshot: a new one when the inputs or the code changed, else the current one unchanged."""
     sources = [inputs.pop(name) for name in SOURCE_ASSETS]  # the snapshot records which payload each used
     found = inputs.pop("anomalies")
     tables: dict[str, pa.Table] = {name: inputs[name] for name in schemas.TABLES}
     tables["rejects"] = pa.concat_tables([tables["rejects"], found])  # warnings are published with the rejects
-    validation = _validation_reports(catalog, context.run_id)
+    validation = _validation_reports(warehouse, context.run_id)
     rejects = tables["rejects"].to_pylist()
     stats = {
         "rejects_by_rule": dict(Counter(f"{r['rule']} ({r['severity']})" for r in rejects)),
         "unknown_fields": sorted({r["field"] for r in tables["extra_fields"].to_pylist() if not r["known"]}),
     }
-    warehouse = Warehouse(catalog.warehouse_path, lock_timeout=catalog.lock_timeout_seconds)
     as_of = date.fromisoformat(catalog.as_of) if catalog.as_of else None
-    result = warehouse.publish(tables, sources=sources, code=code_version(), stats=stats, validation=validation,
+    result = warehouse.store().publish(tables, sources=sources, code=code_version(), stats=stats, validation=validation,
                                as_of=as_of)
     context.add_output_metadata(
         {
             "published": result.published,
             "snapshot_id": result.snapshot_id,
-            "warehouse": dg.MetadataValue.path(str(catalog.warehouse_path)),
+            "warehouse": dg.MetadataValue.path(str(warehouse.root)),
             "row_counts": dg.MetadataValue.json({k: v["rows"] for k, v in result.manifest["tables"].items()}),
         }
     )

@@ -4,8 +4,8 @@ its own base model ranked by price. DuckDB SQL under sql/similarity."""
 import dagster as dg
 import pyarrow as pa
 
-from llm_catalog import similarity
-from pipelines.resources import CatalogSettings
+from llm_catalog.similarity import lists
+from assets.resources import CatalogSettings
 
 
 @dg.multi_asset(
@@ -22,7 +22,7 @@ from pipelines.resources import CatalogSettings
 )
 def similarity_tables(context: dg.AssetExecutionContext, catalog: CatalogSettings, routes: pa.Table,
                       prices: pa.Table, limits: pa.Table, capabilities: pa.Table):
-    tables = similarity.compute({"routes": routes, "prices": prices, "limits": limits, "capabilities": capabilities},
+    tables = lists.compute({"routes": routes, "prices": prices, "limits": limits, "capabilities": capabilities},
                                 k=catalog.similar_k)
     for name, table in tables.items():
         yield dg.Output(table, output_name=name, metadata={

@@ -8,8 +8,7 @@ import dagster as dg
 from assets.publish import catalog_snapshot
 from llm_catalog.paths import site_dir
 from llm_catalog.site import MARKER, build_site
-from llm_catalog.warehouse import Warehouse
-from pipelines.resources import CatalogSettings
+from assets.resources import WarehouseResource
 
 
 @dg.asset(
@@ -20,18 +19,18 @@ from pipelines.resources import CatalogSettings
     # against site.json below makes that a no-op rather than a rebuild
     automation_condition=dg.AutomationCondition.eager(),
 )
-def catalog_site(context: dg.AssetExecutionContext, catalog: CatalogSettings) -> dg.MaterializeResult:
+def catalog_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource) -> dg.MaterializeResult:
     """The static site (index, a page per route and base model, benchmark explorer, what changed) of the current
     snapshot, in the warehouse's site/ folder; rebuilt only when the current snapshot is not the one it shows."""
-    warehouse = Warehouse(catalog.warehouse_path).require()
-    out = site_dir(warehouse.root)
+    store = warehouse.store().require()
+    out = site_dir(store.root)
     marker = out / MARKER
     shown = json.loads(marker.read_text()) if marker.is_file() else None
-    if shown and shown["snapshot_id"] == warehouse.current_id():
+    if shown and shown["snapshot_id"] == store.current_id():
         context.log.info(f"the site already shows snapshot {shown['snapshot_id']}: nothing to build")
         return dg.MaterializeResult(metadata={"snapshot_id": shown["snapshot_id"], "rebuilt": False,
                                               "path": dg.MetadataValue.path(str(out))})
-    record = build_site(warehouse, out)
+    record = build_site(store, out)
     return dg.MaterializeResult(metadata={
         "snapshot_id": record["snapshot_id"], "rebuilt": True, "path": dg.MetadataValue.path(str(out / "index.html")),
         "route_pages": record["routes"], "model_pages": record["models"], "build_seconds": record["build_seconds"],

@@ -12,11 +12,11 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from llm_catalog.benchmarks import SOURCES as BENCHMARK_SOURCES
+from llm_catalog.benchmarks.link import SOURCES as BENCHMARK_SOURCES
 from llm_catalog.errors import CatalogError
 from llm_catalog.paths import site_dir, warehouse_dir
-from llm_catalog.sources import DOWNLOAD_DEADLINE_SECONDS
-from llm_catalog.warehouse import Warehouse
+from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS
+from llm_catalog.warehouse.store import Warehouse
 
 
 def _sqlite_synchronous_normal(connection, _record) -> None:
@@ -127,7 +127,7 @@ def cmd_sync(args) -> int:
 
 def cmd_backfill(args) -> int:
     """One snapshot per dated map, oldest first, each as of its date. History is what it was: drops are accepted."""
-    from llm_catalog import backfill
+    from llm_catalog.history import backfill
 
     warehouse = Warehouse(warehouse_dir(args.warehouse))
     if args.git:
@@ -171,7 +171,8 @@ CHANGE_TYPES = ("added", "removed", "price", "limit", "capability", "modality", 
 
 
 def cmd_diff(args) -> int:
-    from llm_catalog import history, page
+    from llm_catalog.history import step as history
+    from llm_catalog.readers import page
 
     warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
     ids = warehouse.snapshot_ids()
@@ -281,7 +282,9 @@ def _snapshot(warehouse: Warehouse, args) -> str | None:
 def cmd_show(args) -> int:
     """The page of a route; for a base model or an id that is no route, the matching routes first (and the page
     of the route the id names once its provider prefix is dropped, e.g. openai/gpt-4o -> gpt-4o)."""
-    from llm_catalog import page, query, search
+    from llm_catalog.readers import page
+    from llm_catalog.readers import query
+    from llm_catalog.readers import search
 
     warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
     con, snapshot_id = query.connect(warehouse, _snapshot(warehouse, args))
@@ -308,14 +311,16 @@ def cmd_show(args) -> int:
 
 
 def _matches_table(matches: list[dict]) -> str:
-    from llm_catalog import query
+    from llm_catalog.readers import query
 
     columns = ["route_id", "provider_name", "base_model", "family", "mode", "score", "matched"]
     return query.render(columns, [tuple(m[c] for c in columns) for m in matches])
 
 
 def cmd_search(args) -> int:
-    from llm_catalog import page, query, search
+    from llm_catalog.readers import page
+    from llm_catalog.readers import query
+    from llm_catalog.readers import search
 
     warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
     con, _ = query.connect(warehouse, _snapshot(warehouse, args))
@@ -351,7 +356,7 @@ def cmd_site(args) -> int:
 
 
 def cmd_query(args) -> int:
-    from llm_catalog import query
+    from llm_catalog.readers import query
 
     warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
     con, _ = query.connect(warehouse, _snapshot(warehouse, args), allow_files=args.allow_files)

@@ -15,8 +15,8 @@ from assets.publish import catalog_snapshot
 from assets.similarity import similarity_tables
 from assets.site import catalog_site
 from assets.sources import sources
+from assets.resources import CatalogSettings, StagedTableIOManager, WarehouseResource
 from pipelines.progress import progress_logger
-from pipelines.resources import CatalogSettings, StagedTableIOManager, work_dir
 from pipelines.sensors import upstream_sensor
 
 ASSETS = [
@@ -29,12 +29,12 @@ ASSETS = [
 CHECKS = [expectations, derived_expectations, source_guards]
 
 
-@dg.success_hook(required_resource_keys={"catalog"})
+@dg.success_hook(required_resource_keys={"warehouse"})
 def remove_run_scratch(context: dg.HookContext) -> None:
     """Once the publish step succeeded, the run's scratch space (what its steps handed on) has served: remove it.
     Failed and killed runs leave theirs for a person to look at; `llm-catalog gc` removes it later."""
     if context.op.name == "catalog_snapshot":
-        shutil.rmtree(work_dir(context.resources.catalog.warehouse_path, context.run_id), ignore_errors=True)
+        shutil.rmtree(context.resources.warehouse.run_dir(context.run_id), ignore_errors=True)
 
 
 sync_job = dg.define_asset_job(
@@ -60,9 +60,10 @@ daily_sync = dg.ScheduleDefinition(
 )
 
 
-def build_definitions(warehouse: str = "", litellm: str = "", **settings) -> dg.Definitions:
+def build_definitions(warehouse: str = "", litellm: str = "", lock_timeout_seconds: float = 600.0,
+                      **settings) -> dg.Definitions:
     """Definitions bound to a warehouse and a cost map (empty strings: the configured defaults); ``settings`` are
-    further CatalogSettings fields (accept_drop, lock_timeout_seconds, ...)."""
+    further CatalogSettings fields (accept_drop, as_of, ...)."""
     return dg.Definitions(
         assets=[*ASSETS, catalog_site],
         asset_checks=CHECKS,
@@ -71,7 +72,8 @@ def build_definitions(warehouse: str = "", litellm: str = "", **settings) -> dg.
         sensors=[upstream_sensor, site_after_publish],
         loggers={"console": dg.colored_console_logger, "progress": progress_logger},
         resources={
-            "catalog": CatalogSettings(warehouse=warehouse, litellm=litellm, **settings),
+            "catalog": CatalogSettings(litellm=litellm, **settings),
+            "warehouse": WarehouseResource(path=warehouse, lock_timeout_seconds=lock_timeout_seconds),
             "io_manager": StagedTableIOManager(warehouse=warehouse),
         },
     )

@@ -15,12 +15,11 @@ import os
 
 import dagster as dg
 
-from llm_catalog.benchmarks import AIDER_URL, ARTIFICIAL_ANALYSIS_KEY_ENV, ARTIFICIAL_ANALYSIS_URL
+from llm_catalog.benchmarks.link import AIDER_URL, ARTIFICIAL_ANALYSIS_KEY_ENV, ARTIFICIAL_ANALYSIS_URL
 from llm_catalog.errors import SourceError
-from llm_catalog.model_sources import LLM_STATS_URL, MODELS_DEV_URL
-from llm_catalog.sources import is_url, upstream_changed
-from llm_catalog.warehouse import Warehouse
-from pipelines.resources import CatalogSettings
+from llm_catalog.normalized.model_sources import LLM_STATS_URL, MODELS_DEV_URL
+from llm_catalog.sources.fetch import is_url, upstream_changed
+from assets.resources import CatalogSettings, WarehouseResource
 
 
 def remote_sources(catalog: CatalogSettings) -> dict[str, tuple[str, dict | None]]:
@@ -46,19 +45,19 @@ def remote_sources(catalog: CatalogSettings) -> dict[str, tuple[str, dict | None
     return found
 
 
-def _snapshot_sha256(catalog: CatalogSettings) -> dict[str, str]:
-    warehouse = Warehouse(catalog.warehouse_path)
-    current = warehouse.current_id()
+def _snapshot_sha256(warehouse: WarehouseResource) -> dict[str, str]:
+    store = warehouse.store()
+    current = store.current_id()
     if current is None:
         return {}
-    return {s["source"]: s["sha256"] for s in warehouse.manifest(current)["sources"] if s.get("sha256")}
+    return {s["source"]: s["sha256"] for s in store.manifest(current)["sources"] if s.get("sha256")}
 
 
 @dg.sensor(job_name="sync", minimum_interval_seconds=15 * 60, default_status=dg.DefaultSensorStatus.STOPPED,
            description="Requests a sync when a remote source changed (HEAD validators, then sha256).")
-def upstream_sensor(context: dg.SensorEvaluationContext, catalog: CatalogSettings):
+def upstream_sensor(context: dg.SensorEvaluationContext, catalog: CatalogSettings, warehouse: WarehouseResource):
     seen = json.loads(context.cursor) if context.cursor else {}
-    baseline = _snapshot_sha256(catalog)
+    baseline = _snapshot_sha256(warehouse)
     changed, notes = [], []
     for source, (url, headers) in remote_sources(catalog).items():
         previous = seen.get(source) or ({"sha256": baseline[source]} if source in baseline else None)

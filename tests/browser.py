@@ -1,6 +1,6 @@
 """Real-browser harness: a loopback server for a folder, the system's headless Chromium driven by Selenium, pytest
 fixtures on both, and full-page screenshots. A plain module, imported by the tests that need a browser
-(``from browser import browser, serve_directory``) and by benchmarks/site.py, which puts this folder on sys.path.
+(``from browser import browser, serve_directory``) and by speed-scripts/site.py, which puts this folder on sys.path.
 
 Chromium and its driver are Debian's packages (``make browser``, which ``make test`` runs). Both paths are given to
 Selenium explicitly, so Selenium Manager never runs and nothing is downloaded.

@@ -16,13 +16,14 @@ from pathlib import Path
 
 import jinja2
 
-from llm_catalog import page, query
+from llm_catalog.readers import page
+from llm_catalog.readers import query
 from llm_catalog.errors import CatalogError
-from llm_catalog.litellm_map import CORE_CAPABILITIES
+from llm_catalog.normalized.litellm import CORE_CAPABILITIES
 from llm_catalog.paths import SQL_DIR
 from llm_catalog.site import links
 from llm_catalog.site.views import route_view
-from llm_catalog.warehouse import Warehouse
+from llm_catalog.warehouse.store import Warehouse
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES, STATIC = HERE / "templates", HERE / "static"

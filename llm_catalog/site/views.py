@@ -3,7 +3,7 @@ groups, the quick read, and the similar models of every lens as one table the le
 
 from __future__ import annotations
 
-from llm_catalog.page import LENSES, money, tokens
+from llm_catalog.readers.page import LENSES, money, tokens
 from llm_catalog.site.charts import price_chart
 
 KIND_LABELS = {"input": "Input", "output": "Output", "cache_read": "Cached input", "cache_write": "Cache write"}

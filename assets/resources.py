@@ -1,0 +1,121 @@
+"""Dagster resources: the warehouse, which sources a sync reads and the publish policy, and how assets hand tables on
+to one another. They sit with the assets, which take them as parameters; pipelines/ binds them to configuration."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import dagster as dg
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from llm_catalog.paths import warehouse_dir
+from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS, MAX_PAYLOAD_BYTES
+from llm_catalog.warehouse.store import RUN_SCRATCH, Warehouse
+
+
+def work_dir(warehouse: Path, run_id: str) -> Path:
+    """A run's working storage: what its assets and checks hand on to each other."""
+    return warehouse / RUN_SCRATCH / run_id
+
+
+class WarehouseResource(dg.ConfigurableResource):
+    """The versioned Parquet warehouse a sync publishes to and reads its previous snapshot from. An empty path means
+    ``$LLM_CATALOG_WAREHOUSE``, else ``data/warehouse``."""
+
+    path: str = ""
+    lock_timeout_seconds: float = 600.0  # how long a publish waits for another writer of the same warehouse
+
+    @property
+    def root(self) -> Path:
+        return warehouse_dir(self.path or None)
+
+    def store(self) -> Warehouse:
+        return Warehouse(self.root, lock_timeout=self.lock_timeout_seconds)
+
+    @property
+    def raw_dir(self) -> Path:
+        """Where every raw payload is kept, by source and sha256."""
+        return self.root / "raw"
+
+    def run_dir(self, run_id: str) -> Path:
+        return work_dir(self.root, run_id)
+
+
+class CatalogSettings(dg.ConfigurableResource):
+    """Which sources a sync reads and its publish policy. Empty strings mean the defaults: the cost map bundled under
+    ``data/litellm``."""
+
+    litellm: str = ""  # a local path or an http(s) URL of a cost map
+    accept_drop: bool = False  # publish even when the route count falls or most prices change at once
+    max_route_drop: float = 0.10
+    max_price_change_share: float = 0.50
+    max_reject_share: float = 0.01  # share of entries with error-level rejects above which the source is broken
+    max_payload_bytes: int = MAX_PAYLOAD_BYTES  # a bigger payload is refused before it is parsed
+    download_deadline_seconds: float = DOWNLOAD_DEADLINE_SECONDS  # the most one download may take, however the server trickles
+    force: bool = False  # run every stage even when no source and no code changed (publishes only on a change)
+    similar_k: int = 25  # similar models listed per route and lens
+    as_of: str = ""  # YYYY-MM-DD the data describes; default: the day of the sync (UTC)
+    # benchmark sources: a path or URL; "" the default (below); "off" skips the source
+    model_cards: str = ""  # default: data/benchmarks/model_cards.csv
+    aider: str = ""  # default: $LLM_CATALOG_AIDER, else the upstream leaderboard YAML
+    artificial_analysis: str = ""  # default: the API (needs $ARTIFICIAL_ANALYSIS_API_KEY)
+    models_dev: str = ""  # models.dev's tree, a folder or tarball; default: $LLM_CATALOG_MODELS_DEV, else upstream
+    llm_stats: str = ""  # LLM Stats' tree, a folder or tarball; default: $LLM_CATALOG_LLM_STATS, else upstream
+    models_dev_metadata: str = ""  # models.dev's SQLite; default: the copy bundled under data/modelsdev
+    models_dev_api: str = ""  # models.dev's api.json; default: the copy bundled under data/modelsdev_api
+
+    @property
+    def litellm_location(self) -> str | None:
+        return self.litellm or None
+
+
+class StagedTableIOManager(dg.ConfigurableIOManager):
+    """Hands asset outputs on through ``<warehouse>/_io``: Arrow tables as Parquet, small dicts as JSON. Each run
+    writes under its own folder, so concurrent runs never read each other's tables; ``_io/latest`` keeps the last
+    output of every asset for runs that materialize only part of the graph. Working storage, not the catalog."""
+
+    warehouse: str = ""
+
+    def _root(self) -> Path:
+        return warehouse_dir(self.warehouse or None) / "_io"
+
+    @staticmethod
+    def _name(context, suffix: str) -> Path:
+        return Path(*context.asset_key.path).with_suffix(suffix)
+
+    def handle_output(self, context: dg.OutputContext, obj) -> None:
+        if isinstance(obj, pa.Table):
+            suffix, write = ".parquet", lambda path: pq.write_table(obj, path)
+        elif isinstance(obj, dict):
+            suffix, write = ".json", lambda path: path.write_text(json.dumps(obj, default=str))
+        else:
+            raise TypeError(f"{context.asset_key.to_user_string()}: cannot stage a {type(obj).__name__}")
+        path = work_dir(self._root().parent, context.run_id) / self._name(context, suffix)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write(path)
+        latest = self._root() / "latest" / self._name(context, suffix)
+        latest.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=latest.parent, prefix=".tmp-")
+        os.close(fd)
+        os.unlink(tmp)
+        os.link(path, tmp)
+        os.replace(tmp, latest)
+
+    def load_input(self, context: dg.InputContext):
+        bases = [self._root() / "latest"]
+        try:  # inside a run: its own outputs first
+            bases.insert(0, work_dir(self._root().parent, context.step_context.run_id))
+        except dg.DagsterInvariantViolationError:
+            pass  # loaded outside a run (e.g. in a notebook): the latest outputs
+        for base in bases:
+            table = base / self._name(context, ".parquet")
+            if table.exists():
+                return pq.read_table(table)
+            record = base / self._name(context, ".json")
+            if record.exists():
+                return json.loads(record.read_text())
+        raise FileNotFoundError(f"{context.asset_key.to_user_string()} has not been materialized in {self._root()}")

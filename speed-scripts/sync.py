@@ -1,0 +1,76 @@
+"""How long a sync of the bundled map takes, and its peak memory. Prints its figures; run with the venv's python.
+
+    .venv/bin/python speed-scripts/sync.py [--repeat 3]
+
+Every measurement is a cold command in a fresh process (`llm-catalog sync`, as cron or `make sync` runs it), so its
+time includes the interpreter and imports, and its peak RSS is that process's own. "unchanged" is a second sync of
+the same map into the warehouse the full sync just filled. The aider leaderboard is turned off
+(LLM_CATALOG_AIDER=off) unless set: this machine has no internet, and a download that fails is not what is measured.
+Targets (issue 11): full sync under 10 s; unchanged sync under 3 s and under 20% of a full one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# each child writes its own peak RSS (KiB on Linux) to the file named in $PEAK_RSS_FILE when it is done
+REPORT = ("import atexit, os, resource; atexit.register(lambda: open(os.environ['PEAK_RSS_FILE'], 'w')"
+          ".write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)));")
+SYNC = REPORT + "import sys; from pipelines.cli import main; sys.exit(main(sys.argv[1:]))"
+PARSE_NORMALIZE = REPORT + (
+    "import gzip; from llm_catalog.paths import BUNDLED_LITELLM_MAP as p;"
+    "from llm_catalog.normalized.litellm import parse_payload, normalize;"
+    "e, d = parse_payload(gzip.decompress(p.read_bytes())); normalize(e, duplicates=d)")
+
+
+def measure(code: str, *args: str) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak RSS MiB) of one cold Python process running ``code`` with ``args``. CPU
+    time (user + system) is what the process itself used, whatever else the machine was doing meanwhile."""
+    with tempfile.NamedTemporaryFile(suffix=".rss") as peak:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code, *args], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, env={**os.environ, "PEAK_RSS_FILE": peak.name})
+        elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        return elapsed, cpu, int(Path(peak.name).read_text() or 0) / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    os.environ.setdefault("LLM_CATALOG_AIDER", "off")
+    figures: dict[str, list[tuple[float, float, float]]] = {"parse+normalize": [], "full sync (new snapshot)": [],
+                                                     "unchanged sync": []}
+    for _ in range(args.repeat):
+        figures["parse+normalize"].append(measure(PARSE_NORMALIZE))
+        with tempfile.TemporaryDirectory() as wh:
+            figures["full sync (new snapshot)"].append(measure(SYNC, "sync", "--warehouse", wh, "--quiet"))
+            figures["unchanged sync"].append(measure(SYNC, "sync", "--warehouse", wh, "--quiet"))
+    results = {}
+    for stage, runs in figures.items():
+        times, cpus = sorted(t for t, _, _ in runs), sorted(c for _, c, _ in runs)
+        results[stage] = {"best_s": round(times[0], 2), "median_s": round(times[len(times) // 2], 2),
+                          "median_cpu_s": round(cpus[len(cpus) // 2], 2), "peak_rss_mib": round(max(p for *_, p in runs))}
+        print(f"{stage:26s} wall best {times[0]:6.2f} s  median {times[len(times) // 2]:6.2f} s   "
+              f"CPU median {cpus[len(cpus) // 2]:6.2f} s   peak RSS {max(p for *_, p in runs):6.0f} MiB")
+    full, unchanged = results["full sync (new snapshot)"], results["unchanged sync"]
+    print(f"unchanged / full (median wall): {unchanged['median_s'] / full['median_s']:.0%}   "
+          f"(median CPU): {unchanged['median_cpu_s'] / full['median_cpu_s']:.0%}   "
+          "targets: full < 10 s, unchanged < 3 s and < 20%")
+    print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(json.dumps(results))
+
+
+if __name__ == "__main__":
+    main()

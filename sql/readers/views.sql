@@ -1,0 +1,100 @@
+-- Every published table as a view, for anyone with DuckDB. From the repository root:
+--     duckdb -init sql/readers/views.sql
+-- Another warehouse or snapshot (both default to data/warehouse and its current snapshot):
+--     duckdb -cmd "SET VARIABLE warehouse = '/srv/llm-catalog'; SET VARIABLE snapshot = '<id>'; .read sql/readers/views.sql"
+-- One view per table of that snapshot; `snapshots` lists every snapshot; the history tables (`changes`,
+-- `price_history`, `limit_history`, `capability_history`) of a snapshot cover everything up to it.
+-- `llm-catalog query` binds the same views (these names, the same files) read-only; see llm_catalog/query.py.
+SET VARIABLE warehouse = coalesce(getvariable('warehouse'), 'data/warehouse');
+SET VARIABLE snapshot = coalesce(getvariable('snapshot'),
+                                 (SELECT snapshot_id FROM read_json(getvariable('warehouse') || '/CURRENT')));
+
+CREATE OR REPLACE MACRO snapshot_table(name) AS TABLE
+    SELECT * FROM read_parquet(getvariable('warehouse') || '/' || name || '/snapshot=' || getvariable('snapshot')
+                               || '/part-0.parquet', hive_partitioning = false);
+
+CREATE OR REPLACE VIEW routes AS FROM snapshot_table('routes');
+CREATE OR REPLACE VIEW prices AS FROM snapshot_table('prices');
+CREATE OR REPLACE VIEW limits AS FROM snapshot_table('limits');
+CREATE OR REPLACE VIEW capabilities AS FROM snapshot_table('capabilities');
+CREATE OR REPLACE VIEW extra_fields AS FROM snapshot_table('extra_fields');
+CREATE OR REPLACE VIEW rejects AS FROM snapshot_table('rejects');
+CREATE OR REPLACE VIEW similar_models AS FROM snapshot_table('similar_models');
+CREATE OR REPLACE VIEW alternatives AS FROM snapshot_table('alternatives');
+CREATE OR REPLACE VIEW benchmarks AS FROM snapshot_table('benchmarks');
+CREATE OR REPLACE VIEW benchmark_unmatched AS FROM snapshot_table('benchmark_unmatched');
+CREATE OR REPLACE VIEW models AS FROM snapshot_table('models');
+CREATE OR REPLACE VIEW changes AS FROM snapshot_table('changes');
+CREATE OR REPLACE VIEW price_history AS FROM snapshot_table('price_history');
+CREATE OR REPLACE VIEW limit_history AS FROM snapshot_table('limit_history');
+CREATE OR REPLACE VIEW capability_history AS FROM snapshot_table('capability_history');
+-- every published snapshot: a partition newer than CURRENT is a publish in progress (or one that died), not published
+CREATE OR REPLACE VIEW snapshots AS
+    SELECT * FROM read_parquet(getvariable('warehouse') || '/snapshots/*/*.parquet', hive_partitioning = false,
+                               union_by_name = true)
+    WHERE snapshot_id <= (SELECT snapshot_id FROM read_json(getvariable('warehouse') || '/CURRENT'));
+
+-- What a model page shows of a route in a row of its "Similar models" table: model and provider display names,
+-- input and output price with their unit (per 1M tokens, or the block's own: per image, per second, per 1M
+-- characters), input and output modalities (NULL: unknown), the page capabilities the route states as supported
+-- (`features`) and its context window.
+CREATE OR REPLACE VIEW route_cells AS
+WITH page_capabilities(capability, position, label) AS (
+    VALUES ('vision', 1, 'Vision'), ('function_calling', 2, 'Function calling'),
+           ('parallel_function_calling', 3, 'Parallel function calling'), ('tool_choice', 4, 'Tool choice'),
+           ('prompt_caching', 5, 'Prompt caching'), ('reasoning', 6, 'Reasoning'),
+           ('response_schema', 7, 'Response schema'), ('system_messages', 8, 'System messages'),
+           ('audio_input', 9, 'Audio input'), ('audio_output', 10, 'Audio output'), ('web_search', 11, 'Web search'),
+           ('pdf_input', 12, 'PDF input'), ('video_input', 13, 'Video input')
+),
+-- the base price of each side, in the first unit the route states in this order of preference
+price_preference(side, price_kind, unit, preference) AS (
+    VALUES ('input', 'input', 'usd_per_1m_tokens', 1), ('input', 'input', 'usd_per_1m_characters', 2),
+           ('input', 'input', 'usd_per_second', 3), ('input', 'input_audio', 'usd_per_second', 4),
+           ('input', 'input', 'usd_per_image', 5), ('input', 'input', 'usd_per_query', 6),
+           ('output', 'output', 'usd_per_1m_tokens', 1), ('output', 'output_image', 'usd_per_image', 2),
+           ('output', 'output', 'usd_per_image', 3), ('output', 'output_video', 'usd_per_second', 4),
+           ('output', 'output', 'usd_per_second', 5), ('output', 'output', 'usd_per_1m_characters', 6)
+),
+side_prices AS (
+    SELECT route_id, side, arg_min({'usd': usd, 'unit': p.unit}, preference) AS price
+    FROM prices p JOIN price_preference USING (price_kind, unit)
+    WHERE tier = 'standard' AND condition IS NULL
+    GROUP BY route_id, side
+)
+SELECT r.route_id, split_part(r.model, '/', -1) AS model_name, coalesce(r.provider_name, r.provider) AS provider_name,
+       r.provider, r.mode, i.price.usd AS input_price, i.price.unit AS input_price_unit,
+       o.price.usd AS output_price, o.price.unit AS output_price_unit,
+       r.input_modalities, r.output_modalities,
+       coalesce((SELECT list(label ORDER BY position) FROM capabilities c JOIN page_capabilities USING (capability)
+                 WHERE c.route_id = r.route_id AND c.supported), []) AS features,
+       l.context_window
+FROM routes r
+LEFT JOIN limits l USING (route_id)
+LEFT JOIN side_prices i ON i.route_id = r.route_id AND i.side = 'input'
+LEFT JOIN side_prices o ON o.route_id = r.route_id AND o.side = 'output';
+
+-- The "Similar models" table of a model page, in one query: for every route and lens, the reference row
+-- ("Comparing from", rank 0) and then the ranked rows, each with its route_cells, the reasons and the score.
+-- `same_provider` lets a page filter on it.
+--     SELECT * FROM similar_models_page WHERE route_id = 'deepinfra/openai/gpt-oss-20b' AND lens = 'overall'
+--     ORDER BY rank
+CREATE OR REPLACE VIEW similar_models_page AS
+WITH listed AS (
+    SELECT route_id, lens, rank, other_route_id, score, cost_score, modality_score, capability_score, context_score,
+           reasons
+    FROM similar_models
+    UNION ALL
+    -- the reference row, once per lens the route has a list for
+    SELECT DISTINCT route_id, lens, 0, route_id, NULL, NULL, NULL, NULL, NULL, ['Current model', 'Reference row']
+    FROM similar_models
+)
+SELECT s.route_id, s.lens, s.rank, s.rank = 0 AS is_reference, s.other_route_id,
+       c.model_name, c.provider_name, c.mode,
+       c.input_price, c.input_price_unit, c.output_price, c.output_price_unit,
+       c.input_modalities, c.output_modalities, c.features, c.context_window,
+       s.reasons, s.score, s.cost_score, s.modality_score, s.capability_score, s.context_score,
+       c.provider = ref.provider AS same_provider
+FROM listed s
+JOIN route_cells c ON c.route_id = s.other_route_id
+JOIN route_cells ref ON ref.route_id = s.route_id;

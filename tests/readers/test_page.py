@@ -1,0 +1,139 @@
+"""The model page on the terminal (`llm-catalog show`) and reading the catalog as of a date."""
+
+import json
+from datetime import date
+
+import pytest
+
+from llm_catalog import schemas
+from llm_catalog.errors import PublishError
+from llm_catalog.warehouse.store import Warehouse
+from pipelines.cli import main
+
+
+def test_show_prints_every_section_that_has_data_for_the_real_map(synced_warehouse, capsys):
+    capsys.readouterr()
+    assert main(["show", "--warehouse", str(synced_warehouse), "deepinfra/openai/gpt-oss-20b"]) == 0
+    page = capsys.readouterr().out
+    sections = ["Pricing", "Token limits", "Capabilities", "Benchmarks", "Docs", "Sources", "Other providers of gpt-oss-20b",
+                "Similar models"]
+    assert all(f"\n{section}" in page for section in sections)
+    assert [page.index(f"\n{s}") for s in sections] == sorted(page.index(f"\n{s}") for s in sections)
+    assert page.startswith("gpt-oss-20b\nDeepInfra · chat model · route deepinfra/openai/gpt-oss-20b")
+    assert "  Input         $0.0300 / 1M tokens" in page and "  Output        $0.1400 / 1M tokens" in page
+    assert "  Context window     131.1K" in page
+    assert "  Function calling           yes" in page and "  Vision                     unknown" in page
+    assert "SWE-bench Verified" in page and "60.7%" in page and "Family gpt-oss: gpt-oss-120b" in page
+    benchmarks = page.split("\nBenchmarks")[1].split("\nDocs")[0]
+    assert "self_reported" in benchmarks and "model_cards https://openai.com/index/introducing-gpt-oss/" in benchmarks
+    docs = page.split("\nDocs")[1].split("\nSources")[0]  # from the bundled models.dev metadata
+    assert "Knowledge cutoff" in docs and "(models_dev_metadata)" in docs
+    assert "models_dev_metadata (fetched: " in page and "models_dev (skipped)" in page
+    assert "LiteLLM model cost map (1.110.2)" in page and "https://deepinfra.com/pricing" in page
+    assert "groq/openai/gpt-oss-20b" in page.split("Other providers")[1].split("Similar models")[0]
+    similar = page.split("\nSimilar models")[1]
+    reference, first = similar.splitlines()[2:4]
+    assert reference.split()[:3] == ["from", "gpt-oss-20b", "DeepInfra"] and "Reference row" in reference
+    assert "$0.0300 / 1M tokens" in reference and "text -> text" in reference and "131.1K" in reference
+    assert first.split()[0] == "1" and "gpt-oss-20b" not in first and "Text covered" in first
+
+
+def test_show_an_unknown_route_suggests_close_ones(synced_warehouse, capsys):
+    assert main(["show", "--warehouse", str(synced_warehouse), "deepinfra/openai/gpt-oss-20"]) == 1
+    err = capsys.readouterr().err
+    assert "no route 'deepinfra/openai/gpt-oss-20'" in err and "deepinfra/openai/gpt-oss-20b" in err
+
+
+def test_as_of_reads_the_snapshot_current_on_a_date_and_older_snapshots_are_refused(tmp_path, small_map, capsys):
+    root = tmp_path / "wh"
+    path = tmp_path / "map.json"
+    path.write_text(json.dumps(small_map))
+    from pipelines.definitions import build_definitions
+    import dagster as dg
+
+    def sync(day: str, price: float) -> bool:
+        entry = {**small_map["deepinfra/openai/gpt-oss-20b"], "input_cost_per_token": price}
+        path.write_text(json.dumps({**small_map, "deepinfra/openai/gpt-oss-20b": entry}))
+        job = build_definitions(warehouse=str(root), litellm=str(path), as_of=day).resolve_job_def("sync")
+        return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False).success
+
+    assert sync("2026-01-10", 3e-08) and sync("2026-03-01", 2.5e-08)
+    warehouse = Warehouse(root)
+    first, second = warehouse.snapshot_ids()
+    assert (warehouse.as_of(first), warehouse.as_of(second)) == (date(2026, 1, 10), date(2026, 3, 1))
+    sql = "select usd from prices where route_id = 'deepinfra/openai/gpt-oss-20b' and price_kind = 'input'"
+    for day, expected in (("2026-02-15", "0.03"), ("2026-03-01", "0.025"), ("2027-01-01", "0.025")):
+        capsys.readouterr()
+        assert main(["query", "--warehouse", str(root), "--as-of", day, "--format", "csv", sql]) == 0
+        assert capsys.readouterr().out.split() == ["usd", expected]
+    assert main(["query", "--warehouse", str(root), "--as-of", "2025-12-31", sql]) == 1
+    assert "no snapshot in" in (err := capsys.readouterr().err) and "as of 2025-12-31 or earlier" in err
+    # a snapshot older than the newest one is refused, whatever it contains
+    assert not sync("2026-02-01", 2e-08)
+    assert warehouse.snapshot_ids() == [first, second]
+    with pytest.raises(PublishError, match="already has one as of 2026-03-01"):
+        warehouse.publish({name: schema.empty_table() for name, schema in schemas.TABLES.items()},
+                          sources=[], code="x", as_of=date(2026, 2, 1))
+
+
+def _page_rows(warehouse, route_id: str, lens: str) -> list[dict]:
+    from llm_catalog.readers import query
+
+    con, _ = query.connect(Warehouse(warehouse))
+    columns, rows = query.run(con, f"SELECT * FROM similar_models_page WHERE route_id = '{route_id}' "
+                                   f"AND lens = '{lens}' ORDER BY rank")
+    return [dict(zip(columns, row)) for row in rows]
+
+
+def test_one_query_fills_the_similar_models_table_of_the_page(synced_warehouse):
+    """The view has the reference row and every cell of the page's table, and agrees with the tables it joins."""
+    from llm_catalog.readers import query
+
+    rows = _page_rows(synced_warehouse, "deepinfra/openai/gpt-oss-20b", "overall")
+    reference, ranked = rows[0], rows[1:]
+    assert reference["is_reference"] and reference["rank"] == 0 and reference["score"] is None
+    assert (reference["model_name"], reference["provider_name"]) == ("gpt-oss-20b", "DeepInfra")
+    assert (reference["input_price"], reference["output_price"]) == (0.03, 0.14)
+    assert reference["input_price_unit"] == reference["output_price_unit"] == "usd_per_1m_tokens"
+    assert reference["features"] == ["Function calling", "Tool choice"]
+    assert [r["rank"] for r in ranked] == list(range(1, 26))
+    assert [r["score"] for r in ranked] == sorted((r["score"] for r in ranked), reverse=True)
+    con, _ = query.connect(Warehouse(synced_warehouse))
+    for row in ranked:
+        other = row["other_route_id"]
+        stated = {c for (c,) in con.execute("SELECT capability FROM capabilities WHERE route_id = ? AND supported",
+                                            [other]).fetchall()}
+        assert {f.lower().replace(" ", "_") for f in row["features"]} == \
+            {c for c in stated if c in ("vision", "function_calling", "parallel_function_calling", "tool_choice",
+                                        "prompt_caching", "reasoning", "response_schema", "system_messages",
+                                        "audio_input", "audio_output", "web_search", "pdf_input", "video_input")}
+        (window, provider), = con.execute("SELECT context_window, provider FROM limits JOIN routes USING (route_id) "
+                                          "WHERE route_id = ?", [other]).fetchall()
+        assert row["context_window"] == window
+        assert row["same_provider"] == (provider == "deepinfra") == ("Same provider" in row["reasons"])
+
+
+def test_unknown_modalities_stay_unknown_and_image_routes_show_their_own_unit(synced_warehouse):
+    from llm_catalog.readers import query
+
+    con, _ = query.connect(Warehouse(synced_warehouse))
+    (route,), = con.execute("""SELECT route_id FROM similar_models JOIN routes USING (route_id)
+                               WHERE mode = 'image_generation' ORDER BY route_id LIMIT 1""").fetchall()
+    rows = _page_rows(synced_warehouse, route, "overall")
+    assert rows[0]["output_price_unit"] in ("usd_per_image", None) and rows[0]["output_modalities"] == ["image"]
+    nulls = con.execute("""SELECT count(*) FROM similar_models_page p JOIN routes r ON r.route_id = p.other_route_id
+                           WHERE (r.output_modalities IS NULL) <> (p.output_modalities IS NULL)""").fetchall()
+    assert nulls == [(0,)]
+
+
+def test_show_lens_reorders_the_similar_models_as_the_page_filter_does(synced_warehouse, capsys):
+    orders = {}
+    for lens in ("overall", "cost", "context"):
+        capsys.readouterr()
+        assert main(["show", "--warehouse", str(synced_warehouse), "deepinfra/openai/gpt-oss-20b",
+                     "--lens", lens]) == 0
+        table = capsys.readouterr().out.split("\nSimilar models")[1].splitlines()[3:]
+        orders[lens] = [line.split()[1] for line in table if line.strip()]
+        expected = [r["model_name"] for r in _page_rows(synced_warehouse, "deepinfra/openai/gpt-oss-20b", lens)][1:11]
+        assert orders[lens] == expected
+    assert orders["overall"] != orders["cost"] != orders["context"]

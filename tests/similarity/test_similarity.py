@@ -1,0 +1,209 @@
+"""Similar models and alternatives: scoring properties on hand-made maps, exactness against the every-pair form,
+and the real bundled map."""
+
+import duckdb
+import pytest
+
+from llm_catalog.similarity import lists
+from llm_catalog.normalized.litellm import normalize
+
+CHAT = {"litellm_provider": "deepinfra", "mode": "chat", "max_input_tokens": 131072, "max_output_tokens": 8192,
+        "input_cost_per_token": 1e-07, "output_cost_per_token": 4e-07, "supports_function_calling": True,
+        "supports_vision": True}
+
+
+def entry(**changes):
+    return {**CHAT, **changes}
+
+
+def similar_rows(entries: dict, k: int = 25) -> tuple[list[dict], dict]:
+    tables = normalize(entries).tables
+    out = lists.compute(tables, k=k)
+    return out["similar_models"].to_pylist(), out
+
+
+def rows_for(rows, route_id, lens):
+    return sorted((r for r in rows if r["route_id"] == route_id and r["lens"] == lens), key=lambda r: r["rank"])
+
+
+def test_identical_routes_score_one_on_every_lens():
+    rows, _ = similar_rows({"deepinfra/model-a": entry(), "deepinfra/model-b": entry()})
+    for lens in ("overall", "cost", "modality", "capabilities", "context"):
+        (row,) = rows_for(rows, "deepinfra/model-a", lens)
+        assert row["other_route_id"] == "deepinfra/model-b"
+        assert row["score"] == 1.0
+        assert (row["cost_score"], row["modality_score"], row["capability_score"], row["context_score"]) == (1, 1, 1, 1)
+        assert row["reasons"] == ["Same provider", "Text and image covered", "Features covered", "Similar price",
+                                  "Same context"]
+
+
+def test_cost_lens_ranks_a_2x_price_gap_above_a_10x_one():
+    rows, _ = similar_rows({
+        "deepinfra/ref": entry(),
+        "deepinfra/double": entry(input_cost_per_token=2e-07, output_cost_per_token=8e-07),
+        "deepinfra/tenfold": entry(input_cost_per_token=1e-06, output_cost_per_token=4e-06),
+    })
+    cost = rows_for(rows, "deepinfra/ref", "cost")
+    assert [r["other_route_id"] for r in cost] == ["deepinfra/double", "deepinfra/tenfold"]
+    assert cost[0]["cost_score"] == pytest.approx(1 - 0.30103 / 2, abs=1e-5)  # log10(2) decades over a span of 2
+    assert cost[1]["cost_score"] == pytest.approx(1 - 1 / 2, abs=1e-5)
+    assert "Pricier" in cost[1]["reasons"]
+
+
+def test_evidence_outranks_silence_which_outranks_a_stated_mismatch():
+    """The reference supports function calling and vision (so takes images): a route stating both outranks one that
+    states nothing, which outranks one stating both false, on capabilities, modalities and overall."""
+    silent = {k: v for k, v in entry().items() if not k.startswith("supports_")}
+    rows, _ = similar_rows({
+        "deepinfra/ref": entry(),
+        "deepinfra/states": entry(),
+        "deepinfra/silent": silent,
+        "deepinfra/contrary": entry(supports_function_calling=False, supports_vision=False),
+    })
+    for lens in ("overall", "capabilities", "modality"):
+        ranked = [r["other_route_id"] for r in rows_for(rows, "deepinfra/ref", lens)]
+        assert ranked == ["deepinfra/states", "deepinfra/silent", "deepinfra/contrary"], lens
+    by_route = {r["other_route_id"]: r for r in rows_for(rows, "deepinfra/ref", "overall")}
+    assert [by_route[r]["capability_score"] for r in ("deepinfra/states", "deepinfra/silent", "deepinfra/contrary")] \
+        == [1.0, 0.5, 0.0]
+    # text in, image in, text out: the silent route's image input is unknown (0.5), the contrary one's is absent (0)
+    assert by_route["deepinfra/silent"]["modality_score"] == pytest.approx(2.5 / 3, abs=1e-6)
+    assert by_route["deepinfra/contrary"]["modality_score"] == pytest.approx(2 / 3, abs=1e-6)
+    assert "Missing image" in by_route["deepinfra/silent"]["reasons"]
+    assert "Low overlap" in by_route["deepinfra/contrary"]["reasons"]
+    assert "Features unstated" in by_route["deepinfra/silent"]["reasons"]
+
+
+def test_a_route_stating_nothing_never_outranks_one_stating_the_references_features():
+    """Even far cheaper and on the same context, silence does not beat evidence at a moderate price gap."""
+    silent = {k: v for k, v in entry().items() if not k.startswith("supports_")}
+    rows, _ = similar_rows({
+        "deepinfra/ref": entry(),
+        "deepinfra/states-pricier": entry(input_cost_per_token=1.5e-07, output_cost_per_token=6e-07),
+        "deepinfra/silent-same-price": silent,
+    })
+    ranked = [r["other_route_id"] for r in rows_for(rows, "deepinfra/ref", "overall")]
+    assert ranked == ["deepinfra/states-pricier", "deepinfra/silent-same-price"]
+
+
+def test_near_twins_score_above_0_9_and_differences_are_visible():
+    rows, _ = similar_rows({
+        "deepinfra/ref": entry(),
+        "deepinfra/twin": entry(input_cost_per_token=1.1e-07),
+        "deepinfra/price-9x": entry(input_cost_per_token=9e-07, output_cost_per_token=3.6e-06),
+        "deepinfra/context-4x": entry(max_input_tokens=32768, max_output_tokens=2048),
+        "deepinfra/two-features": entry(supports_function_calling=False, supports_vision=False,
+                                        supports_tool_choice=True),
+    })
+    score = {r["other_route_id"]: r["score"] for r in rows_for(rows, "deepinfra/ref", "overall")}
+    assert score["deepinfra/twin"] > 0.95
+    for other in ("deepinfra/price-9x", "deepinfra/context-4x", "deepinfra/two-features"):
+        assert score[other] < 0.9, other
+        assert score["deepinfra/twin"] - score[other] >= 0.09, other
+    cost = {r["other_route_id"]: r for r in rows_for(rows, "deepinfra/ref", "cost")}
+    assert cost["deepinfra/price-9x"]["cost_score"] == pytest.approx(1 - 0.954243 / 2, abs=1e-5)
+    assert "Pricier" in cost["deepinfra/price-9x"]["reasons"]
+
+
+def test_unknown_prices_and_windows_are_not_matches():
+    unpriced = {k: v for k, v in entry().items() if "cost" not in k}
+    rows, _ = similar_rows({"deepinfra/ref": unpriced, "deepinfra/also-unpriced": unpriced, "deepinfra/priced": entry()})
+    by_route = {r["other_route_id"]: r for r in rows_for(rows, "deepinfra/ref", "overall")}
+    assert by_route["deepinfra/also-unpriced"]["cost_score"] == by_route["deepinfra/priced"]["cost_score"] == 0.5
+    assert "Unpriced" in by_route["deepinfra/also-unpriced"]["reasons"]
+
+
+def test_ties_break_by_route_id_and_runs_are_identical():
+    entries = {f"deepinfra/twin-{c}": entry() for c in "dcba"} | {"deepinfra/ref": entry()}
+    first, _ = similar_rows(entries)
+    second, _ = similar_rows(entries)
+    assert first == second
+    ranked = [r["other_route_id"] for r in rows_for(first, "deepinfra/ref", "overall")]
+    assert ranked == ["deepinfra/twin-a", "deepinfra/twin-b", "deepinfra/twin-c", "deepinfra/twin-d"]
+
+
+def test_only_comparable_routes_and_never_the_same_base_model():
+    rows, _ = similar_rows({
+        "deepinfra/chat-model": entry(),
+        "together_ai/chat-model": entry(litellm_provider="together_ai"),  # same base model: an alternative
+        "deepinfra/other-chat": entry(),
+        "deepinfra/image-model": {"litellm_provider": "deepinfra", "mode": "image_generation", "output_cost_per_image": 0.04},
+        "deepinfra/embed-model": {"litellm_provider": "deepinfra", "mode": "embedding", "input_cost_per_token": 1e-08},
+    })
+    neighbours = {r["other_route_id"] for r in rows if r["route_id"] == "deepinfra/chat-model"}
+    assert neighbours == {"deepinfra/other-chat"}
+    assert not any(r["route_id"] == r["other_route_id"] for r in rows)
+    assert not any(r["route_id"] == "deepinfra/image-model" for r in rows)  # alone in its block
+
+
+def test_alternatives_are_the_same_base_model_cheapest_first():
+    _, out = similar_rows({
+        "deepinfra/openai/gpt-oss-20b": entry(),
+        "groq/openai/gpt-oss-20b": entry(litellm_provider="groq", input_cost_per_token=7.5e-08,
+                                         output_cost_per_token=3e-07, supports_vision=False),
+        "together_ai/openai/gpt-oss-20b": entry(litellm_provider="together_ai", input_cost_per_token=5e-08,
+                                                output_cost_per_token=2e-07),
+        "nebius/openai/gpt-oss-20b": {k: v for k, v in entry(litellm_provider="nebius").items()
+                                      if "cost" not in k},
+        "deepinfra/other": entry(),
+    })
+    alternatives = [r for r in out["alternatives"].to_pylist() if r["route_id"] == "deepinfra/openai/gpt-oss-20b"]
+    assert [r["other_route_id"] for r in alternatives] == [
+        "together_ai/openai/gpt-oss-20b", "groq/openai/gpt-oss-20b", "nebius/openai/gpt-oss-20b"]  # unpriced last
+    together, groq, nebius = alternatives
+    assert together["other_unit_price"] == pytest.approx((3 * 0.05 + 0.2) / 4)
+    assert together["price_difference"] == pytest.approx((3 * 0.05 + 0.2) / 4 - (3 * 0.1 + 0.4) / 4)
+    assert groq["capabilities_lost"] == ["vision"]
+    assert nebius["other_unit_price"] is None and nebius["price_basis"] == "usd_per_1m_tokens_3in_1out"
+
+
+@pytest.fixture(scope="module")
+def real_similarity(bundled_normalized):
+    tables = bundled_normalized.tables
+    con = lists.connect(tables["routes"], tables["prices"], tables["limits"], tables["capabilities"])
+    models = lists.similar_models(con)
+    return con, models, lists.alternatives(con)
+
+
+def test_pruned_lists_equal_the_every_pair_form_on_the_real_map(real_similarity):
+    con, _, _ = real_similarity
+    pruned = lists.pruned_lists(con)
+    reference = lists.reference_lists(con)
+    key = "SELECT ref, lens, key FROM t ORDER BY ALL"
+    assert duckdb.sql(key.replace("t", "pruned")).fetchall() == duckdb.sql(key.replace("t", "reference")).fetchall()
+
+
+def test_real_map_scores_and_pairs_are_well_formed(real_similarity, bundled_normalized):
+    _, models, _ = real_similarity
+    routes = bundled_normalized.tables["routes"]
+    bad = duckdb.sql("""
+        SELECT count(*) FILTER (WHERE score NOT BETWEEN 0 AND 1 OR cost_score NOT BETWEEN 0 AND 1
+                                OR modality_score NOT BETWEEN 0 AND 1 OR capability_score NOT BETWEEN 0 AND 1
+                                OR context_score NOT BETWEEN 0 AND 1),
+               count(*) FILTER (WHERE m.route_id = m.other_route_id),
+               count(*) FILTER (WHERE a.base_model = b.base_model),
+               count(*) FILTER (WHERE b.duplicate_of IS NOT NULL OR b.alias_of IS NOT NULL),
+               count(*) FILTER (WHERE (a.mode IN ('chat', 'completion', 'responses')) <> (b.mode IN ('chat', 'completion', 'responses'))),
+               max(rank)
+        FROM models m JOIN routes a ON a.route_id = m.route_id JOIN routes b ON b.route_id = m.other_route_id
+    """).fetchall()[0]
+    assert bad == (0, 0, 0, 0, 0, 25)
+
+
+def test_gpt_oss_20b_on_deepinfra(real_similarity, bundled_normalized):
+    _, models, alternatives = real_similarity
+    routes = bundled_normalized.tables["routes"]
+    top = duckdb.sql("""
+        SELECT m.rank, m.other_route_id, b.base_model, b.mode FROM models m JOIN routes b ON b.route_id = m.other_route_id
+        WHERE m.route_id = 'deepinfra/openai/gpt-oss-20b' AND lens = 'overall' AND rank <= 10 ORDER BY rank""").fetchall()
+    assert len(top) == 10
+    assert all(base != "gpt-oss-20b" for _, _, base, _ in top)
+    assert all(mode not in ("image_generation", "image_edit", "embedding") for *_, mode in top)
+    listed = duckdb.sql("""
+        SELECT a.rank, a.other_unit_price, b.base_model, b.provider FROM alternatives a
+        JOIN routes b ON b.route_id = a.other_route_id
+        WHERE a.route_id = 'deepinfra/openai/gpt-oss-20b' ORDER BY a.rank""").fetchall()
+    assert len(listed) >= 15 and {base for _, _, base, _ in listed} == {"gpt-oss-20b"}
+    prices = [price for _, price, _, _ in listed if price is not None]
+    assert prices == sorted(prices)
+    assert {"groq", "together_ai", "fireworks_ai"} <= {provider for *_, provider in listed}

@@ -1,0 +1,141 @@
+"""The catalog site in a real browser (Debian's Chromium, headless, driven by Selenium), served by the site's own
+loopback server: what a reader sees on the route page of the bundled map's deepinfra/openai/gpt-oss-20b and on a
+route with odd characters in its id, the lens filter, the index search, and a link from the similar list.
+Screenshots go to tests/artifacts/ (not committed)."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from browser import browser, screenshot, wait_for_js, console_errors  # noqa: F401 - browser is a fixture
+from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID
+from llm_catalog.readers import page
+from llm_catalog.readers import query
+from llm_catalog.site.links import route_path
+from llm_catalog.site.serve import site_server
+from llm_catalog.warehouse.store import Warehouse
+
+ROUTE = "deepinfra/openai/gpt-oss-20b"
+SECTIONS = ["overview", "quick-read", "pricing", "limits", "capabilities", "benchmarks", "sources", "docs", "similar",
+            "providers", "history"]
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    server = site_server(built_site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
+
+
+def open_page(driver, url: str) -> None:
+    driver.get(url)
+    wait_for_js(driver, "return window.siteReady")
+    assert console_errors(driver) == []
+
+
+def odd_route(con) -> str:
+    """A real route whose id has a ':' and several '/' (e.g. a Bedrock model version)."""
+    return con.execute("SELECT min(route_id) FROM routes WHERE route_id LIKE '%/%/%:%'").fetchone()[0]
+
+
+@pytest.mark.parametrize("pick", ["named", "odd"])
+def test_each_section_shows_the_snapshot_values(browser, site_url, synced_warehouse, pick):
+    con, _ = query.connect(Warehouse(synced_warehouse))
+    route_id = ROUTE if pick == "named" else odd_route(con)
+    open_page(browser, site_url + route_path(route_id))
+    shown = [s.get_attribute("id") for s in browser.find_elements(By.CSS_SELECTOR, "main > header, main > section")]
+    assert [s for s in SECTIONS if s in shown] == shown and {"overview", "pricing", "limits", "capabilities",
+                                                            "sources", "similar", "providers"} <= set(shown)
+    assert browser.find_element(By.ID, "route-id").text == route_id
+
+    prices = con.execute("SELECT price_kind, tier, condition, unit, usd FROM prices WHERE route_id = ?",
+                         [route_id]).fetchall()
+    rows = browser.find_elements(By.CSS_SELECTOR, "#pricing tr[data-kind]")
+    assert sorted((r.get_attribute("data-kind"), r.find_elements(By.TAG_NAME, "td")[1].text) for r in rows) == \
+        sorted((kind, page.money(usd, unit)) for kind, _, _, unit, usd in prices)
+    limits = con.execute("SELECT context_window, max_input_tokens, max_output_tokens, max_tokens FROM limits "
+                         "WHERE route_id = ?", [route_id]).fetchone()
+    assert [browser.find_element(By.CSS_SELECTOR, f'[data-limit="{k}"]').text for k in
+            ("context_window", "max_input_tokens", "max_output_tokens", "max_tokens")] == [page.tokens(v) for v in limits]
+    stated = dict(con.execute("SELECT capability, supported FROM capabilities WHERE route_id = ?",
+                              [route_id]).fetchall())
+    cells = browser.find_elements(By.CSS_SELECTOR, "#capabilities tr[data-capability]")
+    assert len(cells) == 13
+    for row in cells:
+        value = stated.get(row.get_attribute("data-capability"))
+        expected = "Supported" if value else "Unknown" if value is None else "Not supported"
+        assert row.find_elements(By.TAG_NAME, "td")[1].text.endswith(expected)
+    colors = {row.get_attribute("data-supported"): row.find_elements(By.TAG_NAME, "td")[1].value_of_css_property("color")
+              for row in cells}
+    assert len(set(colors.values())) == len(colors)  # supported, not supported and unknown look different
+    if pick == "named":
+        assert browser.find_element(By.CSS_SELECTOR, "#overview .stats dd").text == "$0.0300 / 1M tokens"
+        assert len(browser.find_elements(By.CSS_SELECTOR, "#benchmarks tbody tr")) >= 6
+        assert browser.find_elements(By.CSS_SELECTOR, "#history svg path.series")
+        screenshot(browser, "route-page")
+
+
+def test_the_lens_filter_reorders_the_similar_models(browser, site_url, synced_warehouse):
+    con, snapshot_id = query.connect(Warehouse(synced_warehouse))
+    open_page(browser, site_url + route_path(ROUTE))
+    visible = lambda: [r.get_attribute("data-route") for r in  # noqa: E731
+                       browser.find_elements(By.CSS_SELECTOR, "#similar-rows tr") if r.is_displayed()]
+    expected = {lens: [r["other_route_id"] for r in page.gather(con, ROUTE, snapshot_id, lens)["similar_models"][1:]]
+                for lens in ("overall", "cost")}
+    assert visible() == expected["overall"]
+    Select(browser.find_element(By.ID, "lens")).select_by_value("cost")
+    assert visible() == expected["cost"] != expected["overall"]
+    assert browser.find_element(By.CSS_SELECTOR, "#similar-rows tr:not([hidden]) .score").text.startswith("Cost ")
+
+
+def test_the_index_search_finds_a_route_by_its_base_model(browser, site_url):
+    open_page(browser, site_url + "index.html")
+    total = len(browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr"))
+    screenshot(browser, "index")
+    browser.find_element(By.ID, "search").send_keys("gpt-oss-20b")
+    wait_for_js(browser, "return document.getElementById('count').textContent.includes(' of ')")
+    found = [r.get_attribute("data-route") for r in browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr")]
+    assert ROUTE in found and 5 < len(found) < total
+    assert all("gpt-oss-20b" in r.text.lower() or "gpt-oss-20b" in r.get_attribute("data-route").lower()
+               for r in browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr"))
+    Select(browser.find_element(By.ID, "f-provider")).select_by_value("deepinfra")
+    assert [r.get_attribute("data-route") for r in browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr")] == [ROUTE]
+    browser.find_element(By.CSS_SELECTOR, f'#routes tr[data-route="{ROUTE}"] a').click()
+    wait_for_js(browser, "return window.siteReady")
+    assert browser.find_element(By.ID, "route-id").text == ROUTE
+
+
+def test_a_link_from_the_similar_list_opens_that_routes_page(browser, site_url):
+    open_page(browser, site_url + route_path(ROUTE))
+    first = browser.find_element(By.CSS_SELECTOR, "#similar-rows tr:not([hidden])")
+    target = first.get_attribute("data-route")
+    first.find_element(By.TAG_NAME, "a").click()
+    wait_for_js(browser, "return window.siteReady")
+    assert browser.find_element(By.ID, "route-id").text == target != ROUTE
+    assert browser.current_url.endswith(route_path(target))
+
+
+def test_markup_in_a_route_name_is_shown_as_text(browser, hostile_warehouse):
+    server = site_server(hostile_warehouse / "site")
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}/"
+    try:
+        open_page(browser, url + route_path(HOSTILE_SCRIPT_ID))  # an alert would fail every later call
+        assert browser.find_element(By.ID, "route-id").text == HOSTILE_SCRIPT_ID
+        assert browser.execute_script("return document.scripts.length") == 1
+        open_page(browser, url + route_path(HOSTILE_URL_ID))
+        assert browser.find_element(By.ID, "route-id").text == HOSTILE_URL_ID
+        open_page(browser, url + "index.html")
+        browser.find_element(By.ID, "search").send_keys("pwned")
+        wait_for_js(browser, "return document.getElementById('count').textContent.startsWith('1 of')")
+        row = browser.find_element(By.CSS_SELECTOR, "#routes tbody tr")
+        assert HOSTILE_SCRIPT_ID in row.text and row.get_attribute("data-route") == HOSTILE_SCRIPT_ID
+    finally:
+        server.shutdown()
+        server.server_close()
