@@ -1,6 +1,8 @@
-"""Is the published catalog the same with two versions of the code? Syncs the bundled sources with the code of two
-commits (or a commit and the working tree) into two fresh warehouses, then compares every published table row for
-row, leaving aside what names or dates the run itself (snapshot ids, timestamps, code version, fingerprint).
+"""Is the published catalog the same with two versions of the code? With the code of two commits (or a commit and
+the working tree), syncs into two fresh warehouses the bundled sources as of one day and then an edited copy of the
+bundled map as of a later day (prices, limits and flags changed, entries removed and added, so the history tables
+and `changes` have rows), then compares every table of the current snapshot row for row, leaving aside what names or
+dates the run itself (snapshot ids, timestamps, code version, fingerprint).
 
     python speed-scripts/compare_snapshots.py --before HEAD~3            # HEAD~3 against the working tree
     python speed-scripts/compare_snapshots.py --before v1 --after v2
@@ -39,18 +41,58 @@ def checkout(rev: str | None, work: Path) -> Path:
     return tree
 
 
-def source_options() -> list[str]:
+def source_settings() -> dict[str, str]:
     if not SHARED.is_dir():
-        return ["--benchmarks", "models_dev=off", "--benchmarks", "llm_stats=off", "--benchmarks", "aider=off"]
-    return ["--benchmarks", f"models_dev={SHARED / 'models.dev'}", "--benchmarks", f"llm_stats={SHARED / 'llm-stats'}",
-            "--benchmarks", f"aider={SHARED / 'aider' / 'polyglot_leaderboard.yml'}"]
+        return {"models_dev": "off", "llm_stats": "off", "aider": "off"}
+    return {"models_dev": str(SHARED / "models.dev"), "llm_stats": str(SHARED / "llm-stats"),
+            "aider": str(SHARED / "aider" / "polyglot_leaderboard.yml")}
 
 
-def sync(tree: Path, warehouse: Path) -> float:
+def edited_map(work: Path) -> Path:
+    """The bundled map with deterministic edits, as a later day's map: prices up, limits and flags changed, entries
+    gone and one new, so that the second snapshot has changes and history periods to compare."""
+    import gzip
+    import json
+
+    entries = json.loads(gzip.decompress((REPO / "data" / "litellm" / "model_prices_and_context_window.json.gz")
+                                         .read_bytes()))
+    routes = sorted(k for k, v in entries.items() if isinstance(v, dict) and "litellm_provider" in v)
+    for i, key in enumerate(routes):
+        entry = entries[key]
+        if i % 40 == 0 and isinstance(entry.get("input_cost_per_token"), (int, float)):
+            entry["input_cost_per_token"] = entry["input_cost_per_token"] * 1.25
+        if i % 70 == 0 and isinstance(entry.get("max_input_tokens"), int):
+            entry["max_input_tokens"] = entry["max_input_tokens"] * 2
+        if i % 60 == 0:
+            entry["supports_vision"] = not entry.get("supports_vision", False)
+    for key in routes[5::97]:
+        del entries[key]
+    entries["deepinfra/acme/compare-snapshots-new"] = dict(entries[routes[1]])
+    path = work / "edited-map.json"
+    path.write_text(json.dumps(entries))
+    return path
+
+
+# two syncs: the bundled map as of one day, then the edited map as of a later day
+SYNCS = """
+import json, sys
+from pipelines.cli import run_sync
+settings = json.loads(sys.argv[2])
+for as_of, litellm in (("2026-11-01", ""), ("2026-11-15", sys.argv[3])):
+    ok, message = run_sync(__import__("pathlib").Path(sys.argv[1]), litellm=litellm, as_of=as_of, quiet=True,
+                           **settings)
+    if not ok:
+        sys.exit(message)
+"""
+
+
+def sync(tree: Path, warehouse: Path, edited: Path) -> float:
+    import json
+
     env = {**os.environ, "PYTHONPATH": str(tree), "LLM_CATALOG_WAREHOUSE": str(warehouse)}
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "sync", "--warehouse", str(warehouse), "--quiet",
-                           *source_options()], cwd=tree, env=env, capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", SYNCS, str(warehouse), json.dumps(source_settings()), str(edited)],
+                          cwd=tree, env=env, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit(f"sync with the code in {tree} failed:\n{done.stderr}")
     return time.monotonic() - started
@@ -99,15 +141,16 @@ def main() -> int:
         work = Path(tmp)
         trees = [checkout(args.before, work), checkout(args.after, work)]
         try:
-            seconds = [sync(tree, work / f"warehouse-{i}") for i, tree in enumerate(trees)]
+            edited = edited_map(work)
+            seconds = [sync(tree, work / f"warehouse-{i}", edited) for i, tree in enumerate(trees)]
             rows = compare(work / "warehouse-0", work / "warehouse-1", trees)
         finally:
             for tree in trees:
                 if tree != REPO:
                     subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)],
                                    capture_output=True)
-    print(f"before: {args.before} (sync {seconds[0]:.1f} s); after: {args.after or 'working tree'} "
-          f"(sync {seconds[1]:.1f} s); sources from {SHARED if SHARED.is_dir() else 'the bundled data only'}")
+    print(f"before: {args.before} (two syncs {seconds[0]:.1f} s); after: "
+          f"{args.after or 'working tree'} (two syncs {seconds[1]:.1f} s); sources from {SHARED if SHARED.is_dir() else 'the bundled data only'}")
     print(f"{'table':<22}{'rows before':>12}{'rows after':>12}{'only before':>13}{'only after':>12}  equal")
     differ = 0
     for name, rows_a, rows_b, only_a, only_b in rows:
