@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WAREHOUSE ?= $(or $(LLM_CATALOG_WAREHOUSE),data/warehouse)
 
-.PHONY: setup browser sync test ui validate lock bundle-litellm bundle-modelsdev clean
+.PHONY: setup browser sync test test-fast lint format ui validate lock bundle-litellm bundle-modelsdev clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,19 @@ browser:
 
 test: $(STAMP) browser
 	$(BIN)/pytest -q
+
+# the tests that need no sync of the real data, no subprocess and no browser: a few minutes
+test-fast: $(STAMP)
+	$(BIN)/pytest -q -m "not slow"
+
+# ruff: lint and format check (configured in pyproject.toml); `make format` applies the formatter
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 # the Dagster UI, showing the runs that `llm-catalog sync` recorded for this warehouse
 ui: $(STAMP)

@@ -19,6 +19,18 @@ from llm_catalog.paths import BUNDLED_LITELLM_MAP
 from pipelines.cli import main
 
 
+# what makes a test slow: it needs a real sync of the bundled data, a built site or the browser (`pytest -m "not slow"`
+# leaves them out); tests that are slow for another reason (a subprocess, fault injection) say so with
+# `pytestmark = pytest.mark.slow`
+SLOW_FIXTURES = frozenset({"synced_warehouse", "built_site", "hostile_warehouse", "browser"})
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def bundled_bytes() -> bytes:
     return gzip.decompress(BUNDLED_LITELLM_MAP.read_bytes())
