@@ -21,7 +21,8 @@ from great_expectations.data_context.types.base import (
     ProgressBarsConfig,
 )
 
-from llm_catalog.normalized.litellm import MAX_PRICE_USD, MAX_TOKENS_LIMIT, MODE_MODALITIES, OUTPUT_VOCABULARY, ROUTE_ID
+from llm_catalog.normalized.litellm.vocabulary import (MAX_PRICE_USD, MAX_TOKENS_LIMIT, MODE_MODALITIES,
+                                                      OUTPUT_VOCABULARY, ROUTE_ID)
 from llm_catalog.normalized.price_fields import PRICE_UNITS, STANDARD_TIER, TIERS
 
 E = gx.expectations
