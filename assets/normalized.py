@@ -3,7 +3,8 @@
 import dagster as dg
 
 from llm_catalog import schemas
-from llm_catalog.normalized.litellm import normalize, parse_payload
+from llm_catalog.normalized.litellm.normalize import normalize
+from llm_catalog.normalized.litellm.payload import parse_payload
 from llm_catalog.sources.fetch import RawPayload
 
 DESCRIPTIONS = {

@@ -19,7 +19,8 @@ from collections import Counter
 from pathlib import Path
 
 from llm_catalog.sources.bundle import map_from_wheel
-from llm_catalog.normalized.litellm import normalize, parse_payload
+from llm_catalog.normalized.litellm.normalize import normalize
+from llm_catalog.normalized.litellm.payload import parse_payload
 
 
 def fetch_map(minor: int, cache: Path) -> tuple[bytes, str]:

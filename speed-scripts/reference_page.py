@@ -24,7 +24,7 @@ import duckdb
 
 from llm_catalog.similarity.lists import lists
 from llm_catalog.sources.bundle import map_from_wheel
-from llm_catalog.normalized.litellm import normalize
+from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.paths import REPO_ROOT
 
 REFERENCE_PAGE = REPO_ROOT.parent / "shared" / "reference" / "model-page-example.txt"

@@ -26,7 +26,7 @@ def synthetic_tables(n: int, seed: int = 7) -> dict:
 
     import duckdb
 
-    from llm_catalog.normalized.litellm import normalize
+    from llm_catalog.normalized.litellm.normalize import normalize
     from llm_catalog.paths import BUNDLED_LITELLM_MAP
 
     real = normalize(json.loads(gzip.decompress(BUNDLED_LITELLM_MAP.read_bytes()))).tables
@@ -64,7 +64,7 @@ def run_one(n: int, form: str) -> dict:
     if form == "real":  # the bundled map itself, as the sync runs it
         import gzip
 
-        from llm_catalog.normalized.litellm import normalize
+        from llm_catalog.normalized.litellm.normalize import normalize
         from llm_catalog.paths import BUNDLED_LITELLM_MAP
 
         tables = normalize(json.loads(gzip.decompress(BUNDLED_LITELLM_MAP.read_bytes()))).tables

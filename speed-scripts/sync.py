@@ -27,7 +27,8 @@ REPORT = ("import atexit, os, resource; atexit.register(lambda: open(os.environ[
 SYNC = REPORT + "import sys; from pipelines.cli import main; sys.exit(main(sys.argv[1:]))"
 PARSE_NORMALIZE = REPORT + (
     "import gzip; from llm_catalog.paths import BUNDLED_LITELLM_MAP as p;"
-    "from llm_catalog.normalized.litellm import parse_payload, normalize;"
+    "from llm_catalog.normalized.litellm.payload import parse_payload;"
+    "from llm_catalog.normalized.litellm.normalize import normalize;"
     "e, d = parse_payload(gzip.decompress(p.read_bytes())); normalize(e, duplicates=d)")
 
 

@@ -14,7 +14,8 @@ os.environ.setdefault("LLM_CATALOG_AIDER", "off")
 os.environ.setdefault("LLM_CATALOG_MODELS_DEV", "off")  # the same for models.dev's and LLM Stats' trees
 os.environ.setdefault("LLM_CATALOG_LLM_STATS", "off")
 
-from llm_catalog.normalized.litellm import normalize, parse_payload
+from llm_catalog.normalized.litellm.normalize import normalize
+from llm_catalog.normalized.litellm.payload import parse_payload
 from llm_catalog.paths import BUNDLED_LITELLM_MAP
 from pipelines.cli import main
 

@@ -7,7 +7,6 @@ Each validation runs in a fresh ephemeral GX context, so runs never share state.
 
 from __future__ import annotations
 
-import json
 import math
 from dataclasses import dataclass, field
 
@@ -21,7 +20,8 @@ from great_expectations.data_context.types.base import (
     ProgressBarsConfig,
 )
 
-from llm_catalog.normalized.litellm import MAX_PRICE_USD, MAX_TOKENS_LIMIT, MODE_MODALITIES, OUTPUT_VOCABULARY, ROUTE_ID
+from llm_catalog.normalized.litellm.vocabulary import (MAX_PRICE_USD, MAX_TOKENS_LIMIT, MODE_MODALITIES,
+                                                      OUTPUT_VOCABULARY, ROUTE_ID)
 from llm_catalog.normalized.price_fields import PRICE_UNITS, STANDARD_TIER, TIERS
 
 E = gx.expectations
@@ -40,7 +40,7 @@ ROUTE_ID_COLUMNS = ("route_id", "other_route_id")
 ROUTE_ID_REGEX = r"^" + ROUTE_ID.pattern + r"\Z"  # the normalizer's pattern, as a full match
 
 
-def _in_routes(route_ids: list[str], column: str = "route_id") -> list:
+def _in_routes(column: str = "route_id") -> list:
     """Every id in ``column`` is a route of the catalog. ``validate`` adds ``unknown_<column>``: the id where it is
     not one, else null. (Not an in-set expectation over the ~5,000 ids: GX copies an expectation's configuration
     thousands of times per validation, and that literal set made validation most of a sync's time.)"""
@@ -57,7 +57,7 @@ def _with_unknown_route_ids(table: pa.Table, route_ids: list[str]) -> pa.Table:
     return table
 
 
-def routes_suite(route_ids: list[str]) -> list:
+def routes_suite() -> list:
     return [
         *_not_null("route_id", "provider", "model", "base_model", "resolved_by"),
         E.ExpectColumnValuesToBeUnique(column="route_id", severity=CRITICAL),
@@ -75,16 +75,16 @@ def routes_suite(route_ids: list[str]) -> list:
     ]
 
 
-def route_modalities_suite(route_ids: list[str]) -> list:
+def route_modalities_suite() -> list:
     return [
         *_not_null("route_id", "direction", "modality"),
         E.ExpectColumnValuesToBeInSet(column="direction", value_set=["input", "output"], severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="modality", value_set=sorted(OUTPUT_VOCABULARY), severity=WARNING),
-        *_in_routes(route_ids),
+        *_in_routes(),
     ]
 
 
-def prices_suite(route_ids: list[str]) -> list:
+def prices_suite() -> list:
     return [
         *_not_null("route_id", "price_kind", "tier", "unit", "usd", "source_field"),  # NaN counts as null
         E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "price_kind", "tier", "condition", "unit"],
@@ -93,11 +93,11 @@ def prices_suite(route_ids: list[str]) -> list:
         E.ExpectColumnValuesToBeInSet(column="unit", value_set=sorted(PRICE_UNITS), severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="tier", value_set=KNOWN_TIERS, severity=CRITICAL),
         E.ExpectColumnValuesToMatchRegex(column="price_kind", regex=r"^[a-z][a-z0-9_]*\Z", severity=CRITICAL),
-        *_in_routes(route_ids),
+        *_in_routes(),
     ]
 
 
-def limits_suite(route_ids: list[str]) -> list:
+def limits_suite() -> list:
     limit_columns = ("context_window", "max_input_tokens", "max_output_tokens", "max_tokens")
     return [
         *_not_null("route_id"),
@@ -112,32 +112,32 @@ def limits_suite(route_ids: list[str]) -> list:
                                                   or_equal=True, ignore_row_if="either_value_is_missing",
                                                   severity=WARNING),
         *_not_null("context_window", severity=WARNING, mostly=0.7),
-        *_in_routes(route_ids),
+        *_in_routes(),
     ]
 
 
-def capabilities_suite(route_ids: list[str]) -> list:
+def capabilities_suite() -> list:
     return [
         *_not_null("route_id", "capability"),
         E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "capability"], severity=CRITICAL),
         E.ExpectColumnValuesToMatchRegex(column="capability", regex=r"^[a-z0-9_]+\Z", severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="supported", value_set=[True, False], severity=CRITICAL),
-        *_in_routes(route_ids),
+        *_in_routes(),
     ]
 
 
-def extra_fields_suite(route_ids: list[str]) -> list:
+def extra_fields_suite() -> list:
     return [
         *_not_null("route_id", "field", "value_json", "known"),
         E.ExpectColumnValuesToBeJsonParseable(column="value_json", severity=CRITICAL),
         E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "field"], severity=CRITICAL),
         # fields nobody has seen before: published, and shown here so a person looks at them
         E.ExpectColumnValuesToBeInSet(column="known", value_set=[True], severity=WARNING),
-        *_in_routes(route_ids),
+        *_in_routes(),
     ]
 
 
-def rejects_suite(route_ids: list[str]) -> list:
+def rejects_suite() -> list:
     return [
         *_not_null("route_id", "rule", "message", "severity"),
         E.ExpectColumnValuesToBeInSet(column="severity", value_set=["error", "warning", "info"], severity=CRITICAL),
@@ -146,7 +146,7 @@ def rejects_suite(route_ids: list[str]) -> list:
     ]
 
 
-def similar_models_suite(route_ids: list[str]) -> list:
+def similar_models_suite() -> list:
     return [
         *_not_null("route_id", "lens", "rank", "other_route_id", "score", "cost_score", "modality_score",
                    "capability_score", "context_score"),
@@ -157,12 +157,12 @@ def similar_models_suite(route_ids: list[str]) -> list:
         E.ExpectColumnValuesToBeBetween(column="rank", min_value=1, severity=CRITICAL),
         *[E.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1, severity=CRITICAL)
           for c in ("score", "cost_score", "modality_score", "capability_score", "context_score")],
-        *_in_routes(route_ids),
-        *_in_routes(route_ids, "other_route_id"),
+        *_in_routes(),
+        *_in_routes("other_route_id"),
     ]
 
 
-def alternatives_suite(route_ids: list[str]) -> list:
+def alternatives_suite() -> list:
     return [
         *_not_null("route_id", "rank", "other_route_id", "other_provider", "price_basis"),
         E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "rank"], severity=CRITICAL),
@@ -170,12 +170,12 @@ def alternatives_suite(route_ids: list[str]) -> list:
         E.ExpectColumnValuesToBeBetween(column="rank", min_value=1, severity=CRITICAL),
         E.ExpectColumnValuesToBeBetween(column="other_unit_price", min_value=0, severity=CRITICAL),
         E.ExpectColumnValuesToBeBetween(column="price_ratio", min_value=0, severity=CRITICAL),
-        *_in_routes(route_ids),
-        *_in_routes(route_ids, "other_route_id"),
+        *_in_routes(),
+        *_in_routes("other_route_id"),
     ]
 
 
-def benchmarks_suite(route_ids: list[str]) -> list:
+def benchmarks_suite() -> list:
     return [
         *_not_null("benchmark", "benchmark_name", "unit", "score", "source_model", "base_model", "scope",
                    "evaluator", "source", "source_url", "attribution"),
@@ -187,13 +187,13 @@ def benchmarks_suite(route_ids: list[str]) -> list:
         E.ExpectColumnValuesToBeInSet(column="source", value_set=["model_cards", "models_dev", "llm_stats", "aider",
                                                                   "artificial_analysis"], severity=CRITICAL),
         E.ExpectColumnValuesToMatchRegex(column="source_url", regex=r"^(?:https?://|/)", severity=CRITICAL),
-        *_in_routes(route_ids),
+        *_in_routes(),
         E.ExpectColumnValuesToMatchStrftimeFormat(column="checked", strftime_format="%Y-%m-%d", severity=CRITICAL),
         E.ExpectColumnValuesToMatchStrftimeFormat(column="measured", strftime_format="%Y-%m-%d", severity=CRITICAL),
     ]
 
 
-def models_suite(route_ids: list[str]) -> list:
+def models_suite() -> list:
     return [
         *_not_null("base_model", "routes"),
         E.ExpectColumnValuesToBeUnique(column="base_model", severity=CRITICAL),
@@ -210,7 +210,7 @@ def models_suite(route_ids: list[str]) -> list:
     ]
 
 
-def benchmark_unmatched_suite(route_ids: list[str]) -> list:
+def benchmark_unmatched_suite() -> list:
     return [*_not_null("source", "source_model", "benchmark", "reason")]
 
 
@@ -224,7 +224,7 @@ def _runs(key_columns: list[str]) -> list:
     ]
 
 
-def changes_suite(route_ids: list[str]) -> list:
+def changes_suite() -> list:
     return [
         *_not_null("snapshot_id", "previous_snapshot_id", "as_of", "route_id", "change"),
         E.ExpectColumnValuesToBeInSet(column="change", value_set=["added", "removed", "price", "limit", "capability",
@@ -234,17 +234,17 @@ def changes_suite(route_ids: list[str]) -> list:
     ]
 
 
-def price_history_suite(route_ids: list[str]) -> list:
+def price_history_suite() -> list:
     return [*_runs(["route_id", "price_kind", "tier", "condition", "unit"]),
             E.ExpectColumnValuesToBeBetween(column="usd", min_value=0, max_value=MAX_PRICE_USD, severity=CRITICAL)]
 
 
-def limit_history_suite(route_ids: list[str]) -> list:
+def limit_history_suite() -> list:
     return [*_runs(["route_id", "limit_name"]),
             E.ExpectColumnValuesToBeBetween(column="value", min_value=1, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL)]
 
 
-def capability_history_suite(route_ids: list[str]) -> list:
+def capability_history_suite() -> list:
     return [*_runs(["route_id", "capability"]),
             E.ExpectColumnValuesToBeInSet(column="supported", value_set=[True, False], severity=CRITICAL)]
 
@@ -353,9 +353,10 @@ def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationR
         .add_batch_definition_whole_dataframe(f"{name}_batch")
     )
     suite = gx.ExpectationSuite(name=f"{name}_suite")
-    for expectation in SUITES[name](route_ids):
+    for expectation in SUITES[name]():
         suite.add_expectation(expectation)
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": _frame(name, _with_unknown_route_ids(table, route_ids))})
+    frame = _frame(name, _with_unknown_route_ids(table, route_ids))
+    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     outcome = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},)
     report = ValidationReport(name, table.num_rows)
     for result in outcome.results:
@@ -377,7 +378,3 @@ def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationR
             }
         )
     return report
-
-
-def dumps(reports: list[ValidationReport]) -> str:
-    return json.dumps([r.to_dict() for r in reports], indent=1, default=str)

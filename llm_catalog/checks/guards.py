@@ -9,7 +9,7 @@ import duckdb
 import pyarrow as pa
 
 from llm_catalog import schemas
-from llm_catalog.normalized.litellm import ENTRY_RULES
+from llm_catalog.normalized.litellm.vocabulary import ENTRY_RULES
 from llm_catalog.paths import SQL_DIR
 
 

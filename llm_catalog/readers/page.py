@@ -11,7 +11,7 @@ from datetime import date, datetime
 import duckdb
 
 from llm_catalog.errors import CatalogError
-from llm_catalog.normalized.litellm import CORE_CAPABILITIES
+from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
 from llm_catalog.paths import SQL_DIR
 
 UNIT_LABELS = {

@@ -19,7 +19,7 @@ import jinja2
 from llm_catalog.readers import page
 from llm_catalog.readers import query
 from llm_catalog.errors import CatalogError
-from llm_catalog.normalized.litellm import CORE_CAPABILITIES
+from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
 from llm_catalog.paths import SQL_DIR
 from llm_catalog.site import links
 from llm_catalog.site.views import route_view

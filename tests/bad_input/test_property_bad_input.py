@@ -24,8 +24,9 @@ from hypothesis import strategies as st
 from llm_catalog.checks import guards
 from llm_catalog import schemas
 from llm_catalog.errors import CatalogError
-from llm_catalog.normalized.litellm import (MAX_PRICE_USD, MAX_TOKENS_LIMIT, PROVIDER_ID, ROUTE_ID, normalize,
-                                     parse_payload)
+from llm_catalog.normalized.litellm.normalize import normalize
+from llm_catalog.normalized.litellm.payload import parse_payload
+from llm_catalog.normalized.litellm.vocabulary import MAX_PRICE_USD, MAX_TOKENS_LIMIT, PROVIDER_ID, ROUTE_ID
 from llm_catalog.sources.fetch import ingest
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main

@@ -11,7 +11,7 @@ from datetime import date
 import duckdb
 import pytest
 
-from llm_catalog.normalized.litellm import normalize
+from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 

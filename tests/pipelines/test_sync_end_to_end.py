@@ -7,7 +7,7 @@ from decimal import Decimal
 import duckdb
 import pytest
 
-from llm_catalog.normalized.litellm import ENTRY_RULES
+from llm_catalog.normalized.litellm.vocabulary import ENTRY_RULES
 from llm_catalog.normalized.price_fields import parse_price_field
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main

@@ -1,0 +1,68 @@
+"""One field of a model entry, other than prices and modalities: which fields can be stored at all, token limits,
+the deprecation date, and the fields kept verbatim in ``extra_fields``."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from datetime import date
+
+from llm_catalog.normalized.litellm.payload import value_problem
+from llm_catalog.normalized.litellm.rows import TableRows, as_json
+from llm_catalog.normalized.litellm.vocabulary import DATE, FIELD_NAME, KNOWN_EXTRA_FIELDS, MAX_TOKENS_LIMIT
+
+
+def storable_fields(out: TableRows, route_id: str, entry: dict) -> dict:
+    """The entry without the fields whose name or value cannot be stored (each one rejected)."""
+    kept = {}
+    for name, value in entry.items():
+        problem = value_problem(name) or value_problem(value)
+        if problem is None and not FIELD_NAME.fullmatch(name):
+            problem = ("field_name_invalid", "a field name must be 1-200 printable characters, no whitespace")
+        if problem is None:
+            kept[name] = value
+            continue
+        shown = str(value)[:80] if problem[0] in ("number_out_of_range", "value_too_deep") else value
+        out.reject(route_id, name, shown, *problem)
+    return kept
+
+
+def token_limit(value) -> int:
+    """A token limit as published; ValueError(rule, message) when the value is not one."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError("limit_not_a_number", "a token limit must be a number")
+    if isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
+        raise ValueError("limit_not_integer", "a token limit must be a whole number")
+    if value <= 0:
+        raise ValueError("limit_not_positive", "a token limit must be positive")
+    if value > MAX_TOKENS_LIMIT:  # compared before int(): int64 holds no 10**20, and 1e300 is a float
+        raise ValueError("limit_implausible", f"a token limit above {MAX_TOKENS_LIMIT:,} is not plausible")
+    return int(value)
+
+
+def deprecation_date(out: TableRows, route_id: str, value) -> date | None:
+    """The entry's deprecation date; None, with a warning, when it is not a YYYY-MM-DD date."""
+    if isinstance(value, str) and DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    out.reject(route_id, "deprecation_date", value, "date_unparseable", "expected a YYYY-MM-DD date", "warning")
+    return None
+
+
+class ExtraFields:
+    """Fields kept verbatim in ``extra_fields``, flagged ``known`` or not; ``unknown`` counts the unknown names."""
+
+    def __init__(self, out: TableRows) -> None:
+        self.out = out
+        self.unknown: Counter = Counter()
+
+    def add(self, route_id: str, name: str, value) -> None:
+        known = re.sub(r"\[\d+\]", "[]", name) in KNOWN_EXTRA_FIELDS
+        if not known:
+            self.unknown[name] += 1
+        self.out.rows["extra_fields"].append(
+            {"route_id": route_id, "field": name, "value_json": as_json(value), "known": known}
+        )
