@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Self
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -29,7 +30,7 @@ class WarehouseReader:
         """Whether this is a warehouse: every sync writes ``raw/`` first, every publish ``manifests/``."""
         return (self.root / MANIFESTS).is_dir() or (self.root / RAW).is_dir()
 
-    def require(self):
+    def require(self) -> Self:
         """This warehouse, or a clear error when there is none (reading commands never create one)."""
         if not self.exists():
             what = "no such folder" if not self.root.exists() else "not a warehouse: no manifests/ or raw/ in it"
