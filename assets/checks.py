@@ -1,10 +1,10 @@
 """Checks: Great Expectations suites on every table, whole-source guards, and meaning-level anomalies.
 
-Failing critical expectations and failing guards are blocking: the publish does not run and the current snapshot
-stays current. Warnings are published (in `rejects`, severity 'warning') and shown on the checks in the UI.
+Each table's suite runs once, in a validation asset whose output is the reports (handed to the publish through the
+IO manager) and whose blocking checks, one per table, fail the run on a critical failure: the publish does not run
+and the current snapshot stays current. Failing guards block too. Warnings are published (in `rejects`, severity
+'warning') and shown on the checks in the UI.
 """
-
-import json
 
 import dagster as dg
 import pyarrow as pa
@@ -43,26 +43,43 @@ def anomalies(context: dg.AssetExecutionContext, warehouse: WarehouseResource, r
     return found
 
 
-def _expectations_result(name: str, table: pa.Table, routes: pa.Table, warehouse: WarehouseResource,
-                         run_id: str) -> dg.AssetCheckResult:
-    """Run the table's suites, keep the reports for the publish step, and say what failed."""
+def expectation_specs(asset: str, names) -> list[dg.AssetCheckSpec]:
+    """One blocking check per table on a validation asset, named after the table."""
+    return [dg.AssetCheckSpec(name, asset=asset, blocking=True,
+                              description=f"{name}'s Great Expectations suite (llm_catalog/checks/expectations.py); "
+                                          "a critical failure blocks the publish.")
+            for name in names]
+
+
+def run_suites(names, tables: dict[str, pa.Table], routes: pa.Table) -> dict[str, list]:
+    """Each table's suite, run once: {table: its reports} (routes' with route_modalities', its list columns)."""
     # imported here: Great Expectations takes seconds to import, and a sync whose inputs did not change never
     # validates anything
     from llm_catalog.checks.expectations import route_modalities, validate
 
     route_ids = routes.column("route_id").to_pylist()
-    reports = [validate(name, table, route_ids=route_ids)]
-    if name == "routes":
-        reports.append(validate("route_modalities", route_modalities(routes), route_ids=route_ids))
-    reports_dir = warehouse.run_dir(run_id) / "validation"
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    for report in reports:
-        (reports_dir / f"{report.table}.json").write_text(json.dumps(report.to_dict(), default=str))
+    found = {name: [validate(name, tables[name], route_ids=route_ids)] for name in names}
+    if "routes" in found:
+        found["routes"].append(validate("route_modalities", route_modalities(routes), route_ids=route_ids))
+    return found
+
+
+def validation_outcome(asset: str, found: dict[str, list]):
+    """The validation asset's output (every report as a dict, by table) and its check per table."""
+    reports = {report.table: report.to_dict() for table_reports in found.values() for report in table_reports}
+    yield dg.Output(reports, metadata={"tables": len(reports),
+                                       "failed": dg.MetadataValue.json(sorted(t for t, r in reports.items()
+                                                                              if not r["success"]))})
+    for name, table_reports in found.items():
+        yield _expectations_result(asset, name, table_reports)
+
+
+def _expectations_result(asset: str, name: str, reports: list) -> dg.AssetCheckResult:
     errors = [e for r in reports for e in r.errors]
     warnings = [w for r in reports for w in r.warnings]
     return dg.AssetCheckResult(
-        asset_key=name,
-        check_name="expectations",
+        asset_key=asset,
+        check_name=name,
         passed=not errors and not warnings,
         severity=dg.AssetCheckSeverity.ERROR if errors else dg.AssetCheckSeverity.WARN,
         description="; ".join(r.summary() for r in reports)[:2000],
@@ -75,35 +92,6 @@ def _expectations_result(name: str, table: pa.Table, routes: pa.Table, warehouse
     )
 
 
-EXPECTATIONS = "The table's Great Expectations suite (llm_catalog/validation.py); critical failures block the publish."
-
-
-@dg.multi_asset_check(
-    specs=[dg.AssetCheckSpec("expectations", asset=name, blocking=True, description=EXPECTATIONS)
-           for name in schemas.NORMALIZED],
-    ins={name: dg.AssetIn(name) for name in schemas.NORMALIZED},
-)
-def expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource, **tables: pa.Table):
-    for name in schemas.NORMALIZED:
-        yield _expectations_result(name, tables[name], tables["routes"], warehouse, context.run.run_id)
-
-
-DERIVED_CHECKED = ["anomalies", *schemas.DERIVED]
-
-
-@dg.multi_asset_check(
-    specs=[dg.AssetCheckSpec("expectations", asset=name, blocking=True, description=EXPECTATIONS,
-                             additional_deps=["routes"])
-           for name in DERIVED_CHECKED],
-    ins={name: dg.AssetIn(name) for name in [*DERIVED_CHECKED, "routes"]},
-)
-def derived_expectations(context: dg.AssetCheckExecutionContext, warehouse: WarehouseResource,
-                         **tables: pa.Table):
-    """The suites of the tables computed from the normalized ones (checked after those, so no check cycle)."""
-    for name in DERIVED_CHECKED:
-        yield _expectations_result(name, tables[name], tables["routes"], warehouse, context.run.run_id)
-
-
 def _results_table(reports) -> str:
     lines = ["| table | expectation | column | severity | ok | unexpected | examples |", "|---|---|---|---|---|---|---|"]
     for report in reports:
@@ -112,6 +100,18 @@ def _results_table(reports) -> str:
             lines.append(f"| {report.table} | {r['expectation']} | {r['column']} | {r['severity']} | "
                          f"{'yes' if r['success'] else 'NO'} | {r['unexpected_count'] or 0} | {examples} |")
     return "\n".join(lines)
+
+
+@dg.asset(
+    group_name="checks",
+    ins={name: dg.AssetIn(name) for name in VALIDATED},
+    check_specs=expectation_specs("validation", VALIDATED),
+    kinds={"great_expectations"},
+)
+def validation(context: dg.AssetExecutionContext, **tables: pa.Table):
+    """The Great Expectations reports of every table the snapshot publishes but the history tables (validated in
+    their own group), by table; the publish keeps them beside the snapshot. One check per table, named after it."""
+    yield from validation_outcome("validation", run_suites(VALIDATED, tables, tables["routes"]))
 
 
 @dg.multi_asset_check(

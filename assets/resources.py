@@ -14,7 +14,8 @@ import pyarrow.parquet as pq
 
 from llm_catalog.paths import warehouse_dir
 from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS, MAX_PAYLOAD_BYTES
-from llm_catalog.warehouse.store import RUN_SCRATCH, Warehouse
+from llm_catalog.warehouse.layout import RUN_SCRATCH
+from llm_catalog.warehouse.store import Warehouse
 
 
 def work_dir(warehouse: Path, run_id: str) -> Path:

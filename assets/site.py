@@ -5,7 +5,7 @@ import json
 
 import dagster as dg
 
-from assets.publish import catalog_snapshot
+from assets.warehouse import catalog_snapshot
 from llm_catalog.paths import site_dir
 from llm_catalog.site import MARKER, build_site
 from assets.resources import WarehouseResource

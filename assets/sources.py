@@ -17,7 +17,7 @@ from llm_catalog.paths import (
     MODEL_CARDS_CSV,
 )
 from llm_catalog.sources.fetch import ingest, ingest_bundled, ingest_optional, is_url, read_tree
-from llm_catalog.warehouse.store import code_version, fingerprint
+from llm_catalog.warehouse.version import code_version, fingerprint
 
 
 def _describe(context: dg.AssetExecutionContext, payload: dict) -> dict:

@@ -8,10 +8,11 @@ import shutil
 import dagster as dg
 
 from assets.benchmarks import benchmark_tables
-from assets.checks import anomalies, derived_expectations, expectations, source_guards
+from assets.checks import anomalies, source_guards, validation
+from assets.history import history_tables, history_validation
 from assets.models import models
 from assets.normalized import litellm_tables
-from assets.publish import catalog_snapshot
+from assets.warehouse import catalog_snapshot, snapshot_plan
 from assets.similarity import similarity_tables
 from assets.site import catalog_site
 from assets.sources import sources
@@ -24,9 +25,12 @@ ASSETS = [
     litellm_tables,  # normalized
     anomalies,  # checks
     similarity_tables, benchmark_tables, models,  # derived
+    validation,  # checks: every suite, once; a blocking check per table
+    snapshot_plan,  # publish: the snapshot's id, the one it follows, its as_of
+    history_tables, history_validation,  # history, carried to the planned snapshot, with its checks
     catalog_snapshot,  # publish
 ]
-CHECKS = [expectations, derived_expectations, source_guards]
+CHECKS = [source_guards]
 
 
 @dg.success_hook(required_resource_keys={"warehouse"})

@@ -1,8 +1,9 @@
 """History: what changed between snapshots and since when a value holds, for prices, limits and capabilities.
 
-Each publish carries the history one step: the new snapshot's history tables are the previous snapshot's history
-tables plus what changed between the two (``sql/history``). So they always agree with the snapshots they were made
-from, and they stay whole when old snapshots are removed (``llm-catalog gc``): the current snapshot carries the past.
+Each sync carries the history one step (the ``history_tables`` asset, before the publish): the new snapshot's history
+tables are the previous snapshot's history tables plus what changed between the two (``sql/history``). So they always
+agree with the snapshots they were made from, and they stay whole when old snapshots are removed (``llm-catalog gc``):
+the current snapshot carries the past.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from llm_catalog.paths import SQL_DIR
 
 HISTORY_SQL = SQL_DIR / "history"
 STATE_TABLES = ("routes", "prices", "limits", "capabilities")
+PERIOD_TABLES = {"price_history": "prices", "limit_history": "limits", "capability_history": "capabilities"}
+HISTORY_TABLES = (*PERIOD_TABLES, "changes")  # what ``step`` makes, in the order a snapshot lists them
 
 
 def changes(old: dict[str, pa.Table], new: dict[str, pa.Table], *, snapshot_id: str, previous_snapshot_id: str,
@@ -41,8 +44,7 @@ def step(previous: dict[str, pa.Table] | None, new: dict[str, pa.Table], *, snap
     con.execute((HISTORY_SQL / "history_step.sql").read_text())
     con.execute("SET VARIABLE as_of = ?", [as_of.isoformat()])
     out = {}
-    for table, source in (("price_history", "prices"), ("limit_history", "limits"),
-                          ("capability_history", "capabilities")):
+    for table, source in PERIOD_TABLES.items():
         before = previous.get(table)
         con.register(f"previous_{table}", before if before is not None else schemas.HISTORY[table].empty_table())
         con.register(f"new_{source}", new[source])

@@ -21,8 +21,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from assets.history import previous_state
 from llm_catalog.checks import guards
 from llm_catalog import schemas
+from llm_catalog.history import step as history
 from llm_catalog.errors import CatalogError
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.normalized.litellm.payload import parse_payload
@@ -144,8 +146,8 @@ _clock = count()
 
 
 def sync_plain(root, path) -> str:
-    """Load, parse, normalize, guard, find anomalies, publish: the sync's stages without Dagster (the Great
-    Expectations suites are replaced by `assert_contract` on what was published). Returns what happened; raises
+    """Load, parse, normalize, guard, find anomalies, plan, carry the history, publish: the sync's stages without
+    Dagster (the Great Expectations suites are replaced by `assert_contract` on what was published). Returns what happened; raises
     CatalogError naming the source when the sync must fail."""
     warehouse = Warehouse(root)
     payload_ = ingest(str(path), raw_dir=root / "raw")
@@ -165,7 +167,10 @@ def sync_plain(root, path) -> str:
     tables = {**{name: schemas.TABLES[name].empty_table() for name in schemas.DERIVED}, **normalized,
               "rejects": pa.concat_tables([normalized["rejects"], found])}
     now = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=next(_clock))  # ids in publishing order
-    result = warehouse.publish(tables, sources=[payload_.to_dict()], code="property", now=now)
+    plan = warehouse.plan(sources=[payload_.to_dict()], code="property", now=now)
+    tables |= history.step(previous_state(warehouse, current), tables, snapshot_id=plan.snapshot_id,
+                           previous_snapshot_id=current, as_of=plan.as_of)
+    result = warehouse.publish(tables, plan, sources=[payload_.to_dict()])
     return "published" if result.published else "unchanged"
 
 

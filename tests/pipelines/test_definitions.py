@@ -2,6 +2,7 @@
 
 import dagster as dg
 
+from llm_catalog import schemas
 from pipelines.definitions import build_definitions, defs
 
 
@@ -9,7 +10,12 @@ def test_definitions_load_with_every_asset_job_and_schedule():
     graph = defs.resolve_asset_graph()
     keys = {key.to_user_string() for key in graph.get_all_asset_keys()}
     assert {"litellm_cost_map", "routes", "prices", "limits", "capabilities", "extra_fields", "rejects",
-            "catalog_snapshot"} <= keys
+            "validation", "snapshot_plan", "changes", "price_history", "limit_history", "capability_history",
+            "history_validation", "catalog_snapshot"} <= keys
+    groups = {key.to_user_string(): graph.get(key).group_name for key in graph.get_all_asset_keys()}
+    assert {groups[name] for name in ("changes", "price_history", "limit_history", "capability_history",
+                                      "history_validation")} == {"history"}
+    assert groups["validation"] == "checks"
     assert defs.resolve_job_def("sync") is not None
     schedule = defs.resolve_schedule_def("daily_sync")
     assert schedule.default_status == dg.DefaultScheduleStatus.STOPPED
@@ -26,3 +32,13 @@ def test_the_sync_job_materializes_every_asset(tmp_path):
                    if e.asset_key.to_user_string() == "routes"][0].materialization.metadata
     assert routes_meta["dagster/row_count"].value > 4000
     assert routes_meta["entries_left_out"].value >= 1
+
+
+def test_every_validated_table_has_a_blocking_check_and_the_publish_waits_for_them():
+    graph = defs.resolve_asset_graph()
+    blocking = {(key.asset_key.to_user_string(), key.name) for key in graph.asset_check_keys
+                if graph.get_check_spec(key).blocking}
+    assert {("validation", name) for name in [*schemas.NORMALIZED, "anomalies", *schemas.DERIVED]} <= blocking
+    assert {("history_validation", name) for name in schemas.HISTORY} <= blocking
+    upstream = {key.to_user_string() for key in graph.get(dg.AssetKey("catalog_snapshot")).parent_keys}
+    assert {"validation", "history_validation", "snapshot_plan", *schemas.HISTORY} <= upstream

@@ -41,8 +41,8 @@ def test_an_unchanged_sync_materializes_nothing_downstream_and_publishes_nothing
                                                                   DagsterEventType.ASSET_OBSERVATION)}
     assert observed == set(SOURCES) and "models_dev_tree" in observed  # every source, the model metadata too
     skipped = {e.step_key for e in run_events(synced_warehouse, run_id, DagsterEventType.STEP_SKIPPED)}
-    assert {"litellm_tables", "expectations", "similarity_tables", "derived_expectations",
-            "catalog_snapshot"} <= skipped
+    assert {"litellm_tables", "validation", "similarity_tables", "snapshot_plan", "history_tables",
+            "history_validation", "catalog_snapshot"} <= skipped
     assert (warehouse.current_id(), warehouse.snapshot_ids()) == before
     assert "litellm_cost_map unchanged" in err and "similarity_tables" not in err  # the stage lines
     assert not (synced_warehouse / "_io" / "runs" / run_id).exists()

@@ -5,7 +5,6 @@ from datetime import date
 
 import pytest
 
-from llm_catalog import schemas
 from llm_catalog.errors import PublishError
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
@@ -72,8 +71,7 @@ def test_as_of_reads_the_snapshot_current_on_a_date_and_older_snapshots_are_refu
     assert not sync("2026-02-01", 2e-08)
     assert warehouse.snapshot_ids() == [first, second]
     with pytest.raises(PublishError, match="already has one as of 2026-03-01"):
-        warehouse.publish({name: schema.empty_table() for name, schema in schemas.TABLES.items()},
-                          sources=[], code="x", as_of=date(2026, 2, 1))
+        warehouse.plan(sources=[], code="x", as_of=date(2026, 2, 1))
 
 
 def _page_rows(warehouse, route_id: str, lens: str) -> list[dict]:

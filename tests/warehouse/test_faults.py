@@ -2,24 +2,27 @@
 two syncs at once, a lock left by a dead process, and files damaged after publishing."""
 
 import json
-import os
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from llm_catalog import schemas
-from llm_catalog.warehouse.store import PAUSE_ENV, Warehouse
+from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 
+PAUSED_CLI = Path(__file__).with_name("paused_cli.py")
 
-def sync_process(warehouse, source, *extra, env=None) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "pipelines.cli", "sync", "--warehouse", str(warehouse), "--litellm", str(source), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, **(env or {})},
-    )
+
+def sync_process(warehouse, source, *extra, pause_at: tuple[str, Path] | None = None) -> subprocess.Popen:
+    """`llm-catalog sync` in a subprocess; ``pause_at=(step, marker)`` stops it at that step of its publish, once it
+    wrote ``marker``, until it is killed (paused_cli.py)."""
+    command = [sys.executable, *(("-m", "pipelines.cli") if pause_at is None else (PAUSED_CLI, *map(str, pause_at)))]
+    return subprocess.Popen([*command, "sync", "--warehouse", str(warehouse), "--litellm", str(source), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
 
 def wait_for(path, process, timeout=120.0):
@@ -52,8 +55,9 @@ def test_a_sync_killed_during_publish_leaves_a_complete_current_snapshot(tmp_pat
     assert main(["sync", "--warehouse", str(root), "--litellm", str(good)]) == 0
     before = Warehouse(root).current_id()
 
-    process = sync_process(root, changed, env={PAUSE_ENV: checkpoint})
-    wait_for(root / f"_paused_at_{checkpoint}", process)
+    marker = tmp_path / f"_paused_at_{checkpoint}"
+    process = sync_process(root, changed, pause_at=(checkpoint, marker))
+    wait_for(marker, process)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
     assert process.returncode == -signal.SIGKILL

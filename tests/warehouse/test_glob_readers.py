@@ -10,7 +10,7 @@ import sys
 
 import duckdb
 
-from llm_catalog.warehouse.store import PAUSE_ENV, Warehouse
+from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 from test_faults import partitions, sync_process, wait_for
 from test_readme import readme_queries
@@ -40,8 +40,8 @@ def test_readme_queries_never_see_an_unpublished_or_half_removed_snapshot(tmp_pa
     assert ("input", 0.03) in prices
 
     # a sync killed after moving its tables into the glob, before its manifest and CURRENT
-    killed = sync_process(root, changed, env={PAUSE_ENV: "tables_moved"})
-    wait_for(root / "_paused_at_tables_moved", killed)
+    killed = sync_process(root, changed, pause_at=("tables_moved", tmp_path / "_paused_at_tables_moved"))
+    wait_for(tmp_path / "_paused_at_tables_moved", killed)
     killed.send_signal(signal.SIGKILL)
     killed.wait(timeout=30)
     orphan = max(p.name.removeprefix("snapshot=") for p in (root / "routes").glob("snapshot=*"))
@@ -53,8 +53,8 @@ def test_readme_queries_never_see_an_unpublished_or_half_removed_snapshot(tmp_pa
 
     # the next sync removes the orphan partition by partition; paused half-way, a glob reader that picked the
     # orphan would see routes gone and prices still there; the README's queries still see the published snapshot
-    cleaning = sync_process(root, changed, env={PAUSE_ENV: "removing_leftovers"})
-    wait_for(root / "_paused_at_removing_leftovers", cleaning)
+    cleaning = sync_process(root, changed, pause_at=("removing_leftovers", tmp_path / "_paused_at_removing_leftovers"))
+    wait_for(tmp_path / "_paused_at_removing_leftovers", cleaning)
     half = {table: orphan in ids for table, ids in partitions(root).items()}
     assert not all(half.values()) and any(half.values())  # some of its tables are gone, some not yet
     assert glob_count(root, "routes", orphan) == 0 and glob_count(root, "prices", orphan) > 0

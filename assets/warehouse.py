@@ -1,0 +1,85 @@
+"""Warehouse: plan the snapshot this sync publishes, then write the validated tables as one immutable, versioned
+Parquet snapshot and move the pointer."""
+
+from collections import Counter
+from datetime import date
+
+import dagster as dg
+import pyarrow as pa
+
+from assets.checks import VALIDATED
+from assets.resources import CatalogSettings, WarehouseResource
+from llm_catalog import schemas
+from llm_catalog.errors import PublishError
+from llm_catalog.history.step import HISTORY_TABLES
+from llm_catalog.warehouse.publish import SnapshotPlan
+from llm_catalog.warehouse.version import code_version
+
+SOURCE_ASSETS = ["litellm_cost_map", "model_cards", "aider_leaderboard", "artificial_analysis_models",
+                 "models_dev_metadata", "models_dev_api", "models_dev_tree", "llm_stats_tree"]
+
+
+@dg.asset(group_name="publish", ins={name: dg.AssetIn() for name in SOURCE_ASSETS}, kinds={"json"})
+def snapshot_plan(context: dg.AssetExecutionContext, catalog: CatalogSettings, warehouse: WarehouseResource,
+                  **payloads: dict) -> dict:
+    """The snapshot this sync publishes: its id (the time of the plan and the fingerprint of the sources and code),
+    the snapshot it follows (the current one) and the date its data describes. Decided first, because the history
+    names it; the publish refuses it if the current snapshot changed meanwhile."""
+    as_of = date.fromisoformat(catalog.as_of) if catalog.as_of else None
+    plan = warehouse.store().plan(sources=[payloads[name] for name in SOURCE_ASSETS], code=code_version(),
+                                  as_of=as_of)
+    context.add_output_metadata({"snapshot_id": plan.snapshot_id, "as_of": plan.as_of.isoformat(),
+                                 "previous_snapshot_id": plan.previous_snapshot_id or ""})
+    return plan.to_dict()
+
+
+def _passed_reports(validation: dict, history_validation: dict) -> list[dict]:
+    """This run's Great Expectations reports, in the order a snapshot keeps them; a table without a passing one is
+    never published (the blocking checks stop a run before; this holds for runs of part of the graph too)."""
+    reports = []
+    for found, names in ((validation, [*VALIDATED, "route_modalities"]), (history_validation, list(schemas.HISTORY))):
+        for name in names:
+            report = found.get(name)
+            if report is None:
+                raise PublishError(f"no validation result for {name} in this run: materialize the validation assets "
+                                   "with the tables (the sync job does)")
+            if not report["success"]:
+                raise PublishError(f"{name} failed validation with {report['errors']} error(s); nothing published")
+            reports.append(report)
+    return reports
+
+
+@dg.asset(
+    group_name="publish",
+    ins={name: dg.AssetIn() for name in [*VALIDATED, *HISTORY_TABLES, *SOURCE_ASSETS, "snapshot_plan", "validation",
+                                         "history_validation"]},
+    kinds={"parquet"},
+)
+def catalog_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource, snapshot_plan: dict,
+                     validation: dict, history_validation: dict, **inputs) -> dict:
+    """The published snapshot: the planned one when the inputs or the code changed, else the current one unchanged."""
+    sources = [inputs.pop(name) for name in SOURCE_ASSETS]  # the snapshot records which payload each used
+    found = inputs.pop("anomalies")
+    tables: dict[str, pa.Table] = {name: inputs[name] for name in (*schemas.TABLES, *HISTORY_TABLES)}
+    tables["rejects"] = pa.concat_tables([tables["rejects"], found])  # warnings are published with the rejects
+    reports = _passed_reports(validation, history_validation)
+    rejects = tables["rejects"].to_pylist()
+    stats = {
+        "rejects_by_rule": dict(Counter(f"{r['rule']} ({r['severity']})" for r in rejects)),
+        "unknown_fields": sorted({r["field"] for r in tables["extra_fields"].to_pylist() if not r["known"]}),
+    }
+    result = warehouse.store().publish(tables, SnapshotPlan.from_dict(snapshot_plan), sources=sources, stats=stats,
+                                       validation=reports)
+    context.add_output_metadata(
+        {
+            "published": result.published,
+            "snapshot_id": result.snapshot_id,
+            "warehouse": dg.MetadataValue.path(str(warehouse.root)),
+            "row_counts": dg.MetadataValue.json({k: v["rows"] for k, v in result.manifest["tables"].items()}),
+        }
+    )
+    context.log.info(
+        f"published snapshot {result.snapshot_id}" if result.published
+        else f"inputs and code unchanged: {result.snapshot_id} stays current, nothing published"
+    )
+    return {"published": result.published, "snapshot_id": result.snapshot_id}

@@ -1,0 +1,74 @@
+"""Keeping a warehouse tidy: removing what a killed publish left, old snapshots, and finished runs' scratch space."""
+
+from __future__ import annotations
+
+import shutil
+
+from llm_catalog import schemas
+from llm_catalog.errors import PublishError
+from llm_catalog.warehouse.layout import MANIFESTS, RUN_SCRATCH, STAGING, VALIDATION, reached
+from llm_catalog.warehouse.reading import WarehouseReader
+
+
+class WarehouseMaintenance(WarehouseReader):
+    def clean_leftovers(self) -> list[str]:
+        """Remove what a publish that died part-way left: staging folders, temporary files, snapshots the pointer
+        never reached (newer than the current one), and table folders with no manifest. Call under the lock."""
+        removed = []
+        current = self.current_id()
+        for snapshot_id in self.snapshot_ids():
+            if current is None or snapshot_id > current:
+                # manifest first: once it is gone the snapshot no longer counts as complete
+                (self.root / MANIFESTS / f"{snapshot_id}.json").unlink()
+                (self.root / VALIDATION / f"{snapshot_id}.json").unlink(missing_ok=True)
+                removed.append(f"{MANIFESTS}/{snapshot_id}.json")
+        staging = self.root / STAGING
+        if staging.exists():
+            for leftover in staging.iterdir():
+                shutil.rmtree(leftover, ignore_errors=True)
+                removed.append(str(leftover.relative_to(self.root)))
+        for folder in (self.root, self.root / MANIFESTS, self.root / VALIDATION):
+            for tmp in folder.glob(".*.tmp-*") if folder.exists() else []:
+                tmp.unlink(missing_ok=True)
+                removed.append(str(tmp.relative_to(self.root)))
+        complete = set(self.snapshot_ids())
+        for name in schemas.PUBLISHED_TABLES:
+            folder = self.root / name
+            if not folder.exists():
+                continue
+            for partition in folder.glob("snapshot=*"):
+                if partition.name.removeprefix("snapshot=") not in complete:
+                    shutil.rmtree(partition, ignore_errors=True)
+                    removed.append(str(partition.relative_to(self.root)))
+                    reached(self.root, "removing_leftovers")  # part-way through: a reader may look meanwhile
+        return removed
+
+    def gc(self, *, keep: int) -> list[str]:
+        """Remove all but the newest ``keep`` snapshots, never the current one. Safe for history: each snapshot
+        carries the whole history up to it, so the current one still covers what is removed."""
+        if keep < 1:
+            raise PublishError("gc keeps at least one snapshot (--keep 1 or more)")
+        with self.lock():
+            ids = self.snapshot_ids()
+            current = self.current_id()
+            doomed = [i for i in ids[: max(0, len(ids) - keep)] if i != current]
+            for snapshot_id in doomed:
+                (self.root / MANIFESTS / f"{snapshot_id}.json").unlink()  # first: no longer a complete snapshot
+                (self.root / VALIDATION / f"{snapshot_id}.json").unlink(missing_ok=True)
+                for name in schemas.PUBLISHED_TABLES:
+                    shutil.rmtree(self.root / name / f"snapshot={snapshot_id}", ignore_errors=True)
+            return doomed
+
+    def gc_run_scratch(self, *, active: set[str]) -> list[tuple[str, int]]:
+        """Remove the scratch space (``_io/runs/<run_id>``) of every run not in ``active``: finished, failed or
+        killed runs. Returns (run id, bytes freed) for each. Under the lock, so no CLI sync is writing meanwhile."""
+        runs = self.root / RUN_SCRATCH
+        removed = []
+        with self.lock():
+            for folder in sorted(runs.iterdir()) if runs.exists() else []:
+                if folder.name in active or not folder.is_dir():
+                    continue
+                size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append((folder.name, size))
+        return removed

@@ -1,0 +1,48 @@
+"""Verifying a snapshot: its files measured against its manifest and the published schemas."""
+
+from __future__ import annotations
+
+import pyarrow.parquet as pq
+
+from llm_catalog import schemas
+from llm_catalog.errors import PublishError
+from llm_catalog.warehouse.layout import VALIDATION, sha256_file
+from llm_catalog.warehouse.reading import WarehouseReader
+
+
+class WarehouseVerifier(WarehouseReader):
+    def verify(self, snapshot_id: str | None = None) -> list[str]:
+        """What is wrong with a snapshot's files, measured against its manifest (empty: nothing)."""
+        problems = []
+        snapshot_id = snapshot_id or self.current_id()
+        if snapshot_id is None:
+            return [f"no current snapshot in {self.root}"]
+        try:
+            manifest = self.manifest(snapshot_id)
+        except PublishError as exc:
+            return [str(exc)]
+        for name in schemas.PUBLISHED_TABLES:
+            info = manifest["tables"].get(name)
+            if info is None:
+                problems.append(f"{name}: not in the manifest")
+                continue
+            path = self.root / info["path"]
+            if not path.is_file():
+                problems.append(f"{name}: {info['path']} is missing")
+                continue
+            if sha256_file(path) != info["sha256"]:
+                problems.append(f"{name}: {info['path']} does not match its sha256 in the manifest")
+                continue
+            try:
+                metadata = pq.read_metadata(path)
+                schema = pq.read_schema(path)
+            except Exception as exc:  # noqa: BLE001 - any unreadable file is a finding, not a crash
+                problems.append(f"{name}: {info['path']} is not readable Parquet ({exc})")
+                continue
+            if metadata.num_rows != info["rows"]:
+                problems.append(f"{name}: {metadata.num_rows} rows, the manifest says {info['rows']}")
+            if not schema.equals(schemas.PUBLISHED_TABLES[name], check_metadata=False):
+                problems.append(f"{name}: schema differs from the published contract")
+        if manifest.get("validation") and not (self.root / VALIDATION / f"{snapshot_id}.json").is_file():
+            problems.append(f"validation/{snapshot_id}.json is missing")
+        return problems

@@ -1,0 +1,67 @@
+"""The history asset's own Great Expectations checks: a broken history table is refused, named, and nothing after
+it runs."""
+
+from datetime import date
+
+import dagster as dg
+import pyarrow as pa
+
+from assets.history import history_validation
+from llm_catalog import schemas
+from llm_catalog.history import step as history
+from llm_catalog.normalized.litellm import normalize
+from pipelines.cli import _failures
+
+
+def stub(name: str, table: pa.Table) -> dg.AssetsDefinition:
+    @dg.asset(name=name)
+    def made_by_hand() -> pa.Table:
+        return table
+
+    return made_by_hand
+
+
+@dg.asset(ins={"history_validation": dg.AssetIn()})
+def after_history_validation(history_validation: dict) -> dict:
+    """Stands for the publish: runs only when the history's blocking checks pass."""
+    return history_validation
+
+
+def run_checks(tables: dict[str, pa.Table]):
+    assets = [stub(name, table) for name, table in tables.items()]
+    return dg.materialize_to_memory([*assets, history_validation, after_history_validation], raise_on_error=False)
+
+
+def history_of(small_map) -> dict[str, pa.Table]:
+    state = normalize(small_map).tables
+    carried = history.step(None, state, snapshot_id="20260101T000000Z-aaaaaaaa", previous_snapshot_id=None,
+                           as_of=date(2026, 1, 1))
+    return {"routes": state["routes"], **carried}
+
+
+def test_good_history_tables_pass_their_checks(small_map):
+    result = run_checks(history_of(small_map))
+    assert result.success
+    evaluations = {e.check_name: e for e in result.get_asset_check_evaluations()}
+    assert set(evaluations) == set(schemas.HISTORY) and all(e.passed for e in evaluations.values())
+    reports = result.output_for_node("after_history_validation")
+    assert list(reports) == list(schemas.HISTORY) and all(r["success"] for r in reports.values())
+
+
+def test_a_broken_price_history_is_refused_by_its_check_naming_the_table(small_map):
+    tables = history_of(small_map)
+    first = tables["price_history"].slice(0, 1).to_pylist()[0]
+    # a period that ends before it starts
+    broken = {**first, "valid_from": date(2026, 3, 1), "valid_to": date(2026, 2, 1)}
+    tables["price_history"] = pa.concat_tables([tables["price_history"],
+                                                pa.Table.from_pylist([broken], schema=schemas.PRICE_HISTORY)])
+    result = run_checks(tables)
+    assert not result.success
+    failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
+    assert [(e.asset_key.to_user_string(), e.check_name) for e in failed] == [("history_validation", "price_history")]
+    assert failed[0].severity == dg.AssetCheckSeverity.ERROR
+    assert "after_history_validation" not in {e.asset_key.to_user_string()
+                                              for e in result.get_asset_materialization_events()}
+    lines = _failures(result)
+    assert len(lines) == 1 and lines[0].startswith("check history_validation:price_history failed: price_history: "
+                                                   "critical expect_column_pair_values_a_to_be_greater_than_b")
