@@ -63,7 +63,7 @@ class BoundSnapshot:
 
 def _statements(pattern: str) -> list[str]:
     """The statements of sql/readers/views.sql that start with ``pattern`` (a regex), in the file's order."""
-    text = re.sub(r"^\s*--.*$", "", VIEWS_SQL.read_text(), flags=re.M)  # comments may hold a ';'
+    text = re.sub(r"^\s*--.*$", "", VIEWS_SQL.read_text(), flags=re.MULTILINE)  # comments may hold a ';'
     return [s.strip() for s in text.split(";\n") if re.match(pattern, s.strip())]
 
 
