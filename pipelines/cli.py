@@ -14,7 +14,8 @@ from pathlib import Path
 
 from llm_catalog.benchmarks.link import SOURCES as BENCHMARK_SOURCES
 from llm_catalog.errors import CatalogError
-from llm_catalog.paths import site_dir, warehouse_dir
+from llm_catalog.paths import SQL_DIR, site_dir, warehouse_dir
+from llm_catalog.readers.formatting import LENSES
 from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS
 from llm_catalog.warehouse.store import Warehouse
 
@@ -168,32 +169,37 @@ def cmd_backfill(args) -> int:
 
 
 CHANGE_TYPES = ("added", "removed", "price", "limit", "capability", "modality", "metadata")
+DIFF_SQL = SQL_DIR / "readers" / "diff" / "changes.sql"
 
 
 def cmd_diff(args) -> int:
-    from llm_catalog.history import step as history
-    from llm_catalog.readers import page
+    """What changed between two published snapshots, as the newer one's `changes` table records it."""
+    from llm_catalog.readers import formatting, query, snapshot
 
     warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
-    ids = warehouse.snapshot_ids()
-    for named in (args.old, args.new):
-        if named is not None:
-            warehouse.manifest(named)  # a clear error naming an unknown id
-    new = args.new or warehouse.current_id()
-    old = args.old or (ids[ids.index(new) - 1] if new in ids and ids.index(new) > 0 else None)
-    if old is None or new is None:
-        raise CatalogError("diff needs two snapshots (see `llm-catalog versions`)")
-    state = {sid: {name: warehouse.read_table(name, sid) for name in history.STATE_TABLES} for sid in (old, new)}
-    found = history.changes(state[old], state[new], snapshot_id=new, previous_snapshot_id=old,
-                            as_of=warehouse.as_of(new)).to_pylist()
+    old = snapshot.bind(warehouse, args.old).snapshot_id if args.old is not None else None  # an unknown id: said first
+    bound = snapshot.bind(warehouse, args.new)
+    new = bound.snapshot_id
+    if old is None:
+        earlier = [i for i in bound.published if i < new]
+        if not earlier:
+            raise CatalogError("diff needs two snapshots (see `llm-catalog versions`)")
+        old = earlier[-1]
+    if old > new:
+        raise CatalogError(f"diff goes from an older snapshot to a newer one: {old} is newer than {new} "
+                           f"(llm-catalog diff {new} {old})")
+    if bound.table_path("changes") is None:
+        raise CatalogError(f"snapshot {new} predates the changes table: diff reads it from a newer snapshot")
+    con, _ = snapshot.connect(warehouse, new)
+    found = query.fetch_rows(con, DIFF_SQL.read_text(), {"old": old, "new": new})
     counts = {change: sum(r["change"] == change for r in found) for change in CHANGE_TYPES}
-    shown = {change: [page.describe_change(r) for r in found if r["change"] == change][: args.limit]
+    shown = {change: [formatting.describe_change(r) for r in found if r["change"] == change][: args.limit]
              for change in CHANGE_TYPES}
     if args.format == "json":
-        print(page.render_json({"old": {"snapshot_id": old, "as_of": warehouse.as_of(old)},
-                                "new": {"snapshot_id": new, "as_of": warehouse.as_of(new)},
-                                "total": len(found), "counts": counts, "limit": args.limit,
-                                "changes": {change: rows for change, rows in shown.items() if rows}}))
+        print(formatting.render_json({"old": {"snapshot_id": old, "as_of": warehouse.as_of(old)},
+                                      "new": {"snapshot_id": new, "as_of": warehouse.as_of(new)},
+                                      "total": len(found), "counts": counts, "limit": args.limit,
+                                      "changes": {change: rows for change, rows in shown.items() if rows}}))
         return 0
     print(f"{old} (as of {warehouse.as_of(old)}) -> {new} (as of {warehouse.as_of(new)}): {len(found)} changes")
     for change in CHANGE_TYPES:
@@ -227,10 +233,13 @@ def cmd_gc(args) -> int:
 
 
 def cmd_versions(args) -> int:
+    from llm_catalog.readers import snapshot
+
     warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
-    current = warehouse.current_id()
+    published = snapshot.published_ids(warehouse)
+    current = published[-1] if published else None
     listed = []
-    for snapshot_id in reversed(warehouse.snapshot_ids()):
+    for snapshot_id in reversed(published):
         manifest = warehouse.manifest(snapshot_id)
         listed.append({
             "snapshot_id": snapshot_id, "current": snapshot_id == current,
@@ -268,30 +277,28 @@ def cmd_verify(args) -> int:
     return 0
 
 
-def _snapshot(warehouse: Warehouse, args) -> str | None:
-    """--snapshot ID, or the snapshot current on --as-of DATE, or None for the current one."""
+def _snapshot_choice(args) -> dict:
+    """--snapshot ID or --as-of DATE (the snapshot current on that date; it wins over --snapshot), as the keywords
+    of llm_catalog.readers.snapshot.connect; neither: the current snapshot."""
     if getattr(args, "as_of", None):
         try:
-            day = date.fromisoformat(args.as_of)
+            return {"snapshot_id": None, "as_of": date.fromisoformat(args.as_of)}
         except ValueError as exc:
             raise CatalogError(f"--as-of takes a YYYY-MM-DD date, got {args.as_of!r}") from exc
-        return warehouse.snapshot_at(day)
-    return args.snapshot
+    return {"snapshot_id": args.snapshot, "as_of": None}
 
 
 def cmd_show(args) -> int:
     """The page of a route; for a base model or an id that is no route, the matching routes first (and the page
     of the route the id names once its provider prefix is dropped, e.g. openai/gpt-4o -> gpt-4o)."""
-    from llm_catalog.readers import page
-    from llm_catalog.readers import query
-    from llm_catalog.readers import search
+    from llm_catalog.readers import formatting, page, search, snapshot
 
     warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
-    con, snapshot_id = query.connect(warehouse, _snapshot(warehouse, args))
+    con, snapshot_id = snapshot.connect(warehouse, **_snapshot_choice(args))
     found = con.execute("SELECT count(*) FROM routes WHERE route_id = ?", [args.route]).fetchone()[0]
     if found:
         gathered = page.gather(con, args.route, snapshot_id, lens=args.lens)
-        print(page.render_json(gathered) if args.format == "json" else page.render_text(gathered))
+        print(formatting.render_json(gathered) if args.format == "json" else formatting.render_text(gathered))
         return 0
     matches = search.search(con, args.route, limit=args.limit)
     exact = search.exact_matches(matches)
@@ -301,12 +308,12 @@ def cmd_show(args) -> int:
     named = exact[0]["route_id"] if exact[0]["matched"] == "route id" else None
     gathered = page.gather(con, named, snapshot_id, lens=args.lens) if named else None
     if args.format == "json":
-        print(page.render_json({"query": args.route, "matches": exact, "page": gathered}))
+        print(formatting.render_json({"query": args.route, "matches": exact, "page": gathered}))
         return 0
     print(f"{args.route!r} is not a route id; {len(exact)} route(s) match it:")
     print(_matches_table(exact))
     if gathered:
-        print(f"\n{page.render_text(gathered)}")
+        print(f"\n{formatting.render_text(gathered)}")
     return 0
 
 
@@ -318,14 +325,12 @@ def _matches_table(matches: list[dict]) -> str:
 
 
 def cmd_search(args) -> int:
-    from llm_catalog.readers import page
-    from llm_catalog.readers import query
-    from llm_catalog.readers import search
+    from llm_catalog.readers import formatting, search, snapshot
 
     warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
-    con, _ = query.connect(warehouse, _snapshot(warehouse, args))
+    con, _ = snapshot.connect(warehouse, **_snapshot_choice(args))
     matches = search.search(con, args.text, limit=args.limit)
-    print(page.render_json(matches) if args.format == "json" else _matches_table(matches))
+    print(formatting.render_json(matches) if args.format == "json" else _matches_table(matches))
     return 0
 
 
@@ -347,7 +352,8 @@ def cmd_site(args) -> int:
             server.server_close()
         return 0
     warehouse.require()
-    record = build_site(warehouse, out, _snapshot(warehouse, args))
+    choice = _snapshot_choice(args)
+    record = build_site(warehouse, out, choice["snapshot_id"], as_of=choice["as_of"])
     if not args.quiet:
         print(f"built the site of snapshot {record['snapshot_id']} in {out}: {record['routes']} route pages, "
               f"{record['models']} base-model pages, {record['benchmarks']} benchmark pages "
@@ -356,10 +362,10 @@ def cmd_site(args) -> int:
 
 
 def cmd_query(args) -> int:
-    from llm_catalog.readers import query
+    from llm_catalog.readers import query, snapshot
 
     warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
-    con, _ = query.connect(warehouse, _snapshot(warehouse, args), allow_files=args.allow_files)
+    con, _ = snapshot.connect(warehouse, **_snapshot_choice(args), allow_files=args.allow_files)
     columns, rows = query.run(con, args.sql)
     print(query.render(columns, rows, args.format))
     return 0
@@ -443,7 +449,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("route", help="a route id, e.g. deepinfra/openai/gpt-oss-20b (or a base model: its routes)")
     show.add_argument("--snapshot", help="snapshot id (default: the current one)")
     show.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
-    show.add_argument("--lens", choices=["overall", "cost", "modality", "capabilities", "context"], default="overall",
+    show.add_argument("--lens", choices=LENSES, default="overall",
                       help="rank the similar models by this lens, as the page's filter does (default overall)")
     show.add_argument("--format", choices=("text", "json"), default="text")
     show.add_argument("--limit", type=int, default=100,

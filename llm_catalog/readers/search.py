@@ -1,5 +1,5 @@
 """Finding routes by a text: route id, model name, base model, family or provider, fuzzy and case-insensitive.
-The ranking is sql/readers/search/routes.sql over one snapshot's views (llm_catalog.query.connect)."""
+The ranking is sql/readers/search/routes.sql over one snapshot's views (llm_catalog.readers.snapshot.connect)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ import duckdb
 
 from llm_catalog.identity.resolver import default_resolver
 from llm_catalog.paths import SQL_DIR
+from llm_catalog.readers.query import fetch_rows
 
 SEARCH_SQL = SQL_DIR / "readers" / "search" / "routes.sql"
 EXACT = 0.98  # a score from here up is an exact match of a route id, a route's model name or its base model
@@ -20,9 +21,7 @@ def search(con: duckdb.DuckDBPyConnection, text: str, *, limit: int = 20) -> lis
     query = text.strip().lower()
     base = default_resolver().resolve_name(re.sub(r"\s+", "-", query))[0] if query else query
     bare = query.split("/", 1)[1] if "/" in query else None
-    relation = con.execute(SEARCH_SQL.read_text(), {"q": query, "base": base, "bare": bare, "limit": limit})
-    columns = [d[0] for d in relation.description]
-    return [dict(zip(columns, row)) for row in relation.fetchall()]
+    return fetch_rows(con, SEARCH_SQL.read_text(), {"q": query, "base": base, "bare": bare, "limit": limit})
 
 
 def exact_matches(found: list[dict]) -> list[dict]:

@@ -11,16 +11,16 @@ import shutil
 import tempfile
 import time
 from collections import defaultdict
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from pathlib import Path
 
 import jinja2
 
-from llm_catalog.readers import page
-from llm_catalog.readers import query
 from llm_catalog.errors import CatalogError
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
 from llm_catalog.paths import SQL_DIR
+from llm_catalog.readers import formatting, page, snapshot
+from llm_catalog.readers.query import fetch_rows
 from llm_catalog.site import links
 from llm_catalog.site.views import route_view
 from llm_catalog.warehouse.store import Warehouse
@@ -29,17 +29,18 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES, STATIC = HERE / "templates", HERE / "static"
 SITE_SQL = SQL_DIR / "site"
 MARKER = "site.json"
-CHANGES_SHOWN = 500
-INDEX_SHOWN = 200  # rows the index draws at first (the script draws the rest on demand; all.html has every row)  # rows per kind of change on the what-changed page; the rest are counted and pointed to
+CHANGES_SHOWN = 500  # rows per kind of change on the what-changed page; the rest are counted and pointed to
+INDEX_SHOWN = 200  # rows the index draws at first (the script draws the rest on demand; all.html has every row)
 
 
-def build_site(warehouse: Warehouse, out: Path, snapshot_id: str | None = None) -> dict:
-    """Build the site of ``snapshot_id`` (default: the current one) into ``out``; returns what site.json records."""
+def build_site(warehouse: Warehouse, out: Path, snapshot_id: str | None = None, *, as_of: date | None = None) -> dict:
+    """Build the site of ``snapshot_id`` (else the snapshot current on ``as_of``, else the current one) into ``out``;
+    returns what site.json records."""
     target = Path(out).expanduser().resolve()
     if target.exists() and any(target.iterdir()) and not (target / MARKER).is_file():
         raise CatalogError(f"{target} is not empty and holds no {MARKER}: not a site built here, so not replaced; "
                            "choose an empty or new folder")
-    con, snapshot_id = query.connect(warehouse, snapshot_id)
+    con, snapshot_id = snapshot.connect(warehouse, snapshot_id, as_of=as_of)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
@@ -68,10 +69,10 @@ def environment() -> jinja2.Environment:
     """Templates with HTML escaping on for every value: every string of a source is untrusted."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
                              lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters.update(money=page.money, tokens=page.tokens, score=page.score_text, basis=page.basis_text,
-                       difference=page.difference_text, route_path=links.route_path, model_path=links.model_path,
-                       benchmark_path=links.benchmark_path)
-    env.globals.update(lenses=page.LENSES, lens_labels=page.LENS_LABELS, lens_titles=page.LENS_TITLES,
+    env.filters.update(money=formatting.money, tokens=formatting.tokens, score=formatting.score_text,
+                       basis=formatting.basis_text, difference=formatting.difference_text,
+                       route_path=links.route_path, model_path=links.model_path, benchmark_path=links.benchmark_path)
+    env.globals.update(lenses=formatting.LENSES, lens_labels=formatting.LENS_LABELS, lens_titles=formatting.LENS_TITLES,
                        capability_labels={c: c.replace("_", " ").capitalize().replace("Pdf", "PDF")
                                           for c in CORE_CAPABILITIES})
     return env
@@ -108,7 +109,7 @@ def write_site(con, snapshot_id: str, out: Path) -> dict:
 
 
 def _rows(con, name: str) -> list[dict]:
-    return page.fetch_rows(con, (SITE_SQL / f"{name}.sql").read_text(), [])
+    return fetch_rows(con, (SITE_SQL / f"{name}.sql").read_text(), [])
 
 
 def _render(env: jinja2.Environment, template: str, path: Path, **context) -> None:
@@ -118,7 +119,7 @@ def _render(env: jinja2.Environment, template: str, path: Path, **context) -> No
 def _write_route_pages(env, con, snapshot_id: str, out: Path, common: dict) -> int:
     template = env.get_template("route.html")
     count = 0
-    for found in page.gather_pages(con, snapshot_id, lenses=page.LENSES):
+    for found in page.gather_pages(con, snapshot_id, lenses=formatting.LENSES):
         html = template.render(root="../", page=found, view=route_view(found), **common)
         (out / links.route_path(found["route"]["route_id"])).write_text(html)
         count += 1
@@ -131,7 +132,7 @@ def _write_model_pages(env, con, index: list[dict], scores: list[dict], out: Pat
     routes = defaultdict(list)
     for row in index:
         routes[row["base_model"]].append(row)
-    models = {m["base_model"]: m for m in page.fetch_rows(con, "SELECT * FROM models", [])}
+    models = {m["base_model"]: m for m in fetch_rows(con, "SELECT * FROM models", [])}
     by_model = defaultdict(list)
     for row in scores:
         by_model[row["base_model"]].append(row)
@@ -161,7 +162,7 @@ def _changes_view(changes: list[dict]) -> dict:
     for row in changes:
         by_change[row["change"]].append(row)
     return {"counts": {change: len(rows) for change, rows in by_change.items()},
-            "shown": {change: [page.describe_change(r) for r in rows[:CHANGES_SHOWN]]
+            "shown": {change: [formatting.describe_change(r) for r in rows[:CHANGES_SHOWN]]
                       for change, rows in by_change.items()},
             "previous": changes[0]["previous_snapshot_id"] if changes else None,
             "snapshot_id": changes[0]["snapshot_id"] if changes else None, "limit": CHANGES_SHOWN}
@@ -177,15 +178,15 @@ def _filters(index: list[dict]) -> dict:
 
 def _index_data(index: list[dict]) -> dict:
     """What the index's script filters, sorts and draws rows from: a row per route in the table's order, prices and
-    limits both as numbers (to filter and sort) and as the page writes them (one formatter: page.money/tokens)."""
+    limits both as numbers (to filter and sort) and as the page writes them (one formatter: formatting.money/tokens)."""
     columns = ["id", "path", "name", "provider", "provider_name", "base", "base_path", "family", "mode", "inputs",
                "outputs", "features", "input", "input_text", "output", "output_text", "context", "context_text"]
     rows = [[r["route_id"], links.route_path(r["route_id"]), r["model_name"], r["provider"], r["provider_name"],
              r["base_model"], links.model_path(r["base_model"]), r["family"], r["mode"], r["input_modalities"],
              r["output_modalities"], r["features"],
              r["input_price"] if r["input_price_unit"] == "usd_per_1m_tokens" else None,
-             page.money(r["input_price"], r["input_price_unit"] or "usd_per_1m_tokens"),
+             formatting.money(r["input_price"], r["input_price_unit"] or "usd_per_1m_tokens"),
              r["output_price"] if r["output_price_unit"] == "usd_per_1m_tokens" else None,
-             page.money(r["output_price"], r["output_price_unit"] or "usd_per_1m_tokens"),
-             r["context_window"], page.tokens(r["context_window"])] for r in index]
+             formatting.money(r["output_price"], r["output_price_unit"] or "usd_per_1m_tokens"),
+             r["context_window"], formatting.tokens(r["context_window"])] for r in index]
     return {"columns": columns, "rows": rows}

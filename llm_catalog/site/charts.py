@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from llm_catalog.readers.page import UNIT_LABELS, money
+from llm_catalog.readers.formatting import UNIT_LABELS, money
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 92, 16, 14, 30  # room for the axis labels

@@ -1,9 +1,9 @@
-"""What a route page shows beyond the page data of llm_catalog.page: the headline prices, the pricing table's
+"""What a route page shows beyond the page data of llm_catalog.readers.page: the headline prices, the pricing table's
 groups, the quick read, and the similar models of every lens as one table the lens filter reorders."""
 
 from __future__ import annotations
 
-from llm_catalog.readers.page import LENSES, money, tokens
+from llm_catalog.readers.formatting import LENSES, money, tokens
 from llm_catalog.site.charts import price_chart
 
 KIND_LABELS = {"input": "Input", "output": "Output", "cache_read": "Cached input", "cache_write": "Cache write"}

@@ -1,17 +1,53 @@
--- Every published table as a view, for anyone with DuckDB. From the repository root:
+-- Every published table of one snapshot as a view, for anyone with DuckDB. From the repository root:
 --     duckdb -init sql/readers/views.sql
--- Another warehouse or snapshot (both default to data/warehouse and its current snapshot):
+-- Another warehouse, snapshot or date (by default data/warehouse and its current snapshot):
 --     duckdb -cmd "SET VARIABLE warehouse = '/srv/llm-catalog'; SET VARIABLE snapshot = '<id>'; .read sql/readers/views.sql"
--- One view per table of that snapshot; `snapshots` lists every snapshot; the history tables (`changes`,
+--     duckdb -cmd "SET VARIABLE as_of = DATE '2026-03-01'; .read sql/readers/views.sql"  (the snapshot current then)
+-- One view per table of that snapshot; `snapshots` lists every published snapshot; the history tables (`changes`,
 -- `price_history`, `limit_history`, `capability_history`) of a snapshot cover everything up to it.
--- `llm-catalog query` binds the same views (these names, the same files) read-only; see llm_catalog/query.py.
+--
+-- The SET VARIABLE statements below are the one definition of which snapshot a reader binds and of its files:
+-- `llm-catalog` (llm_catalog/readers/snapshot.py, for query, show, search, diff, versions, the site and the checks
+-- that read the previous snapshot) runs them too, then binds those same files read-only and creates the views over
+-- the tables (route_cells, similar_models_page) from this file.
+
+-- Published means: the snapshot has a manifest and is not newer than CURRENT (a newer one is a publish in progress,
+-- or one that died before moving CURRENT).
 SET VARIABLE warehouse = coalesce(getvariable('warehouse'), 'data/warehouse');
-SET VARIABLE snapshot = coalesce(getvariable('snapshot'),
-                                 (SELECT snapshot_id FROM read_json(getvariable('warehouse') || '/CURRENT')));
+SET VARIABLE current_snapshot = (SELECT snapshot_id FROM read_json(getvariable('warehouse') || '/CURRENT'));
+SET VARIABLE manifests = (SELECT coalesce(list(parse_filename(file, true) ORDER BY file), [])
+                          FROM glob(getvariable('warehouse') || '/manifests/*.json'));
+SET VARIABLE published = [id FOR id IN getvariable('manifests') IF id <= getvariable('current_snapshot')];
+-- the `snapshots` row of every published snapshot
+SET VARIABLE snapshot_files = [getvariable('warehouse') || '/snapshots/snapshot=' || id || '/part-0.parquet'
+                               FOR id IN getvariable('published')];
+-- the snapshot bound: the one named, else the one current on the date `as_of` (the newest published as of that day
+-- or earlier), else CURRENT
+SET VARIABLE snapshot = coalesce(getvariable('snapshot'), CASE WHEN getvariable('as_of') IS NULL
+    THEN getvariable('current_snapshot')
+    ELSE coalesce((SELECT arg_max(id, (day, id)) FROM (
+                       SELECT parse_filename(filename, true) AS id,
+                              coalesce(content::JSON ->> 'as_of', left(content::JSON ->> 'created_at', 10))::DATE AS day
+                       FROM read_text([getvariable('warehouse') || '/manifests/' || id || '.json'
+                                       FOR id IN getvariable('published')]))
+                   WHERE day <= getvariable('as_of')::DATE),
+                  error('no snapshot in ' || getvariable('warehouse') || ' is as of ' || getvariable('as_of')::DATE
+                        || ' or earlier')) END);
+SET VARIABLE snapshot = CASE
+    WHEN list_contains(getvariable('published'), getvariable('snapshot')) THEN getvariable('snapshot')
+    WHEN list_contains(getvariable('manifests'), getvariable('snapshot'))
+        THEN error('snapshot ''' || getvariable('snapshot') || ''' in ' || getvariable('warehouse') || ' is not '
+                   || 'published: it is newer than CURRENT (a publish in progress, or one that died)')
+    ELSE error('no snapshot ''' || getvariable('snapshot') || ''' in ' || getvariable('warehouse')
+               || ' (see `llm-catalog versions`)') END;
+-- its manifest names the file of each of its tables
+SET VARIABLE manifest = (SELECT content::JSON FROM read_text(getvariable('warehouse') || '/manifests/'
+                                                             || getvariable('snapshot') || '.json'));
 
 CREATE OR REPLACE MACRO snapshot_table(name) AS TABLE
-    SELECT * FROM read_parquet(getvariable('warehouse') || '/' || name || '/snapshot=' || getvariable('snapshot')
-                               || '/part-0.parquet', hive_partitioning = false);
+    SELECT * FROM read_parquet(getvariable('warehouse') || '/'
+                               || (getvariable('manifest') ->> ('$.tables.' || name || '.path')),
+                               hive_partitioning = false);
 
 CREATE OR REPLACE VIEW routes AS FROM snapshot_table('routes');
 CREATE OR REPLACE VIEW prices AS FROM snapshot_table('prices');
@@ -28,11 +64,8 @@ CREATE OR REPLACE VIEW changes AS FROM snapshot_table('changes');
 CREATE OR REPLACE VIEW price_history AS FROM snapshot_table('price_history');
 CREATE OR REPLACE VIEW limit_history AS FROM snapshot_table('limit_history');
 CREATE OR REPLACE VIEW capability_history AS FROM snapshot_table('capability_history');
--- every published snapshot: a partition newer than CURRENT is a publish in progress (or one that died), not published
 CREATE OR REPLACE VIEW snapshots AS
-    SELECT * FROM read_parquet(getvariable('warehouse') || '/snapshots/*/*.parquet', hive_partitioning = false,
-                               union_by_name = true)
-    WHERE snapshot_id <= (SELECT snapshot_id FROM read_json(getvariable('warehouse') || '/CURRENT'));
+    SELECT * FROM read_parquet(getvariable('snapshot_files'), hive_partitioning = false, union_by_name = true);
 
 -- What a model page shows of a route in a row of its "Similar models" table: model and provider display names,
 -- input and output price with their unit (per 1M tokens, or the block's own: per image, per second, per 1M

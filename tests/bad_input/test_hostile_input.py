@@ -12,7 +12,7 @@ import sys
 
 import pytest
 
-from llm_catalog.readers import query
+from llm_catalog.readers import snapshot
 from llm_catalog.errors import SourceError
 from llm_catalog.sources.fetch import read_location
 from llm_catalog.warehouse.store import Warehouse
@@ -210,8 +210,8 @@ def test_defect_5_normal_queries_show_and_allow_files_still_work(hostile, tmp_pa
     assert capsys.readouterr().out.split() == ["n", "2"]
     assert main(["show", GOOD, "--warehouse", str(warehouse)]) == 0
     assert "DeepInfra" in capsys.readouterr().out
-    # everything on the same connection is read-only: the page and search code get it from query.connect
-    con, _ = query.connect(Warehouse(warehouse))
+    # everything on the same connection is read-only: the page and search code get it from snapshot.connect
+    con, _ = snapshot.connect(Warehouse(warehouse))
     with pytest.raises(Exception, match="disabled by configuration"):
         con.sql("SELECT * FROM read_text('/etc/passwd')").fetchall()
     note = tmp_path / "note.txt"

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import json
 
-from llm_catalog.readers import query
-from llm_catalog.readers.page import readable_number
+from llm_catalog.readers import snapshot
+from llm_catalog.readers.formatting import readable_number
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 
 
 def gpt_oss_20b_routes(root) -> set[str]:
-    con, _ = query.connect(Warehouse(root))
+    con, _ = snapshot.connect(Warehouse(root))
     return {r[0] for r in con.execute("SELECT route_id FROM routes WHERE base_model = 'gpt-oss-20b' "
                                       "AND (duplicate_of IS NULL OR duplicate_of = route_id)").fetchall()}
 
@@ -68,7 +68,7 @@ def test_show_json_round_trips_the_page(synced_warehouse, capsys):
     assert main(["show", "--warehouse", str(synced_warehouse), route, "--format", "json"]) == 0
     page = json.loads(capsys.readouterr().out)
     assert page["route"]["route_id"] == route and page["route"]["base_model"] == "gpt-oss-20b"
-    con, snapshot_id = query.connect(Warehouse(synced_warehouse))
+    con, snapshot_id = snapshot.connect(Warehouse(synced_warehouse))
     stated = con.execute("SELECT price_kind, tier, condition, unit, usd FROM prices WHERE route_id = ?",
                          [route]).fetchall()
     assert sorted((p["price_kind"], p["tier"], p["condition"], p["unit"], p["usd"]) for p in page["prices"]) \

@@ -75,9 +75,9 @@ def test_as_of_reads_the_snapshot_current_on_a_date_and_older_snapshots_are_refu
 
 
 def _page_rows(warehouse, route_id: str, lens: str) -> list[dict]:
-    from llm_catalog.readers import query
+    from llm_catalog.readers import query, snapshot
 
-    con, _ = query.connect(Warehouse(warehouse))
+    con, _ = snapshot.connect(Warehouse(warehouse))
     columns, rows = query.run(con, f"SELECT * FROM similar_models_page WHERE route_id = '{route_id}' "
                                    f"AND lens = '{lens}' ORDER BY rank")
     return [dict(zip(columns, row)) for row in rows]
@@ -85,7 +85,7 @@ def _page_rows(warehouse, route_id: str, lens: str) -> list[dict]:
 
 def test_one_query_fills_the_similar_models_table_of_the_page(synced_warehouse):
     """The view has the reference row and every cell of the page's table, and agrees with the tables it joins."""
-    from llm_catalog.readers import query
+    from llm_catalog.readers import snapshot
 
     rows = _page_rows(synced_warehouse, "deepinfra/openai/gpt-oss-20b", "overall")
     reference, ranked = rows[0], rows[1:]
@@ -96,7 +96,7 @@ def test_one_query_fills_the_similar_models_table_of_the_page(synced_warehouse):
     assert reference["features"] == ["Function calling", "Tool choice"]
     assert [r["rank"] for r in ranked] == list(range(1, 26))
     assert [r["score"] for r in ranked] == sorted((r["score"] for r in ranked), reverse=True)
-    con, _ = query.connect(Warehouse(synced_warehouse))
+    con, _ = snapshot.connect(Warehouse(synced_warehouse))
     for row in ranked:
         other = row["other_route_id"]
         stated = {c for (c,) in con.execute("SELECT capability FROM capabilities WHERE route_id = ? AND supported",
@@ -112,9 +112,9 @@ def test_one_query_fills_the_similar_models_table_of_the_page(synced_warehouse):
 
 
 def test_unknown_modalities_stay_unknown_and_image_routes_show_their_own_unit(synced_warehouse):
-    from llm_catalog.readers import query
+    from llm_catalog.readers import snapshot
 
-    con, _ = query.connect(Warehouse(synced_warehouse))
+    con, _ = snapshot.connect(Warehouse(synced_warehouse))
     (route,), = con.execute("""SELECT route_id FROM similar_models JOIN routes USING (route_id)
                                WHERE mode = 'image_generation' ORDER BY route_id LIMIT 1""").fetchall()
     rows = _page_rows(synced_warehouse, route, "overall")

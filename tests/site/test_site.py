@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID
-from llm_catalog.readers import query
+from llm_catalog.readers import snapshot
 from llm_catalog.errors import CatalogError
 from llm_catalog.site import build as site_build
 from llm_catalog.site.links import route_path, slug
@@ -54,7 +54,7 @@ def parsed(path: Path) -> Links:
 
 
 def test_the_real_map_gets_a_page_per_route_and_base_model_and_every_link_resolves(built_site, synced_warehouse):
-    con, snapshot_id = query.connect(Warehouse(synced_warehouse))
+    con, snapshot_id = snapshot.connect(Warehouse(synced_warehouse))
     routes = [r for (r,) in con.execute("SELECT route_id FROM routes ORDER BY route_id").fetchall()]
     models = con.execute("SELECT count(DISTINCT base_model) FROM routes").fetchone()[0]
     record = json.loads((built_site / "site.json").read_text())
@@ -79,7 +79,7 @@ def test_a_route_page_has_the_reference_sections_in_order_with_the_snapshot_valu
     page = built_site / route_path(ROUTE)
     assert parsed(page).sections == SECTIONS
     html = page.read_text()
-    con, _ = query.connect(Warehouse(synced_warehouse))
+    con, _ = snapshot.connect(Warehouse(synced_warehouse))
     for kind, tier, unit, usd in con.execute("SELECT price_kind, tier, unit, usd FROM prices WHERE route_id = ?",
                                              [ROUTE]).fetchall():
         assert f'data-kind="{kind}" data-tier="{tier}" data-condition="" data-unit="{unit}" data-usd="{usd}"' in html

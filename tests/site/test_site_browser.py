@@ -13,8 +13,7 @@ from selenium.webdriver.support.ui import Select
 
 from browser import browser, screenshot, wait_for_js, console_errors  # noqa: F401 - browser is a fixture
 from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID
-from llm_catalog.readers import page
-from llm_catalog.readers import query
+from llm_catalog.readers import formatting, page, snapshot
 from llm_catalog.site.links import route_path
 from llm_catalog.site.serve import site_server
 from llm_catalog.warehouse.store import Warehouse
@@ -46,7 +45,7 @@ def odd_route(con) -> str:
 
 @pytest.mark.parametrize("pick", ["named", "odd"])
 def test_each_section_shows_the_snapshot_values(browser, site_url, synced_warehouse, pick):
-    con, _ = query.connect(Warehouse(synced_warehouse))
+    con, _ = snapshot.connect(Warehouse(synced_warehouse))
     route_id = ROUTE if pick == "named" else odd_route(con)
     open_page(browser, site_url + route_path(route_id))
     shown = [s.get_attribute("id") for s in browser.find_elements(By.CSS_SELECTOR, "main > header, main > section")]
@@ -58,11 +57,11 @@ def test_each_section_shows_the_snapshot_values(browser, site_url, synced_wareho
                          [route_id]).fetchall()
     rows = browser.find_elements(By.CSS_SELECTOR, "#pricing tr[data-kind]")
     assert sorted((r.get_attribute("data-kind"), r.find_elements(By.TAG_NAME, "td")[1].text) for r in rows) == \
-        sorted((kind, page.money(usd, unit)) for kind, _, _, unit, usd in prices)
+        sorted((kind, formatting.money(usd, unit)) for kind, _, _, unit, usd in prices)
     limits = con.execute("SELECT context_window, max_input_tokens, max_output_tokens, max_tokens FROM limits "
                          "WHERE route_id = ?", [route_id]).fetchone()
     assert [browser.find_element(By.CSS_SELECTOR, f'[data-limit="{k}"]').text for k in
-            ("context_window", "max_input_tokens", "max_output_tokens", "max_tokens")] == [page.tokens(v) for v in limits]
+            ("context_window", "max_input_tokens", "max_output_tokens", "max_tokens")] == [formatting.tokens(v) for v in limits]
     stated = dict(con.execute("SELECT capability, supported FROM capabilities WHERE route_id = ?",
                               [route_id]).fetchall())
     cells = browser.find_elements(By.CSS_SELECTOR, "#capabilities tr[data-capability]")
@@ -82,7 +81,7 @@ def test_each_section_shows_the_snapshot_values(browser, site_url, synced_wareho
 
 
 def test_the_lens_filter_reorders_the_similar_models(browser, site_url, synced_warehouse):
-    con, snapshot_id = query.connect(Warehouse(synced_warehouse))
+    con, snapshot_id = snapshot.connect(Warehouse(synced_warehouse))
     open_page(browser, site_url + route_path(ROUTE))
     visible = lambda: [r.get_attribute("data-route") for r in  # noqa: E731
                        browser.find_elements(By.CSS_SELECTOR, "#similar-rows tr") if r.is_displayed()]
