@@ -11,6 +11,7 @@ import pyarrow as pa
 
 from llm_catalog.checks import guards
 from llm_catalog import schemas
+from llm_catalog.readers.snapshot import current_snapshot
 from assets.resources import CatalogSettings, WarehouseResource
 
 VALIDATED = [*schemas.NORMALIZED, "anomalies", *schemas.DERIVED]
@@ -18,11 +19,8 @@ VALIDATED = [*schemas.NORMALIZED, "anomalies", *schemas.DERIVED]
 
 def previous_tables(warehouse: WarehouseResource) -> dict[str, pa.Table] | None:
     """The current snapshot's routes and prices: what this sync is compared with."""
-    store = warehouse.store()
-    current = store.current_id()
-    if current is None:
-        return None
-    return {name: store.read_table(name, current) for name in ("routes", "prices")}
+    bound = current_snapshot(warehouse.store())
+    return bound.read_tables(("routes", "prices")) if bound else None
 
 
 @dg.asset(group_name="checks", kinds={"duckdb"})

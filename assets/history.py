@@ -8,6 +8,7 @@ from assets.checks import expectation_specs, run_suites, validation_outcome
 from assets.resources import WarehouseResource
 from llm_catalog import schemas
 from llm_catalog.history import step as history
+from llm_catalog.readers.snapshot import bind
 from llm_catalog.warehouse.publish import SnapshotPlan
 from llm_catalog.warehouse.store import Warehouse
 
@@ -24,8 +25,7 @@ def previous_state(store: Warehouse, snapshot_id: str | None) -> dict[str, pa.Ta
     """The state and history tables of the snapshot the history is carried from (None: the first snapshot)."""
     if snapshot_id is None:
         return None
-    return {name: store.read_table(name, snapshot_id) for name in (*history.STATE_TABLES, *schemas.HISTORY)
-            if store.table_path(name, snapshot_id).exists()}
+    return bind(store, snapshot_id).read_tables((*history.STATE_TABLES, *schemas.HISTORY))
 
 
 @dg.multi_asset(

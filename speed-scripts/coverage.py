@@ -20,6 +20,7 @@ from llm_catalog.benchmarks.link import PARSERS, link
 from llm_catalog.normalized.model_sources import parse_models_dev_tree
 from llm_catalog.identity.resolver import default_resolver
 from llm_catalog.paths import warehouse_dir
+from llm_catalog.readers.snapshot import bind
 from llm_catalog.sources.fetch import RawPayload
 from llm_catalog.warehouse.store import Warehouse
 
@@ -50,7 +51,7 @@ def main() -> None:
             rows += PARSERS[payload["source"]](raw.read_bytes(), source=payload["source"])
             if payload["source"] == "models_dev":
                 pointers = parse_models_dev_tree(raw.read_bytes(), source="models_dev").pointers
-    routes = warehouse.read_table("routes", snapshot)
+    routes = bind(warehouse, snapshot).read_tables(("routes",))["routes"]
     _, _, rates = link(rows, routes, default_resolver(), pointers)
     print(json.dumps({
         "snapshot": snapshot,

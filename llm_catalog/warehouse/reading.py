@@ -7,8 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Self
 
-import pyarrow as pa
-import pyarrow.parquet as pq
 
 from llm_catalog.errors import PublishError
 from llm_catalog.warehouse.layout import MANIFESTS, PART, POINTER, RAW
@@ -65,14 +63,3 @@ class WarehouseReader:
         manifest = self.manifest(snapshot_id)
         return date.fromisoformat(manifest.get("as_of") or manifest["created_at"][:10])
 
-    def snapshot_at(self, day: date) -> str:
-        """The snapshot current on ``day``: the newest with as_of on or before it."""
-        candidates = [(self.as_of(i), i) for i in self.snapshot_ids()]
-        current = self.current_id()
-        eligible = [c for c in candidates if c[0] <= day and (current is None or c[1] <= current)]
-        if not eligible:
-            raise PublishError(f"no snapshot in {self.root} is as of {day} or earlier")
-        return max(eligible)[1]
-
-    def read_table(self, table: str, snapshot_id: str) -> pa.Table:
-        return pq.read_table(self.table_path(table, snapshot_id))

@@ -31,6 +31,7 @@ from llm_catalog.normalized.litellm.payload import parse_payload
 from llm_catalog.normalized.litellm.vocabulary import MAX_PRICE_USD, MAX_TOKENS_LIMIT, PROVIDER_ID, ROUTE_ID
 from llm_catalog.sources.fetch import ingest
 from llm_catalog.warehouse.store import Warehouse
+from llm_catalog.readers.snapshot import bind
 from pipelines.cli import main
 
 GOOD = "deepinfra/openai/gpt-oss-20b"
@@ -155,7 +156,7 @@ def sync_plain(root, path) -> str:
     entries, duplicates = parse_payload(payload_.read_bytes(), source=source)
     normalized = normalize(entries, duplicates=duplicates).tables
     current = warehouse.current_id()
-    previous = {n: warehouse.read_table(n, current) for n in ("routes", "prices")} if current else None
+    previous = bind(warehouse, current).read_tables(("routes", "prices")) if current else None
     routes = normalized["routes"].num_rows
     for guard in (guards.route_count_guard(routes, previous["routes"].num_rows if previous else None,
                                             max_drop=0.10, accept=False, source=source),
@@ -177,16 +178,17 @@ def sync_plain(root, path) -> str:
 def assert_contract(warehouse: Warehouse, snapshot_id: str) -> None:
     """What the critical expectations guard, on what was published."""
     assert warehouse.verify(snapshot_id) == []
-    routes = warehouse.read_table("routes", snapshot_id).to_pylist()
+    published = bind(warehouse, snapshot_id).read_tables(("routes", "prices", "limits", "rejects"))
+    routes = published["routes"].to_pylist()
     assert all(ROUTE_ID.fullmatch(r["route_id"]) and PROVIDER_ID.fullmatch(r["provider"]) for r in routes)
     assert len({r["route_id"] for r in routes}) == len(routes)
-    prices = warehouse.read_table("prices", snapshot_id).to_pylist()
+    prices = published["prices"].to_pylist()
     assert all(math.isfinite(p["usd"]) and 0 <= p["usd"] <= MAX_PRICE_USD for p in prices)
     keys = [(p["route_id"], p["price_kind"], p["tier"], p["condition"], p["unit"]) for p in prices]
     assert len(set(keys)) == len(keys)
-    for row in warehouse.read_table("limits", snapshot_id).to_pylist():
+    for row in published["limits"].to_pylist():
         assert all(v is None or 1 <= v <= MAX_TOKENS_LIMIT for k, v in row.items() if k != "route_id")
-    for reject in warehouse.read_table("rejects", snapshot_id).to_pylist():
+    for reject in published["rejects"].to_pylist():
         json.loads(reject["value"])  # what was left out is kept, as JSON
 
 
