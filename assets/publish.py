@@ -11,10 +11,10 @@ from assets.checks import VALIDATED
 from assets.resources import CatalogSettings, WarehouseResource
 from llm_catalog import schemas
 from llm_catalog.errors import PublishError
+from llm_catalog.registry import SOURCES
 from llm_catalog.warehouse.store import code_version
 
-SOURCE_ASSETS = ["litellm_cost_map", "model_cards", "aider_leaderboard", "artificial_analysis_models",
-                 "models_dev_metadata", "models_dev_api", "models_dev_tree", "llm_stats_tree"]
+SOURCE_ASSETS = [source.asset for source in SOURCES]
 
 
 def _validation_reports(warehouse: WarehouseResource, run_id: str) -> list[dict]:

@@ -11,6 +11,7 @@ from assets.benchmarks import benchmark_tables
 from assets.checks import anomalies, derived_expectations, expectations, source_guards
 from assets.models import models
 from assets.normalized import litellm_tables
+from assets.parsed_sources import PARSED_SOURCES
 from assets.publish import catalog_snapshot
 from assets.similarity import similarity_tables
 from assets.site import catalog_site
@@ -21,7 +22,7 @@ from pipelines.sensors import upstream_sensor
 
 ASSETS = [
     sources,  # the eight sources, and the gate: nothing downstream runs when nothing changed
-    litellm_tables,  # normalized
+    litellm_tables, *PARSED_SOURCES,  # normalized
     anomalies,  # checks
     similarity_tables, benchmark_tables, models,  # derived
     catalog_snapshot,  # publish
