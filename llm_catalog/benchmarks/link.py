@@ -43,7 +43,8 @@ def link(rows: list[dict], routes: pa.Table, resolver: ModelResolver,
          pointers: dict[str, dict[str, list[str]]] | None = None) -> tuple[pa.Table, pa.Table, dict]:
     """Scope each row: to a route when a ROUTE_SCOPED source names an exact route key (aider's --model), else to
     the base model the resolver gives (or its source's ``pointers``, {source: {model: served ids}}, see ``place``),
-    when the catalog has it; the rest go to benchmark_unmatched. The same figure from several sources is then kept once (merge_duplicates).
+    when the catalog has it; the rest go to benchmark_unmatched. The same figure from several sources is then kept
+    once (merge_duplicates).
     Returns (benchmarks, benchmark_unmatched, match rate per source)."""
     route_rows = routes.select(["route_id", "base_model", "family"]).to_pylist()
     by_route = {r["route_id"]: r for r in route_rows}
@@ -75,6 +76,7 @@ def merge_duplicates(benchmarks: pa.Table) -> pa.Table:
     """One row per figure (benchmark, model, scope, score to 0.1) across sources, naming every source that gave it."""
     con = duckdb.connect()
     con.register("matched", benchmarks)
-    con.register("precedence", pa.table({"source": list(PRECEDENCE), "priority": list(range(len(PRECEDENCE)))}))
+    con.register("precedence", pa.table({"source": list(PRECEDENCE),
+                                         "priority": list(range(len(PRECEDENCE)))}))
     merged = con.sql((SQL_DIR / "benchmarks" / "merge_duplicates.sql").read_text()).to_arrow_table()
     return merged.select(schemas.BENCHMARKS.names).cast(schemas.BENCHMARKS)

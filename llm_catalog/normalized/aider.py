@@ -30,7 +30,8 @@ def aider_option(command: str, option: str) -> str | None:
     return None
 
 
-def parse_aider(data: bytes, *, source: str = "aider", checked: date | None = None, url: str | None = None) -> list[dict]:
+def parse_aider(data: bytes, *, source: str = "aider", checked: date | None = None,
+                url: str | None = None) -> list[dict]:
     try:
         entries = yaml.safe_load(data.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -62,5 +63,6 @@ def parse_aider(data: bytes, *, source: str = "aider", checked: date | None = No
     return rows
 
 
-def parse(data: bytes, *, source: str, checked: date | None = None, url: str | None = None) -> ParsedSource:
+def parse(data: bytes, *, source: str = "aider", checked: date | None = None,
+          url: str | None = None) -> ParsedSource:
     return ParsedSource("aider", scores=parse_aider(data, source=source, checked=checked, url=url))

@@ -61,6 +61,7 @@ def parse_artificial_analysis(data: bytes, *, source: str = "artificial_analysis
     return rows
 
 
-def parse(data: bytes, *, source: str, checked: date | None = None, url: str | None = None) -> ParsedSource:
+def parse(data: bytes, *, source: str = "artificial_analysis", checked: date | None = None,
+          url: str | None = None) -> ParsedSource:
     return ParsedSource("artificial_analysis",
                         scores=parse_artificial_analysis(data, source=source, checked=checked, url=url))

@@ -18,7 +18,8 @@ ENV = "LLM_CATALOG_LLM_STATS"
 MEMBERS = re.compile(r"^data/(?:organizations|benchmarks)/.+\.json$")
 ATTRIBUTION = "LLM Stats (https://llm-stats.com), CC BY 4.0"
 MODEL_URL = "https://llm-stats.com/models/{model}"
-_LLM_STATS_MODEL = re.compile(r"^data/organizations/(?P<org>[^/]+)/models/(?P<model>[^/]+)/(?P<file>model|benchmarks)\.json$")
+_LLM_STATS_MODEL = re.compile(
+    r"^data/organizations/(?P<org>[^/]+)/models/(?P<model>[^/]+)/(?P<file>model|benchmarks)\.json$")
 _LLM_STATS_BENCHMARK = re.compile(r"^data/benchmarks/(?P<id>[^/]+)\.json$")
 
 
@@ -119,6 +120,8 @@ def llm_stats_rows(stats: LlmStats, *, checked: date | None = None) -> list[dict
     return rows
 
 
-def parse(data: bytes, *, source: str, checked: date | None = None, url: str | None = None) -> ParsedSource:
+def parse(data: bytes, *, source: str = "llm_stats", checked: date | None = None,
+          url: str | None = None) -> ParsedSource:
     stats = parse_llm_stats(data, source=source)
-    return ParsedSource("llm_stats", models=list(stats.models.values()), scores=llm_stats_rows(stats, checked=checked))
+    return ParsedSource("llm_stats", models=list(stats.models.values()),
+                        scores=llm_stats_rows(stats, checked=checked))

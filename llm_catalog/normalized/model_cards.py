@@ -49,6 +49,7 @@ def parse_model_cards(data: bytes, *, source: str = "model_cards") -> list[dict]
     return rows
 
 
-def parse(data: bytes, *, source: str, checked: date | None = None, url: str | None = None) -> ParsedSource:
+def parse(data: bytes, *, source: str = "model_cards", checked: date | None = None,
+          url: str | None = None) -> ParsedSource:
     """Each row says when it was checked and where its figure is: the payload's own date and location are not used."""
     return ParsedSource("model_cards", scores=parse_model_cards(data, source=source))

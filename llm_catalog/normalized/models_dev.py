@@ -139,7 +139,8 @@ def models_dev_rows(tree: ModelsDevTree, *, checked: date | None = None) -> list
     return rows
 
 
-def parse(data: bytes, *, source: str, checked: date | None = None, url: str | None = None) -> ParsedSource:
+def parse(data: bytes, *, source: str = "models_dev", checked: date | None = None,
+          url: str | None = None) -> ParsedSource:
     """The model files, their benchmark figures and the served routes' pointers (evidence that places a model file
     on the catalog's base model)."""
     tree = parse_models_dev_tree(data, source=source)

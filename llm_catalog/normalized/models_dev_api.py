@@ -52,6 +52,7 @@ def parse_models_dev_api(data: bytes, *, source: str = "models_dev_api") -> tupl
 
 
 
-def parse(data: bytes, *, source: str, checked: date | None = None, url: str | None = None) -> ParsedSource:
+def parse(data: bytes, *, source: str = "models_dev_api", checked: date | None = None,
+          url: str | None = None) -> ParsedSource:
     facts, left_out = parse_models_dev_api(data, source=source)
     return ParsedSource("models_dev_api", models=facts, left_out=left_out)

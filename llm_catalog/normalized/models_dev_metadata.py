@@ -43,6 +43,7 @@ def parse_models_dev_metadata(data: bytes, *, source: str = "models_dev_metadata
 
 
 
-def parse(data: bytes, *, source: str, checked: date | None = None, url: str | None = None) -> ParsedSource:
+def parse(data: bytes, *, source: str = "models_dev_metadata", checked: date | None = None,
+          url: str | None = None) -> ParsedSource:
     facts, docs = parse_models_dev_metadata(data, source=source)
     return ParsedSource("models_dev_metadata", models=facts, provider_docs=docs)

