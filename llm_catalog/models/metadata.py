@@ -1,8 +1,8 @@
 """The `models` table: one row per base model of the catalog, from every model metadata source present.
 
 Each source's models are placed on the catalog's base models by the one resolver (models.dev model files also by the
-``base_model`` pointers of the routes that serve them, see llm_catalog.benchmarks.link.place); then, field by field, the
-first source in PRECEDENCE that says something wins and ``provenance`` records which (sql/models/models.sql).
+``base_model`` pointers of the routes that serve them, see llm_catalog.benchmarks.link.place); then, field by field,
+the first source in PRECEDENCE that says something wins and ``provenance`` records which (sql/models/models.sql).
 """
 
 from __future__ import annotations

@@ -88,8 +88,7 @@ class Source:
 
 
 def ingest(source: Source, setting: str = "", *, raw_dir: Path, previous: dict | None = None,
-           max_bytes: int = MAX_PAYLOAD_BYTES, deadline: float = DOWNLOAD_DEADLINE_SECONDS,
-           read: Callable[..., bytes] | None = None) -> dict:
+           max_bytes: int = MAX_PAYLOAD_BYTES, deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> dict:
     """Read ``source`` from where ``setting`` and its declaration say, keep the payload under ``raw_dir`` and
     describe it (RawPayload.to_dict). The bundled copy is checked against its SOURCE.json's sha256. A required
     source that cannot be read raises. An optional one falls back on ``previous`` (the payload the current snapshot
@@ -99,18 +98,17 @@ def ingest(source: Source, setting: str = "", *, raw_dir: Path, previous: dict |
     location = source.location(setting)
     if location is None:
         return _ingest_bundled(source, raw_dir=raw_dir, max_bytes=limit)
-    origin = location if is_url(location) else str(Path(location).expanduser().resolve())
     if location == OFF:
         if not source.optional:
             raise SourceError(source.name, "cannot be turned off: the catalog needs it")
         return {"source": source.name, "origin": OFF, "status": "skipped", "note": "turned off"}
+    origin = location if is_url(location) else str(Path(location).expanduser().resolve())
     if is_url(location) and source.missing_headers():
         return {"source": source.name, "origin": location, "status": "skipped",
                 "note": f"no {', '.join(source.missing_headers())} in the environment"}
-    read = read or source.reader()
     try:
-        data = read(location, source=f"{source.name} ({origin})", max_bytes=limit, headers=source.headers(),
-                    deadline=deadline)
+        data = source.reader()(location, source=f"{source.name} ({origin})", max_bytes=limit,
+                               headers=source.headers(), deadline=deadline)
     except BrokenPayloadError:
         raise
     except SourceError as exc:
