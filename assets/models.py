@@ -3,41 +3,24 @@
 import dagster as dg
 import pyarrow as pa
 
-from llm_catalog.models import metadata as model_metadata
-from llm_catalog.normalized.model_sources import (
-    parse_llm_stats,
-    parse_models_dev_api,
-    parse_models_dev_metadata,
-    parse_models_dev_tree,
-)
 from llm_catalog.identity.resolver import default_resolver
-from llm_catalog.sources.fetch import RawPayload
+from llm_catalog.models import metadata as model_metadata
+from llm_catalog.normalized.parsed import ParsedSource
+from llm_catalog.registry import parsed_asset, providing
 
-
-def _raw(payload: dict) -> tuple[RawPayload | None, str]:
-    if payload.get("status") == "skipped":
-        return None, ""
-    raw = RawPayload.from_dict(payload)
-    return raw, f"{raw.source} ({raw.origin})"
+MODEL_SOURCES = providing("model metadata")
 
 
 @dg.asset(group_name="normalized", kinds={"parquet"},
+          ins={parsed_asset(s): dg.AssetIn(parsed_asset(s)) for s in MODEL_SOURCES},
           description="One row per base model: family, display name, release date, knowledge cutoff, open weights, "
                       "parameter count, docs and weights links, and which source said each (provenance).")
-def models(context: dg.AssetExecutionContext, routes: pa.Table, models_dev_metadata: dict, models_dev_api: dict,
-           models_dev_tree: dict, llm_stats_tree: dict) -> pa.Table:
-    raw, name = _raw(models_dev_metadata)
-    metadata = parse_models_dev_metadata(raw.read_bytes(), source=name) if raw else None
-    raw, name = _raw(models_dev_api)
-    api, left_out = parse_models_dev_api(raw.read_bytes(), source=name) if raw else (None, [])
-    raw, name = _raw(models_dev_tree)
-    tree = parse_models_dev_tree(raw.read_bytes(), source=name) if raw else None
-    raw, name = _raw(llm_stats_tree)
-    stats = parse_llm_stats(raw.read_bytes(), source=name) if raw else None
+def models(context: dg.AssetExecutionContext, routes: pa.Table, **parsed: dict) -> pa.Table:
+    found = {s.name: ParsedSource.from_dict(parsed[parsed_asset(s)]) for s in MODEL_SOURCES}
     bases = set(routes.column("base_model").to_pylist())
-    rows, counts = model_metadata.candidates(bases, default_resolver(), metadata=metadata, tree=tree, stats=stats,
-                                             api=api)
-    table = model_metadata.build(routes, rows)
+    rows, counts = model_metadata.candidates(bases, default_resolver(), found)
+    table = model_metadata.build(routes, rows, {s.name: s.attribution for s in MODEL_SOURCES})
+    left_out = [item | {"source": name} for name, source in found.items() for item in source.left_out]
     dated = sum(1 for d in table.column("release_date").to_pylist() if d)
     context.add_output_metadata({
         "dagster/row_count": table.num_rows,
@@ -47,6 +30,6 @@ def models(context: dg.AssetExecutionContext, routes: pa.Table, models_dev_metad
         "left_out": dg.MetadataValue.json(left_out[:50]),
     })
     for item in left_out:
-        context.log.warning(f"models_dev_api: left out {item['entry']} {item['field']} {item['value']!r}: "
+        context.log.warning(f"{item['source']}: left out {item['entry']} {item['field']} {item['value']!r}: "
                             f"{item['message']}")
     return table

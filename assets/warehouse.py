@@ -12,11 +12,11 @@ from assets.resources import CatalogSettings, WarehouseResource
 from llm_catalog import schemas
 from llm_catalog.errors import PublishError
 from llm_catalog.history.step import HISTORY_TABLES
+from llm_catalog.registry import SOURCES
 from llm_catalog.warehouse.publish import SnapshotPlan
 from llm_catalog.warehouse.version import code_version
 
-SOURCE_ASSETS = ["litellm_cost_map", "model_cards", "aider_leaderboard", "artificial_analysis_models",
-                 "models_dev_metadata", "models_dev_api", "models_dev_tree", "llm_stats_tree"]
+SOURCE_ASSETS = [source.asset for source in SOURCES]
 
 
 @dg.asset(group_name="publish", ins={name: dg.AssetIn() for name in SOURCE_ASSETS}, kinds={"json"})

@@ -22,10 +22,6 @@ BUNDLED_MODELSDEV_SOURCE = DATA_DIR / "modelsdev" / "SOURCE.json"
 BUNDLED_MODELSDEV_API = DATA_DIR / "modelsdev_api" / "api.json.gz"
 BUNDLED_MODELSDEV_API_SOURCE = DATA_DIR / "modelsdev_api" / "SOURCE.json"
 
-LITELLM_UPSTREAM_URL = (
-    "https://raw.githubusercontent.com/BerriAI/litellm/main/model_prices_and_context_window.json"
-)
-
 WAREHOUSE_ENV = "LLM_CATALOG_WAREHOUSE"
 DEFAULT_WAREHOUSE = DATA_DIR / "warehouse"
 

@@ -12,10 +12,10 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from llm_catalog.benchmarks.link import SOURCES as BENCHMARK_SOURCES
 from llm_catalog.errors import CatalogError
 from llm_catalog.paths import SQL_DIR, site_dir, warehouse_dir
 from llm_catalog.readers.formatting import LENSES
+from llm_catalog.registry import OPTIONAL
 from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS
 from llm_catalog.warehouse.store import Warehouse
 
@@ -113,8 +113,8 @@ def cmd_sync(args) -> int:
     benchmark_sources = {}
     for spec in args.benchmarks or []:
         name, sep, location = spec.partition("=")
-        if not sep or name not in BENCHMARK_SOURCES or not location:
-            raise CatalogError(f"--benchmarks takes NAME=PATH_OR_URL with NAME one of {', '.join(BENCHMARK_SOURCES)}"
+        if not sep or name not in OPTIONAL or not location:
+            raise CatalogError(f"--benchmarks takes NAME=PATH_OR_URL with NAME one of {', '.join(OPTIONAL)}"
                                f" (or NAME=off), got {spec!r}")
         benchmark_sources[name] = location
     ok, message = run_sync(warehouse_dir(args.warehouse), litellm=args.litellm or "", accept_drop=args.accept_drop,
@@ -387,7 +387,7 @@ def build_parser() -> argparse.ArgumentParser:
     sync = sub.add_parser("sync", parents=[common], help="ingest, normalize, check and publish a snapshot")
     sync.add_argument("--litellm", metavar="PATH_OR_URL", help="cost map to sync (default: the bundled one)")
     sync.add_argument("--benchmarks", action="append", metavar="NAME=PATH_OR_URL",
-                      help="point a benchmark source (model_cards, models_dev, llm_stats, aider, artificial_analysis) at a "
+                      help=f"point a benchmark source ({', '.join(OPTIONAL)}) at a "
                            "file, folder, tarball or URL, "
                            "or turn it off with NAME=off; repeatable")
     sync.add_argument("--accept-drop", action="store_true",

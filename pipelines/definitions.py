@@ -12,6 +12,7 @@ from assets.checks import anomalies, source_guards, validation
 from assets.history import history_tables, history_validation
 from assets.models import models
 from assets.normalized import litellm_tables
+from assets.parsed_sources import PARSED_SOURCES
 from assets.warehouse import catalog_snapshot, snapshot_plan
 from assets.similarity import similarity_tables
 from assets.site import catalog_site
@@ -22,7 +23,7 @@ from pipelines.sensors import upstream_sensor
 
 ASSETS = [
     sources,  # the eight sources, and the gate: nothing downstream runs when nothing changed
-    litellm_tables,  # normalized
+    litellm_tables, *PARSED_SOURCES,  # normalized
     anomalies,  # checks
     similarity_tables, benchmark_tables, models,  # derived
     validation,  # checks: every suite, once; a blocking check per table

@@ -11,37 +11,25 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 
 import dagster as dg
 
-from llm_catalog.benchmarks.link import AIDER_URL, ARTIFICIAL_ANALYSIS_KEY_ENV, ARTIFICIAL_ANALYSIS_URL
 from llm_catalog.errors import SourceError
-from llm_catalog.normalized.model_sources import LLM_STATS_URL, MODELS_DEV_URL
+from llm_catalog.registry import SOURCES
 from llm_catalog.sources.fetch import is_url, upstream_changed
 from assets.resources import CatalogSettings, WarehouseResource
 
 
 def remote_sources(catalog: CatalogSettings) -> dict[str, tuple[str, dict | None]]:
-    """source name -> (URL, request headers) for every source the sync would read over HTTP."""
+    """source name -> (URL, request headers) for every source of the registry that the sync would read over HTTP.
+    Repository tarballs are watched too: a snapshot keeps their files re-packed, so their sha256 never equals the
+    tarball's; the validators decide, and a run requested on a tarball that did not really change is a no-op sync."""
     found = {}
-    if catalog.litellm and is_url(catalog.litellm):
-        found["litellm"] = (catalog.litellm, None)
-    aider = catalog.aider or os.environ.get("LLM_CATALOG_AIDER") or AIDER_URL
-    if is_url(aider):
-        found["aider"] = (aider, None)
-    analysis = catalog.artificial_analysis or ARTIFICIAL_ANALYSIS_URL
-    key = os.environ.get(ARTIFICIAL_ANALYSIS_KEY_ENV)
-    if is_url(analysis) and key:  # without a key the sync skips it, so there is nothing to watch
-        found["artificial_analysis"] = (analysis, {"x-api-key": key})
-    # repository tarballs: a snapshot keeps their TOML/JSON files re-packed, so their sha256 never equals the
-    # tarball's; the validators decide, and a run requested on a tarball that did not really change is a no-op sync
-    for source, configured, env, default in (
-            ("models_dev", catalog.models_dev, "LLM_CATALOG_MODELS_DEV", MODELS_DEV_URL),
-            ("llm_stats", catalog.llm_stats, "LLM_CATALOG_LLM_STATS", LLM_STATS_URL)):
-        location = configured or os.environ.get(env) or default
-        if is_url(location):
-            found[source] = (location, None)
+    for source in SOURCES:
+        location = source.location(getattr(catalog, source.name))
+        # without its API key the sync skips the source, so there is nothing to watch
+        if location is not None and is_url(location) and not source.missing_headers():
+            found[source.name] = (location, source.headers())
     return found
 
 

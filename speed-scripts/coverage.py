@@ -16,11 +16,11 @@ import json
 
 import duckdb
 
-from llm_catalog.benchmarks.link import PARSERS, link
-from llm_catalog.normalized.model_sources import parse_models_dev_tree
+from llm_catalog.benchmarks.link import link
 from llm_catalog.identity.resolver import default_resolver
 from llm_catalog.paths import warehouse_dir
 from llm_catalog.readers.snapshot import bind
+from llm_catalog.registry import providing
 from llm_catalog.sources.fetch import RawPayload
 from llm_catalog.warehouse.store import Warehouse
 
@@ -44,13 +44,14 @@ def main() -> None:
                                 count(display_name) FROM '{path['models']}'""").fetchall()
     published = dict(con.sql(f"SELECT source, count(*) FROM '{path['benchmarks']}' GROUP BY 1").fetchall())
     sources = warehouse.manifest(snapshot)["sources"]
-    rows, pointers = [], None
+    rows, pointers = [], {}
+    parsers = {source.name: source.parse for source in providing("benchmarks")}
     for payload in sources:
-        if payload["source"] in PARSERS and payload.get("sha256"):
+        if payload["source"] in parsers and payload.get("sha256"):
             raw = RawPayload.from_dict(payload)
-            rows += PARSERS[payload["source"]](raw.read_bytes(), source=payload["source"])
-            if payload["source"] == "models_dev":
-                pointers = parse_models_dev_tree(raw.read_bytes(), source="models_dev").pointers
+            found = parsers[payload["source"]](raw.read_bytes(), source=payload["source"])
+            rows += found.scores
+            pointers[payload["source"]] = found.pointers
     routes = bind(warehouse, snapshot).read_tables(("routes",))["routes"]
     _, _, rates = link(rows, routes, default_resolver(), pointers)
     print(json.dumps({

@@ -1,8 +1,8 @@
 """The `models` table: one row per base model of the catalog, from every model metadata source present.
 
 Each source's models are placed on the catalog's base models by the one resolver (models.dev model files also by the
-``base_model`` pointers of the routes that serve them, see llm_catalog.benchmarks.place); then, field by field, the
-first source in PRECEDENCE that says something wins and ``provenance`` records which (sql/models/models.sql).
+``base_model`` pointers of the routes that serve them, see llm_catalog.benchmarks.link.place); then, field by field,
+the first source in PRECEDENCE that says something wins and ``provenance`` records which (sql/models/models.sql).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import pyarrow as pa
 
 from llm_catalog import schemas
 from llm_catalog.benchmarks.link import place
-from llm_catalog.normalized.model_sources import ATTRIBUTION, LlmStats, ModelFacts, ModelsDevTree
+from llm_catalog.normalized.parsed import ModelFacts, ParsedSource
 from llm_catalog.identity.resolver import ModelResolver
 from llm_catalog.paths import SQL_DIR
 
@@ -39,49 +39,43 @@ def _candidates(facts: ModelFacts, base: str) -> list[dict]:
              "source": facts.source, "priority": PRECEDENCE.index(facts.source)} for name in FIELDS]
 
 
-def candidates(bases: set[str], resolver: ModelResolver, *, metadata: tuple[list[ModelFacts], dict] | None = None,
-               tree: ModelsDevTree | None = None, stats: LlmStats | None = None,
-               api: list[ModelFacts] | None = None) -> tuple[list[dict], dict]:
-    """What each source says, placed on the catalog's base models; and per source (placed, models) counts."""
+def candidates(bases: set[str], resolver: ModelResolver,
+               parsed: dict[str, ParsedSource]) -> tuple[list[dict], dict]:
+    """What each source in ``parsed`` (by name) says, placed on the catalog's base models; and per source (placed,
+    models) counts. A model file (no ``served_by``) is placed by its name or its source's pointers; a served model
+    by the resolver with its provider, taking that provider's docs link when the provider is the lab that made it."""
     rows, counts = [], {}
-    if tree is not None:
-        placed = 0
-        for ref, facts in tree.models.items():
-            base, why_not = place(ref, bases, resolver, tree.pointers)
-            if why_not is None:
-                placed += 1
-                rows += _candidates(facts, base)
-        counts["models_dev"] = (placed, len(tree.models))
-    if stats is not None:
-        placed = 0
-        for model_id, facts in stats.models.items():
-            base, why_not = place(model_id, bases, resolver)
-            if why_not is None:
-                placed += 1
-                rows += _candidates(facts, base)
-        counts["llm_stats"] = (placed, len(stats.models))
-    for name, served, docs in (("models_dev_metadata", *(metadata or (None, None))), ("models_dev_api", api, {})):
-        if served is None:
+    for name in PRECEDENCE:
+        source = parsed.get(name)
+        if source is None or source.skipped:
             continue
         placed = 0
-        for facts in served:
-            base = resolver.resolve_name(facts.source_model, facts.served_by)[0]
-            if base not in bases:
-                continue
+        for facts in source.models:
+            if facts.served_by is None:
+                base, why_not = place(facts.source_model, bases, resolver, source.pointers)
+                if why_not is not None:
+                    continue
+            else:
+                base = resolver.resolve_name(facts.source_model, facts.served_by)[0]
+                if base not in bases:
+                    continue
+                docs = source.provider_docs.get(facts.served_by)
+                if docs and base.startswith(LAB_MODELS.get(facts.served_by, ())):
+                    facts = ModelFacts(**{**asdict(facts), "docs_url": docs})
             placed += 1
-            if base.startswith(LAB_MODELS.get(facts.served_by, ())) and docs.get(facts.served_by):
-                facts = ModelFacts(**{**asdict(facts), "docs_url": docs[facts.served_by]})
             rows += _candidates(facts, base)
-        counts[name] = (placed, len(served))
+        counts[name] = (placed, len(source.models))
     return rows, counts
 
 
-def build(routes: pa.Table, rows: list[dict]) -> pa.Table:
+def build(routes: pa.Table, rows: list[dict], attributions: dict[str, str]) -> pa.Table:
+    """The models table from the placed candidates; ``attributions`` is each source's licence attribution."""
     con = duckdb.connect()
     con.register("routes", routes.select(["route_id", "base_model", "family"]))
     con.register("candidates", pa.Table.from_pylist(rows, schema=pa.schema(
         [("base_model", pa.string()), ("field", pa.string()), ("value", pa.string()), ("source", pa.string()),
          ("priority", pa.int32())])))
-    con.register("attributions", pa.table({"source": list(ATTRIBUTION), "text": list(ATTRIBUTION.values())}))
+    con.register("attributions", pa.table({"source": list(attributions), "text": list(attributions.values())},
+                                          schema=pa.schema([("source", pa.string()), ("text", pa.string())])))
     table = con.sql((SQL_DIR / "models" / "models.sql").read_text()).to_arrow_table()
     return table.cast(schemas.MODELS)

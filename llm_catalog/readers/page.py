@@ -13,6 +13,7 @@ from llm_catalog.errors import CatalogError
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
 from llm_catalog.paths import SQL_DIR
 from llm_catalog.readers.query import fetch_rows
+from llm_catalog.registry import SOURCES
 
 SIMILAR_SHOWN = 10  # ranked rows of the similar-models table
 PAGE_SQL = SQL_DIR / "readers" / "page"
@@ -125,7 +126,6 @@ def _benchmarks(marks: list[dict]) -> tuple[list[dict], int]:
 
 
 def _model_sources(sources: list[dict]) -> list[tuple[str, dict]]:
-    labels = {"models_dev_metadata": "Model metadata", "models_dev_api": "Model metadata", "models_dev": "Model metadata",
-              "llm_stats": "Model metadata",
-              "model_cards": "Benchmarks", "aider": "Benchmarks", "artificial_analysis": "Benchmarks"}
+    """The snapshot's sources other than its prices, each labelled by the first thing the catalog takes from it."""
+    labels = {s.name: s.provides[0].capitalize() for s in SOURCES if "prices" not in s.provides}
     return [(labels[s["source"]], s) for s in sources if s["source"] in labels]

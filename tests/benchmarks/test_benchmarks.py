@@ -9,7 +9,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from llm_catalog.benchmarks.link import aider_option, link, parse_aider, parse_artificial_analysis, parse_model_cards
+from llm_catalog.benchmarks.link import link
+from llm_catalog.normalized.aider import aider_option, parse_aider
+from llm_catalog.normalized.artificial_analysis import parse_artificial_analysis
+from llm_catalog.normalized.model_cards import parse_model_cards
 from llm_catalog.errors import SourceError
 from llm_catalog.identity.resolver import default_resolver
 from llm_catalog.paths import MODEL_CARDS_CSV

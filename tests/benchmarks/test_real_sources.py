@@ -6,10 +6,15 @@ from pathlib import Path
 import pytest
 
 from llm_catalog.models import metadata as model_metadata
-from llm_catalog.benchmarks.link import link, parse_aider, parse_llm_stats_scores, parse_model_cards, parse_models_dev
-from llm_catalog.normalized.model_sources import LLM_STATS_MEMBERS, MODELS_DEV_MEMBERS, parse_llm_stats, parse_models_dev_tree
+from llm_catalog.benchmarks.link import link
+from llm_catalog.normalized import llm_stats, models_dev
+from llm_catalog.normalized.aider import parse_aider
+from llm_catalog.normalized.llm_stats import parse_llm_stats
+from llm_catalog.normalized.model_cards import parse_model_cards
+from llm_catalog.normalized.models_dev import parse_models_dev_tree
 from llm_catalog.identity.resolver import default_resolver
 from llm_catalog.paths import MODEL_CARDS_CSV, REPO_ROOT
+from llm_catalog.registry import providing
 from llm_catalog.sources.fetch import read_location, read_tree
 
 SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared" / "sources").resolve()
@@ -19,8 +24,8 @@ assert SHARED == (REPO_ROOT / ".." / "shared" / "sources").resolve()
 @pytest.fixture(scope="module")
 def payloads() -> dict[str, bytes]:
     return {
-        "models_dev": read_tree(SHARED / "models.dev", source="models_dev", members=MODELS_DEV_MEMBERS),
-        "llm_stats": read_tree(SHARED / "llm-stats", source="llm_stats", members=LLM_STATS_MEMBERS),
+        "models_dev": read_tree(SHARED / "models.dev", source="models_dev", members=models_dev.MEMBERS),
+        "llm_stats": read_tree(SHARED / "llm-stats", source="llm_stats", members=llm_stats.MEMBERS),
         "aider": read_location(SHARED / "aider" / "polyglot_leaderboard.yml", source="aider"),
     }
 
@@ -36,10 +41,10 @@ def test_the_real_copies_parse_whole(payloads):
 
 def test_the_real_copies_link_to_the_bundled_map(payloads, bundled_normalized):
     routes = bundled_normalized.tables["routes"]
-    rows = (parse_model_cards(MODEL_CARDS_CSV.read_bytes()) + parse_models_dev(payloads["models_dev"])
-            + parse_llm_stats_scores(payloads["llm_stats"]) + parse_aider(payloads["aider"]))
+    rows = (parse_model_cards(MODEL_CARDS_CSV.read_bytes()) + models_dev.parse(payloads["models_dev"]).scores
+            + llm_stats.parse(payloads["llm_stats"]).scores + parse_aider(payloads["aider"]))
     pointers = parse_models_dev_tree(payloads["models_dev"]).pointers
-    benchmarks, unmatched, rates = link(rows, routes, default_resolver(), pointers)
+    benchmarks, unmatched, rates = link(rows, routes, default_resolver(), {"models_dev": pointers})
     assert rates["model_cards"]["match_rate"] == 1.0
     assert rates["models_dev"]["match_rate"] > 0.8 and rates["llm_stats"]["match_rate"] > 0.7
     assert rates["aider"]["match_rate"] > 0.6
@@ -66,10 +71,10 @@ def test_the_real_copies_link_to_the_bundled_map(payloads, bundled_normalized):
 
 def test_models_from_the_real_copies_have_release_dates(payloads, bundled_normalized):
     routes = bundled_normalized.tables["routes"]
-    tree = parse_models_dev_tree(payloads["models_dev"])
-    rows, counts = model_metadata.candidates(set(routes.column("base_model").to_pylist()), default_resolver(),
-                                             tree=tree, stats=parse_llm_stats(payloads["llm_stats"]))
-    models = {r["base_model"]: r for r in model_metadata.build(routes, rows).to_pylist()}
+    rows, counts = model_metadata.candidates(set(routes.column("base_model").to_pylist()), default_resolver(), {
+        "models_dev": models_dev.parse(payloads["models_dev"]), "llm_stats": llm_stats.parse(payloads["llm_stats"])})
+    attributions = {s.name: s.attribution for s in providing("model metadata")}
+    models = {r["base_model"]: r for r in model_metadata.build(routes, rows, attributions).to_pylist()}
     assert sum(1 for r in models.values() if r["release_date"]) > 200
     assert counts["models_dev"][0] / counts["models_dev"][1] > 0.85
     assert models["claude-sonnet-4"]["release_date"] == "2025-05-22"

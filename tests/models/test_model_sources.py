@@ -16,16 +16,14 @@ from pathlib import Path
 import pytest
 
 from llm_catalog.models import metadata as model_metadata
-from llm_catalog.benchmarks.link import link, parse_llm_stats_scores, parse_model_cards, parse_models_dev
+from llm_catalog.benchmarks.link import link
 from llm_catalog.errors import BrokenPayloadError, SourceError
-from llm_catalog.normalized.model_sources import (
-    LLM_STATS_MEMBERS,
-    MODELS_DEV_MEMBERS,
-    parse_llm_stats,
-    parse_models_dev_api,
-    parse_models_dev_metadata,
-    parse_models_dev_tree,
-)
+from llm_catalog.normalized import llm_stats, models_dev, models_dev_metadata
+from llm_catalog.normalized.model_cards import parse_model_cards
+from llm_catalog.normalized.models_dev import parse_models_dev_tree
+from llm_catalog.normalized.models_dev_api import parse_models_dev_api
+from llm_catalog.normalized.models_dev_metadata import parse_models_dev_metadata
+from llm_catalog.normalized.parsed import ParsedSource
 from llm_catalog.identity.resolver import default_resolver
 from llm_catalog.paths import (
     BUNDLED_MODELSDEV_API,
@@ -34,10 +32,14 @@ from llm_catalog.paths import (
     BUNDLED_MODELSDEV_SOURCE,
     MODEL_CARDS_CSV,
 )
-from llm_catalog.sources.fetch import ingest_optional, read_tree, store_raw
+from llm_catalog.registry import BY_NAME, providing
+from llm_catalog.sources.fetch import read_tree, store_raw
+from llm_catalog.sources.source import ingest
 from loopback import FlakyServer
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
+ATTRIBUTIONS = {s.name: s.attribution for s in providing("model metadata")}
+MODELS_DEV_MEMBERS, LLM_STATS_MEMBERS = models_dev.MEMBERS, llm_stats.MEMBERS
 MODELS_DEV = FIXTURES / "models_dev"
 LLM_STATS = FIXTURES / "llm_stats"
 
@@ -87,7 +89,8 @@ def test_models_dev_benchmarks_link_through_pointers_with_evaluator_unit_and_id(
     tree = parse_models_dev_tree(models_dev_payload())
     # claude-sonnet-4-0 alone is claude-sonnet-4.0, which no route has; the route pointing at the file says which
     assert resolver.resolve_name("anthropic/claude-sonnet-4-0")[0] == "claude-sonnet-4.0"
-    benchmarks, unmatched, rates = link(parse_models_dev(models_dev_payload()), routes, resolver, tree.pointers)
+    benchmarks, unmatched, rates = link(models_dev.parse(models_dev_payload()).scores, routes, resolver,
+                                        {"models_dev": tree.pointers})
     got = {(r["benchmark"], r["base_model"]): r for r in benchmarks.to_pylist()}
     aider = got[("aider_polyglot", "claude-sonnet-4")]
     assert (aider["evaluator"], aider["unit"], aider["score"], aider["source_model"]) == (
@@ -105,9 +108,9 @@ def test_models_dev_benchmarks_link_through_pointers_with_evaluator_unit_and_id(
 def test_one_figure_from_three_sources_is_published_once_and_different_figures_stay(bundled_normalized):
     routes = bundled_normalized.tables["routes"]
     tree = parse_models_dev_tree(models_dev_payload())
-    rows = (parse_model_cards(MODEL_CARDS_CSV.read_bytes()) + parse_models_dev(models_dev_payload())
-            + parse_llm_stats_scores(llm_stats_payload()))
-    benchmarks, unmatched, rates = link(rows, routes, default_resolver(), tree.pointers)
+    rows = (parse_model_cards(MODEL_CARDS_CSV.read_bytes()) + models_dev.parse(models_dev_payload()).scores
+            + llm_stats.parse(llm_stats_payload()).scores)
+    benchmarks, unmatched, rates = link(rows, routes, default_resolver(), {"models_dev": tree.pointers})
     oss = [r for r in benchmarks.to_pylist() if r["base_model"] == "gpt-oss-20b"]
     gpqa = [r for r in oss if r["benchmark"] == "gpqa_diamond"]
     assert len(gpqa) == 1  # model card 71.5, models.dev 71.5, LLM Stats' "GPQA" 0.715
@@ -135,11 +138,10 @@ def test_one_figure_from_three_sources_is_published_once_and_different_figures_s
 def test_the_models_table_takes_each_field_from_the_first_source_that_says_it(bundled_normalized):
     routes = bundled_normalized.tables["routes"]
     bases = set(routes.column("base_model").to_pylist())
-    metadata = parse_models_dev_metadata(gzip.decompress(BUNDLED_MODELSDEV_DB.read_bytes()))
-    rows, counts = model_metadata.candidates(bases, default_resolver(), metadata=metadata,
-                                             tree=parse_models_dev_tree(models_dev_payload()),
-                                             stats=parse_llm_stats(llm_stats_payload()))
-    table = model_metadata.build(routes, rows)
+    rows, counts = model_metadata.candidates(bases, default_resolver(), {
+        "models_dev_metadata": models_dev_metadata.parse(gzip.decompress(BUNDLED_MODELSDEV_DB.read_bytes())),
+        "models_dev": models_dev.parse(models_dev_payload()), "llm_stats": llm_stats.parse(llm_stats_payload())})
+    table = model_metadata.build(routes, rows, ATTRIBUTIONS)
     assert table.num_rows == len(bases)
     models = {r["base_model"]: r for r in table.to_pylist()}
     oss = models["gpt-oss-20b"]
@@ -173,9 +175,10 @@ def test_the_bundled_models_dev_data_match_their_source_json_and_date_most_chat_
     assert {"entry": "scaleway/qwen3-embedding-8b", "field": "release_date", "value": "2025-25-11",
             "message": "expected YYYY-MM or YYYY-MM-DD, got '2025-25-11'"} in left_out and len(left_out) < 20
     routes = bundled_normalized.tables["routes"]
-    rows, _ = model_metadata.candidates(set(routes.column("base_model").to_pylist()), default_resolver(),
-                                        metadata=(served, docs), api=api)
-    models = {r["base_model"]: r for r in model_metadata.build(routes, rows).to_pylist()}
+    rows, _ = model_metadata.candidates(set(routes.column("base_model").to_pylist()), default_resolver(), {
+        "models_dev_metadata": ParsedSource("models_dev_metadata", models=served, provider_docs=docs),
+        "models_dev_api": ParsedSource("models_dev_api", models=api)})
+    models = {r["base_model"]: r for r in model_metadata.build(routes, rows, ATTRIBUTIONS).to_pylist()}
     gpt_4o = models["gpt-4o"]
     assert (gpt_4o["knowledge_cutoff"], gpt_4o["open_weights"], gpt_4o["release_date"]) == ("2023-09", False,
                                                                                           "2024-05-13")
@@ -231,7 +234,7 @@ def _copy(src: Path, dst: Path) -> Path:
 def test_a_changed_shape_fails_naming_source_entry_and_field(tmp_path, source, file, text, message):
     folder = _copy(MODELS_DEV if source == "models_dev" else LLM_STATS, tmp_path / source)
     (folder / file).write_text(text)
-    parse = parse_models_dev if source == "models_dev" else parse_llm_stats_scores
+    parse = models_dev.parse if source == "models_dev" else llm_stats.parse
     payload = (models_dev_payload if source == "models_dev" else llm_stats_payload)(folder)
     with pytest.raises(SourceError) as raised:
         parse(payload, source=f"{source} ({folder})")
@@ -256,8 +259,7 @@ def test_broken_models_dev_metadata_and_tarballs_are_refused(tmp_path):
         models_dev_payload(empty)
     # a broken payload is never replaced by the last good one
     with pytest.raises(BrokenPayloadError):
-        ingest_optional(str(empty), raw_dir=tmp_path / "raw", source="models_dev", previous=None,
-                        read=partial(read_tree, members=MODELS_DEV_MEMBERS))
+        ingest(BY_NAME["models_dev"], str(empty), raw_dir=tmp_path / "raw")
 
 
 @pytest.mark.parametrize("source, folder, members", [("models_dev", MODELS_DEV, MODELS_DEV_MEMBERS),
@@ -269,10 +271,10 @@ def test_an_unreachable_tree_falls_back_to_its_last_good_payload(tmp_path, sourc
     url = f"http://127.0.0.1:{server.server_address[1]}/archive/main.tar.gz"
     read = partial(read_tree, members=members)
     try:
-        first = ingest_optional(url, raw_dir=tmp_path, source=source, previous=None, read=read)
+        first = ingest(BY_NAME[source], url, raw_dir=tmp_path)
         server.up = False
-        second = ingest_optional(url, raw_dir=tmp_path, source=source, previous=first, read=read)
-        third = ingest_optional(url, raw_dir=tmp_path, source=source, previous=None, read=read)
+        second = ingest(BY_NAME[source], url, raw_dir=tmp_path, previous=first)
+        third = ingest(BY_NAME[source], url, raw_dir=tmp_path)
     finally:
         server.shutdown()
         server.server_close()

@@ -110,3 +110,24 @@ def test_an_unreachable_source_is_not_a_change(tmp_path):
     result, cursor = tick(tmp_path, "http://127.0.0.1:9/model_prices_and_context_window.json")
     assert isinstance(result, dg.SkipReason) and "connect failed" in result.skip_message
     assert json.loads(cursor) == {}
+
+
+def test_the_sensor_watches_every_remote_source_of_the_registry_by_its_one_precedence(monkeypatch):
+    from llm_catalog.registry import SOURCES
+    from pipelines.sensors import remote_sources
+
+    everywhere = CatalogSettings(**{s.name: f"https://example.test/{s.name}" for s in SOURCES})
+    monkeypatch.setenv("ARTIFICIAL_ANALYSIS_API_KEY", "k")
+    watched = remote_sources(everywhere)
+    assert list(watched) == [s.name for s in SOURCES]  # every source, in the registry's order
+    assert watched["artificial_analysis"] == ("https://example.test/artificial_analysis", {"x-api-key": "k"})
+    monkeypatch.delenv("ARTIFICIAL_ANALYSIS_API_KEY")
+    assert "artificial_analysis" not in remote_sources(everywhere)  # the sync would skip it: nothing to watch
+    # the defaults: bundled copies and the curated file are not remote; an environment variable beats the upstream
+    monkeypatch.setenv("LLM_CATALOG_AIDER", "https://mirror.test/aider.yml")
+    monkeypatch.delenv("LLM_CATALOG_MODELS_DEV", raising=False)  # (the test session points these at local copies)
+    monkeypatch.delenv("LLM_CATALOG_LLM_STATS", raising=False)
+    defaults = remote_sources(CatalogSettings())
+    assert set(defaults) == {"aider", "models_dev", "llm_stats"}
+    assert defaults["aider"] == ("https://mirror.test/aider.yml", None)
+    assert defaults["models_dev"][0] == next(s.upstream for s in SOURCES if s.name == "models_dev")

