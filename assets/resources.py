@@ -47,10 +47,11 @@ class WarehouseResource(dg.ConfigurableResource):
 
 
 class CatalogSettings(dg.ConfigurableResource):
-    """Which sources a sync reads and its publish policy. Empty strings mean the defaults: the cost map bundled under
-    ``data/litellm``."""
+    """Which sources a sync reads and its publish policy."""
 
-    litellm: str = ""  # a local path or an http(s) URL of a cost map
+    # source name (llm_catalog.registry) -> a local path or an http(s) URL, or "off" for a source the catalog can do
+    # without; a source not named here is read from its environment variable, bundled copy or upstream, in that order
+    locations: dict[str, str] = {}
     accept_drop: bool = False  # publish even when the route count falls or most prices change at once
     max_route_drop: float = 0.10
     max_price_change_share: float = 0.50
@@ -60,18 +61,10 @@ class CatalogSettings(dg.ConfigurableResource):
     force: bool = False  # run every stage even when no source and no code changed (publishes only on a change)
     similar_k: int = 25  # similar models listed per route and lens
     as_of: str = ""  # YYYY-MM-DD the data describes; default: the day of the sync (UTC)
-    # benchmark sources: a path or URL; "" the default (below); "off" skips the source
-    model_cards: str = ""  # default: data/benchmarks/model_cards.csv
-    aider: str = ""  # default: $LLM_CATALOG_AIDER, else the upstream leaderboard YAML
-    artificial_analysis: str = ""  # default: the API (needs $ARTIFICIAL_ANALYSIS_API_KEY)
-    models_dev: str = ""  # models.dev's tree, a folder or tarball; default: $LLM_CATALOG_MODELS_DEV, else upstream
-    llm_stats: str = ""  # LLM Stats' tree, a folder or tarball; default: $LLM_CATALOG_LLM_STATS, else upstream
-    models_dev_metadata: str = ""  # models.dev's SQLite; default: the copy bundled under data/modelsdev
-    models_dev_api: str = ""  # models.dev's api.json; default: the copy bundled under data/modelsdev_api
 
-    @property
-    def litellm_location(self) -> str | None:
-        return self.litellm or None
+    def location(self, source: str) -> str:
+        """What the sync was told for ``source`` ("" when nothing: the declaration's defaults apply)."""
+        return self.locations.get(source, "")
 
 
 class StagedTableIOManager(dg.ConfigurableIOManager):

@@ -22,7 +22,7 @@ def _previous(warehouse: WarehouseResource, source: str) -> dict | None:
 
 def fetch(context, source: Source, catalog: CatalogSettings, warehouse: WarehouseResource) -> dict:
     """``source``'s payload, read from where the sync's setting of the same name (or the declaration) says."""
-    payload = ingest(source, getattr(catalog, source.name), raw_dir=warehouse.raw_dir,
+    payload = ingest(source, catalog.location(source.name), raw_dir=warehouse.raw_dir,
                      previous=_previous(warehouse, source.name) if source.optional else None,
                      max_bytes=catalog.max_payload_bytes, deadline=catalog.download_deadline_seconds)
     if payload.get("status") != "fetched":

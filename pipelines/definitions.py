@@ -13,11 +13,12 @@ from assets.history import history_tables, history_validation
 from assets.models import models
 from assets.normalized import litellm_tables
 from assets.parsed_sources import PARSED_SOURCES
-from assets.warehouse import catalog_snapshot, snapshot_plan
+from assets.resources import CatalogSettings, StagedTableIOManager, WarehouseResource
 from assets.similarity import similarity_tables
 from assets.site import catalog_site
 from assets.sources import sources
-from assets.resources import CatalogSettings, StagedTableIOManager, WarehouseResource
+from assets.warehouse import catalog_snapshot, snapshot_plan
+from llm_catalog.registry import BY_NAME
 from pipelines.progress import progress_logger
 from pipelines.sensors import upstream_sensor
 
@@ -68,7 +69,10 @@ daily_sync = dg.ScheduleDefinition(
 def build_definitions(warehouse: str = "", litellm: str = "", lock_timeout_seconds: float = 600.0,
                       **settings) -> dg.Definitions:
     """Definitions bound to a warehouse and a cost map (empty strings: the configured defaults); ``settings`` are
-    further CatalogSettings fields (accept_drop, as_of, ...)."""
+    further CatalogSettings fields (accept_drop, as_of, ...) or the location of a source by its name
+    (``aider="off"``, ``models_dev="/path/to/tree"``)."""
+    named = {name: settings.pop(name) for name in list(settings) if name in BY_NAME}
+    locations = {name: location for name, location in {"litellm": litellm, **named}.items() if location}
     return dg.Definitions(
         assets=[*ASSETS, catalog_site],
         asset_checks=CHECKS,
@@ -77,7 +81,7 @@ def build_definitions(warehouse: str = "", litellm: str = "", lock_timeout_secon
         sensors=[upstream_sensor, site_after_publish],
         loggers={"console": dg.colored_console_logger, "progress": progress_logger},
         resources={
-            "catalog": CatalogSettings(litellm=litellm, **settings),
+            "catalog": CatalogSettings(locations=locations, **settings),
             "warehouse": WarehouseResource(path=warehouse, lock_timeout_seconds=lock_timeout_seconds),
             "io_manager": StagedTableIOManager(warehouse=warehouse),
         },

@@ -26,7 +26,7 @@ def remote_sources(catalog: CatalogSettings) -> dict[str, tuple[str, dict | None
     tarball's; the validators decide, and a run requested on a tarball that did not really change is a no-op sync."""
     found = {}
     for source in SOURCES:
-        location = source.location(getattr(catalog, source.name))
+        location = source.location(catalog.location(source.name))
         # without its API key the sync skips the source, so there is nothing to watch
         if location is not None and is_url(location) and not source.missing_headers():
             found[source.name] = (location, source.headers())

@@ -57,7 +57,7 @@ def tick(tmp_path, url, cursor=None):
     """One evaluation on a fresh instance (as after a restart), given the cursor Dagster stored."""
     (tmp_path / "_dagster").mkdir(exist_ok=True)
     instance = dg.DagsterInstance.local_temp(tempdir=str(tmp_path / "_dagster"))
-    catalog = CatalogSettings(litellm=url, aider="off")
+    catalog = CatalogSettings(locations={"litellm": url, "aider": "off"})
     context = dg.build_sensor_context(instance=instance, cursor=cursor,
                                       resources={"catalog": catalog, "warehouse": WarehouseResource(path=str(tmp_path))})
     result = upstream_sensor(context)
@@ -116,7 +116,7 @@ def test_the_sensor_watches_every_remote_source_of_the_registry_by_its_one_prece
     from llm_catalog.registry import SOURCES
     from pipelines.sensors import remote_sources
 
-    everywhere = CatalogSettings(**{s.name: f"https://example.test/{s.name}" for s in SOURCES})
+    everywhere = CatalogSettings(locations={s.name: f"https://example.test/{s.name}" for s in SOURCES})
     monkeypatch.setenv("ARTIFICIAL_ANALYSIS_API_KEY", "k")
     watched = remote_sources(everywhere)
     assert list(watched) == [s.name for s in SOURCES]  # every source, in the registry's order

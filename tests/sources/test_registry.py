@@ -14,8 +14,8 @@ import pytest
 from assets.benchmarks import benchmark_tables
 from assets.models import models
 from assets.parsed_sources import PARSED_SOURCES, parse_payload
-from assets.publish import SOURCE_ASSETS
 from assets.sources import sources
+from assets.warehouse import SOURCE_ASSETS
 from llm_catalog.benchmarks.link import PRECEDENCE as BENCHMARK_PRECEDENCE
 from llm_catalog.errors import BrokenPayloadError, SourceError
 from llm_catalog.models.metadata import PRECEDENCE as MODEL_PRECEDENCE
