@@ -9,7 +9,7 @@ import pyarrow as pa
 from assets.history import history_validation
 from llm_catalog import schemas
 from llm_catalog.history import step as history
-from llm_catalog.normalized.litellm import normalize
+from llm_catalog.normalized.litellm.normalize import normalize
 from pipelines.cli import _failures
 
 
