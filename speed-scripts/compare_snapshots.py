@@ -76,7 +76,10 @@ def edited_map(work: Path) -> Path:
 # two syncs: the bundled map as of one day, then the edited map as of a later day
 SYNCS = """
 import json, sys
-from pipelines.cli import run_sync
+try:
+    from pipelines.run import run_sync
+except ImportError:  # code from before the command line was split
+    from pipelines.cli import run_sync
 settings = json.loads(sys.argv[2])
 for as_of, litellm in (("2026-11-01", ""), ("2026-11-15", sys.argv[3])):
     ok, message = run_sync(__import__("pathlib").Path(sys.argv[1]), litellm=litellm, as_of=as_of, quiet=True,

@@ -19,7 +19,6 @@ from llm_catalog.normalized.litellm.payload import parse_payload
 from llm_catalog.paths import BUNDLED_LITELLM_MAP
 from pipelines.cli import main
 
-
 # what makes a test slow: it needs a real sync of the bundled data, a built site or the browser (`pytest -m "not slow"`
 # leaves them out); tests that are slow for another reason (a subprocess, fault injection) say so with
 # `pytestmark = pytest.mark.slow`

@@ -9,6 +9,8 @@ import pytest
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 
+pytestmark = pytest.mark.slow  # end to end: bad maps synced through the command line
+
 GOOD = "deepinfra/openai/gpt-oss-20b"
 
 

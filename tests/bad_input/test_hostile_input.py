@@ -12,11 +12,13 @@ import sys
 
 import pytest
 
-from llm_catalog.readers import snapshot
 from llm_catalog.errors import SourceError
+from llm_catalog.readers import snapshot
 from llm_catalog.sources.fetch import read_location
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
+
+pytestmark = pytest.mark.slow  # end to end: hostile maps synced through the command line
 
 GOOD = "deepinfra/openai/gpt-oss-20b"
 CLI = [sys.executable, "-m", "pipelines.cli"]
@@ -149,8 +151,8 @@ def test_defect_1_a_gzip_bomb_stops_at_the_limit_through_the_cli(tmp_path, capsy
 
 def test_defect_1_the_limit_holds_on_gzip_over_http_too(tmp_path):
     """A .json.gz served as it is (no Content-Encoding): the download is small, its expansion is capped."""
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
     import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     body = gzip.compress(b"[" + b" " * (8 << 20) + b"]")
 

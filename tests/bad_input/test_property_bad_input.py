@@ -22,19 +22,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assets.history import previous_state
-from llm_catalog.checks import guards
 from llm_catalog import schemas
-from llm_catalog.history import step as history
+from llm_catalog.checks import guards
 from llm_catalog.errors import CatalogError
+from llm_catalog.history import step as history
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.normalized.litellm.payload import parse_payload
 from llm_catalog.normalized.litellm.vocabulary import MAX_PRICE_USD, MAX_TOKENS_LIMIT, PROVIDER_ID, ROUTE_ID
+from llm_catalog.readers.snapshot import bind
 from llm_catalog.registry import BY_NAME
 from llm_catalog.sources.fetch import RawPayload
 from llm_catalog.sources.source import ingest
 from llm_catalog.warehouse.store import Warehouse
-from llm_catalog.readers.snapshot import bind
 from pipelines.cli import main
+
+pytestmark = pytest.mark.slow  # end to end: Hypothesis maps synced and published
 
 GOOD = "deepinfra/openai/gpt-oss-20b"
 PROFILE = os.environ.get("LLM_CATALOG_HYPOTHESIS", "ci")

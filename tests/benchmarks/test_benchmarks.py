@@ -8,17 +8,17 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from loopback import FlakyServer
 
 from llm_catalog.benchmarks.link import link
+from llm_catalog.errors import SourceError
+from llm_catalog.identity.resolver import default_resolver
 from llm_catalog.normalized.aider import aider_option, parse_aider
 from llm_catalog.normalized.artificial_analysis import parse_artificial_analysis
 from llm_catalog.normalized.model_cards import parse_model_cards
-from llm_catalog.errors import SourceError
-from llm_catalog.identity.resolver import default_resolver
 from llm_catalog.paths import MODEL_CARDS_CSV
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
-from loopback import FlakyServer
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 AIDER = FIXTURES / "aider_polyglot.yml"
@@ -100,6 +100,7 @@ def synced_with_sources(tmp_path_factory, small_map):
     return root / "wh"
 
 
+@pytest.mark.slow  # a real sync
 def test_sync_publishes_benchmarks_from_every_source_with_provenance(synced_with_sources, capsys):
     capsys.readouterr()
     assert main(["query", "--warehouse", str(synced_with_sources), "--format", "json",
@@ -145,6 +146,7 @@ def test_bundled_defaults_give_every_gpt_oss_20b_route_the_model_card_rows(synce
     assert family == 12  # the page's family view: 20b and 120b rows
 
 
+@pytest.mark.slow  # a real sync
 def test_artificial_analysis_without_a_key_is_skipped_not_failed(tmp_path, small_map, monkeypatch, capsys):
     monkeypatch.delenv("ARTIFICIAL_ANALYSIS_API_KEY", raising=False)
     good = tmp_path / "map.json"
@@ -156,6 +158,7 @@ def test_artificial_analysis_without_a_key_is_skipped_not_failed(tmp_path, small
     assert "no ARTIFICIAL_ANALYSIS_API_KEY in the environment" in sources["artificial_analysis"]["note"]
 
 
+@pytest.mark.slow  # a real sync
 def test_an_unreachable_source_keeps_its_last_good_payload(tmp_path, small_map, capsys):
     server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyServer)
     server.body, server.up = AIDER.read_bytes(), True
@@ -186,6 +189,7 @@ def test_an_unreachable_source_keeps_its_last_good_payload(tmp_path, small_map, 
     assert rows == 1
 
 
+@pytest.mark.slow  # a real sync
 def test_a_broken_benchmark_payload_fails_the_sync_and_names_the_source(tmp_path, small_map, capsys):
     bad = tmp_path / "leaderboard.yml"
     bad.write_text("- model: x\n  pass_rate_2: lots\n")
@@ -199,6 +203,7 @@ def test_a_broken_benchmark_payload_fails_the_sync_and_names_the_source(tmp_path
     assert Warehouse(tmp_path / "wh").current_id() is None
 
 
+@pytest.mark.slow  # a real sync
 def test_a_broken_models_dev_tree_fails_the_sync_naming_source_file_and_field(tmp_path, small_map, capsys):
     tree = tmp_path / "models.dev"
     for path in MODELS_DEV.rglob("*.toml"):

@@ -5,14 +5,14 @@ from pathlib import Path
 
 import pytest
 
-from llm_catalog.models import metadata as model_metadata
 from llm_catalog.benchmarks.link import link
+from llm_catalog.identity.resolver import default_resolver
+from llm_catalog.models import metadata as model_metadata
 from llm_catalog.normalized import llm_stats, models_dev
 from llm_catalog.normalized.aider import parse_aider
 from llm_catalog.normalized.llm_stats import parse_llm_stats
 from llm_catalog.normalized.model_cards import parse_model_cards
 from llm_catalog.normalized.models_dev import parse_models_dev_tree
-from llm_catalog.identity.resolver import default_resolver
 from llm_catalog.paths import MODEL_CARDS_CSV, REPO_ROOT
 from llm_catalog.registry import providing
 from llm_catalog.sources.fetch import read_location, read_tree

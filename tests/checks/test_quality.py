@@ -4,9 +4,9 @@ import copy
 
 import pytest
 
+from llm_catalog.checks.guards import anomalies, price_change_guard, reject_share_guard, route_count_guard
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.normalized.price_fields import parse_price_field
-from llm_catalog.checks.guards import anomalies, price_change_guard, reject_share_guard, route_count_guard
 
 
 @pytest.fixture(scope="module")

@@ -53,6 +53,7 @@ def backfilled(backfill_run):
     return backfill_run[0]
 
 
+@pytest.mark.slow  # a real sync
 def test_backfill_shows_a_bar_over_the_maps_and_a_line_per_stage(backfill_run):
     lines = backfill_run[1].splitlines()
     bars = [line for line in lines if line.startswith("[")]
@@ -161,6 +162,7 @@ def test_gc_keeps_the_newest_and_the_history(tmp_path, backfilled, capsys):
     assert not (root / "routes" / f"snapshot={Warehouse(backfilled).snapshot_ids()[0]}").exists()
 
 
+@pytest.mark.slow  # a real sync
 def test_backfill_from_a_git_history_one_snapshot_per_month(tmp_path, dated_maps, capsys):
     folder, _, _ = dated_maps
     repo = tmp_path / "litellm"

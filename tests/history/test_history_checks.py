@@ -10,7 +10,7 @@ from assets.history import history_validation
 from llm_catalog import schemas
 from llm_catalog.history import step as history
 from llm_catalog.normalized.litellm.normalize import normalize
-from pipelines.cli import _failures
+from pipelines.run import failures
 
 
 def stub(name: str, table: pa.Table) -> dg.AssetsDefinition:
@@ -62,6 +62,6 @@ def test_a_broken_price_history_is_refused_by_its_check_naming_the_table(small_m
     assert failed[0].severity == dg.AssetCheckSeverity.ERROR
     assert "after_history_validation" not in {e.asset_key.to_user_string()
                                               for e in result.get_asset_materialization_events()}
-    lines = _failures(result)
+    lines = failures(result)
     assert len(lines) == 1 and lines[0].startswith("check history_validation:price_history failed: price_history: "
                                                    "critical expect_column_pair_values_a_to_be_greater_than_b")

@@ -14,17 +14,18 @@ from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from loopback import FlakyServer
 
-from llm_catalog.models import metadata as model_metadata
 from llm_catalog.benchmarks.link import link
 from llm_catalog.errors import BrokenPayloadError, SourceError
+from llm_catalog.identity.resolver import default_resolver
+from llm_catalog.models import metadata as model_metadata
 from llm_catalog.normalized import llm_stats, models_dev, models_dev_metadata
 from llm_catalog.normalized.model_cards import parse_model_cards
 from llm_catalog.normalized.models_dev import parse_models_dev_tree
 from llm_catalog.normalized.models_dev_api import parse_models_dev_api
 from llm_catalog.normalized.models_dev_metadata import parse_models_dev_metadata
 from llm_catalog.normalized.parsed import ParsedSource
-from llm_catalog.identity.resolver import default_resolver
 from llm_catalog.paths import (
     BUNDLED_MODELSDEV_API,
     BUNDLED_MODELSDEV_API_SOURCE,
@@ -35,7 +36,6 @@ from llm_catalog.paths import (
 from llm_catalog.registry import BY_NAME, providing
 from llm_catalog.sources.fetch import read_tree, store_raw
 from llm_catalog.sources.source import ingest
-from loopback import FlakyServer
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
 ATTRIBUTIONS = {s.name: s.attribution for s in providing("model metadata")}
@@ -264,6 +264,7 @@ def test_broken_models_dev_metadata_and_tarballs_are_refused(tmp_path):
 
 @pytest.mark.parametrize("source, folder, members", [("models_dev", MODELS_DEV, MODELS_DEV_MEMBERS),
                                                      ("llm_stats", LLM_STATS, LLM_STATS_MEMBERS)])
+@pytest.mark.slow  # a real sync
 def test_an_unreachable_tree_falls_back_to_its_last_good_payload(tmp_path, source, folder, members):
     server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyServer)
     server.body, server.up = tarball(folder, "repo-main"), True

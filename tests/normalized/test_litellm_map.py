@@ -5,10 +5,10 @@ import json
 import pytest
 
 from llm_catalog.errors import SourceError
+from llm_catalog.identity.resolver import default_resolver
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.normalized.litellm.payload import parse_payload
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
-from llm_catalog.identity.resolver import default_resolver
 
 PROVIDERS = {"deepinfra": "DeepInfra", "openai": "OpenAI", "bedrock": "Amazon Bedrock", "perplexity": "Perplexity"}
 

@@ -1,6 +1,7 @@
 """The Dagster code location loads and has what the README promises."""
 
 import dagster as dg
+import pytest
 
 from llm_catalog import schemas
 from pipelines.definitions import build_definitions, defs
@@ -22,6 +23,7 @@ def test_definitions_load_with_every_asset_job_and_schedule():
     assert schedule.cron_schedule == "0 6 * * *"
 
 
+@pytest.mark.slow  # a real sync
 def test_the_sync_job_materializes_every_asset(tmp_path):
     result = build_definitions(warehouse=str(tmp_path)).resolve_job_def("sync").execute_in_process(
         instance=dg.DagsterInstance.ephemeral())

@@ -10,9 +10,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import dagster as dg
 import pytest
 
+from assets.resources import CatalogSettings, WarehouseResource
 from pipelines.cli import main
 from pipelines.definitions import defs
-from assets.resources import CatalogSettings, WarehouseResource
 from pipelines.sensors import upstream_sensor
 
 MAP = b'{"deepinfra/openai/gpt-oss-20b": {"input_cost_per_token": 3e-08, "litellm_provider": "deepinfra"}}'
@@ -97,6 +97,7 @@ def test_without_validators_it_compares_the_sha256(tmp_path, upstream):
     assert server.gets == 2
 
 
+@pytest.mark.slow  # a real sync
 def test_a_first_tick_on_an_up_to_date_warehouse_requests_nothing(tmp_path, upstream, small_map):
     server, url = upstream
     server.body = json.dumps(small_map).encode()  # sixty real entries

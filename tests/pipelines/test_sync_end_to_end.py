@@ -12,6 +12,8 @@ from llm_catalog.normalized.price_fields import parse_price_field
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 
+pytestmark = pytest.mark.slow  # end to end: the README's commands on real syncs
+
 
 def published(root, table):
     warehouse = Warehouse(root)

@@ -16,10 +16,12 @@ import pytest
 from dagster._core.events import DagsterEventType
 
 from llm_catalog.errors import SourceError
+from llm_catalog.registry import SOURCES
 from llm_catalog.sources.fetch import fetch_url
 from llm_catalog.warehouse.store import Warehouse
-from llm_catalog.registry import SOURCES
 from pipelines.cli import main
+
+pytestmark = pytest.mark.slow  # end to end: unattended syncs, deadlines and locks
 
 
 def run_events(warehouse, run_id: str, kind: DagsterEventType) -> list:

@@ -43,12 +43,14 @@ def test_show_an_unknown_route_suggests_close_ones(synced_warehouse, capsys):
     assert "no route 'deepinfra/openai/gpt-oss-20'" in err and "deepinfra/openai/gpt-oss-20b" in err
 
 
+@pytest.mark.slow  # a real sync
 def test_as_of_reads_the_snapshot_current_on_a_date_and_older_snapshots_are_refused(tmp_path, small_map, capsys):
     root = tmp_path / "wh"
     path = tmp_path / "map.json"
     path.write_text(json.dumps(small_map))
-    from pipelines.definitions import build_definitions
     import dagster as dg
+
+    from pipelines.definitions import build_definitions
 
     def sync(day: str, price: float) -> bool:
         entry = {**small_map["deepinfra/openai/gpt-oss-20b"], "input_cost_per_token": price}

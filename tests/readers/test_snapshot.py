@@ -116,6 +116,7 @@ def table_rows(capsys, root, where: str) -> list[dict]:
     return json.loads(capsys.readouterr().out)
 
 
+@pytest.mark.slow  # a real sync
 def test_diff_shows_the_rows_of_the_published_changes_table(three_snapshots, capsys):
     first, second, third = Warehouse(three_snapshots).snapshot_ids()
     shown = diff_json(capsys, three_snapshots)  # the last two: the changes that made the current snapshot

@@ -4,8 +4,8 @@ and the real bundled map."""
 import duckdb
 import pytest
 
-from llm_catalog.similarity import lists
 from llm_catalog.normalized.litellm.normalize import normalize
+from llm_catalog.similarity import lists
 
 CHAT = {"litellm_provider": "deepinfra", "mode": "chat", "max_input_tokens": 131072, "max_output_tokens": 8192,
         "input_cost_per_token": 1e-07, "output_cost_per_token": 4e-07, "supports_function_calling": True,

@@ -4,9 +4,8 @@ clicked and read back, text that looks like markup staying text, and a full-page
 import urllib.request
 
 import pytest
-from selenium.webdriver.common.by import By
-
 from browser import artifact_dir, browser, console_errors, screenshot, serve_directory, wait_for_js  # noqa: F401
+from selenium.webdriver.common.by import By
 
 PAGE = """<!doctype html>
 <html><head><meta charset="utf-8"><title>harness</title></head>

@@ -13,11 +13,12 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from hypothesis import given, strategies as st
-
 from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID
-from llm_catalog.readers import snapshot
+from hypothesis import given
+from hypothesis import strategies as st
+
 from llm_catalog.errors import CatalogError
+from llm_catalog.readers import snapshot
 from llm_catalog.site import build as site_build
 from llm_catalog.site.links import route_path, slug
 from llm_catalog.site.serve import site_server

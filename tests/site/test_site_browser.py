@@ -8,11 +8,11 @@ from __future__ import annotations
 import threading
 
 import pytest
+from browser import browser, console_errors, screenshot, wait_for_js  # noqa: F401 - browser is a fixture
+from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from browser import browser, screenshot, wait_for_js, console_errors  # noqa: F401 - browser is a fixture
-from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID
 from llm_catalog.readers import formatting, page, snapshot
 from llm_catalog.site.links import route_path
 from llm_catalog.site.serve import site_server

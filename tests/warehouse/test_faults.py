@@ -14,6 +14,8 @@ from llm_catalog import schemas
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 
+pytestmark = pytest.mark.slow  # fault injection: syncs killed in subprocesses
+
 PAUSED_CLI = Path(__file__).with_name("paused_cli.py")
 
 

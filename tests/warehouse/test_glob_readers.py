@@ -9,11 +9,14 @@ import subprocess
 import sys
 
 import duckdb
+import pytest
+from test_faults import partitions, sync_process, wait_for
+from test_readme import readme_queries
 
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
-from test_faults import partitions, sync_process, wait_for
-from test_readme import readme_queries
+
+pytestmark = pytest.mark.slow  # fault injection: a sync killed in a subprocess while readers query
 
 GOOD = "deepinfra/openai/gpt-oss-20b"
 

@@ -1,0 +1,183 @@
+"""The commands that read a warehouse's published snapshots: versions, verify, diff, show, search, site, query. Each
+binds its snapshot through llm_catalog.readers.snapshot, read-only."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from llm_catalog.errors import CatalogError
+from llm_catalog.paths import site_dir, warehouse_dir
+from llm_catalog.warehouse.store import Warehouse
+
+
+def cmd_versions(args) -> int:
+    from llm_catalog.readers import snapshot
+
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    published = snapshot.published_ids(warehouse)
+    current = published[-1] if published else None
+    listed = []
+    for snapshot_id in reversed(published):
+        manifest = warehouse.manifest(snapshot_id)
+        listed.append({
+            "snapshot_id": snapshot_id, "current": snapshot_id == current,
+            "as_of": manifest.get("as_of") or manifest["created_at"][:10], "created_at": manifest["created_at"],
+            "code_version": manifest["code_version"],
+            "rows": {name: info["rows"] for name, info in manifest["tables"].items()},
+            "sources": [{k: s.get(k) for k in ("source", "version", "sha256", "status", "origin")}
+                        for s in manifest["sources"]],
+        })
+    if args.format == "json":
+        print(json.dumps(listed, indent=1))
+        return 0
+    if not listed:
+        print(f"no snapshots in {warehouse.root}")
+        return 0
+    for v in listed:
+        sources = ", ".join(f"{s['source']}={s['version'] or (s['sha256'] or '')[:12] or s['status']}"
+                            for s in v["sources"])
+        print(f"{'*' if v['current'] else ' '} {v['snapshot_id']}  as of {v['as_of']}  "
+              f"routes={v['rows']['routes']:<6} prices={v['rows']['prices']:<6} code={v['code_version']}  {sources}")
+    return 0
+
+
+def cmd_verify(args) -> int:
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    snapshot_id = args.snapshot or warehouse.current_id()
+    problems = warehouse.verify(snapshot_id)
+    if problems:
+        for problem in problems:
+            print(f"{snapshot_id or 'warehouse'}: {problem}", file=sys.stderr)
+        return 1
+    manifest = warehouse.manifest(snapshot_id)
+    rows = sum(info["rows"] for info in manifest["tables"].values())
+    print(f"{snapshot_id}: ok, {len(manifest['tables'])} tables and {rows} rows match the manifest")
+    return 0
+
+
+def _snapshot_choice(args) -> dict:
+    """--snapshot ID or --as-of DATE (the snapshot current on that date; it wins over --snapshot), as the keywords
+    of llm_catalog.readers.snapshot.connect; neither: the current snapshot."""
+    if getattr(args, "as_of", None):
+        try:
+            return {"snapshot_id": None, "as_of": date.fromisoformat(args.as_of)}
+        except ValueError as exc:
+            raise CatalogError(f"--as-of takes a YYYY-MM-DD date, got {args.as_of!r}") from exc
+    return {"snapshot_id": args.snapshot, "as_of": None}
+
+
+def cmd_diff(args) -> int:
+    """What changed between two published snapshots, as the newer one's `changes` table records it."""
+    from llm_catalog.readers import formatting
+    from llm_catalog.readers.diff import CHANGE_TYPES, snapshot_diff
+
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    diff = snapshot_diff(warehouse, args.old, args.new)
+    found, old, new = diff["rows"], diff["old"], diff["new"]
+    counts = {change: sum(r["change"] == change for r in found) for change in CHANGE_TYPES}
+    shown = {change: [formatting.describe_change(r) for r in found if r["change"] == change][: args.limit]
+             for change in CHANGE_TYPES}
+    if args.format == "json":
+        print(formatting.render_json({"old": old, "new": new, "total": len(found), "counts": counts,
+                                      "limit": args.limit,
+                                      "changes": {change: rows for change, rows in shown.items() if rows}}))
+        return 0
+    print(f"{old['snapshot_id']} (as of {old['as_of']}) -> {new['snapshot_id']} (as of {new['as_of']}): "
+          f"{len(found)} changes")
+    for change in CHANGE_TYPES:
+        print(f"  {change:<10} {counts[change]}")
+    for change in CHANGE_TYPES:
+        if not shown[change]:
+            continue
+        print(f"\n{change} ({counts[change]})")
+        for row in shown[change]:
+            print(f"  {row['route_id']}{'  ' + row['detail'] if row['detail'] else ''}")
+        if counts[change] > args.limit:
+            print(f"  ... and {counts[change] - args.limit} more (llm-catalog query \"SELECT * FROM changes\")")
+    return 0
+
+
+def cmd_show(args) -> int:
+    """The page of a route; for a base model or an id that is no route, the matching routes first (and the page
+    of the route the id names once its provider prefix is dropped, e.g. openai/gpt-4o -> gpt-4o)."""
+    from llm_catalog.readers import formatting, page, search, snapshot
+
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    con, snapshot_id = snapshot.connect(warehouse, **_snapshot_choice(args))
+    found = con.execute("SELECT count(*) FROM routes WHERE route_id = ?", [args.route]).fetchone()[0]
+    if found:
+        gathered = page.gather(con, args.route, snapshot_id, lens=args.lens)
+        print(formatting.render_json(gathered) if args.format == "json" else formatting.render_text(gathered))
+        return 0
+    matches = search.search(con, args.route, limit=args.limit)
+    exact = search.exact_matches(matches)
+    if not exact:
+        raise CatalogError(f"no route {args.route!r} in snapshot {snapshot_id}; closest: "
+                           f"{', '.join(m['route_id'] for m in matches[:5])} (llm-catalog search TEXT)")
+    named = exact[0]["route_id"] if exact[0]["matched"] == "route id" else None
+    gathered = page.gather(con, named, snapshot_id, lens=args.lens) if named else None
+    if args.format == "json":
+        print(formatting.render_json({"query": args.route, "matches": exact, "page": gathered}))
+        return 0
+    print(f"{args.route!r} is not a route id; {len(exact)} route(s) match it:")
+    print(_matches_table(exact))
+    if gathered:
+        print(f"\n{formatting.render_text(gathered)}")
+    return 0
+
+
+def _matches_table(matches: list[dict]) -> str:
+    from llm_catalog.readers import query
+
+    columns = ["route_id", "provider_name", "base_model", "family", "mode", "score", "matched"]
+    return query.render(columns, [tuple(m[c] for c in columns) for m in matches])
+
+
+def cmd_search(args) -> int:
+    from llm_catalog.readers import formatting, search, snapshot
+
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    con, _ = snapshot.connect(warehouse, **_snapshot_choice(args))
+    matches = search.search(con, args.text, limit=args.limit)
+    print(formatting.render_json(matches) if args.format == "json" else _matches_table(matches))
+    return 0
+
+
+def cmd_site(args) -> int:
+    """Build the static site of a snapshot, or (--serve) serve a built one on 127.0.0.1."""
+    from llm_catalog.site import build_site
+    from llm_catalog.site.serve import site_server
+
+    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    out = Path(args.out).expanduser() if args.out else site_dir(warehouse.root)
+    if args.serve:
+        server = site_server(out, args.port)
+        print(f"serving {out} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.server_close()
+        return 0
+    warehouse.require()
+    choice = _snapshot_choice(args)
+    record = build_site(warehouse, out, choice["snapshot_id"], as_of=choice["as_of"])
+    if not args.quiet:
+        print(f"built the site of snapshot {record['snapshot_id']} in {out}: {record['routes']} route pages, "
+              f"{record['models']} base-model pages, {record['benchmarks']} benchmark pages "
+              f"({record['build_seconds']} s); open {out / 'index.html'}")
+    return 0
+
+
+def cmd_query(args) -> int:
+    from llm_catalog.readers import query, snapshot
+
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    con, _ = snapshot.connect(warehouse, **_snapshot_choice(args), allow_files=args.allow_files)
+    columns, rows = query.run(con, args.sql)
+    print(query.render(columns, rows, args.format))
+    return 0

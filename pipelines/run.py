@@ -1,0 +1,99 @@
+"""Running the sync job in-process, as the command line does: under the warehouse lock, its run recorded in a Dagster
+instance, its failures told in one line each."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from llm_catalog.warehouse.store import Warehouse
+
+
+def _sqlite_synchronous_normal(connection, _record) -> None:
+    import sqlite3
+
+    if isinstance(connection, sqlite3.Connection):
+        connection.execute("PRAGMA synchronous=NORMAL")
+
+
+def _relax_run_log_fsync() -> None:
+    """The run log (Dagster's SQLite files) is written with synchronous=NORMAL: in WAL mode that drops the fsync
+    on every event, which made storing a run's few dozen events most of an unchanged sync on a busy disk. A power
+    cut may lose the last events of the log; it cannot corrupt it, and the catalog itself is written (and fsynced)
+    by llm_catalog.warehouse, not through this."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    if not event.contains(Engine, "connect", _sqlite_synchronous_normal):
+        event.listen(Engine, "connect", _sqlite_synchronous_normal)
+
+
+def instance(warehouse: Path):
+    """Runs are recorded in $DAGSTER_HOME when set, else in <warehouse>/_dagster (what `make ui` opens)."""
+    import dagster as dg
+
+    _relax_run_log_fsync()
+
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    home = warehouse / "_dagster"
+    home.mkdir(parents=True, exist_ok=True)
+    return dg.DagsterInstance.local_temp(tempdir=str(home), overrides={"telemetry": {"enabled": False}})
+
+
+def failures(result) -> list[str]:
+    """Why a sync run failed, one line each: blocking checks that failed, then errors our code raised."""
+    lines = []
+    for evaluation in result.get_asset_check_evaluations():
+        if not evaluation.passed and evaluation.severity.value == "ERROR":
+            lines.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed: "
+                         f"{evaluation.description}")
+    for event in result.all_events:
+        if event.is_step_failure:
+            error = event.step_failure_data.error
+            while error.cause is not None and error.cls_name.startswith("Dagster"):
+                error = error.cause  # unwrap Dagster's wrappers down to the exception our code raised
+            if error.cls_name != "DagsterAssetCheckFailedError":
+                message = error.message.strip().splitlines()[0]
+                head, _, rest = message.partition(": ")
+                lines.append(rest if head.split(".")[-1] == error.cls_name else message)
+    return lines or ["the run failed; see its log in the Dagster UI (make ui) or sync again with --verbose"]
+
+
+def run_sync(warehouse: Path, *, litellm: str = "", lock_timeout: float = 600.0, verbose: bool = False,
+             quiet: bool = False, **settings) -> tuple[bool, str]:
+    """One sync through the Dagster job, under the warehouse lock: (published or unchanged, what to tell).
+    Progress goes to stderr one line per stage unless ``quiet``; ``verbose`` adds Dagster's own log at INFO."""
+    from assets.sources import UNCHANGED
+    from pipelines.definitions import build_definitions
+
+    defs = build_definitions(warehouse=str(warehouse), litellm=litellm, lock_timeout_seconds=lock_timeout,
+                             **settings)
+    # the run's full log is kept in the Dagster instance; the terminal gets stage lines, and Dagster's log with -v
+    loggers = {"console": {"config": {"log_level": "INFO" if verbose else "CRITICAL"}}}
+    if not quiet:
+        loggers["progress"] = {}
+    if not verbose:
+        # an unchanged sync skips every step after the sources by design; Dagster warns once per blocking check
+        # whose step was skipped, on Python's root logger, and that is noise on a terminal or in a cron mail
+        logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
+    # one sync at a time per warehouse, for the whole run (the publish step takes the same lock again)
+    with Warehouse(warehouse, lock_timeout=lock_timeout).lock():
+        before = Warehouse(warehouse).current_id()
+        result = defs.resolve_job_def("sync").execute_in_process(
+            instance=instance(warehouse), run_config={"loggers": loggers}, raise_on_error=False)
+    if not result.success:
+        kept = f"snapshot {before} stays current" if before else "no snapshot published yet"
+        said = "\n".join(f"sync failed: {line}" for line in failures(result))
+        return False, f"{said}\nnothing published; {kept} (run {result.run_id})"
+    if result.is_node_skipped("catalog_snapshot"):  # the sources' gate found nothing new: nothing else ran
+        unchanged = [o.metadata[UNCHANGED].value for o in result.asset_observations_for_node("sources")
+                     if UNCHANGED in o.metadata]
+        return True, (f"nothing changed: sources and code match snapshot {unchanged[0] if unchanged else before}, "
+                      f"nothing published (run {result.run_id})")
+    outcome = result.output_for_node("catalog_snapshot")
+    if outcome["published"]:
+        return True, f"published snapshot {outcome['snapshot_id']} to {warehouse} (run {result.run_id})"
+    return True, (f"nothing changed: inputs and code match snapshot {outcome['snapshot_id']}, nothing published "
+                  f"(run {result.run_id})")
