@@ -9,10 +9,10 @@ and the current snapshot stays current. Failing guards block too. Warnings are p
 import dagster as dg
 import pyarrow as pa
 
-from llm_catalog.checks import guards
-from llm_catalog import schemas
-from llm_catalog.readers.snapshot import current_snapshot
 from assets.resources import CatalogSettings, WarehouseResource
+from llm_catalog import schemas
+from llm_catalog.checks import guards
+from llm_catalog.readers.snapshot import current_snapshot
 
 VALIDATED = [*schemas.NORMALIZED, "anomalies", *schemas.DERIVED]
 
@@ -24,29 +24,39 @@ def previous_tables(warehouse: WarehouseResource) -> dict[str, pa.Table] | None:
 
 
 @dg.asset(group_name="checks", kinds={"duckdb"})
-def anomalies(context: dg.AssetExecutionContext, warehouse: WarehouseResource, routes: pa.Table,
-              prices: pa.Table) -> pa.Table:
-    """Warnings from sql/checks/anomalies: 10x price jumps since the previous snapshot, prices 20x off the other routes of
-    the same base model, swapped input/output prices, base models that moved. Published in `rejects`."""
+def anomalies(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, routes: pa.Table, prices: pa.Table
+) -> pa.Table:
+    """Warnings from sql/checks/anomalies: 10x price jumps since the previous snapshot, prices 20x off the other
+    routes of the same base model, swapped input/output prices, base models that moved. Published in `rejects`."""
     found = guards.anomalies({"routes": routes, "prices": prices}, previous_tables(warehouse))
     rules: dict[str, int] = {}
     for rule in found.column("rule").to_pylist():
         rules[rule] = rules.get(rule, 0) + 1
-    context.add_output_metadata({
-        "dagster/row_count": found.num_rows,
-        "by_rule": dg.MetadataValue.json(rules),
-        "examples": dg.MetadataValue.md("\n".join(f"- `{r['route_id']}`: {r['message']}"
-                                                  for r in found.to_pylist()[:10]) or "none"),
-    })
+    context.add_output_metadata(
+        {
+            "dagster/row_count": found.num_rows,
+            "by_rule": dg.MetadataValue.json(rules),
+            "examples": dg.MetadataValue.md(
+                "\n".join(f"- `{r['route_id']}`: {r['message']}" for r in found.to_pylist()[:10]) or "none"
+            ),
+        }
+    )
     return found
 
 
 def expectation_specs(asset: str, names) -> list[dg.AssetCheckSpec]:
     """One blocking check per table on a validation asset, named after the table."""
-    return [dg.AssetCheckSpec(name, asset=asset, blocking=True,
-                              description=f"{name}'s Great Expectations suite (llm_catalog/checks/expectations.py); "
-                                          "a critical failure blocks the publish.")
-            for name in names]
+    return [
+        dg.AssetCheckSpec(
+            name,
+            asset=asset,
+            blocking=True,
+            description=f"{name}'s Great Expectations suite (llm_catalog/checks/expectations.py); "
+            "a critical failure blocks the publish.",
+        )
+        for name in names
+    ]
 
 
 def run_suites(names, tables: dict[str, pa.Table], routes: pa.Table) -> dict[str, list]:
@@ -65,9 +75,13 @@ def run_suites(names, tables: dict[str, pa.Table], routes: pa.Table) -> dict[str
 def validation_outcome(asset: str, found: dict[str, list]):
     """The validation asset's output (every report as a dict, by table) and its check per table."""
     reports = {report.table: report.to_dict() for table_reports in found.values() for report in table_reports}
-    yield dg.Output(reports, metadata={"tables": len(reports),
-                                       "failed": dg.MetadataValue.json(sorted(t for t, r in reports.items()
-                                                                              if not r["success"]))})
+    yield dg.Output(
+        reports,
+        metadata={
+            "tables": len(reports),
+            "failed": dg.MetadataValue.json(sorted(t for t, r in reports.items() if not r["success"])),
+        },
+    )
     for name, table_reports in found.items():
         yield _expectations_result(asset, name, table_reports)
 
@@ -91,12 +105,17 @@ def _expectations_result(asset: str, name: str, reports: list) -> dg.AssetCheckR
 
 
 def _results_table(reports) -> str:
-    lines = ["| table | expectation | column | severity | ok | unexpected | examples |", "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| table | expectation | column | severity | ok | unexpected | examples |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for report in reports:
         for r in report.results:
             examples = ", ".join(map(str, r["examples"][:3])).replace("|", "/")
-            lines.append(f"| {report.table} | {r['expectation']} | {r['column']} | {r['severity']} | "
-                         f"{'yes' if r['success'] else 'NO'} | {r['unexpected_count'] or 0} | {examples} |")
+            lines.append(
+                f"| {report.table} | {r['expectation']} | {r['column']} | {r['severity']} | "
+                f"{'yes' if r['success'] else 'NO'} | {r['unexpected_count'] or 0} | {examples} |"
+            )
     return "\n".join(lines)
 
 
@@ -114,32 +133,66 @@ def validation(context: dg.AssetExecutionContext, **tables: pa.Table):
 
 @dg.multi_asset_check(
     specs=[
-        dg.AssetCheckSpec("route_count", asset="routes", blocking=True,
-                          description="The route count did not fall by more than the allowed share."),
-        dg.AssetCheckSpec("price_changes", asset="prices", blocking=True,
-                          description="Most prices did not change at once."),
-        dg.AssetCheckSpec("reject_share", asset="rejects", blocking=True, additional_deps=["litellm_cost_map"],
-                          description="Few enough entries have error-level rejects for the source to be usable."),
+        dg.AssetCheckSpec(
+            "route_count",
+            asset="routes",
+            blocking=True,
+            description="The route count did not fall by more than the allowed share.",
+        ),
+        dg.AssetCheckSpec(
+            "price_changes", asset="prices", blocking=True, description="Most prices did not change at once."
+        ),
+        dg.AssetCheckSpec(
+            "reject_share",
+            asset="rejects",
+            blocking=True,
+            additional_deps=["litellm_cost_map"],
+            description="Few enough entries have error-level rejects for the source to be usable.",
+        ),
     ],
-    ins={"routes": dg.AssetIn("routes"), "prices": dg.AssetIn("prices"), "rejects": dg.AssetIn("rejects"),
-         "litellm_cost_map": dg.AssetIn("litellm_cost_map")},
+    ins={
+        "routes": dg.AssetIn("routes"),
+        "prices": dg.AssetIn("prices"),
+        "rejects": dg.AssetIn("rejects"),
+        "litellm_cost_map": dg.AssetIn("litellm_cost_map"),
+    },
 )
-def source_guards(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, warehouse: WarehouseResource,
-                  routes: pa.Table,
-                  prices: pa.Table, rejects: pa.Table, litellm_cost_map: dict):
+def source_guards(
+    context: dg.AssetCheckExecutionContext,
+    catalog: CatalogSettings,
+    warehouse: WarehouseResource,
+    routes: pa.Table,
+    prices: pa.Table,
+    rejects: pa.Table,
+    litellm_cost_map: dict,
+):
     previous = previous_tables(warehouse)
     source = f"{litellm_cost_map['source']} ({litellm_cost_map['origin']})"  # every failure names it
     verdicts = {
         "routes": guards.route_count_guard(
-            routes.num_rows, previous["routes"].num_rows if previous else None,
-            max_drop=catalog.max_route_drop, accept=catalog.accept_drop, source=source),
+            routes.num_rows,
+            previous["routes"].num_rows if previous else None,
+            max_drop=catalog.max_route_drop,
+            accept=catalog.accept_drop,
+            source=source,
+        ),
         "prices": guards.price_change_guard(
-            {"routes": routes, "prices": prices}, previous,
-            max_share=catalog.max_price_change_share, accept=catalog.accept_drop, source=source),
+            {"routes": routes, "prices": prices},
+            previous,
+            max_share=catalog.max_price_change_share,
+            accept=catalog.accept_drop,
+            source=source,
+        ),
         "rejects": guards.reject_share_guard(
-            rejects, routes.num_rows, source=source, max_share=catalog.max_reject_share),
+            rejects, routes.num_rows, source=source, max_share=catalog.max_reject_share
+        ),
     }
     for asset, guard in verdicts.items():
-        yield dg.AssetCheckResult(asset_key=asset, check_name=guard.name, passed=guard.passed,
-                                  severity=dg.AssetCheckSeverity.ERROR, description=guard.description,
-                                  metadata=guard.metadata)
+        yield dg.AssetCheckResult(
+            asset_key=asset,
+            check_name=guard.name,
+            passed=guard.passed,
+            severity=dg.AssetCheckSeverity.ERROR,
+            description=guard.description,
+            metadata=guard.metadata,
+        )

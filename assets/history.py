@@ -17,7 +17,7 @@ DESCRIPTIONS = {
     "limit_history": "Since when each token limit holds, per route and limit.",
     "capability_history": "Since when each capability flag holds, per route and capability.",
     "changes": "Every difference between consecutive snapshots (added, removed, price, limit, capability, ...), "
-               "the previous snapshot's changes plus what changed since it, named by the planned snapshot.",
+    "the previous snapshot's changes plus what changed since it, named by the planned snapshot.",
 }
 
 
@@ -29,18 +29,25 @@ def previous_state(store: Warehouse, snapshot_id: str | None) -> dict[str, pa.Ta
 
 
 @dg.multi_asset(
-    outs={name: dg.AssetOut(group_name="history", kinds={"duckdb"}, description=DESCRIPTIONS[name])
-          for name in history.HISTORY_TABLES},
+    outs={
+        name: dg.AssetOut(group_name="history", kinds={"duckdb"}, description=DESCRIPTIONS[name])
+        for name in history.HISTORY_TABLES
+    },
     ins={name: dg.AssetIn(name) for name in (*history.STATE_TABLES, "snapshot_plan")},
 )
-def history_tables(context: dg.AssetExecutionContext, warehouse: WarehouseResource, snapshot_plan: dict,
-                   **state: pa.Table):
+def history_tables(
+    context: dg.AssetExecutionContext, warehouse: WarehouseResource, snapshot_plan: dict, **state: pa.Table
+):
     """The history tables after this sync: the current snapshot's plus what changed between it and this sync's
     routes, prices, limits and capabilities (sql/history), as of the planned snapshot."""
     plan = SnapshotPlan.from_dict(snapshot_plan)
-    tables = history.step(previous_state(warehouse.store(), plan.previous_snapshot_id), state,
-                          snapshot_id=plan.snapshot_id, previous_snapshot_id=plan.previous_snapshot_id,
-                          as_of=plan.as_of)
+    tables = history.step(
+        previous_state(warehouse.store(), plan.previous_snapshot_id),
+        state,
+        snapshot_id=plan.snapshot_id,
+        previous_snapshot_id=plan.previous_snapshot_id,
+        as_of=plan.as_of,
+    )
     for name in history.HISTORY_TABLES:
         yield dg.Output(tables[name], output_name=name, metadata={"dagster/row_count": tables[name].num_rows})
 

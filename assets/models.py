@@ -11,10 +11,13 @@ from llm_catalog.registry import parsed_asset, providing
 MODEL_SOURCES = providing("model metadata")
 
 
-@dg.asset(group_name="normalized", kinds={"parquet"},
-          ins={parsed_asset(s): dg.AssetIn(parsed_asset(s)) for s in MODEL_SOURCES},
-          description="One row per base model: family, display name, release date, knowledge cutoff, open weights, "
-                      "parameter count, docs and weights links, and which source said each (provenance).")
+@dg.asset(
+    group_name="normalized",
+    kinds={"parquet"},
+    ins={parsed_asset(s): dg.AssetIn(parsed_asset(s)) for s in MODEL_SOURCES},
+    description="One row per base model: family, display name, release date, knowledge cutoff, open weights, "
+    "parameter count, docs and weights links, and which source said each (provenance).",
+)
 def models(context: dg.AssetExecutionContext, routes: pa.Table, **parsed: dict) -> pa.Table:
     found = {s.name: ParsedSource.from_dict(parsed[parsed_asset(s)]) for s in MODEL_SOURCES}
     bases = set(routes.column("base_model").to_pylist())
@@ -22,14 +25,17 @@ def models(context: dg.AssetExecutionContext, routes: pa.Table, **parsed: dict) 
     table = model_metadata.build(routes, rows, {s.name: s.attribution for s in MODEL_SOURCES})
     left_out = [item | {"source": name} for name, source in found.items() for item in source.left_out]
     dated = sum(1 for d in table.column("release_date").to_pylist() if d)
-    context.add_output_metadata({
-        "dagster/row_count": table.num_rows,
-        "with_release_date": dated,
-        "placed_per_source": dg.MetadataValue.json({s: {"placed": p, "models": n} for s, (p, n) in counts.items()}),
-        "fields_left_out": len(left_out),  # values that are not what their field holds (a date that is not one)
-        "left_out": dg.MetadataValue.json(left_out[:50]),
-    })
+    context.add_output_metadata(
+        {
+            "dagster/row_count": table.num_rows,
+            "with_release_date": dated,
+            "placed_per_source": dg.MetadataValue.json({s: {"placed": p, "models": n} for s, (p, n) in counts.items()}),
+            "fields_left_out": len(left_out),  # values that are not what their field holds (a date that is not one)
+            "left_out": dg.MetadataValue.json(left_out[:50]),
+        }
+    )
     for item in left_out:
-        context.log.warning(f"{item['source']}: left out {item['entry']} {item['field']} {item['value']!r}: "
-                            f"{item['message']}")
+        context.log.warning(
+            f"{item['source']}: left out {item['entry']} {item['field']} {item['value']!r}: {item['message']}"
+        )
     return table

@@ -18,9 +18,7 @@ DESCRIPTIONS = {
 
 
 def _column_schema(name: str) -> dg.TableSchema:
-    return dg.TableSchema(
-        columns=[dg.TableColumn(f.name, str(f.type)) for f in schemas.NORMALIZED[name]]
-    )
+    return dg.TableSchema(columns=[dg.TableColumn(f.name, str(f.type)) for f in schemas.NORMALIZED[name]])
 
 
 @dg.multi_asset(

@@ -3,6 +3,7 @@ to one another. They sit with the assets, which take them as parameters; pipelin
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -57,7 +58,9 @@ class CatalogSettings(dg.ConfigurableResource):
     max_price_change_share: float = 0.50
     max_reject_share: float = 0.01  # share of entries with error-level rejects above which the source is broken
     max_payload_bytes: int = MAX_PAYLOAD_BYTES  # a bigger payload is refused before it is parsed
-    download_deadline_seconds: float = DOWNLOAD_DEADLINE_SECONDS  # the most one download may take, however the server trickles
+    download_deadline_seconds: float = (
+        DOWNLOAD_DEADLINE_SECONDS  # the most one download may take, however the server trickles
+    )
     force: bool = False  # run every stage even when no source and no code changed (publishes only on a change)
     similar_k: int = 25  # similar models listed per route and lens
     as_of: str = ""  # YYYY-MM-DD the data describes; default: the day of the sync (UTC)
@@ -101,10 +104,9 @@ class StagedTableIOManager(dg.ConfigurableIOManager):
 
     def load_input(self, context: dg.InputContext):
         bases = [self._root() / "latest"]
-        try:  # inside a run: its own outputs first
+        # inside a run: its own outputs first; outside one (e.g. in a notebook): the latest outputs
+        with contextlib.suppress(dg.DagsterInvariantViolationError):
             bases.insert(0, work_dir(self._root().parent, context.step_context.run_id))
-        except dg.DagsterInvariantViolationError:
-            pass  # loaded outside a run (e.g. in a notebook): the latest outputs
         for base in bases:
             table = base / self._name(context, ".parquet")
             if table.exists():

@@ -4,28 +4,43 @@ its own base model ranked by price. DuckDB SQL under sql/similarity."""
 import dagster as dg
 import pyarrow as pa
 
-from llm_catalog.similarity import lists
 from assets.resources import CatalogSettings
+from llm_catalog.similarity import lists
 
 
 @dg.multi_asset(
     outs={
         "similar_models": dg.AssetOut(
-            group_name="similarity", kinds={"duckdb", "parquet"},
+            group_name="similarity",
+            kinds={"duckdb", "parquet"},
             description="Per route and lens (overall, cost, modality, capabilities, context), the top K routes of "
-                        "other base models, with the component scores and the reasons each is close."),
+            "other base models, with the component scores and the reasons each is close.",
+        ),
         "alternatives": dg.AssetOut(
-            group_name="similarity", kinds={"duckdb", "parquet"},
+            group_name="similarity",
+            kinds={"duckdb", "parquet"},
             description="Per route, the other routes of the same base model, cheapest first (3 input : 1 output "
-                        "per 1M tokens), with the price, context and capability differences."),
+            "per 1M tokens), with the price, context and capability differences.",
+        ),
     },
 )
-def similarity_tables(context: dg.AssetExecutionContext, catalog: CatalogSettings, routes: pa.Table,
-                      prices: pa.Table, limits: pa.Table, capabilities: pa.Table):
-    tables = lists.compute({"routes": routes, "prices": prices, "limits": limits, "capabilities": capabilities},
-                                k=catalog.similar_k)
+def similarity_tables(
+    context: dg.AssetExecutionContext,
+    catalog: CatalogSettings,
+    routes: pa.Table,
+    prices: pa.Table,
+    limits: pa.Table,
+    capabilities: pa.Table,
+):
+    tables = lists.compute(
+        {"routes": routes, "prices": prices, "limits": limits, "capabilities": capabilities}, k=catalog.similar_k
+    )
     for name, table in tables.items():
-        yield dg.Output(table, output_name=name, metadata={
-            "dagster/row_count": table.num_rows,
-            "routes_with_rows": len(set(table.column("route_id").to_pylist())),
-        })
+        yield dg.Output(
+            table,
+            output_name=name,
+            metadata={
+                "dagster/row_count": table.num_rows,
+                "routes_with_rows": len(set(table.column("route_id").to_pylist())),
+            },
+        )

@@ -5,10 +5,10 @@ import json
 
 import dagster as dg
 
+from assets.resources import WarehouseResource
 from assets.warehouse import catalog_snapshot
 from llm_catalog.paths import site_dir
 from llm_catalog.site import MARKER, build_site
-from assets.resources import WarehouseResource
 
 
 @dg.asset(
@@ -28,10 +28,17 @@ def catalog_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     shown = json.loads(marker.read_text()) if marker.is_file() else None
     if shown and shown["snapshot_id"] == store.current_id():
         context.log.info(f"the site already shows snapshot {shown['snapshot_id']}: nothing to build")
-        return dg.MaterializeResult(metadata={"snapshot_id": shown["snapshot_id"], "rebuilt": False,
-                                              "path": dg.MetadataValue.path(str(out))})
+        return dg.MaterializeResult(
+            metadata={"snapshot_id": shown["snapshot_id"], "rebuilt": False, "path": dg.MetadataValue.path(str(out))}
+        )
     record = build_site(store, out)
-    return dg.MaterializeResult(metadata={
-        "snapshot_id": record["snapshot_id"], "rebuilt": True, "path": dg.MetadataValue.path(str(out / "index.html")),
-        "route_pages": record["routes"], "model_pages": record["models"], "build_seconds": record["build_seconds"],
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "snapshot_id": record["snapshot_id"],
+            "rebuilt": True,
+            "path": dg.MetadataValue.path(str(out / "index.html")),
+            "route_pages": record["routes"],
+            "model_pages": record["models"],
+            "build_seconds": record["build_seconds"],
+        }
+    )

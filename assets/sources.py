@@ -22,9 +22,14 @@ def _previous(warehouse: WarehouseResource, source: str) -> dict | None:
 
 def fetch(context, source: Source, catalog: CatalogSettings, warehouse: WarehouseResource) -> dict:
     """``source``'s payload, read from where the sync's setting of the same name (or the declaration) says."""
-    payload = ingest(source, catalog.location(source.name), raw_dir=warehouse.raw_dir,
-                     previous=_previous(warehouse, source.name) if source.optional else None,
-                     max_bytes=catalog.max_payload_bytes, deadline=catalog.download_deadline_seconds)
+    payload = ingest(
+        source,
+        catalog.location(source.name),
+        raw_dir=warehouse.raw_dir,
+        previous=_previous(warehouse, source.name) if source.optional else None,
+        max_bytes=catalog.max_payload_bytes,
+        deadline=catalog.download_deadline_seconds,
+    )
     if payload.get("status") != "fetched":
         context.log.warning(f"{payload['source']}: {payload['status']}: {payload.get('note')}")
     return payload
@@ -40,9 +45,12 @@ def _metadata(payload: dict) -> dict:
 
 
 @dg.multi_asset(
-    outs={source.asset: dg.AssetOut(group_name="sources", kinds={source.kind}, description=source.description,
-                                    is_required=False)
-          for source in SOURCES},
+    outs={
+        source.asset: dg.AssetOut(
+            group_name="sources", kinds={source.kind}, description=source.description, is_required=False
+        )
+        for source in SOURCES
+    },
 )
 def sources(context: dg.AssetExecutionContext, catalog: CatalogSettings, warehouse: WarehouseResource):
     """Fetch every source, then decide: when the sources' sha256 and the code version are those of the current

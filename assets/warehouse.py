@@ -20,16 +20,21 @@ SOURCE_ASSETS = [source.asset for source in SOURCES]
 
 
 @dg.asset(group_name="publish", ins={name: dg.AssetIn() for name in SOURCE_ASSETS}, kinds={"json"})
-def snapshot_plan(context: dg.AssetExecutionContext, catalog: CatalogSettings, warehouse: WarehouseResource,
-                  **payloads: dict) -> dict:
+def snapshot_plan(
+    context: dg.AssetExecutionContext, catalog: CatalogSettings, warehouse: WarehouseResource, **payloads: dict
+) -> dict:
     """The snapshot this sync publishes: its id (the time of the plan and the fingerprint of the sources and code),
     the snapshot it follows (the current one) and the date its data describes. Decided first, because the history
     names it; the publish refuses it if the current snapshot changed meanwhile."""
     as_of = date.fromisoformat(catalog.as_of) if catalog.as_of else None
-    plan = warehouse.store().plan(sources=[payloads[name] for name in SOURCE_ASSETS], code=code_version(),
-                                  as_of=as_of)
-    context.add_output_metadata({"snapshot_id": plan.snapshot_id, "as_of": plan.as_of.isoformat(),
-                                 "previous_snapshot_id": plan.previous_snapshot_id or ""})
+    plan = warehouse.store().plan(sources=[payloads[name] for name in SOURCE_ASSETS], code=code_version(), as_of=as_of)
+    context.add_output_metadata(
+        {
+            "snapshot_id": plan.snapshot_id,
+            "as_of": plan.as_of.isoformat(),
+            "previous_snapshot_id": plan.previous_snapshot_id or "",
+        }
+    )
     return plan.to_dict()
 
 
@@ -41,8 +46,10 @@ def _passed_reports(validation: dict, history_validation: dict) -> list[dict]:
         for name in names:
             report = found.get(name)
             if report is None:
-                raise PublishError(f"no validation result for {name} in this run: materialize the validation assets "
-                                   "with the tables (the sync job does)")
+                raise PublishError(
+                    f"no validation result for {name} in this run: materialize the validation assets "
+                    "with the tables (the sync job does)"
+                )
             if not report["success"]:
                 raise PublishError(f"{name} failed validation with {report['errors']} error(s); nothing published")
             reports.append(report)
@@ -51,12 +58,20 @@ def _passed_reports(validation: dict, history_validation: dict) -> list[dict]:
 
 @dg.asset(
     group_name="publish",
-    ins={name: dg.AssetIn() for name in [*VALIDATED, *HISTORY_TABLES, *SOURCE_ASSETS, "snapshot_plan", "validation",
-                                         "history_validation"]},
+    ins={
+        name: dg.AssetIn()
+        for name in [*VALIDATED, *HISTORY_TABLES, *SOURCE_ASSETS, "snapshot_plan", "validation", "history_validation"]
+    },
     kinds={"parquet"},
 )
-def catalog_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseResource, snapshot_plan: dict,
-                     validation: dict, history_validation: dict, **inputs) -> dict:
+def catalog_snapshot(
+    context: dg.AssetExecutionContext,
+    warehouse: WarehouseResource,
+    snapshot_plan: dict,
+    validation: dict,
+    history_validation: dict,
+    **inputs,
+) -> dict:
     """The published snapshot: the planned one when the inputs or the code changed, else the current one unchanged."""
     sources = [inputs.pop(name) for name in SOURCE_ASSETS]  # the snapshot records which payload each used
     found = inputs.pop("anomalies")
@@ -68,8 +83,9 @@ def catalog_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         "rejects_by_rule": dict(Counter(f"{r['rule']} ({r['severity']})" for r in rejects)),
         "unknown_fields": sorted({r["field"] for r in tables["extra_fields"].to_pylist() if not r["known"]}),
     }
-    result = warehouse.store().publish(tables, SnapshotPlan.from_dict(snapshot_plan), sources=sources, stats=stats,
-                                       validation=reports)
+    result = warehouse.store().publish(
+        tables, SnapshotPlan.from_dict(snapshot_plan), sources=sources, stats=stats, validation=reports
+    )
     context.add_output_metadata(
         {
             "published": result.published,
@@ -79,7 +95,8 @@ def catalog_snapshot(context: dg.AssetExecutionContext, warehouse: WarehouseReso
         }
     )
     context.log.info(
-        f"published snapshot {result.snapshot_id}" if result.published
+        f"published snapshot {result.snapshot_id}"
+        if result.published
         else f"inputs and code unchanged: {result.snapshot_id} stays current, nothing published"
     )
     return {"published": result.published, "snapshot_id": result.snapshot_id}

@@ -40,21 +40,45 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = sub.add_parser("sync", parents=[common], help="ingest, normalize, check and publish a snapshot")
     sync.add_argument("--litellm", metavar="PATH_OR_URL", help="cost map to sync (default: the bundled one)")
-    sync.add_argument("--benchmarks", action="append", metavar="NAME=PATH_OR_URL",
-                      help=f"point a benchmark source ({', '.join(OPTIONAL)}) at a "
-                           "file, folder, tarball or URL, "
-                           "or turn it off with NAME=off; repeatable")
-    sync.add_argument("--accept-drop", action="store_true",
-                      help="publish even if the route count falls or most prices change (a deliberate upstream change)")
-    sync.add_argument("--lock-timeout", type=float, default=600.0, metavar="SECONDS",
-                      help="how long to wait for another sync of the same warehouse to end (default 600)")
-    sync.add_argument("--max-payload-mb", type=float, default=64.0, metavar="MB",
-                      help="refuse a source payload larger than this (default 64)")
-    sync.add_argument("--download-deadline", type=float, default=DOWNLOAD_DEADLINE_SECONDS, metavar="SECONDS",
-                      help="the most one download may take, retries included "
-                           f"(default {DOWNLOAD_DEADLINE_SECONDS:g})")
-    sync.add_argument("--force", action="store_true",
-                      help="run every stage even when no source and no code changed (publishes only on a change)")
+    sync.add_argument(
+        "--benchmarks",
+        action="append",
+        metavar="NAME=PATH_OR_URL",
+        help=f"point a benchmark source ({', '.join(OPTIONAL)}) at a "
+        "file, folder, tarball or URL, "
+        "or turn it off with NAME=off; repeatable",
+    )
+    sync.add_argument(
+        "--accept-drop",
+        action="store_true",
+        help="publish even if the route count falls or most prices change (a deliberate upstream change)",
+    )
+    sync.add_argument(
+        "--lock-timeout",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="how long to wait for another sync of the same warehouse to end (default 600)",
+    )
+    sync.add_argument(
+        "--max-payload-mb",
+        type=float,
+        default=64.0,
+        metavar="MB",
+        help="refuse a source payload larger than this (default 64)",
+    )
+    sync.add_argument(
+        "--download-deadline",
+        type=float,
+        default=DOWNLOAD_DEADLINE_SECONDS,
+        metavar="SECONDS",
+        help=f"the most one download may take, retries included (default {DOWNLOAD_DEADLINE_SECONDS:g})",
+    )
+    sync.add_argument(
+        "--force",
+        action="store_true",
+        help="run every stage even when no source and no code changed (publishes only on a change)",
+    )
     _output_options(sync)
     sync.set_defaults(func=cmd_sync)
 
@@ -71,8 +95,12 @@ def build_parser() -> argparse.ArgumentParser:
     backfill.add_argument("--git", metavar="REPO", help="a local git clone holding the map's history")
     backfill.add_argument("--path", default="model_prices_and_context_window.json", help="the map's path in REPO")
     backfill.add_argument("--since", metavar="DATE", help="only commits from this date (YYYY-MM-DD)")
-    backfill.add_argument("--every", choices=("day", "week", "month"), default="day",
-                          help="one snapshot per period: the last commit of each")
+    backfill.add_argument(
+        "--every",
+        choices=("day", "week", "month"),
+        default="day",
+        help="one snapshot per period: the last commit of each",
+    )
     backfill.add_argument("--lock-timeout", type=float, default=600.0, metavar="SECONDS")
     _output_options(backfill)
     backfill.set_defaults(func=cmd_backfill)
@@ -84,8 +112,9 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=("text", "json"), default="text")
     diff.set_defaults(func=cmd_diff)
 
-    gc = sub.add_parser("gc", parents=[common],
-                        help="remove old snapshots (never the current one) and finished runs' scratch space")
+    gc = sub.add_parser(
+        "gc", parents=[common], help="remove old snapshots (never the current one) and finished runs' scratch space"
+    )
     gc.add_argument("--keep", type=int, help="how many of the newest snapshots to keep (at least 1; default: all)")
     gc.set_defaults(func=cmd_gc)
 
@@ -94,20 +123,28 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--snapshot", help="snapshot id (default: the current one)")
     q.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
     q.add_argument("--format", choices=("table", "csv", "json"), default="table")
-    q.add_argument("--allow-files", action="store_true",
-                   help="let the SQL read and write files, attach databases and load extensions (default: the "
-                        "snapshot's tables only)")
+    q.add_argument(
+        "--allow-files",
+        action="store_true",
+        help="let the SQL read and write files, attach databases and load extensions (default: the "
+        "snapshot's tables only)",
+    )
     q.set_defaults(func=cmd_query)
 
     show = sub.add_parser("show", parents=[common], help="the model page of one route")
     show.add_argument("route", help="a route id, e.g. deepinfra/openai/gpt-oss-20b (or a base model: its routes)")
     show.add_argument("--snapshot", help="snapshot id (default: the current one)")
     show.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
-    show.add_argument("--lens", choices=LENSES, default="overall",
-                      help="rank the similar models by this lens, as the page's filter does (default overall)")
+    show.add_argument(
+        "--lens",
+        choices=LENSES,
+        default="overall",
+        help="rank the similar models by this lens, as the page's filter does (default overall)",
+    )
     show.add_argument("--format", choices=("text", "json"), default="text")
-    show.add_argument("--limit", type=int, default=100,
-                      help="matching routes listed when ROUTE is no route id (default 100)")
+    show.add_argument(
+        "--limit", type=int, default=100, help="matching routes listed when ROUTE is no route id (default 100)"
+    )
     show.set_defaults(func=cmd_show)
 
     site = sub.add_parser("site", parents=[common], help="build the static site of a snapshot (or serve a built one)")
@@ -119,8 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--quiet", action="store_true", help="print nothing unless something fails")
     site.set_defaults(func=cmd_site)
 
-    find = sub.add_parser("search", parents=[common],
-                          help="routes ranked by how well route id, base model, family or provider match TEXT")
+    find = sub.add_parser(
+        "search", parents=[common], help="routes ranked by how well route id, base model, family or provider match TEXT"
+    )
     find.add_argument("text")
     find.add_argument("--snapshot", help="snapshot id (default: the current one)")
     find.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
@@ -137,13 +175,18 @@ def describe_failure(exc: BaseException) -> str:
         where = f" writing {exc.filename}" if exc.filename else ""
         return f"the disk is full (no space left on device{where}); free some space and run it again"
     if "database or disk is full" in text:
-        return ("Dagster's run storage could not write: the disk is full (database or disk is full); free some "
-                "space and run it again")
+        return (
+            "Dagster's run storage could not write: the disk is full (database or disk is full); free some "
+            "space and run it again"
+        )
     if isinstance(exc, OSError):
         return f"{exc.strerror or text}{f': {exc.filename}' if exc.filename else ''}"
     module = type(exc).__module__.split(".")[0]
-    origin = {"sqlalchemy": " (in Dagster's run storage)", "sqlite3": " (in Dagster's run storage)",
-              "dagster": " (in Dagster)"}.get(module, "")
+    origin = {
+        "sqlalchemy": " (in Dagster's run storage)",
+        "sqlite3": " (in Dagster's run storage)",
+        "dagster": " (in Dagster)",
+    }.get(module, "")
     return f"{type(exc).__name__}{origin}: {text}"
 
 

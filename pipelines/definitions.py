@@ -24,12 +24,16 @@ from pipelines.sensors import upstream_sensor
 
 ASSETS = [
     sources,  # the eight sources, and the gate: nothing downstream runs when nothing changed
-    litellm_tables, *PARSED_SOURCES,  # normalized
+    litellm_tables,
+    *PARSED_SOURCES,  # normalized
     anomalies,  # checks
-    similarity_tables, benchmark_tables, models,  # derived
+    similarity_tables,
+    benchmark_tables,
+    models,  # derived
     validation,  # checks: every suite, once; a blocking check per table
     snapshot_plan,  # publish: the snapshot's id, the one it follows, its as_of
-    history_tables, history_validation,  # history, carried to the planned snapshot, with its checks
+    history_tables,
+    history_validation,  # history, carried to the planned snapshot, with its checks
     catalog_snapshot,  # publish
 ]
 CHECKS = [source_guards]
@@ -51,11 +55,15 @@ sync_job = dg.define_asset_job(
 )
 
 # the site is a consumer of the published snapshot, not a step of the sync: a failed site build never fails a publish
-site_job = dg.define_asset_job("site", selection=[catalog_site], description="Build the catalog site of the current "
-                               "snapshot.")
+site_job = dg.define_asset_job(
+    "site", selection=[catalog_site], description="Build the catalog site of the current snapshot."
+)
 site_after_publish = dg.AutomationConditionSensorDefinition(
-    "site_after_publish", target=[catalog_site], default_status=dg.DefaultSensorStatus.STOPPED,
-    description="Builds the site after each publish (the site asset's eager condition); a deployment switches it on.")
+    "site_after_publish",
+    target=[catalog_site],
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="Builds the site after each publish (the site asset's eager condition); a deployment switches it on.",
+)
 
 daily_sync = dg.ScheduleDefinition(
     name="daily_sync",
@@ -66,8 +74,9 @@ daily_sync = dg.ScheduleDefinition(
 )
 
 
-def build_definitions(warehouse: str = "", litellm: str = "", lock_timeout_seconds: float = 600.0,
-                      **settings) -> dg.Definitions:
+def build_definitions(
+    warehouse: str = "", litellm: str = "", lock_timeout_seconds: float = 600.0, **settings
+) -> dg.Definitions:
     """Definitions bound to a warehouse and a cost map (empty strings: the configured defaults); ``settings`` are
     further CatalogSettings fields (accept_drop, as_of, ...) or the location of a source by its name
     (``aider="off"``, ``models_dev="/path/to/tree"``)."""

@@ -22,14 +22,20 @@ def cmd_versions(args) -> int:
     listed = []
     for snapshot_id in reversed(published):
         manifest = warehouse.manifest(snapshot_id)
-        listed.append({
-            "snapshot_id": snapshot_id, "current": snapshot_id == current,
-            "as_of": manifest.get("as_of") or manifest["created_at"][:10], "created_at": manifest["created_at"],
-            "code_version": manifest["code_version"],
-            "rows": {name: info["rows"] for name, info in manifest["tables"].items()},
-            "sources": [{k: s.get(k) for k in ("source", "version", "sha256", "status", "origin")}
-                        for s in manifest["sources"]],
-        })
+        listed.append(
+            {
+                "snapshot_id": snapshot_id,
+                "current": snapshot_id == current,
+                "as_of": manifest.get("as_of") or manifest["created_at"][:10],
+                "created_at": manifest["created_at"],
+                "code_version": manifest["code_version"],
+                "rows": {name: info["rows"] for name, info in manifest["tables"].items()},
+                "sources": [
+                    {k: s.get(k) for k in ("source", "version", "sha256", "status", "origin")}
+                    for s in manifest["sources"]
+                ],
+            }
+        )
     if args.format == "json":
         print(json.dumps(listed, indent=1))
         return 0
@@ -37,10 +43,13 @@ def cmd_versions(args) -> int:
         print(f"no snapshots in {warehouse.root}")
         return 0
     for v in listed:
-        sources = ", ".join(f"{s['source']}={s['version'] or (s['sha256'] or '')[:12] or s['status']}"
-                            for s in v["sources"])
-        print(f"{'*' if v['current'] else ' '} {v['snapshot_id']}  as of {v['as_of']}  "
-              f"routes={v['rows']['routes']:<6} prices={v['rows']['prices']:<6} code={v['code_version']}  {sources}")
+        sources = ", ".join(
+            f"{s['source']}={s['version'] or (s['sha256'] or '')[:12] or s['status']}" for s in v["sources"]
+        )
+        print(
+            f"{'*' if v['current'] else ' '} {v['snapshot_id']}  as of {v['as_of']}  "
+            f"routes={v['rows']['routes']:<6} prices={v['rows']['prices']:<6} code={v['code_version']}  {sources}"
+        )
     return 0
 
 
@@ -78,15 +87,28 @@ def cmd_diff(args) -> int:
     diff = snapshot_diff(warehouse, args.old, args.new)
     found, old, new = diff["rows"], diff["old"], diff["new"]
     counts = {change: sum(r["change"] == change for r in found) for change in CHANGE_TYPES}
-    shown = {change: [formatting.describe_change(r) for r in found if r["change"] == change][: args.limit]
-             for change in CHANGE_TYPES}
+    shown = {
+        change: [formatting.describe_change(r) for r in found if r["change"] == change][: args.limit]
+        for change in CHANGE_TYPES
+    }
     if args.format == "json":
-        print(formatting.render_json({"old": old, "new": new, "total": len(found), "counts": counts,
-                                      "limit": args.limit,
-                                      "changes": {change: rows for change, rows in shown.items() if rows}}))
+        print(
+            formatting.render_json(
+                {
+                    "old": old,
+                    "new": new,
+                    "total": len(found),
+                    "counts": counts,
+                    "limit": args.limit,
+                    "changes": {change: rows for change, rows in shown.items() if rows},
+                }
+            )
+        )
         return 0
-    print(f"{old['snapshot_id']} (as of {old['as_of']}) -> {new['snapshot_id']} (as of {new['as_of']}): "
-          f"{len(found)} changes")
+    print(
+        f"{old['snapshot_id']} (as of {old['as_of']}) -> {new['snapshot_id']} (as of {new['as_of']}): "
+        f"{len(found)} changes"
+    )
     for change in CHANGE_TYPES:
         print(f"  {change:<10} {counts[change]}")
     for change in CHANGE_TYPES:
@@ -96,7 +118,7 @@ def cmd_diff(args) -> int:
         for row in shown[change]:
             print(f"  {row['route_id']}{'  ' + row['detail'] if row['detail'] else ''}")
         if counts[change] > args.limit:
-            print(f"  ... and {counts[change] - args.limit} more (llm-catalog query \"SELECT * FROM changes\")")
+            print(f'  ... and {counts[change] - args.limit} more (llm-catalog query "SELECT * FROM changes")')
     return 0
 
 
@@ -115,8 +137,10 @@ def cmd_show(args) -> int:
     matches = search.search(con, args.route, limit=args.limit)
     exact = search.exact_matches(matches)
     if not exact:
-        raise CatalogError(f"no route {args.route!r} in snapshot {snapshot_id}; closest: "
-                           f"{', '.join(m['route_id'] for m in matches[:5])} (llm-catalog search TEXT)")
+        raise CatalogError(
+            f"no route {args.route!r} in snapshot {snapshot_id}; closest: "
+            f"{', '.join(m['route_id'] for m in matches[:5])} (llm-catalog search TEXT)"
+        )
     named = exact[0]["route_id"] if exact[0]["matched"] == "route id" else None
     gathered = page.gather(con, named, snapshot_id, lens=args.lens) if named else None
     if args.format == "json":
@@ -167,9 +191,11 @@ def cmd_site(args) -> int:
     choice = _snapshot_choice(args)
     record = build_site(warehouse, out, choice["snapshot_id"], as_of=choice["as_of"])
     if not args.quiet:
-        print(f"built the site of snapshot {record['snapshot_id']} in {out}: {record['routes']} route pages, "
-              f"{record['models']} base-model pages, {record['benchmarks']} benchmark pages "
-              f"({record['build_seconds']} s); open {out / 'index.html'}")
+        print(
+            f"built the site of snapshot {record['snapshot_id']} in {out}: {record['routes']} route pages, "
+            f"{record['models']} base-model pages, {record['benchmarks']} benchmark pages "
+            f"({record['build_seconds']} s); open {out / 'index.html'}"
+        )
     return 0
 
 

@@ -47,8 +47,10 @@ def failures(result) -> list[str]:
     lines = []
     for evaluation in result.get_asset_check_evaluations():
         if not evaluation.passed and evaluation.severity.value == "ERROR":
-            lines.append(f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed: "
-                         f"{evaluation.description}")
+            lines.append(
+                f"check {evaluation.asset_key.to_user_string()}:{evaluation.check_name} failed: "
+                f"{evaluation.description}"
+            )
     for event in result.all_events:
         if event.is_step_failure:
             error = event.step_failure_data.error
@@ -61,15 +63,21 @@ def failures(result) -> list[str]:
     return lines or ["the run failed; see its log in the Dagster UI (make ui) or sync again with --verbose"]
 
 
-def run_sync(warehouse: Path, *, litellm: str = "", lock_timeout: float = 600.0, verbose: bool = False,
-             quiet: bool = False, **settings) -> tuple[bool, str]:
+def run_sync(
+    warehouse: Path,
+    *,
+    litellm: str = "",
+    lock_timeout: float = 600.0,
+    verbose: bool = False,
+    quiet: bool = False,
+    **settings,
+) -> tuple[bool, str]:
     """One sync through the Dagster job, under the warehouse lock: (published or unchanged, what to tell).
     Progress goes to stderr one line per stage unless ``quiet``; ``verbose`` adds Dagster's own log at INFO."""
     from assets.sources import UNCHANGED
     from pipelines.definitions import build_definitions
 
-    defs = build_definitions(warehouse=str(warehouse), litellm=litellm, lock_timeout_seconds=lock_timeout,
-                             **settings)
+    defs = build_definitions(warehouse=str(warehouse), litellm=litellm, lock_timeout_seconds=lock_timeout, **settings)
     # the run's full log is kept in the Dagster instance; the terminal gets stage lines, and Dagster's log with -v
     loggers = {"console": {"config": {"log_level": "INFO" if verbose else "CRITICAL"}}}
     if not quiet:
@@ -82,18 +90,26 @@ def run_sync(warehouse: Path, *, litellm: str = "", lock_timeout: float = 600.0,
     with Warehouse(warehouse, lock_timeout=lock_timeout).lock():
         before = Warehouse(warehouse).current_id()
         result = defs.resolve_job_def("sync").execute_in_process(
-            instance=instance(warehouse), run_config={"loggers": loggers}, raise_on_error=False)
+            instance=instance(warehouse), run_config={"loggers": loggers}, raise_on_error=False
+        )
     if not result.success:
         kept = f"snapshot {before} stays current" if before else "no snapshot published yet"
         said = "\n".join(f"sync failed: {line}" for line in failures(result))
         return False, f"{said}\nnothing published; {kept} (run {result.run_id})"
     if result.is_node_skipped("catalog_snapshot"):  # the sources' gate found nothing new: nothing else ran
-        unchanged = [o.metadata[UNCHANGED].value for o in result.asset_observations_for_node("sources")
-                     if UNCHANGED in o.metadata]
-        return True, (f"nothing changed: sources and code match snapshot {unchanged[0] if unchanged else before}, "
-                      f"nothing published (run {result.run_id})")
+        unchanged = [
+            o.metadata[UNCHANGED].value
+            for o in result.asset_observations_for_node("sources")
+            if UNCHANGED in o.metadata
+        ]
+        return True, (
+            f"nothing changed: sources and code match snapshot {unchanged[0] if unchanged else before}, "
+            f"nothing published (run {result.run_id})"
+        )
     outcome = result.output_for_node("catalog_snapshot")
     if outcome["published"]:
         return True, f"published snapshot {outcome['snapshot_id']} to {warehouse} (run {result.run_id})"
-    return True, (f"nothing changed: inputs and code match snapshot {outcome['snapshot_id']}, nothing published "
-                  f"(run {result.run_id})")
+    return True, (
+        f"nothing changed: inputs and code match snapshot {outcome['snapshot_id']}, nothing published "
+        f"(run {result.run_id})"
+    )

@@ -14,10 +14,10 @@ import json
 
 import dagster as dg
 
+from assets.resources import CatalogSettings, WarehouseResource
 from llm_catalog.errors import SourceError
 from llm_catalog.registry import SOURCES
 from llm_catalog.sources.fetch import is_url, upstream_changed
-from assets.resources import CatalogSettings, WarehouseResource
 
 
 def remote_sources(catalog: CatalogSettings) -> dict[str, tuple[str, dict | None]]:
@@ -41,8 +41,12 @@ def _snapshot_sha256(warehouse: WarehouseResource) -> dict[str, str]:
     return {s["source"]: s["sha256"] for s in store.manifest(current)["sources"] if s.get("sha256")}
 
 
-@dg.sensor(job_name="sync", minimum_interval_seconds=15 * 60, default_status=dg.DefaultSensorStatus.STOPPED,
-           description="Requests a sync when a remote source changed (HEAD validators, then sha256).")
+@dg.sensor(
+    job_name="sync",
+    minimum_interval_seconds=15 * 60,
+    default_status=dg.DefaultSensorStatus.STOPPED,
+    description="Requests a sync when a remote source changed (HEAD validators, then sha256).",
+)
 def upstream_sensor(context: dg.SensorEvaluationContext, catalog: CatalogSettings, warehouse: WarehouseResource):
     seen = json.loads(context.cursor) if context.cursor else {}
     baseline = _snapshot_sha256(warehouse)
@@ -50,9 +54,14 @@ def upstream_sensor(context: dg.SensorEvaluationContext, catalog: CatalogSetting
     for source, (url, headers) in remote_sources(catalog).items():
         previous = seen.get(source) or ({"sha256": baseline[source]} if source in baseline else None)
         try:
-            moved, seen[source], how = upstream_changed(url, source=source, previous=previous, headers=headers,
-                                                        max_bytes=catalog.max_payload_bytes,
-                                                        deadline=catalog.download_deadline_seconds)
+            moved, seen[source], how = upstream_changed(
+                url,
+                source=source,
+                previous=previous,
+                headers=headers,
+                max_bytes=catalog.max_payload_bytes,
+                deadline=catalog.download_deadline_seconds,
+            )
         except SourceError as exc:  # an unreachable source is the sync's business (fallback), not a change
             notes.append(f"{source}: {exc}")
             continue

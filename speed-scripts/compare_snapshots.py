@@ -36,16 +36,22 @@ def checkout(rev: str | None, work: Path) -> Path:
     if rev is None:
         return REPO
     tree = work / f"tree-{rev.replace('/', '_')}"
-    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", "--force", str(tree), rev], check=True,
-                   capture_output=True)
+    subprocess.run(
+        ["git", "-C", str(REPO), "worktree", "add", "--detach", "--force", str(tree), rev],
+        check=True,
+        capture_output=True,
+    )
     return tree
 
 
 def source_settings() -> dict[str, str]:
     if not SHARED.is_dir():
         return {"models_dev": "off", "llm_stats": "off", "aider": "off"}
-    return {"models_dev": str(SHARED / "models.dev"), "llm_stats": str(SHARED / "llm-stats"),
-            "aider": str(SHARED / "aider" / "polyglot_leaderboard.yml")}
+    return {
+        "models_dev": str(SHARED / "models.dev"),
+        "llm_stats": str(SHARED / "llm-stats"),
+        "aider": str(SHARED / "aider" / "polyglot_leaderboard.yml"),
+    }
 
 
 def edited_map(work: Path) -> Path:
@@ -54,8 +60,9 @@ def edited_map(work: Path) -> Path:
     import gzip
     import json
 
-    entries = json.loads(gzip.decompress((REPO / "data" / "litellm" / "model_prices_and_context_window.json.gz")
-                                         .read_bytes()))
+    entries = json.loads(
+        gzip.decompress((REPO / "data" / "litellm" / "model_prices_and_context_window.json.gz").read_bytes())
+    )
     routes = sorted(k for k, v in entries.items() if isinstance(v, dict) and "litellm_provider" in v)
     for i, key in enumerate(routes):
         entry = entries[key]
@@ -94,8 +101,13 @@ def sync(tree: Path, warehouse: Path, edited: Path) -> float:
 
     env = {**os.environ, "PYTHONPATH": str(tree), "LLM_CATALOG_WAREHOUSE": str(warehouse)}
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-c", SYNCS, str(warehouse), json.dumps(source_settings()), str(edited)],
-                          cwd=tree, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-c", SYNCS, str(warehouse), json.dumps(source_settings()), str(edited)],
+        cwd=tree,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if done.returncode != 0:
         sys.exit(f"sync with the code in {tree} failed:\n{done.stderr}")
     return time.monotonic() - started
@@ -105,6 +117,13 @@ def current_tables(warehouse: Path) -> dict[str, Path]:
     con = duckdb.connect()
     snapshot = con.execute(f"SELECT snapshot_id FROM read_json('{warehouse / 'CURRENT'}')").fetchone()[0]
     return {p.parent.parent.name: p for p in warehouse.glob(f"*/snapshot={snapshot}/part-0.parquet")}
+
+
+def selected(name: str, columns: list[str], tree: Path) -> str:
+    """The select list of ``columns``; in `snapshots`, with the checkout's folder left out of the origins."""
+    if name != "snapshots":
+        return ", ".join(f'"{c}"' for c in columns)
+    return ", ".join(f"replace(CAST(\"{c}\" AS VARCHAR), '{tree}', '<checkout>') AS \"{c}\"" for c in columns)
 
 
 def compare(before: Path, after: Path, trees: list[Path]) -> list[tuple[str, int, int, int, int]]:
@@ -118,13 +137,14 @@ def compare(before: Path, after: Path, trees: list[Path]) -> list[tuple[str, int
             found.append((name, -1 if name not in old else 0, -1 if name not in new else 0, 0, 0))
             continue
         columns = [c for c in con.sql(f"SELECT * FROM '{old[name]}' LIMIT 0").columns if c not in RUN_COLUMNS]
-        def listed(tree: Path) -> str:
-            if name != "snapshots":
-                return ", ".join(f'"{c}"' for c in columns)
-            return ", ".join(f"replace(CAST(\"{c}\" AS VARCHAR), '{tree}', '<checkout>') AS \"{c}\"" for c in columns)
 
-        a, b = (f"SELECT {listed(tree)} FROM '{path}'" for tree, path in zip(trees, (old[name], new[name])))
-        rows_a, rows_b = (con.execute(f"SELECT count(*) FROM '{path}'").fetchone()[0] for path in (old[name], new[name]))
+        a, b = (
+            f"SELECT {selected(name, columns, tree)} FROM '{path}'"
+            for tree, path in zip(trees, (old[name], new[name]), strict=True)
+        )
+        rows_a, rows_b = (
+            con.execute(f"SELECT count(*) FROM '{path}'").fetchone()[0] for path in (old[name], new[name])
+        )
         only_a = con.execute(f"SELECT count(*) FROM ({a} EXCEPT ALL {b})").fetchone()[0]
         only_b = con.execute(f"SELECT count(*) FROM ({b} EXCEPT ALL {a})").fetchone()[0]
         found.append((name, rows_a, rows_b, only_a, only_b))
@@ -150,18 +170,24 @@ def main() -> int:
         finally:
             for tree in trees:
                 if tree != REPO:
-                    subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)],
-                                   capture_output=True)
-    print(f"before: {args.before} (two syncs {seconds[0]:.1f} s); after: "
-          f"{args.after or 'working tree'} (two syncs {seconds[1]:.1f} s); sources from {SHARED if SHARED.is_dir() else 'the bundled data only'}")
+                    subprocess.run(
+                        ["git", "-C", str(REPO), "worktree", "remove", "--force", str(tree)], capture_output=True
+                    )
+    print(
+        f"before: {args.before} (two syncs {seconds[0]:.1f} s); after: "
+        f"{args.after or 'working tree'} (two syncs {seconds[1]:.1f} s); "
+        f"sources from {SHARED if SHARED.is_dir() else 'the bundled data only'}"
+    )
     print(f"{'table':<22}{'rows before':>12}{'rows after':>12}{'only before':>13}{'only after':>12}  equal")
     differ = 0
     for name, rows_a, rows_b, only_a, only_b in rows:
         equal = rows_a == rows_b and rows_a >= 0 and only_a == only_b == 0
         differ += not equal
         print(f"{name:<22}{rows_a:>12}{rows_b:>12}{only_a:>13}{only_b:>12}  {'yes' if equal else 'NO'}")
-    print(f"{len(rows) - differ} of {len(rows)} tables equal row for row (leaving aside {', '.join(RUN_COLUMNS)}, "
-          "and the checkout's folder in the origin of a source read from it)")
+    print(
+        f"{len(rows) - differ} of {len(rows)} tables equal row for row (leaving aside {', '.join(RUN_COLUMNS)}, "
+        "and the checkout's folder in the origin of a source read from it)"
+    )
     return 1 if differ else 0
 
 

@@ -33,15 +33,15 @@ def main() -> None:
     snapshot = warehouse.current_id()
     path = {t: warehouse.table_path(t, snapshot) for t in ("routes", "benchmarks", "models")}
     con = duckdb.connect()
-    (chat, with_family, scored), = con.sql(f"""
-        WITH chat AS (SELECT * FROM '{path['routes']}' WHERE mode = 'chat' AND duplicate_of IS NULL),
-             b AS (SELECT * FROM '{path['benchmarks']}')
+    ((chat, with_family, scored),) = con.sql(f"""
+        WITH chat AS (SELECT * FROM '{path["routes"]}' WHERE mode = 'chat' AND duplicate_of IS NULL),
+             b AS (SELECT * FROM '{path["benchmarks"]}')
         SELECT count(*), count(family),
                count(*) FILTER (WHERE base_model IN (SELECT base_model FROM b WHERE scope = 'base_model')
                                    OR route_id IN (SELECT route_id FROM b WHERE scope = 'route'))
         FROM chat""").fetchall()
     (models,) = con.sql(f"""SELECT count(*), count(release_date), count(knowledge_cutoff), count(docs_url),
-                                count(display_name) FROM '{path['models']}'""").fetchall()
+                                count(display_name) FROM '{path["models"]}'""").fetchall()
     published = dict(con.sql(f"SELECT source, count(*) FROM '{path['benchmarks']}' GROUP BY 1").fetchall())
     sources = warehouse.manifest(snapshot)["sources"]
     rows, pointers = [], {}
@@ -54,17 +54,29 @@ def main() -> None:
             pointers[payload["source"]] = found.pointers
     routes = bind(warehouse, snapshot).read_tables(("routes",))["routes"]
     _, _, rates = link(rows, routes, default_resolver(), pointers)
-    print(json.dumps({
-        "snapshot": snapshot,
-        "sources": {s["source"]: s["status"] for s in sources},
-        "chat_routes": chat,
-        "chat_routes_with_family": f"{with_family} ({with_family / chat:.1%})",
-        "chat_routes_with_a_benchmark_row": f"{scored} ({scored / chat:.1%})",
-        "match_rate_per_source": {s: f"{r['matched']}/{r['rows']} ({r['match_rate']:.1%})" for s, r in rates.items()},
-        "benchmark_rows_published_per_source": published,
-        "models": {"rows": models[0], "with_release_date": models[1], "with_knowledge_cutoff": models[2],
-                   "with_docs_url": models[3], "with_display_name": models[4]},
-    }, indent=2))
+    print(
+        json.dumps(
+            {
+                "snapshot": snapshot,
+                "sources": {s["source"]: s["status"] for s in sources},
+                "chat_routes": chat,
+                "chat_routes_with_family": f"{with_family} ({with_family / chat:.1%})",
+                "chat_routes_with_a_benchmark_row": f"{scored} ({scored / chat:.1%})",
+                "match_rate_per_source": {
+                    s: f"{r['matched']}/{r['rows']} ({r['match_rate']:.1%})" for s, r in rates.items()
+                },
+                "benchmark_rows_published_per_source": published,
+                "models": {
+                    "rows": models[0],
+                    "with_release_date": models[1],
+                    "with_knowledge_cutoff": models[2],
+                    "with_docs_url": models[3],
+                    "with_display_name": models[4],
+                },
+            },
+            indent=2,
+        )
+    )
 
 
 if __name__ == "__main__":

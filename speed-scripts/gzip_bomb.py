@@ -20,13 +20,17 @@ import time
 from pathlib import Path
 
 # each child writes its own peak RSS (KiB on Linux) to $PEAK_RSS_FILE when it exits
-REPORT = ("import atexit, os, resource; atexit.register(lambda: open(os.environ['PEAK_RSS_FILE'], 'w')"
-          ".write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)));")
+REPORT = (
+    "import atexit, os, resource; atexit.register(lambda: open(os.environ['PEAK_RSS_FILE'], 'w')"
+    ".write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)));"
+)
 SYNC = REPORT + "import sys; from pipelines.cli import main; sys.exit(main(sys.argv[1:]))"
-LOAD = REPORT + ("import sys; from llm_catalog.errors import SourceError\n"
-                 "from llm_catalog.sources.fetch import read_location\n"
-                 "try:\n    read_location(sys.argv[1], source='litellm')\n"
-                 "except SourceError as exc:\n    print(exc, file=sys.stderr); sys.exit(1)")
+LOAD = REPORT + (
+    "import sys; from llm_catalog.errors import SourceError\n"
+    "from llm_catalog.sources.fetch import read_location\n"
+    "try:\n    read_location(sys.argv[1], source='litellm')\n"
+    "except SourceError as exc:\n    print(exc, file=sys.stderr); sys.exit(1)"
+)
 
 
 def write_bomb(path: Path, expand_bytes: int) -> None:
@@ -44,8 +48,12 @@ def measure(code: str, *args: str) -> tuple[int, str, float, float]:
     """(exit code, last line of stderr, wall seconds, peak RSS MiB) of one cold process."""
     with tempfile.NamedTemporaryFile(suffix=".rss") as peak:
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                              env={**os.environ, "PEAK_RSS_FILE": peak.name, "LLM_CATALOG_AIDER": "off"})
+        done = subprocess.run(
+            [sys.executable, "-c", code, *args],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "PEAK_RSS_FILE": peak.name, "LLM_CATALOG_AIDER": "off"},
+        )
         elapsed = time.perf_counter() - started
         lines = done.stderr.strip().splitlines()
         return done.returncode, (lines[0] if lines else ""), elapsed, int(Path(peak.name).read_text() or 0) / 1024
@@ -60,16 +68,22 @@ def main() -> int:
         write_bomb(bomb, args.expand_mib << 20)
         print(f"bomb: {bomb.stat().st_size / 1e6:.2f} MB compressed, {args.expand_mib} MiB expanded")
         warehouse = Path(tmp) / "wh"
-        rows = [("llm-catalog sync (default limit)", measure(SYNC, "sync", "--quiet", "--warehouse", str(warehouse),
-                                                            "--litellm", str(bomb))),
-                ("read_location alone", measure(LOAD, str(bomb)))]
+        rows = [
+            (
+                "llm-catalog sync (default limit)",
+                measure(SYNC, "sync", "--quiet", "--warehouse", str(warehouse), "--litellm", str(bomb)),
+            ),
+            ("read_location alone", measure(LOAD, str(bomb))),
+        ]
         worst = 0.0
         for name, (code, message, seconds, peak) in rows:
             worst = max(worst, peak)
             print(f"{name:<34} exit {code}  {seconds:5.1f} s  peak RSS {peak:6.0f} MiB  {message[:150]}")
         published = (warehouse / "CURRENT").exists()
-        print(f"published: {'yes' if published else 'no'}; target: peak under 300 MB -> "
-              f"{'met' if worst * 1.048576 < 300 and not published else 'MISSED'}")
+        print(
+            f"published: {'yes' if published else 'no'}; target: peak under 300 MB -> "
+            f"{'met' if worst * 1.048576 < 300 and not published else 'MISSED'}"
+        )
     return 0
 
 

@@ -18,9 +18,9 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-from llm_catalog.sources.bundle import map_from_wheel
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.normalized.litellm.payload import parse_payload
+from llm_catalog.sources.bundle import map_from_wheel
 
 
 def fetch_map(minor: int, cache: Path) -> tuple[bytes, str]:
@@ -47,8 +47,11 @@ def untyped_prices(data: bytes) -> tuple[Counter, Counter, int]:
     dollars, dbu = Counter(), Counter()
     for row in tables["extra_fields"].to_pylist():
         value = json.loads(row["value_json"])
-        numeric = isinstance(value, (int, float)) and not isinstance(value, bool) or (
-            isinstance(value, dict) and value and all(isinstance(v, (int, float)) for v in value.values()))
+        numeric = (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            or (isinstance(value, dict) and value and all(isinstance(v, (int, float)) for v in value.values()))
+        )
         if "cost" in row["field"] and numeric:
             (dbu if "dbu" in row["field"].split("_") else dollars)[row["field"]] += 1
     return dollars, dbu, tables["prices"].num_rows
@@ -65,8 +68,10 @@ def main() -> int:
         data, version = fetch_map(minor, args.cache)
         dollars, dbu, typed = untyped_prices(data)
         failed |= bool(dollars)
-        print(f"litellm {version:<10} prices typed {typed:>6}   dollar prices left in extra_fields "
-              f"{sum(dollars.values()):>3} ({len(dollars)} fields)   DBU fields (not dollars) {sum(dbu.values()):>3}")
+        print(
+            f"litellm {version:<10} prices typed {typed:>6}   dollar prices left in extra_fields "
+            f"{sum(dollars.values()):>3} ({len(dollars)} fields)   DBU fields (not dollars) {sum(dbu.values()):>3}"
+        )
         for field, count in sorted(dollars.items()):
             print(f"    {field}  x{count}")
     return 1 if failed else 0

@@ -1,6 +1,7 @@
 """How our similar-models list compares with the reference catalog page's, on the map of the page's own month.
 
-    .venv/bin/python speed-scripts/reference_page.py [--version 1.88.0] [--route openrouter/openai/gpt-oss-20b] [--top 15]
+    .venv/bin/python speed-scripts/reference_page.py [--version 1.88.0] \
+        [--route openrouter/openai/gpt-oss-20b] [--top 15]
 
 Then, on the bundled map: over every chat route (not a duplicate or alias key), the median score gap between rank 1
 and rank 25 of the overall lens, and the median scores at ranks 1, 10 and 25.
@@ -22,10 +23,10 @@ from pathlib import Path
 
 import duckdb
 
-from llm_catalog.similarity.lists import lists
-from llm_catalog.sources.bundle import map_from_wheel
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.paths import REPO_ROOT
+from llm_catalog.similarity.lists import lists
+from llm_catalog.sources.bundle import map_from_wheel
 
 REFERENCE_PAGE = REPO_ROOT.parent / "shared" / "reference" / "model-page-example.txt"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "llm-catalog"
@@ -68,18 +69,26 @@ def main() -> None:
         FROM models s JOIN routes r ON r.route_id = s.other_route_id
         WHERE s.route_id = '{args.route}' AND s.lens = 'overall' ORDER BY s.rank""").fetchall()
     print(f"litellm {args.version}: our overall top {args.top} for {args.route}")
-    for rank, other, _, _, _, score, reasons in ours[:args.top]:
+    for rank, other, _, _, _, score, reasons in ours[: args.top]:
         print(f"  {rank:>2}  {score:6.1%}  {other:<55} {', '.join(reasons)}")
     reference = reference_rows(REFERENCE_PAGE.read_text())[:10]
     found = 0
     print(f"\nthe reference page's first ten, and their rank in our overall list (top {args.top} counts):")
     for name, provider, score in reference:
-        rank = next((r for r, _, n, p, pn, *_ in ours if n == name.lower()
-                     and provider.lower() in (p, pn, pn.replace(" ai", ""))), None)
+        rank = next(
+            (
+                r
+                for r, _, n, p, pn, *_ in ours
+                if n == name.lower() and provider.lower() in (p, pn, pn.replace(" ai", ""))
+            ),
+            None,
+        )
         found += rank is not None and rank <= args.top
         print(f"  {name:<32} {provider:<12} page {score:4.0%}   ours: {rank if rank else 'not in top 25'}")
-    print(f"\n{found} of {len(reference)} in our top {args.top}; our #1 scores {ours[0][5]:.1%}, "
-          f"#{args.top} scores {ours[args.top - 1][5]:.1%}")
+    print(
+        f"\n{found} of {len(reference)} in our top {args.top}; our #1 scores {ours[0][5]:.1%}, "
+        f"#{args.top} scores {ours[args.top - 1][5]:.1%}"
+    )
     spread_on_bundled_map()
 
 
@@ -90,16 +99,19 @@ def spread_on_bundled_map() -> None:
 
     tables = normalize(json.loads(gzip.decompress(BUNDLED_LITELLM_MAP.read_bytes()))).tables
     models, routes = lists.compute(tables)["similar_models"], tables["routes"]  # noqa: F841 (DuckDB reads them)
-    (routes_n, gap, first, tenth, last), = duckdb.sql("""
+    ((routes_n, gap, first, tenth, last),) = duckdb.sql("""
         SELECT count(*), median(first - last), median(first), median(tenth), median(last) FROM (
-            SELECT s.route_id, max(score) FILTER (WHERE rank = 1) AS first, max(score) FILTER (WHERE rank = 10) AS tenth,
+            SELECT s.route_id, max(score) FILTER (WHERE rank = 1) AS first,
+                   max(score) FILTER (WHERE rank = 10) AS tenth,
                    max(score) FILTER (WHERE rank = 25) AS last
             FROM models s JOIN routes r USING (route_id)
             WHERE s.lens = 'overall' AND r.mode IN ('chat', 'completion', 'responses')
               AND r.duplicate_of IS NULL AND r.alias_of IS NULL
             GROUP BY s.route_id HAVING count(*) = 25)""").fetchall()
-    print(f"\nbundled map, {routes_n} chat routes: median overall score at rank 1 {first:.1%}, rank 10 {tenth:.1%}, "
-          f"rank 25 {last:.1%}; median gap rank 1 - rank 25: {gap:.3f}")
+    print(
+        f"\nbundled map, {routes_n} chat routes: median overall score at rank 1 {first:.1%}, rank 10 {tenth:.1%}, "
+        f"rank 25 {last:.1%}; median gap rank 1 - rank 25: {gap:.3f}"
+    )
 
 
 if __name__ == "__main__":

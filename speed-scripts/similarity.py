@@ -19,7 +19,6 @@ import sys
 import time
 
 
-
 def synthetic_tables(n: int, seed: int = 7) -> dict:
     """n routes drawn from the bundled map's routes, with their prices, limits and capabilities."""
     import gzip
@@ -45,7 +44,8 @@ def synthetic_tables(n: int, seed: int = 7) -> dict:
     out = {}
     out["routes"] = con.sql("""
         SELECT r.* REPLACE (r.route_id || '#' || d.i AS route_id, r.base_model || '~' || d.copy AS base_model,
-                            CASE WHEN r.duplicate_of IS NULL THEN NULL ELSE r.duplicate_of || '#' || d.i END AS duplicate_of)
+                            CASE WHEN r.duplicate_of IS NULL THEN NULL
+                                 ELSE r.duplicate_of || '#' || d.i END AS duplicate_of)
         FROM draw d JOIN real_routes r ON r.route_id = d.source_id ORDER BY d.i""").to_arrow_table()
     out["prices"] = con.sql("""
         SELECT p.* REPLACE (p.route_id || '#' || d.i AS route_id, p.usd * d.price_factor AS usd)
@@ -76,19 +76,24 @@ def run_one(n: int, form: str) -> dict:
         result = lists.compute(tables, threads=2)
         rows = result["similar_models"].num_rows
     else:
-        con = lists.connect(tables["routes"], tables["prices"], tables["limits"], tables["capabilities"],
-                                 threads=2)
+        con = lists.connect(tables["routes"], tables["prices"], tables["limits"], tables["capabilities"], threads=2)
         con.execute("SET memory_limit = '16GB'")
         rows = lists.reference_lists(con).num_rows
     elapsed = time.perf_counter() - started
-    return {"n": n, "form": form, "seconds": round(elapsed, 2), "rows": rows,
-            "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)}
+    return {
+        "n": n,
+        "form": form,
+        "seconds": round(elapsed, 2),
+        "rows": rows,
+        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
 
 
 def measure(n: int, form: str, timeout: float) -> dict:
     try:
-        done = subprocess.run([sys.executable, __file__, "--one", str(n), form], capture_output=True, text=True,
-                              timeout=timeout)
+        done = subprocess.run(
+            [sys.executable, __file__, "--one", str(n), form], capture_output=True, text=True, timeout=timeout
+        )
     except subprocess.TimeoutExpired:
         return {"n": n, "form": form, "error": f"did not finish in {timeout:.0f}s"}
     if done.returncode != 0:
@@ -107,18 +112,25 @@ def main() -> None:
         print(json.dumps(run_one(int(args.one[0]), args.one[1])))
         return
     real = measure(0, "real", args.timeout)
-    print(f"bundled map ({real.get('n')} routes): {real.get('seconds', real.get('error'))} s, "
-          f"{real.get('peak_rss_mib', '-')} MiB, {real.get('rows', '-')} rows", flush=True)
+    print(
+        f"bundled map ({real.get('n')} routes): {real.get('seconds', real.get('error'))} s, "
+        f"{real.get('peak_rss_mib', '-')} MiB, {real.get('rows', '-')} rows",
+        flush=True,
+    )
     results = [{"real": real}]
     for n in args.sizes:
         ours = measure(n, "ours", args.timeout)
         naive = measure(n, "naive", args.timeout) if n <= args.naive_limit else {"error": "not attempted"}
         results.append({"ours": ours, "naive": naive})
-        ratio = (f"{naive['seconds'] / ours['seconds']:.1f}x faster"
-                 if "seconds" in naive and "seconds" in ours else "n/a")
-        print(f"N={n:>6}  ours: {ours.get('seconds', ours.get('error'))} s, {ours.get('peak_rss_mib', '-')} MiB, "
-              f"{ours.get('rows', '-')} rows   naive: {naive.get('seconds', naive.get('error'))} s, "
-              f"{naive.get('peak_rss_mib', '-')} MiB   ratio: {ratio}", flush=True)
+        ratio = (
+            f"{naive['seconds'] / ours['seconds']:.1f}x faster" if "seconds" in naive and "seconds" in ours else "n/a"
+        )
+        print(
+            f"N={n:>6}  ours: {ours.get('seconds', ours.get('error'))} s, {ours.get('peak_rss_mib', '-')} MiB, "
+            f"{ours.get('rows', '-')} rows   naive: {naive.get('seconds', naive.get('error'))} s, "
+            f"{naive.get('peak_rss_mib', '-')} MiB   ratio: {ratio}",
+            flush=True,
+        )
     print(json.dumps(results))
 
 

@@ -71,8 +71,14 @@ def output_size(site: Path) -> dict:
                 seen.add((st.st_dev, st.st_ino))
                 blocks += st.st_blocks
     index = (site / "index.html").read_bytes()
-    return {"files": files, "route_pages": len(list((site / "routes").glob("*.html"))), "bytes": size,
-            "disk_kib": blocks * 512 // 1024, "index_bytes": len(index), "index_gzip_bytes": len(gzip.compress(index))}
+    return {
+        "files": files,
+        "route_pages": len(list((site / "routes").glob("*.html"))),
+        "bytes": size,
+        "disk_kib": blocks * 512 // 1024,
+        "index_bytes": len(index),
+        "index_gzip_bytes": len(gzip.compress(index)),
+    }
 
 
 def page_loads(site: Path, runs: int) -> dict:
@@ -88,15 +94,19 @@ def page_loads(site: Path, runs: int) -> dict:
             try:
                 ready = wait_for_js(driver, "return typeof window.siteReady === 'number' ? window.siteReady : null")
             except Exception as error:  # selenium's TimeoutException, or the page gone
-                sys.exit(f"load {run + 1}: window.siteReady was not set within 30 s ({type(error).__name__}); "
-                         f"console errors: {console_errors(driver)}")
+                sys.exit(
+                    f"load {run + 1}: window.siteReady was not set within 30 s ({type(error).__name__}); "
+                    f"console errors: {console_errors(driver)}"
+                )
             timing = wait_for_js(driver, TIMINGS)
             figures["site_ready"].append(float(ready))
             for event in ("dom_content_loaded", "load"):
                 figures[event].append(float(timing[event]))
             errors += console_errors(driver)
-    result = {name: {"median_ms": round(median(values), 1), "max_ms": round(max(values), 1)}
-              for name, values in figures.items()}
+    result = {
+        name: {"median_ms": round(median(values), 1), "max_ms": round(max(values), 1)}
+        for name, values in figures.items()
+    }
     result["console_errors"] = errors
     return result
 
@@ -119,21 +129,30 @@ def main() -> None:
             site = Path(args.out).resolve() if args.out else Path(tmp) / "site"
             results["build"] = build([str(command), "site", "--warehouse", args.warehouse], site)
             b = results["build"]
-            print(f"site build            wall {b['wall_s']:7.2f} s   CPU {b['cpu_s']:7.2f} s   "
-                  f"peak RSS {b['peak_rss_mib']:5d} MiB")
+            print(
+                f"site build            wall {b['wall_s']:7.2f} s   CPU {b['cpu_s']:7.2f} s   "
+                f"peak RSS {b['peak_rss_mib']:5d} MiB"
+            )
         if not (site / "index.html").is_file():
             sys.exit(f"{site / 'index.html'} is missing")
         size = results["output"] = output_size(site)
-        print(f"output                {size['files']:,} files ({size['route_pages']:,} route pages)   "
-              f"{size['bytes'] / MIB:.1f} MiB in files   {size['disk_kib'] / 1024:.1f} MiB on disk   "
-              f"index.html {size['index_bytes'] / MIB:.2f} MiB (gzip {size['index_gzip_bytes'] / MIB:.2f} MiB)")
+        print(
+            f"output                {size['files']:,} files ({size['route_pages']:,} route pages)   "
+            f"{size['bytes'] / MIB:.1f} MiB in files   {size['disk_kib'] / 1024:.1f} MiB on disk   "
+            f"index.html {size['index_bytes'] / MIB:.2f} MiB (gzip {size['index_gzip_bytes'] / MIB:.2f} MiB)"
+        )
         loads = results["index_in_chromium"] = page_loads(site, args.runs)
         print(f"index.html in headless Chromium, {args.runs} fresh loads (ms since navigation start):")
-        for name, label in (("site_ready", "window.siteReady"), ("dom_content_loaded", "DOMContentLoaded end"),
-                            ("load", "load event end")):
+        for name, label in (
+            ("site_ready", "window.siteReady"),
+            ("dom_content_loaded", "DOMContentLoaded end"),
+            ("load", "load event end"),
+        ):
             print(f"  {label:20s}  median {loads[name]['median_ms']:8.1f}   max {loads[name]['max_ms']:8.1f}")
-        print(f"  console errors: {len(loads['console_errors'])}"
-              + "".join(f"\n    {message}" for message in loads["console_errors"][:5]))
+        print(
+            f"  console errors: {len(loads['console_errors'])}"
+            + "".join(f"\n    {message}" for message in loads["console_errors"][:5])
+        )
     if args.out and not args.built:
         print(f"site kept in {site}")
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")

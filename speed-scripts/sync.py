@@ -22,14 +22,17 @@ import time
 from pathlib import Path
 
 # each child writes its own peak RSS (KiB on Linux) to the file named in $PEAK_RSS_FILE when it is done
-REPORT = ("import atexit, os, resource; atexit.register(lambda: open(os.environ['PEAK_RSS_FILE'], 'w')"
-          ".write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)));")
+REPORT = (
+    "import atexit, os, resource; atexit.register(lambda: open(os.environ['PEAK_RSS_FILE'], 'w')"
+    ".write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)));"
+)
 SYNC = REPORT + "import sys; from pipelines.cli import main; sys.exit(main(sys.argv[1:]))"
 PARSE_NORMALIZE = REPORT + (
     "import gzip; from llm_catalog.paths import BUNDLED_LITELLM_MAP as p;"
     "from llm_catalog.normalized.litellm.payload import parse_payload;"
     "from llm_catalog.normalized.litellm.normalize import normalize;"
-    "e, d = parse_payload(gzip.decompress(p.read_bytes())); normalize(e, duplicates=d)")
+    "e, d = parse_payload(gzip.decompress(p.read_bytes())); normalize(e, duplicates=d)"
+)
 
 
 def measure(code: str, *args: str) -> tuple[float, float, float]:
@@ -38,8 +41,13 @@ def measure(code: str, *args: str) -> tuple[float, float, float]:
     with tempfile.NamedTemporaryFile(suffix=".rss") as peak:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", code, *args], check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL, env={**os.environ, "PEAK_RSS_FILE": peak.name})
+        subprocess.run(
+            [sys.executable, "-c", code, *args],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={**os.environ, "PEAK_RSS_FILE": peak.name},
+        )
         elapsed = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
@@ -51,8 +59,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     os.environ.setdefault("LLM_CATALOG_AIDER", "off")
-    figures: dict[str, list[tuple[float, float, float]]] = {"parse+normalize": [], "full sync (new snapshot)": [],
-                                                     "unchanged sync": []}
+    figures: dict[str, list[tuple[float, float, float]]] = {
+        "parse+normalize": [],
+        "full sync (new snapshot)": [],
+        "unchanged sync": [],
+    }
     for _ in range(args.repeat):
         figures["parse+normalize"].append(measure(PARSE_NORMALIZE))
         with tempfile.TemporaryDirectory() as wh:
@@ -61,14 +72,22 @@ def main() -> None:
     results = {}
     for stage, runs in figures.items():
         times, cpus = sorted(t for t, _, _ in runs), sorted(c for _, c, _ in runs)
-        results[stage] = {"best_s": round(times[0], 2), "median_s": round(times[len(times) // 2], 2),
-                          "median_cpu_s": round(cpus[len(cpus) // 2], 2), "peak_rss_mib": round(max(p for *_, p in runs))}
-        print(f"{stage:26s} wall best {times[0]:6.2f} s  median {times[len(times) // 2]:6.2f} s   "
-              f"CPU median {cpus[len(cpus) // 2]:6.2f} s   peak RSS {max(p for *_, p in runs):6.0f} MiB")
+        results[stage] = {
+            "best_s": round(times[0], 2),
+            "median_s": round(times[len(times) // 2], 2),
+            "median_cpu_s": round(cpus[len(cpus) // 2], 2),
+            "peak_rss_mib": round(max(p for *_, p in runs)),
+        }
+        print(
+            f"{stage:26s} wall best {times[0]:6.2f} s  median {times[len(times) // 2]:6.2f} s   "
+            f"CPU median {cpus[len(cpus) // 2]:6.2f} s   peak RSS {max(p for *_, p in runs):6.0f} MiB"
+        )
     full, unchanged = results["full sync (new snapshot)"], results["unchanged sync"]
-    print(f"unchanged / full (median wall): {unchanged['median_s'] / full['median_s']:.0%}   "
-          f"(median CPU): {unchanged['median_cpu_s'] / full['median_cpu_s']:.0%}   "
-          "targets: full < 10 s, unchanged < 3 s and < 20%")
+    print(
+        f"unchanged / full (median wall): {unchanged['median_s'] / full['median_s']:.0%}   "
+        f"(median CPU): {unchanged['median_cpu_s'] / full['median_cpu_s']:.0%}   "
+        "targets: full < 10 s, unchanged < 3 s and < 20%"
+    )
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(json.dumps(results))
 

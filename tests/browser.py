@@ -1,6 +1,7 @@
 """Real-browser harness: a loopback server for a folder, the system's headless Chromium driven by Selenium, pytest
-fixtures on both, and full-page screenshots. A plain module, imported by the tests that need a browser
-(``from browser import browser, serve_directory``) and by speed-scripts/site.py, which puts this folder on sys.path.
+fixtures on both, and full-page screenshots. Its fixtures reach every test through tests/conftest.py
+(``pytest_plugins``); its helpers are imported (``from browser import serve_directory``), also by
+speed-scripts/site.py, which puts this folder on sys.path.
 
 Chromium and its driver are Debian's packages (``make browser``, which ``make test`` runs). Both paths are given to
 Selenium explicitly, so Selenium Manager never runs and nothing is downloaded.
@@ -13,9 +14,10 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterator
 from os import PathLike
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -98,8 +100,11 @@ def wait_for_js(driver: Any, script: str, *args: Any, timeout: float = 30) -> An
 def console_errors(driver: Any) -> list[str]:
     """The browser console's SEVERE messages (uncaught exceptions, failed loads) since the last call, less the
     browser's own request for a /favicon.ico that the page never asked for."""
-    return [entry["message"] for entry in driver.get_log("browser")
-            if entry["level"] == "SEVERE" and not entry["message"].split(" ", 1)[0].endswith("/favicon.ico")]
+    return [
+        entry["message"]
+        for entry in driver.get_log("browser")
+        if entry["level"] == "SEVERE" and not entry["message"].split(" ", 1)[0].endswith("/favicon.ico")
+    ]
 
 
 def screenshot(driver: Any, name: str) -> Path:
@@ -111,7 +116,8 @@ def screenshot(driver: Any, name: str) -> Path:
     # the window's height counts the headless browser's own frame too (outer minus inner height)
     page, frame = driver.execute_script(
         "return [Math.max(document.body ? document.body.scrollHeight : 0, document.documentElement.scrollHeight),"
-        " window.outerHeight - window.innerHeight]")
+        " window.outerHeight - window.innerHeight]"
+    )
     try:
         driver.set_window_size(size["width"], min(max(int(page) + int(frame), size["height"]), MAX_SCREENSHOT_HEIGHT))
         if not driver.save_screenshot(str(target)):

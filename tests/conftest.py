@@ -19,6 +19,9 @@ from llm_catalog.normalized.litellm.payload import parse_payload
 from llm_catalog.paths import BUNDLED_LITELLM_MAP
 from pipelines.cli import main
 
+# the real-browser fixtures (`browser`, `artifact_dir`) of tests/browser.py, for every test folder
+pytest_plugins = ["browser"]
+
 # what makes a test slow: it needs a real sync of the bundled data, a built site or the browser (`pytest -m "not slow"`
 # leaves them out); tests that are slow for another reason (a subprocess, fault injection) say so with
 # `pytestmark = pytest.mark.slow`
@@ -63,8 +66,11 @@ def write_map(path, entries: dict) -> str:
 @pytest.fixture(scope="session")
 def small_map(bundled_map) -> dict:
     """Sixty real entries of the bundled map, including deepinfra/openai/gpt-oss-20b: a quick map of real shape."""
-    keys = [k for k, v in bundled_map.items() if isinstance(v, dict) and "litellm_provider" in v and "mode" in v
-            and k != "sample_spec"][:59]
+    keys = [
+        k
+        for k, v in bundled_map.items()
+        if isinstance(v, dict) and "litellm_provider" in v and "mode" in v and k != "sample_spec"
+    ][:59]
     return {k: bundled_map[k] for k in [*keys, "deepinfra/openai/gpt-oss-20b"]}
 
 

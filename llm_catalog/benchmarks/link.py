@@ -21,8 +21,9 @@ PRECEDENCE = ("model_cards", "models_dev", "llm_stats", "aider", "artificial_ana
 ROUTE_SCOPED = frozenset({"aider"})
 
 
-def place(name: str, bases: set[str], resolver: ModelResolver,
-          pointers: dict[str, list[str]] | None = None) -> tuple[str, str | None]:
+def place(
+    name: str, bases: set[str], resolver: ModelResolver, pointers: dict[str, list[str]] | None = None
+) -> tuple[str, str | None]:
     """(base model, why not) for a source's model name: the resolver's name when a route has it; else, for a
     models.dev model file, the one base model that the served routes pointing at the file resolve to (curated
     evidence); several different ones is a conflict, never guessed."""
@@ -39,8 +40,9 @@ def place(name: str, bases: set[str], resolver: ModelResolver,
     return base, "no route of the catalog has this base model"
 
 
-def link(rows: list[dict], routes: pa.Table, resolver: ModelResolver,
-         pointers: dict[str, dict[str, list[str]]] | None = None) -> tuple[pa.Table, pa.Table, dict]:
+def link(
+    rows: list[dict], routes: pa.Table, resolver: ModelResolver, pointers: dict[str, dict[str, list[str]]] | None = None
+) -> tuple[pa.Table, pa.Table, dict]:
     """Scope each row: to a route when a ROUTE_SCOPED source names an exact route key (aider's --model), else to
     the base model the resolver gives (or its source's ``pointers``, {source: {model: served ids}}, see ``place``),
     when the catalog has it; the rest go to benchmark_unmatched. The same figure from several sources is then kept
@@ -60,23 +62,35 @@ def link(rows: list[dict], routes: pa.Table, resolver: ModelResolver,
         else:
             base, reason = place(name, families.keys(), resolver, (pointers or {}).get(row["source"]))
             if reason:
-                unmatched.append({"source": row["source"], "source_model": name, "benchmark": row["benchmark"],
-                                  "score": row["score"], "resolved_name": base, "reason": reason})
+                unmatched.append(
+                    {
+                        "source": row["source"],
+                        "source_model": name,
+                        "benchmark": row["benchmark"],
+                        "score": row["score"],
+                        "resolved_name": base,
+                        "reason": reason,
+                    }
+                )
                 continue
             row.update(scope="base_model", route_id=None, base_model=base, family=families[base])
         tally[0] += 1
         matched.append(row)
-    rates = {source: {"matched": m, "rows": n, "match_rate": round(m / n, 4) if n else None}
-             for source, (m, n) in counts.items()}
-    return (merge_duplicates(pa.Table.from_pylist(matched, schema=schemas.BENCHMARKS)),
-            pa.Table.from_pylist(unmatched, schema=schemas.BENCHMARK_UNMATCHED), rates)
+    rates = {
+        source: {"matched": m, "rows": n, "match_rate": round(m / n, 4) if n else None}
+        for source, (m, n) in counts.items()
+    }
+    return (
+        merge_duplicates(pa.Table.from_pylist(matched, schema=schemas.BENCHMARKS)),
+        pa.Table.from_pylist(unmatched, schema=schemas.BENCHMARK_UNMATCHED),
+        rates,
+    )
 
 
 def merge_duplicates(benchmarks: pa.Table) -> pa.Table:
     """One row per figure (benchmark, model, scope, score to 0.1) across sources, naming every source that gave it."""
     con = duckdb.connect()
     con.register("matched", benchmarks)
-    con.register("precedence", pa.table({"source": list(PRECEDENCE),
-                                         "priority": list(range(len(PRECEDENCE)))}))
+    con.register("precedence", pa.table({"source": list(PRECEDENCE), "priority": list(range(len(PRECEDENCE)))}))
     merged = con.sql((SQL_DIR / "benchmarks" / "merge_duplicates.sql").read_text()).to_arrow_table()
     return merged.select(schemas.BENCHMARKS.names).cast(schemas.BENCHMARKS)

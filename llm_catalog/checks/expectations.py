@@ -20,8 +20,13 @@ from great_expectations.data_context.types.base import (
     ProgressBarsConfig,
 )
 
-from llm_catalog.normalized.litellm.vocabulary import (MAX_PRICE_USD, MAX_TOKENS_LIMIT, MODE_MODALITIES,
-                                                      OUTPUT_VOCABULARY, ROUTE_ID)
+from llm_catalog.normalized.litellm.vocabulary import (
+    MAX_PRICE_USD,
+    MAX_TOKENS_LIMIT,
+    MODE_MODALITIES,
+    OUTPUT_VOCABULARY,
+    ROUTE_ID,
+)
 from llm_catalog.normalized.price_fields import PRICE_UNITS, STANDARD_TIER, TIERS
 
 E = gx.expectations
@@ -65,8 +70,9 @@ def routes_suite() -> list:
         # \Z, not $: `$` also matches before a trailing newline ("openai\n")
         E.ExpectColumnValuesToMatchRegex(column="provider", regex=r"^[A-Za-z0-9_.\-]+\Z", severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="resolved_by", value_set=["alias", "rules"], severity=CRITICAL),
-        E.ExpectColumnValuesToMatchStrftimeFormat(column="deprecation_date", strftime_format="%Y-%m-%d",
-                                                  severity=CRITICAL),
+        E.ExpectColumnValuesToMatchStrftimeFormat(
+            column="deprecation_date", strftime_format="%Y-%m-%d", severity=CRITICAL
+        ),
         E.ExpectColumnValuesToBeInSet(column="mode", value_set=KNOWN_MODES, severity=WARNING),
         E.ExpectColumnValuesToMatchRegex(column="source_url", regex=r"^https?://", severity=WARNING),
         # how much of the catalog the resolver places in a family (benchmarks and "same family" depend on it)
@@ -87,8 +93,9 @@ def route_modalities_suite() -> list:
 def prices_suite() -> list:
     return [
         *_not_null("route_id", "price_kind", "tier", "unit", "usd", "source_field"),  # NaN counts as null
-        E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "price_kind", "tier", "condition", "unit"],
-                                          severity=CRITICAL),
+        E.ExpectCompoundColumnsToBeUnique(
+            column_list=["route_id", "price_kind", "tier", "condition", "unit"], severity=CRITICAL
+        ),
         E.ExpectColumnValuesToBeBetween(column="usd", min_value=0, max_value=MAX_PRICE_USD, severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="unit", value_set=sorted(PRICE_UNITS), severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="tier", value_set=KNOWN_TIERS, severity=CRITICAL),
@@ -102,15 +109,25 @@ def limits_suite() -> list:
     return [
         *_not_null("route_id"),
         E.ExpectColumnValuesToBeUnique(column="route_id", severity=CRITICAL),
-        *[E.ExpectColumnValuesToBeBetween(column=c, min_value=1, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL)
-          for c in limit_columns],
-        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="context_window", column_B="max_input_tokens",
-                                                  or_equal=True, ignore_row_if="either_value_is_missing",
-                                                  severity=CRITICAL),
+        *[
+            E.ExpectColumnValuesToBeBetween(column=c, min_value=1, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL)
+            for c in limit_columns
+        ],
+        E.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="context_window",
+            column_B="max_input_tokens",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            severity=CRITICAL,
+        ),
         # an output cap above the whole window is possible only where the map mixes up its fields
-        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="context_window", column_B="max_output_tokens",
-                                                  or_equal=True, ignore_row_if="either_value_is_missing",
-                                                  severity=WARNING),
+        E.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="context_window",
+            column_B="max_output_tokens",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            severity=WARNING,
+        ),
         *_not_null("context_window", severity=WARNING, mostly=0.7),
         *_in_routes(),
     ]
@@ -148,15 +165,27 @@ def rejects_suite() -> list:
 
 def similar_models_suite() -> list:
     return [
-        *_not_null("route_id", "lens", "rank", "other_route_id", "score", "cost_score", "modality_score",
-                   "capability_score", "context_score"),
+        *_not_null(
+            "route_id",
+            "lens",
+            "rank",
+            "other_route_id",
+            "score",
+            "cost_score",
+            "modality_score",
+            "capability_score",
+            "context_score",
+        ),
         E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "lens", "rank"], severity=CRITICAL),
         E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "lens", "other_route_id"], severity=CRITICAL),
-        E.ExpectColumnValuesToBeInSet(column="lens", value_set=["overall", "cost", "modality", "capabilities",
-                                                                "context"], severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(
+            column="lens", value_set=["overall", "cost", "modality", "capabilities", "context"], severity=CRITICAL
+        ),
         E.ExpectColumnValuesToBeBetween(column="rank", min_value=1, severity=CRITICAL),
-        *[E.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1, severity=CRITICAL)
-          for c in ("score", "cost_score", "modality_score", "capability_score", "context_score")],
+        *[
+            E.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1, severity=CRITICAL)
+            for c in ("score", "cost_score", "modality_score", "capability_score", "context_score")
+        ],
         *_in_routes(),
         *_in_routes("other_route_id"),
     ]
@@ -177,15 +206,31 @@ def alternatives_suite() -> list:
 
 def benchmarks_suite() -> list:
     return [
-        *_not_null("benchmark", "benchmark_name", "unit", "score", "source_model", "base_model", "scope",
-                   "evaluator", "source", "source_url", "attribution"),
-        E.ExpectColumnValuesToBeInSet(column="unit", value_set=["percent", "fraction", "elo", "index", "score"],
-                                      severity=CRITICAL),
+        *_not_null(
+            "benchmark",
+            "benchmark_name",
+            "unit",
+            "score",
+            "source_model",
+            "base_model",
+            "scope",
+            "evaluator",
+            "source",
+            "source_url",
+            "attribution",
+        ),
+        E.ExpectColumnValuesToBeInSet(
+            column="unit", value_set=["percent", "fraction", "elo", "index", "score"], severity=CRITICAL
+        ),
         E.ExpectColumnValuesToBeInSet(column="scope", value_set=["base_model", "route"], severity=CRITICAL),
-        E.ExpectColumnValuesToBeInSet(column="evaluator", value_set=["self_reported", "third_party"],
-                                      severity=CRITICAL),
-        E.ExpectColumnValuesToBeInSet(column="source", value_set=["model_cards", "models_dev", "llm_stats", "aider",
-                                                                  "artificial_analysis"], severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(
+            column="evaluator", value_set=["self_reported", "third_party"], severity=CRITICAL
+        ),
+        E.ExpectColumnValuesToBeInSet(
+            column="source",
+            value_set=["model_cards", "models_dev", "llm_stats", "aider", "artificial_analysis"],
+            severity=CRITICAL,
+        ),
         E.ExpectColumnValuesToMatchRegex(column="source_url", regex=r"^(?:https?://|/)", severity=CRITICAL),
         *_in_routes(),
         E.ExpectColumnValuesToMatchStrftimeFormat(column="checked", strftime_format="%Y-%m-%d", severity=CRITICAL),
@@ -198,9 +243,12 @@ def models_suite() -> list:
         *_not_null("base_model", "routes"),
         E.ExpectColumnValuesToBeUnique(column="base_model", severity=CRITICAL),
         E.ExpectColumnValuesToMatchRegex(column="base_model", regex=r"^\S+$", severity=CRITICAL),
-        E.ExpectColumnValuesToMatchRegex(column="release_date", regex=r"^\d{4}-[01]\d(?:-[0-3]\d)?$", severity=CRITICAL),
-        E.ExpectColumnValuesToMatchRegex(column="knowledge_cutoff", regex=r"^\d{4}-[01]\d(?:-[0-3]\d)?$",
-                                         severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(
+            column="release_date", regex=r"^\d{4}-[01]\d(?:-[0-3]\d)?$", severity=CRITICAL
+        ),
+        E.ExpectColumnValuesToMatchRegex(
+            column="knowledge_cutoff", regex=r"^\d{4}-[01]\d(?:-[0-3]\d)?$", severity=CRITICAL
+        ),
         E.ExpectColumnValuesToBeBetween(column="parameter_count", min_value=1, severity=CRITICAL),
         E.ExpectColumnValuesToBeBetween(column="routes", min_value=1, severity=CRITICAL),
         E.ExpectColumnValuesToMatchRegex(column="docs_url", regex=r"^https?://", severity=CRITICAL),
@@ -218,8 +266,13 @@ def _runs(key_columns: list[str]) -> list:
     """A history table: valid_from set, runs that end do not end before they start, one run per start."""
     return [
         *_not_null(*key_columns, "valid_from"),
-        E.ExpectColumnPairValuesAToBeGreaterThanB(column_A="valid_to", column_B="valid_from", or_equal=True,
-                                                  ignore_row_if="either_value_is_missing", severity=CRITICAL),
+        E.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="valid_to",
+            column_B="valid_from",
+            or_equal=True,
+            ignore_row_if="either_value_is_missing",
+            severity=CRITICAL,
+        ),
         E.ExpectCompoundColumnsToBeUnique(column_list=[*key_columns, "valid_from"], severity=CRITICAL),
     ]
 
@@ -227,26 +280,35 @@ def _runs(key_columns: list[str]) -> list:
 def changes_suite() -> list:
     return [
         *_not_null("snapshot_id", "previous_snapshot_id", "as_of", "route_id", "change"),
-        E.ExpectColumnValuesToBeInSet(column="change", value_set=["added", "removed", "price", "limit", "capability",
-                                                                  "modality", "metadata"], severity=CRITICAL),
+        E.ExpectColumnValuesToBeInSet(
+            column="change",
+            value_set=["added", "removed", "price", "limit", "capability", "modality", "metadata"],
+            severity=CRITICAL,
+        ),
         E.ExpectColumnValuesToBeBetween(column="relative_change", min_value=-1, severity=CRITICAL),
         E.ExpectColumnValuesToMatchStrftimeFormat(column="as_of", strftime_format="%Y-%m-%d", severity=CRITICAL),
     ]
 
 
 def price_history_suite() -> list:
-    return [*_runs(["route_id", "price_kind", "tier", "condition", "unit"]),
-            E.ExpectColumnValuesToBeBetween(column="usd", min_value=0, max_value=MAX_PRICE_USD, severity=CRITICAL)]
+    return [
+        *_runs(["route_id", "price_kind", "tier", "condition", "unit"]),
+        E.ExpectColumnValuesToBeBetween(column="usd", min_value=0, max_value=MAX_PRICE_USD, severity=CRITICAL),
+    ]
 
 
 def limit_history_suite() -> list:
-    return [*_runs(["route_id", "limit_name"]),
-            E.ExpectColumnValuesToBeBetween(column="value", min_value=1, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL)]
+    return [
+        *_runs(["route_id", "limit_name"]),
+        E.ExpectColumnValuesToBeBetween(column="value", min_value=1, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL),
+    ]
 
 
 def capability_history_suite() -> list:
-    return [*_runs(["route_id", "capability"]),
-            E.ExpectColumnValuesToBeInSet(column="supported", value_set=[True, False], severity=CRITICAL)]
+    return [
+        *_runs(["route_id", "capability"]),
+        E.ExpectColumnValuesToBeInSet(column="supported", value_set=[True, False], severity=CRITICAL),
+    ]
 
 
 SUITES = {
@@ -278,8 +340,9 @@ def route_modalities(routes: pa.Table) -> pa.Table:
         for direction, column in (("input", "input_modalities"), ("output", "output_modalities"))
         for m in r[column] or []
     ]
-    return pa.Table.from_pylist(rows, schema=pa.schema([("route_id", pa.string()), ("direction", pa.string()),
-                                                        ("modality", pa.string())]))
+    return pa.Table.from_pylist(
+        rows, schema=pa.schema([("route_id", pa.string()), ("direction", pa.string()), ("modality", pa.string())])
+    )
 
 
 def _frame(name: str, table: pa.Table) -> pd.DataFrame:
@@ -323,8 +386,14 @@ class ValidationReport:
         return not self.errors
 
     def to_dict(self) -> dict:
-        return {"table": self.table, "rows": self.rows, "success": self.success, "errors": len(self.errors),
-                "warnings": len(self.warnings), "results": self.results}
+        return {
+            "table": self.table,
+            "rows": self.rows,
+            "success": self.success,
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "results": self.results,
+        }
 
     def summary(self) -> str:
         failed = self.errors + self.warnings
@@ -332,7 +401,9 @@ class ValidationReport:
             return f"{self.table}: {len(self.results)} expectations met on {self.rows} rows"
         return f"{self.table}: " + "; ".join(
             f"{r['severity']} {r['expectation']}({r['column']}): {r['unexpected_count']} unexpected, e.g. "
-            f"{r['examples'][:3]}" for r in failed)
+            f"{r['examples'][:3]}"
+            for r in failed
+        )
 
 
 def _plain(value):
@@ -344,8 +415,10 @@ def _plain(value):
 def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationReport:
     """Run the table's suite in a fresh ephemeral GX context."""
     # a fresh in-memory context per validation: no docs site on disk, no progress bars on the terminal
-    config = DataContextConfig(store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-                               progress_bars=ProgressBarsConfig(globally=False))
+    config = DataContextConfig(
+        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        progress_bars=ProgressBarsConfig(globally=False),
+    )
     context = gx.get_context(mode="ephemeral", project_config=config)
     batch_definition = (
         context.data_sources.add_pandas(f"{name}_source")
@@ -357,7 +430,10 @@ def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationR
         suite.add_expectation(expectation)
     frame = _frame(name, _with_unknown_route_ids(table, route_ids))
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-    outcome = batch.validate(suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},)
+    outcome = batch.validate(
+        suite,
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},
+    )
     report = ValidationReport(name, table.num_rows)
     for result in outcome.results:
         config = result.expectation_config
@@ -374,7 +450,8 @@ def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationR
                 "unexpected_percent": details.get("unexpected_percent"),
                 "examples": [_plain(v) for v in details.get("partial_unexpected_list") or []][:5],
                 "exception": (result.exception_info or {}).get("exception_message")
-                if isinstance(result.exception_info, dict) and result.exception_info.get("raised_exception") else None,
+                if isinstance(result.exception_info, dict) and result.exception_info.get("raised_exception")
+                else None,
             }
         )
     return report

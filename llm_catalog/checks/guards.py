@@ -32,7 +32,9 @@ def connect(tables: dict[str, pa.Table], previous: dict[str, pa.Table] | None) -
 def anomalies(tables: dict[str, pa.Table], previous: dict[str, pa.Table] | None) -> pa.Table:
     """Warnings from every ``sql/checks/anomalies/*.sql``, in the rejects table's shape."""
     con = connect(tables, previous)
-    parts = [con.sql(path.read_text()).to_arrow_table() for path in sorted((SQL_DIR / "checks" / "anomalies").glob("*.sql"))]
+    parts = [
+        con.sql(path.read_text()).to_arrow_table() for path in sorted((SQL_DIR / "checks" / "anomalies").glob("*.sql"))
+    ]
     rows = [row for part in parts for row in part.to_pylist()]
     rows.sort(key=lambda r: (r["rule"], r["route_id"], r["field"] or ""))
     return pa.Table.from_pylist(rows, schema=schemas.REJECTS)
@@ -50,31 +52,46 @@ def _in_source(source: str | None) -> str:
     return f" in source {source}" if source else ""
 
 
-def route_count_guard(routes: int, previous_routes: int | None, *, max_drop: float, accept: bool,
-                      source: str | None = None) -> Guard:
+def route_count_guard(
+    routes: int, previous_routes: int | None, *, max_drop: float, accept: bool, source: str | None = None
+) -> Guard:
     if not previous_routes:
         return Guard("route_count", True, f"{routes} routes (no previous snapshot)", {"routes": routes})
     drop = (previous_routes - routes) / previous_routes
     meta = {"routes": routes, "previous_routes": previous_routes, "drop_share": round(drop, 4)}
     if drop > max_drop and not accept:
-        return Guard("route_count", False,
-                     f"route count fell from {previous_routes} to {routes} ({drop:.1%}, limit {max_drop:.0%})"
-                     f"{_in_source(source)}; "
-                     "if the upstream change is deliberate, sync again with --accept-drop", meta)
+        return Guard(
+            "route_count",
+            False,
+            f"route count fell from {previous_routes} to {routes} ({drop:.1%}, limit {max_drop:.0%})"
+            f"{_in_source(source)}; "
+            "if the upstream change is deliberate, sync again with --accept-drop",
+            meta,
+        )
     note = " (accepted with --accept-drop)" if drop > max_drop else ""
     return Guard("route_count", True, f"{routes} routes, {previous_routes} before{note}", meta)
 
 
-def price_change_guard(tables: dict[str, pa.Table], previous: dict[str, pa.Table] | None, *, max_share: float,
-                       accept: bool, source: str | None = None) -> Guard:
+def price_change_guard(
+    tables: dict[str, pa.Table],
+    previous: dict[str, pa.Table] | None,
+    *,
+    max_share: float,
+    accept: bool,
+    source: str | None = None,
+) -> Guard:
     compared, changed = connect(tables, previous).sql(sql_file("checks/changed_price_share.sql")).fetchall()[0]
     share = changed / compared if compared else 0.0
     meta = {"compared": compared, "changed": changed, "changed_share": round(share, 4)}
     if compared >= 100 and share > max_share and not accept:
-        return Guard("price_changes", False,
-                     f"{changed} of {compared} prices changed at once ({share:.1%}, limit {max_share:.0%})"
-                     f"{_in_source(source)}; "
-                     "if the upstream change is deliberate, sync again with --accept-drop", meta)
+        return Guard(
+            "price_changes",
+            False,
+            f"{changed} of {compared} prices changed at once ({share:.1%}, limit {max_share:.0%})"
+            f"{_in_source(source)}; "
+            "if the upstream change is deliberate, sync again with --accept-drop",
+            meta,
+        )
     return Guard("price_changes", True, f"{changed} of {compared} comparable prices changed", meta)
 
 
@@ -88,11 +105,17 @@ def reject_share_guard(rejects: pa.Table, routes: int, *, source: str, max_share
     share = len(bad_entries) / total if total else 1.0
     meta = {"entries": total, "entries_with_errors": len(bad_entries), "share": round(share, 4)}
     if share > max_share:
-        first = "; ".join(f"entry {r['route_id']!r}, field {r['field']!r}: {r['message']} (value {_short(r['value'])})"
-                          for r in errors[:5])
-        return Guard("reject_share", False,
-                     f"source {source}: {len(bad_entries)} of {total} entries ({share:.1%}) have errors, over the "
-                     f"{max_share:.0%} limit; nothing is published. First: {first}", meta)
+        first = "; ".join(
+            f"entry {r['route_id']!r}, field {r['field']!r}: {r['message']} (value {_short(r['value'])})"
+            for r in errors[:5]
+        )
+        return Guard(
+            "reject_share",
+            False,
+            f"source {source}: {len(bad_entries)} of {total} entries ({share:.1%}) have errors, over the "
+            f"{max_share:.0%} limit; nothing is published. First: {first}",
+            meta,
+        )
     return Guard("reject_share", True, f"{len(bad_entries)} of {total} entries with error-level rejects", meta)
 
 

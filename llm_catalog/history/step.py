@@ -22,8 +22,9 @@ PERIOD_TABLES = {"price_history": "prices", "limit_history": "limits", "capabili
 HISTORY_TABLES = (*PERIOD_TABLES, "changes")  # what ``step`` makes, in the order a snapshot lists them
 
 
-def changes(old: dict[str, pa.Table], new: dict[str, pa.Table], *, snapshot_id: str, previous_snapshot_id: str,
-            as_of: date) -> pa.Table:
+def changes(
+    old: dict[str, pa.Table], new: dict[str, pa.Table], *, snapshot_id: str, previous_snapshot_id: str, as_of: date
+) -> pa.Table:
     """Every difference between two states of the catalog (sql/history/changes.sql)."""
     con = duckdb.connect()
     for name in STATE_TABLES:
@@ -35,8 +36,14 @@ def changes(old: dict[str, pa.Table], new: dict[str, pa.Table], *, snapshot_id: 
     return con.sql((HISTORY_SQL / "changes.sql").read_text()).to_arrow_table().cast(schemas.CHANGES)
 
 
-def step(previous: dict[str, pa.Table] | None, new: dict[str, pa.Table], *, snapshot_id: str,
-         previous_snapshot_id: str | None, as_of: date) -> dict[str, pa.Table]:
+def step(
+    previous: dict[str, pa.Table] | None,
+    new: dict[str, pa.Table],
+    *,
+    snapshot_id: str,
+    previous_snapshot_id: str | None,
+    as_of: date,
+) -> dict[str, pa.Table]:
     """The history tables after publishing ``new`` on top of ``previous`` (its state and history tables; None for
     the first snapshot, whose changes are empty: nothing came before it)."""
     previous = previous or {}
@@ -51,8 +58,7 @@ def step(previous: dict[str, pa.Table] | None, new: dict[str, pa.Table], *, snap
         out[table] = con.sql((HISTORY_SQL / f"{table}.sql").read_text()).to_arrow_table().cast(schemas.HISTORY[table])
     earlier = previous.get("changes", schemas.CHANGES.empty_table())
     if previous_snapshot_id is not None and all(name in previous for name in STATE_TABLES):
-        latest = changes(previous, new, snapshot_id=snapshot_id, previous_snapshot_id=previous_snapshot_id,
-                         as_of=as_of)
+        latest = changes(previous, new, snapshot_id=snapshot_id, previous_snapshot_id=previous_snapshot_id, as_of=as_of)
         out["changes"] = pa.concat_tables([earlier, latest])
     else:
         out["changes"] = earlier

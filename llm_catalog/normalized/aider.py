@@ -30,8 +30,9 @@ def aider_option(command: str, option: str) -> str | None:
     return None
 
 
-def parse_aider(data: bytes, *, source: str = "aider", checked: date | None = None,
-                url: str | None = None) -> list[dict]:
+def parse_aider(
+    data: bytes, *, source: str = "aider", checked: date | None = None, url: str | None = None
+) -> list[dict]:
     try:
         entries = yaml.safe_load(data.decode("utf-8"))
     except (UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -52,17 +53,27 @@ def parse_aider(data: bytes, *, source: str = "aider", checked: date | None = No
             effort = found["effort"].lower()
         command = str(run.get("command") or "")
         effort = effort or aider_option(command, "--reasoning-effort")
-        rows.append(score_row(
-            benchmark="aider_polyglot", benchmark_name="Aider polyglot", variant=run.get("edit_format"),
-            metric="pass_rate_2", unit="percent", score=score, higher_is_better=True,
-            reasoning_effort=str(effort) if effort is not None else None,
-            source_model=aider_option(command, "--model") or REASONING_EFFORT.sub("", name), evaluator="third_party",
-            source="aider", source_url=url or URL, attribution=ATTRIBUTION,
-            measured=day(run.get("date"), source=source, entry=entry, field="date"), checked=checked,
-        ))
+        rows.append(
+            score_row(
+                benchmark="aider_polyglot",
+                benchmark_name="Aider polyglot",
+                variant=run.get("edit_format"),
+                metric="pass_rate_2",
+                unit="percent",
+                score=score,
+                higher_is_better=True,
+                reasoning_effort=str(effort) if effort is not None else None,
+                source_model=aider_option(command, "--model") or REASONING_EFFORT.sub("", name),
+                evaluator="third_party",
+                source="aider",
+                source_url=url or URL,
+                attribution=ATTRIBUTION,
+                measured=day(run.get("date"), source=source, entry=entry, field="date"),
+                checked=checked,
+            )
+        )
     return rows
 
 
-def parse(data: bytes, *, source: str = "aider", checked: date | None = None,
-          url: str | None = None) -> ParsedSource:
+def parse(data: bytes, *, source: str = "aider", checked: date | None = None, url: str | None = None) -> ParsedSource:
     return ParsedSource("aider", scores=parse_aider(data, source=source, checked=checked, url=url))

@@ -18,14 +18,22 @@ NAMES = {
     "artificial_analysis_coding_index": "Artificial Analysis Coding Index",
     "artificial_analysis_math_index": "Artificial Analysis Math Index",
     "artificial_analysis_agentic_index": "Artificial Analysis Agentic Index",
-    "mmlu_pro": "MMLU-Pro", "gpqa": "GPQA Diamond", "hle": "Humanity's Last Exam", "livecodebench": "LiveCodeBench",
-    "scicode": "SciCode", "aime_25": "AIME 2025", "ifbench": "IFBench", "lcr": "AA-LCR",
-    "terminalbench_hard": "Terminal-Bench Hard", "tau2": "tau2-bench",
+    "mmlu_pro": "MMLU-Pro",
+    "gpqa": "GPQA Diamond",
+    "hle": "Humanity's Last Exam",
+    "livecodebench": "LiveCodeBench",
+    "scicode": "SciCode",
+    "aime_25": "AIME 2025",
+    "ifbench": "IFBench",
+    "lcr": "AA-LCR",
+    "terminalbench_hard": "Terminal-Bench Hard",
+    "tau2": "tau2-bench",
 }
 
 
-def parse_artificial_analysis(data: bytes, *, source: str = "artificial_analysis", checked: date | None = None,
-                              url: str | None = None) -> list[dict]:
+def parse_artificial_analysis(
+    data: bytes, *, source: str = "artificial_analysis", checked: date | None = None, url: str | None = None
+) -> list[dict]:
     try:
         payload = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -48,20 +56,32 @@ def parse_artificial_analysis(data: bytes, *, source: str = "artificial_analysis
             if score is None:
                 continue
             index = key.endswith("_index")
-            rows.append(score_row(
-                benchmark=f"aa_{key}", benchmark_name=NAMES.get(key, key.replace("_", " ").title()),
-                variant=None, metric=key, unit="index" if index else "fraction", score=score,
-                higher_is_better=True, reasoning_effort=found["effort"].lower() if found else None,
-                source_model=str(model.get("slug") or REASONING_EFFORT.sub("", name)), source_model_id=entry,
-                evaluator="third_party", source="artificial_analysis", source_url=url or URL,
-                attribution=ATTRIBUTION,
-                measured=day(model.get("release_date"), source=source, entry=entry, field="release_date"),
-                checked=checked,
-            ))
+            rows.append(
+                score_row(
+                    benchmark=f"aa_{key}",
+                    benchmark_name=NAMES.get(key, key.replace("_", " ").title()),
+                    variant=None,
+                    metric=key,
+                    unit="index" if index else "fraction",
+                    score=score,
+                    higher_is_better=True,
+                    reasoning_effort=found["effort"].lower() if found else None,
+                    source_model=str(model.get("slug") or REASONING_EFFORT.sub("", name)),
+                    source_model_id=entry,
+                    evaluator="third_party",
+                    source="artificial_analysis",
+                    source_url=url or URL,
+                    attribution=ATTRIBUTION,
+                    measured=day(model.get("release_date"), source=source, entry=entry, field="release_date"),
+                    checked=checked,
+                )
+            )
     return rows
 
 
-def parse(data: bytes, *, source: str = "artificial_analysis", checked: date | None = None,
-          url: str | None = None) -> ParsedSource:
-    return ParsedSource("artificial_analysis",
-                        scores=parse_artificial_analysis(data, source=source, checked=checked, url=url))
+def parse(
+    data: bytes, *, source: str = "artificial_analysis", checked: date | None = None, url: str | None = None
+) -> ParsedSource:
+    return ParsedSource(
+        "artificial_analysis", scores=parse_artificial_analysis(data, source=source, checked=checked, url=url)
+    )

@@ -19,8 +19,9 @@ def benchmark_key(name: str) -> str:
 def benchmark_ids(path: Path = BENCHMARK_IDS_CSV) -> dict[str, tuple[str, str, str]]:
     """The curated table: a source's benchmark name (lowercased) -> (benchmark id, display name, unit)."""
     with path.open(newline="") as handle:
-        return {benchmark_key(r["name"]): (r["benchmark"], r["benchmark_name"], r["unit"])
-                for r in csv.DictReader(handle)}
+        return {
+            benchmark_key(r["name"]): (r["benchmark"], r["benchmark_name"], r["unit"]) for r in csv.DictReader(handle)
+        }
 
 
 def identify(name: str, *, unit: str) -> tuple[str, str, str]:

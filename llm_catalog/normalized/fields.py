@@ -12,7 +12,8 @@ from llm_catalog.errors import BrokenPayloadError
 
 # a reasoning effort written after a model's name: "o3 (high)"
 REASONING_EFFORT = re.compile(
-    r"\s*\((?P<effort>minimal|low|medium|high|xhigh|max|thinking|reasoning|non-reasoning)\)\s*$", re.I)
+    r"\s*\((?P<effort>minimal|low|medium|high|xhigh|max|thinking|reasoning|non-reasoning)\)\s*$", re.I
+)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?")  # a date, or a timestamp whose day is taken
 _MONTH = re.compile(r"\d{4}-[01]\d(?:-[0-3]\d)?")
 
@@ -23,13 +24,12 @@ def typed(value, kind, *, source: str, entry: str, field: str, required: bool = 
         if required:
             raise BrokenPayloadError(source, "missing", entry=entry, field=field)
         return None
-    if kind is float:
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool)
-    else:
-        ok = isinstance(value, kind)
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    ok = is_number if kind is float else isinstance(value, kind)
     if not ok:
-        raise BrokenPayloadError(source, f"expected {getattr(kind, '__name__', kind)}, got {value!r}", entry=entry,
-                                 field=field)
+        raise BrokenPayloadError(
+            source, f"expected {getattr(kind, '__name__', kind)}, got {value!r}", entry=entry, field=field
+        )
     return value
 
 
@@ -57,8 +57,9 @@ def day(value, *, source: str, entry: str, field: str) -> date | None:
             raise ValueError(text)
         return date.fromisoformat(text[:10])
     except ValueError as exc:
-        raise BrokenPayloadError(source, f"expected a YYYY-MM-DD date, got {value!r}", entry=entry,
-                                 field=field) from exc
+        raise BrokenPayloadError(
+            source, f"expected a YYYY-MM-DD date, got {value!r}", entry=entry, field=field
+        ) from exc
 
 
 def month(value, *, source: str, entry: str, field: str) -> str | None:

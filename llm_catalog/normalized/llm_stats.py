@@ -19,7 +19,8 @@ MEMBERS = re.compile(r"^data/(?:organizations|benchmarks)/.+\.json$")
 ATTRIBUTION = "LLM Stats (https://llm-stats.com), CC BY 4.0"
 MODEL_URL = "https://llm-stats.com/models/{model}"
 _LLM_STATS_MODEL = re.compile(
-    r"^data/organizations/(?P<org>[^/]+)/models/(?P<model>[^/]+)/(?P<file>model|benchmarks)\.json$")
+    r"^data/organizations/(?P<org>[^/]+)/models/(?P<model>[^/]+)/(?P<file>model|benchmarks)\.json$"
+)
 _LLM_STATS_BENCHMARK = re.compile(r"^data/benchmarks/(?P<id>[^/]+)\.json$")
 
 
@@ -43,8 +44,9 @@ def _llm_stats_model(name: str, doc, source: str) -> ModelFacts:
         knowledge_cutoff=month(doc.get("knowledge_cutoff"), source=source, entry=name, field="knowledge_cutoff"),
         open_weights=None if licence is None else licence != "proprietary",
         parameter_count=int(params) if params else None,
-        docs_url=typed(doc.get("source_api_ref") or doc.get("source_paper"), str, source=source, entry=name,
-                        field="source_api_ref"),
+        docs_url=typed(
+            doc.get("source_api_ref") or doc.get("source_paper"), str, source=source, entry=name, field="source_api_ref"
+        ),
         weights_url=typed(doc.get("source_weights_link"), str, source=source, entry=name, field="source_weights_link"),
     )
 
@@ -57,23 +59,55 @@ def _llm_stats_scores(name: str, doc, model: str, source: str) -> list[dict]:
         where = f"[{i}]"
         if not isinstance(score, dict):
             raise BrokenPayloadError(source, "expected an object", entry=name, field=where)
-        found.append({
-            "model": model, "entry": name,
-            "benchmark_id": typed(score.get("benchmark_id"), str, source=source, entry=name,
-                                   field=f"{where}.benchmark_id", required=True),
-            "name": typed(score.get("benchmark_name"), str, source=source, entry=name, field=f"{where}.benchmark_name",
-                           required=True),
-            "score": float(typed(score.get("score"), float, source=source, entry=name, field=f"{where}.score",
-                                  required=True)),
-            "self_reported": typed(score.get("is_self_reported"), bool, source=source, entry=name,
-                                    field=f"{where}.is_self_reported", required=True),
-            "url": typed(score.get("self_reported_source_link"), str, source=source, entry=name,
-                          field=f"{where}.self_reported_source_link"),
-            "method": typed(score.get("analysis_method"), str, source=source, entry=name,
-                             field=f"{where}.analysis_method"),
-            "date": day(score.get("verification_date") or score.get("updated_at"), source=source, entry=name,
-                         field=f"{where}.updated_at"),
-        })
+        found.append(
+            {
+                "model": model,
+                "entry": name,
+                "benchmark_id": typed(
+                    score.get("benchmark_id"),
+                    str,
+                    source=source,
+                    entry=name,
+                    field=f"{where}.benchmark_id",
+                    required=True,
+                ),
+                "name": typed(
+                    score.get("benchmark_name"),
+                    str,
+                    source=source,
+                    entry=name,
+                    field=f"{where}.benchmark_name",
+                    required=True,
+                ),
+                "score": float(
+                    typed(score.get("score"), float, source=source, entry=name, field=f"{where}.score", required=True)
+                ),
+                "self_reported": typed(
+                    score.get("is_self_reported"),
+                    bool,
+                    source=source,
+                    entry=name,
+                    field=f"{where}.is_self_reported",
+                    required=True,
+                ),
+                "url": typed(
+                    score.get("self_reported_source_link"),
+                    str,
+                    source=source,
+                    entry=name,
+                    field=f"{where}.self_reported_source_link",
+                ),
+                "method": typed(
+                    score.get("analysis_method"), str, source=source, entry=name, field=f"{where}.analysis_method"
+                ),
+                "date": day(
+                    score.get("verification_date") or score.get("updated_at"),
+                    source=source,
+                    entry=name,
+                    field=f"{where}.updated_at",
+                ),
+            }
+        )
     return found
 
 
@@ -83,8 +117,13 @@ def parse_llm_stats(data: bytes, *, source: str = "llm_stats") -> LlmStats:
     for name, raw in sorted(tree_files(data).items()):
         if match := _LLM_STATS_BENCHMARK.match(name):
             doc = json_document(name, raw, source)
-            top = typed(doc.get("max_score") if isinstance(doc, dict) else None, float, source=source, entry=name,
-                         field="max_score")
+            top = typed(
+                doc.get("max_score") if isinstance(doc, dict) else None,
+                float,
+                source=source,
+                entry=name,
+                field="max_score",
+            )
             stats.max_scores[match["id"]] = float(top) if top else 1.0
         elif match := _LLM_STATS_MODEL.match(name):
             doc = json_document(name, raw, source)
@@ -99,6 +138,7 @@ def parse_llm_stats(data: bytes, *, source: str = "llm_stats") -> LlmStats:
         stats.benchmarks += found
     return stats
 
+
 def llm_stats_rows(stats: LlmStats, *, checked: date | None = None) -> list[dict]:
     """LLM Stats' scores: fractions of a benchmark whose max_score is 1 become percent; others keep their scale."""
     rows = []
@@ -110,18 +150,30 @@ def llm_stats_rows(stats: LlmStats, *, checked: date | None = None) -> list[dict
             unit = "score"
         if top != 1.0 and 0 <= value <= 1:  # a 0..1 figure of a benchmark scored up to 3000 (Codeforces): not on
             benchmark, display, unit = f"{benchmark}_normalized", f"{display} (normalized)", "fraction"  # its scale
-        rows.append(score_row(
-            benchmark=benchmark, benchmark_name=display, variant=None, metric=score["method"], unit=unit,
-            score=round(value, 4), higher_is_better=True, source_model=score["model"], source_model_id=score["model"],
-            evaluator="self_reported" if score["self_reported"] else "third_party", source="llm_stats",
-            source_url=score["url"] or MODEL_URL.format(model=score["model"]),
-            attribution=ATTRIBUTION, measured=score["date"], checked=checked,
-        ))
+        rows.append(
+            score_row(
+                benchmark=benchmark,
+                benchmark_name=display,
+                variant=None,
+                metric=score["method"],
+                unit=unit,
+                score=round(value, 4),
+                higher_is_better=True,
+                source_model=score["model"],
+                source_model_id=score["model"],
+                evaluator="self_reported" if score["self_reported"] else "third_party",
+                source="llm_stats",
+                source_url=score["url"] or MODEL_URL.format(model=score["model"]),
+                attribution=ATTRIBUTION,
+                measured=score["date"],
+                checked=checked,
+            )
+        )
     return rows
 
 
-def parse(data: bytes, *, source: str = "llm_stats", checked: date | None = None,
-          url: str | None = None) -> ParsedSource:
+def parse(
+    data: bytes, *, source: str = "llm_stats", checked: date | None = None, url: str | None = None
+) -> ParsedSource:
     stats = parse_llm_stats(data, source=source)
-    return ParsedSource("llm_stats", models=list(stats.models.values()),
-                        scores=llm_stats_rows(stats, checked=checked))
+    return ParsedSource("llm_stats", models=list(stats.models.values()), scores=llm_stats_rows(stats, checked=checked))

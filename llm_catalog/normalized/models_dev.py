@@ -21,8 +21,19 @@ ENV = "LLM_CATALOG_MODELS_DEV"
 MEMBERS = re.compile(r"^(?:models|providers)/.+\.toml$")
 ATTRIBUTION = "models.dev (https://github.com/anomalyco/models.dev), MIT"
 # benchmark sources that run the evaluation themselves; other hosts are the vendor's own pages
-THIRD_PARTY_HOSTS = frozenset("openrouter.ai artificialanalysis.ai labs.scale.com aider.chat www.swebench.com "
-                              "swebench.com lmarena.ai epoch.ai www.vals.ai".split())
+THIRD_PARTY_HOSTS = frozenset(
+    [
+        "openrouter.ai",
+        "artificialanalysis.ai",
+        "labs.scale.com",
+        "aider.chat",
+        "www.swebench.com",
+        "swebench.com",
+        "lmarena.ai",
+        "epoch.ai",
+        "www.vals.ai",
+    ]
+)
 _MODEL_FILE = re.compile(r"^models/(?P<lab>[^/]+)/(?P<model>.+)\.toml$")
 _PROVIDER_FILE = re.compile(r"^providers/(?P<provider>[^/]+)/provider\.toml$")
 _SERVED_FILE = re.compile(r"^providers/(?P<provider>[^/]+)/models/(?P<model>.+)\.toml$")
@@ -58,7 +69,8 @@ def _first_url(items, kind: str | None, *, source: str, entry: str, field: str) 
 def _model_file(name: str, doc: dict, source: str) -> tuple[ModelFacts, list[dict]]:
     ref = name.removeprefix("models/").removesuffix(".toml")
     facts = ModelFacts(
-        source="models_dev", source_model=ref,
+        source="models_dev",
+        source_model=ref,
         display_name=typed(doc.get("name"), str, source=source, entry=name, field="name", required=True),
         family=typed(doc.get("family"), str, source=source, entry=name, field="family"),
         release_date=month(doc.get("release_date"), source=source, entry=name, field="release_date"),
@@ -75,17 +87,23 @@ def _model_file(name: str, doc: dict, source: str) -> tuple[ModelFacts, list[dic
         where = f"benchmarks[{i}]"
         if not isinstance(score, dict):
             raise BrokenPayloadError(source, "expected a table", entry=name, field=where)
-        found.append({
-            "model": ref, "entry": name,
-            "name": typed(score.get("name"), str, source=source, entry=name, field=f"{where}.name", required=True),
-            "score": float(typed(score.get("score"), float, source=source, entry=name, field=f"{where}.score",
-                                  required=True)),
-            "metric": typed(score.get("metric"), str, source=source, entry=name, field=f"{where}.metric"),
-            "url": typed(score.get("source"), str, source=source, entry=name, field=f"{where}.source", required=True),
-            "date": day(score.get("date"), source=source, entry=name, field=f"{where}.date"),
-            "variant": " ".join(str(score[k]) for k in ("variant", "dataset", "harness") if score.get(k)) or None,
-            "version": None if score.get("version") is None else str(score["version"]),
-        })
+        found.append(
+            {
+                "model": ref,
+                "entry": name,
+                "name": typed(score.get("name"), str, source=source, entry=name, field=f"{where}.name", required=True),
+                "score": float(
+                    typed(score.get("score"), float, source=source, entry=name, field=f"{where}.score", required=True)
+                ),
+                "metric": typed(score.get("metric"), str, source=source, entry=name, field=f"{where}.metric"),
+                "url": typed(
+                    score.get("source"), str, source=source, entry=name, field=f"{where}.source", required=True
+                ),
+                "date": day(score.get("date"), source=source, entry=name, field=f"{where}.date"),
+                "variant": " ".join(str(score[k]) for k in ("variant", "dataset", "harness") if score.get(k)) or None,
+                "version": None if score.get("version") is None else str(score["version"]),
+            }
+        )
     return facts, found
 
 
@@ -105,13 +123,13 @@ def parse_models_dev_tree(data: bytes, *, source: str = "models_dev") -> ModelsD
             if pointer is not None:
                 typed(pointer, str, source=source, entry=name, field="base_model")
                 if "/" not in pointer:
-                    raise BrokenPayloadError(source, f"expected '<lab>/<model>', got {pointer!r}", entry=name,
-                                             field="base_model")
+                    raise BrokenPayloadError(
+                        source, f"expected '<lab>/<model>', got {pointer!r}", entry=name, field="base_model"
+                    )
                 tree.pointers.setdefault(pointer, []).append(match["model"])
     if not tree.models:
         raise BrokenPayloadError(source, "no model files under models/<lab>/<model>.toml")
     return tree
-
 
 
 def _lab_host(url: str, model: str) -> bool:
@@ -125,24 +143,46 @@ def models_dev_rows(tree: ModelsDevTree, *, checked: date | None = None) -> list
     rows = []
     for score in tree.benchmarks:
         name = score["name"] + (f" {score['version']}" if score["version"] else "")
-        scale = "index" if (score["metric"] or "").lower() == "index" else (
-            "percent" if 0 <= score["score"] <= 100 else "score")
+        scale = (
+            "index"
+            if (score["metric"] or "").lower() == "index"
+            else ("percent" if 0 <= score["score"] <= 100 else "score")
+        )
         benchmark, display, unit = identify(name, unit=scale)
         host = urlparse(score["url"]).netloc.lower()
         third = host in THIRD_PARTY_HOSTS or not _lab_host(score["url"], score["model"])
-        rows.append(score_row(
-            benchmark=benchmark, benchmark_name=display, variant=score["variant"], metric=score["metric"], unit=unit,
-            score=score["score"], higher_is_better=True, source_model=score["model"], source_model_id=score["model"],
-            evaluator="third_party" if third else "self_reported", source="models_dev", source_url=score["url"],
-            attribution=f"{ATTRIBUTION}; figure from {host}", measured=score["date"], checked=checked,
-        ))
+        rows.append(
+            score_row(
+                benchmark=benchmark,
+                benchmark_name=display,
+                variant=score["variant"],
+                metric=score["metric"],
+                unit=unit,
+                score=score["score"],
+                higher_is_better=True,
+                source_model=score["model"],
+                source_model_id=score["model"],
+                evaluator="third_party" if third else "self_reported",
+                source="models_dev",
+                source_url=score["url"],
+                attribution=f"{ATTRIBUTION}; figure from {host}",
+                measured=score["date"],
+                checked=checked,
+            )
+        )
     return rows
 
 
-def parse(data: bytes, *, source: str = "models_dev", checked: date | None = None,
-          url: str | None = None) -> ParsedSource:
+def parse(
+    data: bytes, *, source: str = "models_dev", checked: date | None = None, url: str | None = None
+) -> ParsedSource:
     """The model files, their benchmark figures and the served routes' pointers (evidence that places a model file
     on the catalog's base model)."""
     tree = parse_models_dev_tree(data, source=source)
-    return ParsedSource("models_dev", models=list(tree.models.values()), scores=models_dev_rows(tree, checked=checked),
-                        pointers=tree.pointers, provider_docs=tree.provider_docs)
+    return ParsedSource(
+        "models_dev",
+        models=list(tree.models.values()),
+        scores=models_dev_rows(tree, checked=checked),
+        pointers=tree.pointers,
+        provider_docs=tree.provider_docs,
+    )

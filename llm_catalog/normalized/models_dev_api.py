@@ -40,19 +40,25 @@ def parse_models_dev_api(data: bytes, *, source: str = "models_dev_api") -> tupl
             entry = f"{provider_id}/{model_id}"
             if not isinstance(model, dict):
                 raise BrokenPayloadError(source, "expected an object", entry=entry)
-            facts.append(ModelFacts(
-                source="models_dev_api", source_model=model_id, served_by=provider_id,
-                display_name=typed(model.get("name"), str, source=source, entry=entry, field="name"),
-                family=typed(model.get("family"), str, source=source, entry=entry, field="family"),
-                release_date=dated(model.get("release_date"), entry, "release_date"),
-                knowledge_cutoff=dated(model.get("knowledge"), entry, "knowledge"),
-                open_weights=typed(model.get("open_weights"), bool, source=source, entry=entry, field="open_weights"),
-            ))
+            facts.append(
+                ModelFacts(
+                    source="models_dev_api",
+                    source_model=model_id,
+                    served_by=provider_id,
+                    display_name=typed(model.get("name"), str, source=source, entry=entry, field="name"),
+                    family=typed(model.get("family"), str, source=source, entry=entry, field="family"),
+                    release_date=dated(model.get("release_date"), entry, "release_date"),
+                    knowledge_cutoff=dated(model.get("knowledge"), entry, "knowledge"),
+                    open_weights=typed(
+                        model.get("open_weights"), bool, source=source, entry=entry, field="open_weights"
+                    ),
+                )
+            )
     return facts, left_out
 
 
-
-def parse(data: bytes, *, source: str = "models_dev_api", checked: date | None = None,
-          url: str | None = None) -> ParsedSource:
+def parse(
+    data: bytes, *, source: str = "models_dev_api", checked: date | None = None, url: str | None = None
+) -> ParsedSource:
     facts, left_out = parse_models_dev_api(data, source=source)
     return ParsedSource("models_dev_api", models=facts, left_out=left_out)

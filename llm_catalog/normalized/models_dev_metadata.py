@@ -21,8 +21,9 @@ def parse_models_dev_metadata(data: bytes, *, source: str = "models_dev_metadata
     con = sqlite3.connect(":memory:")
     try:
         con.deserialize(data)
-        rows = con.execute("SELECT full_id, provider_id, id, name, family, knowledge, open_weights FROM models "
-                           "ORDER BY full_id").fetchall()
+        rows = con.execute(
+            "SELECT full_id, provider_id, id, name, family, knowledge, open_weights FROM models ORDER BY full_id"
+        ).fetchall()
         docs = dict(con.execute("SELECT id, doc FROM providers WHERE doc LIKE 'http%'").fetchall())
     except sqlite3.DatabaseError as exc:
         raise BrokenPayloadError(source, f"the database lacks the models.dev tables or columns ({exc})") from exc
@@ -32,18 +33,22 @@ def parse_models_dev_metadata(data: bytes, *, source: str = "models_dev_metadata
     for full_id, provider, model_id, name, family, knowledge, open_weights in rows:
         entry = f"models[{full_id}]"
         typed(model_id, str, source=source, entry=entry, field="id", required=True)
-        facts.append(ModelFacts(
-            source="models_dev_metadata", source_model=model_id, served_by=provider,
-            display_name=typed(name, str, source=source, entry=entry, field="name"),
-            family=typed(family, str, source=source, entry=entry, field="family"),
-            knowledge_cutoff=month(knowledge, source=source, entry=entry, field="knowledge"),
-            open_weights=None if open_weights is None else bool(open_weights),
-        ))
+        facts.append(
+            ModelFacts(
+                source="models_dev_metadata",
+                source_model=model_id,
+                served_by=provider,
+                display_name=typed(name, str, source=source, entry=entry, field="name"),
+                family=typed(family, str, source=source, entry=entry, field="family"),
+                knowledge_cutoff=month(knowledge, source=source, entry=entry, field="knowledge"),
+                open_weights=None if open_weights is None else bool(open_weights),
+            )
+        )
     return facts, docs
 
 
-
-def parse(data: bytes, *, source: str = "models_dev_metadata", checked: date | None = None,
-          url: str | None = None) -> ParsedSource:
+def parse(
+    data: bytes, *, source: str = "models_dev_metadata", checked: date | None = None, url: str | None = None
+) -> ParsedSource:
     facts, docs = parse_models_dev_metadata(data, source=source)
     return ParsedSource("models_dev_metadata", models=facts, provider_docs=docs)

@@ -53,7 +53,9 @@ class ParsedSource:
         return {**asdict(self), "scores": scores}
 
     @classmethod
-    def from_dict(cls, data: dict) -> "ParsedSource":
-        scores = [{k: date.fromisoformat(v) if k in _DATE_FIELDS and v else v for k, v in row.items()}
-                  for row in data["scores"]]
+    def from_dict(cls, data: dict) -> ParsedSource:
+        scores = [
+            {k: date.fromisoformat(v) if k in _DATE_FIELDS and v else v for k, v in row.items()}
+            for row in data["scores"]
+        ]
         return cls(**{**data, "models": [ModelFacts(**m) for m in data["models"]], "scores": scores})

@@ -107,8 +107,9 @@ def parse_price_field(name: str) -> PriceField | None:
         kind = _kind(match["io"], modality)
     elif match["cache"]:
         _, unit, factor = UNITS["token"]
-        kind = _kind("cache_read" if match["cache"] == "read" else "cache_write",
-                     match["cache_mod"] or match["cache_unit"])
+        kind = _kind(
+            "cache_read" if match["cache"] == "read" else "cache_write", match["cache_mod"] or match["cache_unit"]
+        )
     elif match["other"]:
         modality, unit, factor = UNITS[match["other_unit"]]
         kind = _kind(KIND_NAMES.get(match["other"], match["other"]), modality)

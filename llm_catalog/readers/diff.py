@@ -26,11 +26,15 @@ def snapshot_diff(warehouse: Warehouse, old: str | None = None, new: str | None 
             raise CatalogError("diff needs two snapshots (see `llm-catalog versions`)")
         old = earlier[-1]
     if old > new:
-        raise CatalogError(f"diff goes from an older snapshot to a newer one: {old} is newer than {new} "
-                           f"(llm-catalog diff {new} {old})")
+        raise CatalogError(
+            f"diff goes from an older snapshot to a newer one: {old} is newer than {new} (llm-catalog diff {new} {old})"
+        )
     if bound.table_path("changes") is None:
         raise CatalogError(f"snapshot {new} predates the changes table: diff reads it from a newer snapshot")
     con, _ = connect(warehouse, new)
     rows = fetch_rows(con, DIFF_SQL.read_text(), {"old": old, "new": new})
-    return {"old": {"snapshot_id": old, "as_of": warehouse.as_of(old)},
-            "new": {"snapshot_id": new, "as_of": warehouse.as_of(new)}, "rows": rows}
+    return {
+        "old": {"snapshot_id": old, "as_of": warehouse.as_of(old)},
+        "new": {"snapshot_id": new, "as_of": warehouse.as_of(new)},
+        "rows": rows,
+    }

@@ -8,19 +8,36 @@ import json
 from datetime import date, datetime
 
 UNIT_LABELS = {
-    "usd_per_1m_tokens": "/ 1M tokens", "usd_per_1m_characters": "/ 1M characters", "usd_per_1m_pixels": "/ 1M pixels",
-    "usd_per_image": "/ image", "usd_per_second": "/ second", "usd_per_query": "/ query", "usd_per_request": "/ request",
-    "usd_per_page": "/ page", "usd_per_message": "/ message", "usd_per_session": "/ session",
-    "usd_per_credit": "/ credit", "usd_per_unit": "/ unit", "usd_per_1k_calls": "/ 1K calls",
+    "usd_per_1m_tokens": "/ 1M tokens",
+    "usd_per_1m_characters": "/ 1M characters",
+    "usd_per_1m_pixels": "/ 1M pixels",
+    "usd_per_image": "/ image",
+    "usd_per_second": "/ second",
+    "usd_per_query": "/ query",
+    "usd_per_request": "/ request",
+    "usd_per_page": "/ page",
+    "usd_per_message": "/ message",
+    "usd_per_session": "/ session",
+    "usd_per_credit": "/ credit",
+    "usd_per_unit": "/ unit",
+    "usd_per_1k_calls": "/ 1K calls",
     "usd_per_gb_day": "/ GB-day",
 }
 LENSES = ("overall", "cost", "modality", "capabilities", "context")
-LENS_LABELS = {"overall": "overall", "cost": "cost", "modality": "modality", "capabilities": "features",
-               "context": "context"}
-LENS_TITLES = {"overall": "overall: cost, modalities, capabilities and context blended",
-               "cost": "cost lens: closest in price first", "modality": "modality lens: same inputs and outputs first",
-               "capabilities": "capabilities lens: same stated features first",
-               "context": "context lens: closest context window and output cap first"}
+LENS_LABELS = {
+    "overall": "overall",
+    "cost": "cost",
+    "modality": "modality",
+    "capabilities": "features",
+    "context": "context",
+}
+LENS_TITLES = {
+    "overall": "overall: cost, modalities, capabilities and context blended",
+    "cost": "cost lens: closest in price first",
+    "modality": "modality lens: same inputs and outputs first",
+    "capabilities": "capabilities lens: same stated features first",
+    "context": "context lens: closest context window and output cap first",
+}
 
 
 def money(usd: float | None, unit: str = "usd_per_1m_tokens") -> str:
@@ -46,7 +63,7 @@ def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
     if not rows:
         return []
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    return [indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip() for row in rows]
+    return [indent + "  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip() for row in rows]
 
 
 def render_json(page: dict) -> str:
@@ -61,41 +78,72 @@ def _json_value(value):
 
 def render_text(page: dict) -> str:
     route = page["route"]
-    lines = [route["model"].split("/")[-1],
-             f"{route['provider_name']} · {route['mode'] or 'unknown mode'} model · route {route['route_id']}",
-             f"Base model {route['base_model']}" + (f" (family {route['family']})" if route["family"] else "")]
+    lines = [
+        route["model"].split("/")[-1],
+        f"{route['provider_name']} · {route['mode'] or 'unknown mode'} model · route {route['route_id']}",
+        f"Base model {route['base_model']}" + (f" (family {route['family']})" if route["family"] else ""),
+    ]
     lines += _pricing_lines(page["prices"])
 
     limit = page["limits"]
-    lines += ["", "Token limits"] + _table([
-        ["Context window", tokens(limit["context_window"])], ["Max input tokens", tokens(limit["max_input_tokens"])],
-        ["Max output tokens", tokens(limit["max_output_tokens"])], ["Max tokens", tokens(limit["max_tokens"])]])
+    lines += ["", "Token limits"] + _table(
+        [
+            ["Context window", tokens(limit["context_window"])],
+            ["Max input tokens", tokens(limit["max_input_tokens"])],
+            ["Max output tokens", tokens(limit["max_output_tokens"])],
+            ["Max tokens", tokens(limit["max_tokens"])],
+        ]
+    )
 
     label = {True: "yes", False: "no", None: "unknown"}
     lines += ["", "Capabilities"] + _table(
-        [[c.replace("_", " ").capitalize().replace("Pdf", "PDF"), label[value]]
-         for c, value in page["capabilities"].items()])
-    modalities = (f"{', '.join(route['input_modalities'] or ['unknown'])} -> "
-                  f"{', '.join(route['output_modalities'] or ['unknown'])}")
+        [
+            [c.replace("_", " ").capitalize().replace("Pdf", "PDF"), label[value]]
+            for c, value in page["capabilities"].items()
+        ]
+    )
+    modalities = (
+        f"{', '.join(route['input_modalities'] or ['unknown'])} -> "
+        f"{', '.join(route['output_modalities'] or ['unknown'])}"
+    )
     lines.append(f"  Modalities          {modalities}{'' if route['modalities_stated'] else ' (inferred from mode)'}")
 
     lines += _benchmark_lines(page["benchmarks"], page["more_family_benchmarks"], route["family"])
     lines += _docs_lines(page["docs"])
 
     sources = page["sources"]
-    lines += ["", "Sources"] + _table([
-        ["Pricing data", f"LiteLLM model cost map ({sources['litellm']})"],
-        *[[s["label"], f"{s['source']} ({s['status']}{': ' + s['version'] if s.get('version') else ''})"]
-          for s in sources["others"]],
-        ["As of", f"{sources['as_of']} (snapshot {sources['snapshot_id']}, published "
-                  f"{sources['published']:%Y-%m-%d %H:%M} UTC)"],
-        ["Provider page", route["source_url"] or "N/A"]])
+    lines += ["", "Sources"] + _table(
+        [
+            ["Pricing data", f"LiteLLM model cost map ({sources['litellm']})"],
+            *[
+                [s["label"], f"{s['source']} ({s['status']}{': ' + s['version'] if s.get('version') else ''})"]
+                for s in sources["others"]
+            ],
+            [
+                "As of",
+                f"{sources['as_of']} (snapshot {sources['snapshot_id']}, published "
+                f"{sources['published']:%Y-%m-%d %H:%M} UTC)",
+            ],
+            ["Provider page", route["source_url"] or "N/A"],
+        ]
+    )
 
     if page["alternatives"]:
         lines += ["", f"Other providers of {route['base_model']} (cheapest first)"]
-        lines += _table([["route", "provider", "price", "vs this route"], *[
-            [a["other_route_id"], a["other_provider_name"] or "", basis_text(a["other_unit_price"], a["price_basis"]),
-             difference_text(a["price_difference"])] for a in page["alternatives"]]])
+        lines += _table(
+            [
+                ["route", "provider", "price", "vs this route"],
+                *[
+                    [
+                        a["other_route_id"],
+                        a["other_provider_name"] or "",
+                        basis_text(a["other_unit_price"], a["price_basis"]),
+                        difference_text(a["price_difference"]),
+                    ]
+                    for a in page["alternatives"]
+                ],
+            ]
+        )
 
     lines += _similar_lines(page["similar_models"], page["similar_lens"])
     return "\n".join(lines)
@@ -105,13 +153,28 @@ def _benchmark_lines(marks: list[dict], more: int, family: str | None) -> list[s
     if not marks:
         return []
     lines = ["", "Benchmarks (scored on the base model or its family, not on this provider's route)"]
-    lines += _table([["benchmark", "score", "scope", "effort", "evaluator", "checked", "source"], *[
-        [m["benchmark_name"], score_text(m["score"], m["unit"]), m["scope_label"], m["reasoning_effort"] or "",
-         m["evaluator"] or "", str(m["checked"] or ""), f"{' + '.join(m['sources'])} {m['source_url'] or ''}"]
-        for m in marks]])
+    lines += _table(
+        [
+            ["benchmark", "score", "scope", "effort", "evaluator", "checked", "source"],
+            *[
+                [
+                    m["benchmark_name"],
+                    score_text(m["score"], m["unit"]),
+                    m["scope_label"],
+                    m["reasoning_effort"] or "",
+                    m["evaluator"] or "",
+                    str(m["checked"] or ""),
+                    f"{' + '.join(m['sources'])} {m['source_url'] or ''}",
+                ]
+                for m in marks
+            ],
+        ]
+    )
     if more:
-        lines.append(f"  ... and {more} more rows of other models of the family "
-                     f"(llm-catalog query \"SELECT * FROM benchmarks WHERE family = '{family}'\")")
+        lines.append(
+            f"  ... and {more} more rows of other models of the family "
+            f"(llm-catalog query \"SELECT * FROM benchmarks WHERE family = '{family}'\")"
+        )
     return lines
 
 
@@ -119,9 +182,17 @@ def _docs_lines(docs: dict | None) -> list[str]:
     if not docs:
         return []
     provenance = docs["provenance"] or {}
-    rows = [[label, f"{docs[key]} ({provenance.get(key)})"] for label, key in (
-        ("Model", "display_name"), ("Released", "release_date"), ("Knowledge cutoff", "knowledge_cutoff"),
-        ("Official docs", "docs_url"), ("Weights", "weights_url")) if docs[key]]
+    rows = [
+        [label, f"{docs[key]} ({provenance.get(key)})"]
+        for label, key in (
+            ("Model", "display_name"),
+            ("Released", "release_date"),
+            ("Knowledge cutoff", "knowledge_cutoff"),
+            ("Official docs", "docs_url"),
+            ("Weights", "weights_url"),
+        )
+        if docs[key]
+    ]
     return ["", "Docs"] + _table(rows) if rows else []
 
 
@@ -129,27 +200,61 @@ def _similar_lines(rows: list[dict], lens: str) -> list[str]:
     """The similar-models table: the reference row ('from'), then the ranked rows, as the page's columns."""
     if len(rows) < 2:
         return []
-    cells = [["", "model", "provider", "in", "out", "input shape", "features", "context", "why it is close",
-              LENS_LABELS[lens]]]
+    cells = [
+        [
+            "",
+            "model",
+            "provider",
+            "in",
+            "out",
+            "input shape",
+            "features",
+            "context",
+            "why it is close",
+            LENS_LABELS[lens],
+        ]
+    ]
     for r in rows:
-        cells.append([
-            "from" if r["rank"] == 0 else str(r["rank"]), r["model_name"], r["provider_name"] or "",
-            money(r["input_price"], r["input_price_unit"] or "usd_per_1m_tokens"),
-            money(r["output_price"], r["output_price_unit"] or "usd_per_1m_tokens"),
-            f"{' '.join(r['input_modalities'] or ['unknown'])} -> {', '.join(r['output_modalities'] or ['unknown'])}",
-            ", ".join(r["features"]) or "none stated", tokens(r["context_window"]), ", ".join(r["reasons"]),
-            "" if r["score"] is None else f"{r['score']:.0%}"])
+        cells.append(
+            [
+                "from" if r["rank"] == 0 else str(r["rank"]),
+                r["model_name"],
+                r["provider_name"] or "",
+                money(r["input_price"], r["input_price_unit"] or "usd_per_1m_tokens"),
+                money(r["output_price"], r["output_price_unit"] or "usd_per_1m_tokens"),
+                " ".join(r["input_modalities"] or ["unknown"])
+                + " -> "
+                + ", ".join(r["output_modalities"] or ["unknown"]),
+                ", ".join(r["features"]) or "none stated",
+                tokens(r["context_window"]),
+                ", ".join(r["reasons"]),
+                "" if r["score"] is None else f"{r['score']:.0%}",
+            ]
+        )
     return ["", f"Similar models ({LENS_TITLES[lens]}; 'from' is the route itself)", *_table(cells)]
 
 
 def _pricing_lines(prices: list[dict]) -> list[str]:
-    base = {(p["price_kind"], p["unit"]): p["usd"] for p in prices if p["tier"] == "standard" and p["condition"] is None}
-    lines = ["", "Pricing"] + _table([["Input", money(base.get(("input", "usd_per_1m_tokens")))],
-                                      ["Output", money(base.get(("output", "usd_per_1m_tokens")))],
-                                      ["Cached input", money(base.get(("cache_read", "usd_per_1m_tokens")))]])
-    others = [[p["price_kind"], p["tier"], p["condition"] or "", money(p["usd"], p["unit"])] for p in prices
-              if not (p["tier"] == "standard" and p["condition"] is None and p["unit"] == "usd_per_1m_tokens"
-                      and p["price_kind"] in ("input", "output", "cache_read"))]
+    base = {
+        (p["price_kind"], p["unit"]): p["usd"] for p in prices if p["tier"] == "standard" and p["condition"] is None
+    }
+    lines = ["", "Pricing"] + _table(
+        [
+            ["Input", money(base.get(("input", "usd_per_1m_tokens")))],
+            ["Output", money(base.get(("output", "usd_per_1m_tokens")))],
+            ["Cached input", money(base.get(("cache_read", "usd_per_1m_tokens")))],
+        ]
+    )
+    others = [
+        [p["price_kind"], p["tier"], p["condition"] or "", money(p["usd"], p["unit"])]
+        for p in prices
+        if not (
+            p["tier"] == "standard"
+            and p["condition"] is None
+            and p["unit"] == "usd_per_1m_tokens"
+            and p["price_kind"] in ("input", "output", "cache_read")
+        )
+    ]
     if others:
         lines += ["  Every other price:"] + _table([["kind", "tier", "condition", "price"], *others], indent="    ")
     return lines
@@ -168,7 +273,8 @@ def score_text(score: float, unit: str) -> str:
 def basis_text(price: float | None, basis: str) -> str:
     if price is None:
         return "unpriced"
-    return f"${price:.4f} {'/ 1M tokens (3:1)' if basis == 'usd_per_1m_tokens_3in_1out' else UNIT_LABELS.get(basis, basis)}"
+    unit = "/ 1M tokens (3:1)" if basis == "usd_per_1m_tokens_3in_1out" else UNIT_LABELS.get(basis, basis)
+    return f"${price:.4f} {unit}"
 
 
 def difference_text(diff: float | None) -> str:

@@ -18,9 +18,18 @@ from llm_catalog.registry import SOURCES
 SIMILAR_SHOWN = 10  # ranked rows of the similar-models table
 PAGE_SQL = SQL_DIR / "readers" / "page"
 # the queries of sql/readers/page/ and the view each reads (a snapshot from before that view gives no rows)
-PAGE_TABLES = {"routes": "routes", "prices": "prices", "limits": "limits", "capabilities": "capabilities",
-               "benchmarks": "benchmarks", "models": "models", "alternatives": "alternatives",
-               "price_history": "price_history", "similar_models": "similar_models", "route_cells": "route_cells"}
+PAGE_TABLES = {
+    "routes": "routes",
+    "prices": "prices",
+    "limits": "limits",
+    "capabilities": "capabilities",
+    "benchmarks": "benchmarks",
+    "models": "models",
+    "alternatives": "alternatives",
+    "price_history": "price_history",
+    "similar_models": "similar_models",
+    "route_cells": "route_cells",
+}
 SIMILAR_TABLES = ("similar_models", "route_cells")  # read with the lenses and the number of rows shown
 PAGE_BATCH = 1000  # routes read per query: bounded memory, few queries
 FAMILY_BENCHMARKS_SHOWN = 20  # rows of the family's other base models, after all of the route's and base model's
@@ -28,15 +37,21 @@ FAMILY_BENCHMARKS_SHOWN = 20  # rows of the family's other base models, after al
 
 def gather(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str, lens: str = "overall") -> dict:
     """Everything the page of ``route_id`` shows, as plain data (what ``--format json`` prints and ``render_text``
-    lays out), from the views of ``con`` (llm_catalog.readers.snapshot.connect); ``lens`` orders the similar models as the
-    page's filter does."""
+    lays out), from the views of ``con`` (llm_catalog.readers.snapshot.connect); ``lens`` orders the similar models
+    as the page's filter does."""
     for found in gather_pages(con, snapshot_id, [route_id], lenses=(lens,)):
         return found
     raise CatalogError(f"no route {route_id!r} in snapshot {snapshot_id}")
 
 
-def gather_pages(con: duckdb.DuckDBPyConnection, snapshot_id: str, route_ids: list[str] | None = None, *,
-                 lenses: tuple[str, ...] = ("overall",), batch: int = PAGE_BATCH) -> Iterator[dict]:
+def gather_pages(
+    con: duckdb.DuckDBPyConnection,
+    snapshot_id: str,
+    route_ids: list[str] | None = None,
+    *,
+    lenses: tuple[str, ...] = ("overall",),
+    batch: int = PAGE_BATCH,
+) -> Iterator[dict]:
     """The page of each of ``route_ids`` (default: every route, by id), as ``gather`` gives it, read ``batch``
     routes at a time: one query per table and batch (sql/readers/page/), so the whole catalog is a few dozen queries.
     ``similar_models`` follows the first of ``lenses``; ``similar_by_lens`` has the table of each."""
@@ -46,19 +61,30 @@ def gather_pages(con: duckdb.DuckDBPyConnection, snapshot_id: str, route_ids: li
     present = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
     reported_by = "b.reported_by" if "reported_by" in con.sql("SELECT * FROM benchmarks LIMIT 0").columns else "NULL"
     for start in range(0, len(route_ids), batch):
-        params = {"routes": route_ids[start:start + batch]}
-        tables = {name: _by_route(con, name, present, params, reported_by=reported_by)
-                  for name in PAGE_TABLES if name not in SIMILAR_TABLES}
-        similar = {name: _by_route(con, name, present, {**params, "lenses": list(lenses), "shown": SIMILAR_SHOWN})
-                   for name in SIMILAR_TABLES}
+        params = {"routes": route_ids[start : start + batch]}
+        tables = {
+            name: _by_route(con, name, present, params, reported_by=reported_by)
+            for name in PAGE_TABLES
+            if name not in SIMILAR_TABLES
+        }
+        similar = {
+            name: _by_route(con, name, present, {**params, "lenses": list(lenses), "shown": SIMILAR_SHOWN})
+            for name in SIMILAR_TABLES
+        }
         cells = {route_id: found[0] for route_id, found in similar["route_cells"].items()}
         for route_id, (route,) in tables["routes"].items():
             listed = _similar_rows(route_id, similar["similar_models"].get(route_id, []), cells)
             yield _page(route_id, route, tables, listed, sources, lenses)
 
 
-def _page(route_id: str, route: dict, tables: dict[str, dict[str, list[dict]]], similar: list[dict], sources: dict,
-          lenses: tuple[str, ...]) -> dict:
+def _page(
+    route_id: str,
+    route: dict,
+    tables: dict[str, dict[str, list[dict]]],
+    similar: list[dict],
+    sources: dict,
+    lenses: tuple[str, ...],
+) -> dict:
     limits = tables["limits"].get(route_id)
     supported = {c["capability"]: c["supported"] for c in tables["capabilities"].get(route_id, [])}
     benchmarks, more_benchmarks = _benchmarks(tables["benchmarks"].get(route_id, []))
@@ -69,8 +95,9 @@ def _page(route_id: str, route: dict, tables: dict[str, dict[str, list[dict]]], 
     return {
         "route": {"route_id": route_id, **route},
         "prices": tables["prices"].get(route_id, []),
-        "limits": limits[0] if limits else dict.fromkeys(("context_window", "max_input_tokens", "max_output_tokens",
-                                                          "max_tokens")),
+        "limits": limits[0]
+        if limits
+        else dict.fromkeys(("context_window", "max_input_tokens", "max_output_tokens", "max_tokens")),
         "capabilities": {c: supported.get(c) for c in CORE_CAPABILITIES},
         "benchmarks": benchmarks,
         "more_family_benchmarks": more_benchmarks,
@@ -85,18 +112,28 @@ def _page(route_id: str, route: dict, tables: dict[str, dict[str, list[dict]]], 
 
 
 def _similar_rows(route_id: str, listed: list[dict], cells: dict[str, dict]) -> list[dict]:
-    """The rows of the similar_models_page view (sql/readers/views.sql) for one route: each listed route with its cells."""
+    """The rows of the similar_models_page view (sql/readers/views.sql) for one route: each listed route with its
+    cells."""
     provider = cells[route_id]["provider"]
-    return [{"lens": row["lens"], "rank": row["rank"], "other_route_id": row["other_route_id"],
-             **{k: v for k, v in cells[row["other_route_id"]].items() if k not in ("provider", "mode")},
-             "reasons": row["reasons"].split("|"), "score": row["score"],
-             "same_provider": cells[row["other_route_id"]]["provider"] == provider} for row in listed]
+    return [
+        {
+            "lens": row["lens"],
+            "rank": row["rank"],
+            "other_route_id": row["other_route_id"],
+            **{k: v for k, v in cells[row["other_route_id"]].items() if k not in ("provider", "mode")},
+            "reasons": row["reasons"].split("|"),
+            "score": row["score"],
+            "same_provider": cells[row["other_route_id"]]["provider"] == provider,
+        }
+        for row in listed
+    ]
 
 
-def _by_route(con: duckdb.DuckDBPyConnection, name: str, present: set[str], params: dict,
-              reported_by: str = "") -> dict[str, list[dict]]:
-    """The rows of sql/readers/page/<name>.sql for a batch of routes, grouped by route id (the file orders them); none when
-    the snapshot predates the table the file reads."""
+def _by_route(
+    con: duckdb.DuckDBPyConnection, name: str, present: set[str], params: dict, reported_by: str = ""
+) -> dict[str, list[dict]]:
+    """The rows of sql/readers/page/<name>.sql for a batch of routes, grouped by route id (the file orders them);
+    none when the snapshot predates the table the file reads."""
     if PAGE_TABLES[name] not in present:
         return {}
     sql = (PAGE_SQL / f"{name}.sql").read_text().replace("{reported_by}", reported_by)
@@ -108,12 +145,20 @@ def _by_route(con: duckdb.DuckDBPyConnection, name: str, present: set[str], para
 
 def snapshot_sources(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> dict:
     """The sources section: the snapshot's pricing source and every other source with its status."""
-    snapshot = fetch_rows(con, "SELECT as_of, created_at, sources FROM snapshots WHERE snapshot_id = ?", [snapshot_id])[0]
+    snapshot = fetch_rows(con, "SELECT as_of, created_at, sources FROM snapshots WHERE snapshot_id = ?", [snapshot_id])[
+        0
+    ]
     litellm = next((s for s in snapshot["sources"] if s["source"] == "litellm"), {})
-    return {"snapshot_id": snapshot_id, "as_of": snapshot["as_of"], "published": snapshot["created_at"],
-            "litellm": litellm.get("version") or litellm.get("origin", ""),
-            "others": [{"label": label, **{k: s.get(k) for k in ("source", "status", "version")}}
-                       for label, s in _model_sources(snapshot["sources"])]}
+    return {
+        "snapshot_id": snapshot_id,
+        "as_of": snapshot["as_of"],
+        "published": snapshot["created_at"],
+        "litellm": litellm.get("version") or litellm.get("origin", ""),
+        "others": [
+            {"label": label, **{k: s.get(k) for k in ("source", "status", "version")}}
+            for label, s in _model_sources(snapshot["sources"])
+        ],
+    }
 
 
 def _benchmarks(marks: list[dict]) -> tuple[list[dict], int]:

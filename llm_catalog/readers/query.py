@@ -16,19 +16,22 @@ def fetch_rows(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[di
     """The rows of ``sql`` as dicts by column name."""
     relation = con.execute(sql, params)
     columns = [d[0] for d in relation.description]
-    return [dict(zip(columns, row)) for row in relation.fetchall()]
+    return [dict(zip(columns, row, strict=True)) for row in relation.fetchall()]
 
 
 def run(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple]]:
     try:
         relation = con.sql(sql)
     except duckdb.PermissionException as exc:
-        raise CatalogError(f"query refused: it reaches outside the catalog ({exc}); queries read the snapshot's "
-                           "tables only (--allow-files lifts this)") from exc
+        raise CatalogError(
+            f"query refused: it reaches outside the catalog ({exc}); queries read the snapshot's "
+            "tables only (--allow-files lifts this)"
+        ) from exc
     except duckdb.Error as exc:
         if "configuration has been locked" in str(exc):
-            raise CatalogError(f"query refused: the connection's settings are locked ({exc}); --allow-files "
-                               "gives an unlocked one") from exc
+            raise CatalogError(
+                f"query refused: the connection's settings are locked ({exc}); --allow-files gives an unlocked one"
+            ) from exc
         raise CatalogError(f"query failed: {exc}") from exc
     if relation is None:
         return [], []
@@ -37,7 +40,7 @@ def run(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple
 
 def render(columns: list[str], rows: list[tuple], fmt: str = "table") -> str:
     if fmt == "json":
-        return json.dumps([dict(zip(columns, row)) for row in rows], default=str, indent=1)
+        return json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str, indent=1)
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
@@ -46,8 +49,8 @@ def render(columns: list[str], rows: list[tuple], fmt: str = "table") -> str:
         return buffer.getvalue().rstrip("\n")
     cells = [[_cell(v) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths)), "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths)).rstrip() for r in cells]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)), "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
 
@@ -60,4 +63,3 @@ def _cell(value) -> str:
     if isinstance(value, list):
         return "[" + ", ".join(_cell(v) for v in value) + "]"
     return str(value)
-

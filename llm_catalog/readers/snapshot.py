@@ -31,12 +31,18 @@ from llm_catalog.warehouse.store import Warehouse
 
 VIEWS_SQL = SQL_DIR / "readers" / "views.sql"
 # what shuts a connection: set in this order, the last one locks the rest
-READ_ONLY_SETTINGS = ("SET enable_external_access = false", "SET autoinstall_known_extensions = false",
-                      "SET autoload_known_extensions = false", "SET lock_configuration = true")
+READ_ONLY_SETTINGS = (
+    "SET enable_external_access = false",
+    "SET autoinstall_known_extensions = false",
+    "SET autoload_known_extensions = false",
+    "SET lock_configuration = true",
+)
 # the views of views.sql that are queries over the tables rather than a table, and the tables each reads (in the
 # order they are created: a view before those that read it)
-DERIVED_VIEWS = {"route_cells": {"routes", "prices", "limits", "capabilities"},
-                 "similar_models_page": {"similar_models", "routes", "prices", "limits", "capabilities"}}
+DERIVED_VIEWS = {
+    "route_cells": {"routes", "prices", "limits", "capabilities"},
+    "similar_models_page": {"similar_models", "routes", "prices", "limits", "capabilities"},
+}
 
 
 @dataclass(frozen=True)
@@ -57,8 +63,11 @@ class BoundSnapshot:
 
     def read_tables(self, names) -> dict[str, pa.Table]:
         """The Arrow tables ``names`` of the snapshot, those it has (the files `connect`'s views read)."""
-        return {name: ds.dataset(path, format="parquet").to_table() for name in names
-                if (path := self.table_path(name)) is not None}
+        return {
+            name: ds.dataset(path, format="parquet").to_table()
+            for name in names
+            if (path := self.table_path(name)) is not None
+        }
 
 
 def _statements(pattern: str) -> list[str]:
@@ -77,8 +86,9 @@ def _view_statement(name: str) -> str:
     return _statements(rf"CREATE OR REPLACE VIEW {name} AS")[0]
 
 
-def _bind_on(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, snapshot_id: str | None,
-             as_of: date | None) -> BoundSnapshot:
+def _bind_on(
+    con: duckdb.DuckDBPyConnection, warehouse: Warehouse, snapshot_id: str | None, as_of: date | None
+) -> BoundSnapshot:
     warehouse.require()
     if warehouse.current_id() is None:
         raise CatalogError(f"no snapshot published in {warehouse.root} yet: run `llm-catalog sync` first")
@@ -92,7 +102,8 @@ def _bind_on(con: duckdb.DuckDBPyConnection, warehouse: Warehouse, snapshot_id: 
         raise CatalogError(str(exc).removeprefix("Invalid Input Error: ")) from exc
     bound, manifest, published, files = con.execute(
         "SELECT getvariable('snapshot'), getvariable('manifest'), getvariable('published'), "
-        "getvariable('snapshot_files')").fetchall()[0]
+        "getvariable('snapshot_files')"
+    ).fetchall()[0]
     return BoundSnapshot(warehouse.root, bound, json.loads(manifest), published, files)
 
 
@@ -117,8 +128,9 @@ def published_ids(warehouse: Warehouse) -> list[str]:
     return bound.published if bound else []
 
 
-def connect(warehouse: Warehouse, snapshot_id: str | None = None, *, as_of: date | None = None,
-            allow_files: bool = False) -> tuple[duckdb.DuckDBPyConnection, str]:
+def connect(
+    warehouse: Warehouse, snapshot_id: str | None = None, *, as_of: date | None = None, allow_files: bool = False
+) -> tuple[duckdb.DuckDBPyConnection, str]:
     """An in-memory DuckDB connection with a view per table of the snapshot `bind` picks, named as in
     sql/readers/views.sql, read-only unless ``allow_files`` (see the module docstring); and the snapshot's id."""
     con = duckdb.connect()

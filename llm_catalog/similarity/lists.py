@@ -41,8 +41,16 @@ def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
     con.execute((SIMILARITY_SQL / name).read_text())
 
 
-def connect(routes: pa.Table, prices: pa.Table, limits: pa.Table, capabilities: pa.Table, *, k: int = DEFAULT_K,
-            sample_band: int = SAMPLE_BAND, threads: int | None = None) -> duckdb.DuckDBPyConnection:
+def connect(
+    routes: pa.Table,
+    prices: pa.Table,
+    limits: pa.Table,
+    capabilities: pa.Table,
+    *,
+    k: int = DEFAULT_K,
+    sample_band: int = SAMPLE_BAND,
+    threads: int | None = None,
+) -> duckdb.DuckDBPyConnection:
     """An in-memory connection holding route_features, the scoring macros and the scored_pairs view (over every
     pair until a pass defines its own pair list)."""
     con = duckdb.connect(config={"temp_directory": tempfile.gettempdir() + "/llm-catalog-duckdb"})
@@ -63,7 +71,7 @@ def connect(routes: pa.Table, prices: pa.Table, limits: pa.Table, capabilities: 
 def similar_models(con: duckdb.DuckDBPyConnection, chunk: int = CHUNK) -> pa.Table:
     _run(con, "similarity_bounds.sql")
     _run(con, "profiles.sql")
-    (routes,), = con.execute("SELECT count(*) FROM route_features").fetchall()
+    ((routes,),) = con.execute("SELECT count(*) FROM route_features").fetchall()
     for start in range(0, routes, chunk):  # one chunk of references at a time
         con.execute("SET VARIABLE ref_from = ?", [start])
         con.execute("SET VARIABLE ref_to = ?", [start + chunk])

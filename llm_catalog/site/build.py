@@ -11,7 +11,7 @@ import shutil
 import tempfile
 import time
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import jinja2
@@ -38,8 +38,10 @@ def build_site(warehouse: Warehouse, out: Path, snapshot_id: str | None = None, 
     returns what site.json records."""
     target = Path(out).expanduser().resolve()
     if target.exists() and any(target.iterdir()) and not (target / MARKER).is_file():
-        raise CatalogError(f"{target} is not empty and holds no {MARKER}: not a site built here, so not replaced; "
-                           "choose an empty or new folder")
+        raise CatalogError(
+            f"{target} is not empty and holds no {MARKER}: not a site built here, so not replaced; "
+            "choose an empty or new folder"
+        )
     con, snapshot_id = snapshot.connect(warehouse, snapshot_id, as_of=as_of)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
@@ -67,14 +69,29 @@ def _replace(new: Path, target: Path) -> None:
 
 def environment() -> jinja2.Environment:
     """Templates with HTML escaping on for every value: every string of a source is untrusted."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, trim_blocks=True,
-                             lstrip_blocks=True, undefined=jinja2.StrictUndefined)
-    env.filters.update(money=formatting.money, tokens=formatting.tokens, score=formatting.score_text,
-                       basis=formatting.basis_text, difference=formatting.difference_text,
-                       route_path=links.route_path, model_path=links.model_path, benchmark_path=links.benchmark_path)
-    env.globals.update(lenses=formatting.LENSES, lens_labels=formatting.LENS_LABELS, lens_titles=formatting.LENS_TITLES,
-                       capability_labels={c: c.replace("_", " ").capitalize().replace("Pdf", "PDF")
-                                          for c in CORE_CAPABILITIES})
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters.update(
+        money=formatting.money,
+        tokens=formatting.tokens,
+        score=formatting.score_text,
+        basis=formatting.basis_text,
+        difference=formatting.difference_text,
+        route_path=links.route_path,
+        model_path=links.model_path,
+        benchmark_path=links.benchmark_path,
+    )
+    env.globals.update(
+        lenses=formatting.LENSES,
+        lens_labels=formatting.LENS_LABELS,
+        lens_titles=formatting.LENS_TITLES,
+        capability_labels={c: c.replace("_", " ").capitalize().replace("Pdf", "PDF") for c in CORE_CAPABILITIES},
+    )
     return env
 
 
@@ -96,14 +113,29 @@ def write_site(con, snapshot_id: str, out: Path) -> dict:
     benchmarks = _write_benchmark_pages(env, scores, out, common)
     changes = _rows(con, "latest_changes")
     _render(env, "changes.html", out / "changes.html", root="", changes=_changes_view(changes), **common)
-    _render(env, "index.html", out / "index.html", root="", routes=index, shown=INDEX_SHOWN, filters=_filters(index),
-            data=json.dumps(_index_data(index), separators=(",", ":")), **common)
+    _render(
+        env,
+        "index.html",
+        out / "index.html",
+        root="",
+        routes=index,
+        shown=INDEX_SHOWN,
+        filters=_filters(index),
+        data=json.dumps(_index_data(index), separators=(",", ":")),
+        **common,
+    )
     _render(env, "all.html", out / "all.html", root="", routes=index, **common)
 
-    record = {"snapshot_id": snapshot_id, "as_of": str(sources["as_of"]), "routes": routes, "models": models,
-              "benchmarks": benchmarks, "changes": len(changes),
-              "built_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-              "build_seconds": round(time.perf_counter() - started, 2)}
+    record = {
+        "snapshot_id": snapshot_id,
+        "as_of": str(sources["as_of"]),
+        "routes": routes,
+        "models": models,
+        "benchmarks": benchmarks,
+        "changes": len(changes),
+        "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "build_seconds": round(time.perf_counter() - started, 2),
+    }
     (out / MARKER).write_text(json.dumps(record, indent=1) + "\n")
     return record
 
@@ -138,8 +170,14 @@ def _write_model_pages(env, con, index: list[dict], scores: list[dict], out: Pat
         by_model[row["base_model"]].append(row)
     for base_model, listed in routes.items():
         listed.sort(key=lambda r: (r["input_price"] is None, r["input_price"] or 0, r["route_id"]))
-        html = template.render(root="../", base_model=base_model, routes=listed, model=models.get(base_model),
-                               scores=by_model.get(base_model, []), **common)
+        html = template.render(
+            root="../",
+            base_model=base_model,
+            routes=listed,
+            model=models.get(base_model),
+            scores=by_model.get(base_model, []),
+            **common,
+        )
         (out / links.model_path(base_model)).write_text(html)
     return len(routes)
 
@@ -150,8 +188,7 @@ def _write_benchmark_pages(env, scores: list[dict], out: Path, common: dict) -> 
     for row in scores:
         by_benchmark[row["benchmark_name"]].append(row)
     for name, listed in by_benchmark.items():
-        _render(env, "benchmark.html", out / links.benchmark_path(name), root="../", name=name, scores=listed,
-                **common)
+        _render(env, "benchmark.html", out / links.benchmark_path(name), root="../", name=name, scores=listed, **common)
     _render(env, "benchmarks.html", out / "benchmarks" / "index.html", root="../", benchmarks=by_benchmark, **common)
     return len(by_benchmark)
 
@@ -161,32 +198,73 @@ def _changes_view(changes: list[dict]) -> dict:
     by_change = defaultdict(list)
     for row in changes:
         by_change[row["change"]].append(row)
-    return {"counts": {change: len(rows) for change, rows in by_change.items()},
-            "shown": {change: [formatting.describe_change(r) for r in rows[:CHANGES_SHOWN]]
-                      for change, rows in by_change.items()},
-            "previous": changes[0]["previous_snapshot_id"] if changes else None,
-            "snapshot_id": changes[0]["snapshot_id"] if changes else None, "limit": CHANGES_SHOWN}
+    return {
+        "counts": {change: len(rows) for change, rows in by_change.items()},
+        "shown": {
+            change: [formatting.describe_change(r) for r in rows[:CHANGES_SHOWN]] for change, rows in by_change.items()
+        },
+        "previous": changes[0]["previous_snapshot_id"] if changes else None,
+        "snapshot_id": changes[0]["snapshot_id"] if changes else None,
+        "limit": CHANGES_SHOWN,
+    }
 
 
 def _filters(index: list[dict]) -> dict:
     """The choices of the index's filters, from the routes themselves."""
-    return {"providers": sorted({(r["provider"], r["provider_name"]) for r in index}, key=lambda p: p[1].lower()),
-            "modes": sorted({r["mode"] for r in index if r["mode"]}),
-            "modalities": sorted({m for r in index for m in (r["input_modalities"] or []) + (r["output_modalities"] or [])}),
-            "capabilities": sorted({f for r in index for f in r["features"]})}
+    return {
+        "providers": sorted({(r["provider"], r["provider_name"]) for r in index}, key=lambda p: p[1].lower()),
+        "modes": sorted({r["mode"] for r in index if r["mode"]}),
+        "modalities": sorted(
+            {m for r in index for m in (r["input_modalities"] or []) + (r["output_modalities"] or [])}
+        ),
+        "capabilities": sorted({f for r in index for f in r["features"]}),
+    }
 
 
 def _index_data(index: list[dict]) -> dict:
     """What the index's script filters, sorts and draws rows from: a row per route in the table's order, prices and
     limits both as numbers (to filter and sort) and as the page writes them (one formatter: formatting.money/tokens)."""
-    columns = ["id", "path", "name", "provider", "provider_name", "base", "base_path", "family", "mode", "inputs",
-               "outputs", "features", "input", "input_text", "output", "output_text", "context", "context_text"]
-    rows = [[r["route_id"], links.route_path(r["route_id"]), r["model_name"], r["provider"], r["provider_name"],
-             r["base_model"], links.model_path(r["base_model"]), r["family"], r["mode"], r["input_modalities"],
-             r["output_modalities"], r["features"],
-             r["input_price"] if r["input_price_unit"] == "usd_per_1m_tokens" else None,
-             formatting.money(r["input_price"], r["input_price_unit"] or "usd_per_1m_tokens"),
-             r["output_price"] if r["output_price_unit"] == "usd_per_1m_tokens" else None,
-             formatting.money(r["output_price"], r["output_price_unit"] or "usd_per_1m_tokens"),
-             r["context_window"], formatting.tokens(r["context_window"])] for r in index]
+    columns = [
+        "id",
+        "path",
+        "name",
+        "provider",
+        "provider_name",
+        "base",
+        "base_path",
+        "family",
+        "mode",
+        "inputs",
+        "outputs",
+        "features",
+        "input",
+        "input_text",
+        "output",
+        "output_text",
+        "context",
+        "context_text",
+    ]
+    rows = [
+        [
+            r["route_id"],
+            links.route_path(r["route_id"]),
+            r["model_name"],
+            r["provider"],
+            r["provider_name"],
+            r["base_model"],
+            links.model_path(r["base_model"]),
+            r["family"],
+            r["mode"],
+            r["input_modalities"],
+            r["output_modalities"],
+            r["features"],
+            r["input_price"] if r["input_price_unit"] == "usd_per_1m_tokens" else None,
+            formatting.money(r["input_price"], r["input_price_unit"] or "usd_per_1m_tokens"),
+            r["output_price"] if r["output_price_unit"] == "usd_per_1m_tokens" else None,
+            formatting.money(r["output_price"], r["output_price_unit"] or "usd_per_1m_tokens"),
+            r["context_window"],
+            formatting.tokens(r["context_window"]),
+        ]
+        for r in index
+    ]
     return {"columns": columns, "rows": rows}

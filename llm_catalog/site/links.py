@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-from functools import lru_cache
+from functools import cache
 
 SLUG_LENGTH = 60
 
 
-@lru_cache(maxsize=None)
+@cache
 def slug(text: str) -> str:
     readable = re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:SLUG_LENGTH].strip("-") or "id"
     return f"{readable}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"

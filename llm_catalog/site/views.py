@@ -11,17 +11,27 @@ KIND_LABELS = {"input": "Input", "output": "Output", "cache_read": "Cached input
 
 def route_view(page: dict) -> dict:
     reference, similar = similar_table(page["similar_by_lens"])
-    return {"headline": headline(page["prices"]), "pricing": pricing_groups(page["prices"]),
-            "quick_read": quick_read(page), "reference": reference, "similar": similar,
-            "chart": price_chart(page["price_history"], page["sources"]["as_of"])}
+    return {
+        "headline": headline(page["prices"]),
+        "pricing": pricing_groups(page["prices"]),
+        "quick_read": quick_read(page),
+        "reference": reference,
+        "similar": similar,
+        "chart": price_chart(page["price_history"], page["sources"]["as_of"]),
+    }
 
 
 def headline(prices: list[dict]) -> dict:
     """The quick stats: standard input, output and cached-input prices per 1M tokens (N/A when not stated)."""
-    base = {p["price_kind"]: p["usd"] for p in prices
-            if p["tier"] == "standard" and p["condition"] is None and p["unit"] == "usd_per_1m_tokens"}
-    return {label: money(base.get(kind)) for kind, label in
-            (("input", "Input"), ("output", "Output"), ("cache_read", "Cached input"))}
+    base = {
+        p["price_kind"]: p["usd"]
+        for p in prices
+        if p["tier"] == "standard" and p["condition"] is None and p["unit"] == "usd_per_1m_tokens"
+    }
+    return {
+        label: money(base.get(kind))
+        for kind, label in (("input", "Input"), ("output", "Output"), ("cache_read", "Cached input"))
+    }
 
 
 def kind_label(kind: str) -> str:
@@ -54,16 +64,22 @@ def quick_read(page: dict) -> dict:
     others = page["alternatives"]
     cheaper = sum(1 for a in others if a["price_difference"] is not None and a["price_difference"] < 0)
     if others:
-        best += (f". The cheapest of {len(others) + 1} providers of {route['base_model']}." if not cheaper else
-                 f". {cheaper} of the {len(others)} other providers of {route['base_model']} are cheaper.")
+        best += (
+            f". The cheapest of {len(others) + 1} providers of {route['base_model']}."
+            if not cheaper
+            else f". {cheaper} of the {len(others)} other providers of {route['base_model']} are cheaper."
+        )
     else:
         best += "."
-    verify = ["Always check the provider page for discounts, cache pricing, region rules and limits that public "
-              "metadata may not show."]
+    verify = [
+        "Always check the provider page for discounts, cache pricing, region rules and limits that public "
+        "metadata may not show."
+    ]
     unknown = [c.replace("_", " ") for c, supported in capabilities.items() if supported is None]
     if unknown:
-        verify.append(f"{len(unknown)} of {len(capabilities)} capabilities are not stated by the source: "
-                      f"{', '.join(unknown)}.")
+        verify.append(
+            f"{len(unknown)} of {len(capabilities)} capabilities are not stated by the source: {', '.join(unknown)}."
+        )
     if not route["modalities_stated"]:
         verify.append("The input and output modalities are inferred from the mode, not stated by the source.")
     conditional = sum(1 for p in page["prices"] if p["tier"] != "standard" or p["condition"])
@@ -88,7 +104,7 @@ def similar_table(by_lens: dict[str, list[dict]]) -> tuple[dict | None, list[dic
     ordered = sorted(rows.values(), key=lambda r: (r["ranks"].get("overall", len(rows) + 1), min(r["ranks"].values())))
     for row in ordered:  # for the lens filter: rank and whole-percent score per lens, in LENSES order, "-" if unlisted
         row["rank_attr"] = " ".join(str(row["ranks"].get(lens, "-")) for lens in LENSES)
-        row["score_attr"] = " ".join(f"{row['scores'][lens]:.0%}"[:-1] if lens in row["scores"] else "-"
-                                     for lens in LENSES)
+        row["score_attr"] = " ".join(
+            f"{row['scores'][lens]:.0%}"[:-1] if lens in row["scores"] else "-" for lens in LENSES
+        )
     return reference, ordered
-

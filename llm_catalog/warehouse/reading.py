@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 from typing import Self
 
-
 from llm_catalog.errors import PublishError
 from llm_catalog.warehouse.layout import MANIFESTS, PART, POINTER, RAW
 from llm_catalog.warehouse.lock import WarehouseLock
@@ -32,8 +31,10 @@ class WarehouseReader:
         """This warehouse, or a clear error when there is none (reading commands never create one)."""
         if not self.exists():
             what = "no such folder" if not self.root.exists() else "not a warehouse: no manifests/ or raw/ in it"
-            raise PublishError(f"no warehouse at {self.root} ({what}); check --warehouse or $LLM_CATALOG_WAREHOUSE, "
-                               "or run `llm-catalog sync` to make one")
+            raise PublishError(
+                f"no warehouse at {self.root} ({what}); check --warehouse or $LLM_CATALOG_WAREHOUSE, "
+                "or run `llm-catalog sync` to make one"
+            )
         return self
 
     def current_id(self) -> str | None:
@@ -62,4 +63,3 @@ class WarehouseReader:
         """The date a snapshot's data describes (its publishing date for snapshots made before as_of existed)."""
         manifest = self.manifest(snapshot_id)
         return date.fromisoformat(manifest.get("as_of") or manifest["created_at"][:10])
-

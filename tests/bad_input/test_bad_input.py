@@ -29,23 +29,39 @@ def with_field(small_map, field, value) -> str:
 
 
 CASES = {
-    "html page": (lambda m: "<!DOCTYPE html><html><body>429 Too Many Requests</body></html>",
-                  r"source litellm \(.*html page.json\): payload is not valid JSON \(it looks like an HTML page\)"),
-    "truncated json": (lambda m: json.dumps(m)[:5000],
-                       r"source litellm \(.*truncated json.json\): payload is not valid JSON: .* at line 1 column"),
+    "html page": (
+        lambda m: "<!DOCTYPE html><html><body>429 Too Many Requests</body></html>",
+        r"source litellm \(.*html page.json\): payload is not valid JSON \(it looks like an HTML page\)",
+    ),
+    "truncated json": (
+        lambda m: json.dumps(m)[:5000],
+        r"source litellm \(.*truncated json.json\): payload is not valid JSON: .* at line 1 column",
+    ),
     "empty object": (lambda m: "{}", r"source litellm \(.*\): the map is an empty object: no model entries"),
-    "list at the top": (lambda m: json.dumps(list(m.values())),
-                        r"source litellm \(.*\): expected a JSON object of model entries at the top, got a list"),
-    "nan": (lambda m: with_field(m, "input_cost_per_token", float("nan")),
-            r"entry 'deepinfra/openai/gpt-oss-20b', field 'input_cost_per_token': a price must be finite \(value NaN\)"),
-    "infinity": (lambda m: with_field(m, "output_cost_per_token", float("inf")),
-                 r"entry 'deepinfra/openai/gpt-oss-20b', field 'output_cost_per_token': a price must be finite"),
-    "price as a string": (lambda m: with_field(m, "input_cost_per_token", "3e-08"),
-                          r"field 'input_cost_per_token': a price must be a number, got str \(value \"3e-08\"\)"),
-    "negative price": (lambda m: with_field(m, "input_cost_per_token", -3e-08),
-                       r"field 'input_cost_per_token': a price must not be negative \(value -3e-08\)"),
-    "zero token limit": (lambda m: with_field(m, "max_input_tokens", 0),
-                         r"field 'max_input_tokens': a token limit must be positive \(value 0\)"),
+    "list at the top": (
+        lambda m: json.dumps(list(m.values())),
+        r"source litellm \(.*\): expected a JSON object of model entries at the top, got a list",
+    ),
+    "nan": (
+        lambda m: with_field(m, "input_cost_per_token", float("nan")),
+        r"entry 'deepinfra/openai/gpt-oss-20b', field 'input_cost_per_token': a price must be finite \(value NaN\)",
+    ),
+    "infinity": (
+        lambda m: with_field(m, "output_cost_per_token", float("inf")),
+        r"entry 'deepinfra/openai/gpt-oss-20b', field 'output_cost_per_token': a price must be finite",
+    ),
+    "price as a string": (
+        lambda m: with_field(m, "input_cost_per_token", "3e-08"),
+        r"field 'input_cost_per_token': a price must be a number, got str \(value \"3e-08\"\)",
+    ),
+    "negative price": (
+        lambda m: with_field(m, "input_cost_per_token", -3e-08),
+        r"field 'input_cost_per_token': a price must not be negative \(value -3e-08\)",
+    ),
+    "zero token limit": (
+        lambda m: with_field(m, "max_input_tokens", 0),
+        r"field 'max_input_tokens': a token limit must be positive \(value 0\)",
+    ),
 }
 
 
@@ -104,9 +120,22 @@ def test_warnings_are_published_in_rejects_and_shown_in_the_run(tmp_path, small_
     jumped.write_text(with_field(small_map, "input_cost_per_token", 3e-06))  # 0.03 -> 3.0 per 1M
     assert main(["sync", "--warehouse", str(warehouse), "--litellm", str(jumped)]) == 0
     capsys.readouterr()
-    assert main(["query", "--warehouse", str(warehouse), "--format", "json",
-                 "select rule, severity, message from rejects where route_id = 'deepinfra/openai/gpt-oss-20b'"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "--warehouse",
+                str(warehouse),
+                "--format",
+                "json",
+                "select rule, severity, message from rejects where route_id = 'deepinfra/openai/gpt-oss-20b'",
+            ]
+        )
+        == 0
+    )
     rows = json.loads(capsys.readouterr().out)
-    assert {"rule": "price_jump", "severity": "warning",
-            "message": "standard input price moved from 0.03 to 3.0 usd_per_1m_tokens (100.0x) since the previous "
-                       "snapshot"} in rows
+    assert {
+        "rule": "price_jump",
+        "severity": "warning",
+        "message": "standard input price moved from 0.03 to 3.0 usd_per_1m_tokens (100.0x) since the previous snapshot",
+    } in rows

@@ -28,8 +28,11 @@ DEEP = "[" * 100_000 + "]" * 100_000
 @pytest.fixture(scope="module")
 def medium_map(bundled_map) -> dict:
     """400 real entries, so that one broken entry is under the 1% reject share that stops a broken source."""
-    keys = [k for k, v in bundled_map.items() if isinstance(v, dict) and "litellm_provider" in v and "mode" in v
-            and k not in ("sample_spec", GOOD)][:399]
+    keys = [
+        k
+        for k, v in bundled_map.items()
+        if isinstance(v, dict) and "litellm_provider" in v and "mode" in v and k not in ("sample_spec", GOOD)
+    ][:399]
     return {k: bundled_map[k] for k in [*keys, GOOD]}
 
 
@@ -37,21 +40,40 @@ def hostile_text(entries: dict) -> str:
     """The map with every bad value of defects 2-4 in it: all on one route, plus two entries that are no routes.
     Written as JSON text, since 10**20, a 400-digit integer, a lone surrogate and 100,000 levels are not
     something json.dumps writes."""
-    bad = {**entries[GOOD],
-           "max_input_tokens": "@INT20@", "max_output_tokens": 1e20, "max_tokens": 1e18,
-           "input_cost_per_token_batches": "@INT400@", "output_cost_per_token_flex": 7,
-           "output_cost_per_token_priority": 1e308, "@SURROGATE@": 1, "deep": "@DEEP@",
-           "tiered_pricing": [{"range": [0, float("nan")], "input_cost_per_token": 1e-7},
-                              {"range": [0, float("inf")], "input_cost_per_token": 2e-7}]}
-    hostile = {**entries, GOOD: bad, "": {"litellm_provider": "openai", "mode": "chat"},
-               "openai/gpt-newline": {"litellm_provider": "openai\n", "mode": "chat"}}
-    return (json.dumps(hostile).replace('"@INT20@"', str(10**20)).replace('"@INT400@"', "9" * 400)
-            .replace('"@SURROGATE@"', '"x\\ud800y"').replace('"@DEEP@"', DEEP))
+    bad = {
+        **entries[GOOD],
+        "max_input_tokens": "@INT20@",
+        "max_output_tokens": 1e20,
+        "max_tokens": 1e18,
+        "input_cost_per_token_batches": "@INT400@",
+        "output_cost_per_token_flex": 7,
+        "output_cost_per_token_priority": 1e308,
+        "@SURROGATE@": 1,
+        "deep": "@DEEP@",
+        "tiered_pricing": [
+            {"range": [0, float("nan")], "input_cost_per_token": 1e-7},
+            {"range": [0, float("inf")], "input_cost_per_token": 2e-7},
+        ],
+    }
+    hostile = {
+        **entries,
+        GOOD: bad,
+        "": {"litellm_provider": "openai", "mode": "chat"},
+        "openai/gpt-newline": {"litellm_provider": "openai\n", "mode": "chat"},
+    }
+    return (
+        json.dumps(hostile)
+        .replace('"@INT20@"', str(10**20))
+        .replace('"@INT400@"', "9" * 400)
+        .replace('"@SURROGATE@"', '"x\\ud800y"')
+        .replace('"@DEEP@"', DEEP)
+    )
 
 
 def cli(*args, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True,
-                          env={**os.environ, "LLM_CATALOG_AIDER": "off"}, **kwargs)
+    return subprocess.run(
+        [*CLI, *args], capture_output=True, text=True, env={**os.environ, "LLM_CATALOG_AIDER": "off"}, **kwargs
+    )
 
 
 def query_json(warehouse, sql) -> list[dict]:
@@ -80,8 +102,10 @@ def test_defects_2_to_4_each_bad_value_is_a_per_field_reject_and_the_sync_publis
     assert "Traceback" not in done.stderr and "published snapshot" in done.stdout
     current = Warehouse(warehouse).current_id()
     assert current != before and Warehouse(warehouse).verify(current) == []
-    rejects = query_json(warehouse, "SELECT route_id, field, value, rule, severity FROM rejects "
-                                    "WHERE severity = 'error' ORDER BY route_id, field")
+    rejects = query_json(
+        warehouse,
+        "SELECT route_id, field, value, rule, severity FROM rejects WHERE severity = 'error' ORDER BY route_id, field",
+    )
     found = {(r["route_id"], r["field"], r["rule"]): r["value"] for r in rejects}
     assert all(r["severity"] == "error" for r in rejects)
     expected = {
@@ -99,19 +123,27 @@ def test_defects_2_to_4_each_bad_value_is_a_per_field_reject_and_the_sync_publis
     for key, value in expected.items():
         assert found.get(key) == value, (key, found.get(key))
     assert found[(GOOD, "input_cost_per_token_batches", "number_out_of_range")].startswith('"9999')
-    assert "100002 levels" in json.dumps(query_json(
-        warehouse, f"SELECT message FROM rejects WHERE route_id = '{GOOD}' AND field = 'deep'"))
+    assert "100002 levels" in json.dumps(
+        query_json(warehouse, f"SELECT message FROM rejects WHERE route_id = '{GOOD}' AND field = 'deep'")
+    )
     # the entry is published without those fields
     page = query_json(warehouse, f"SELECT price_kind, tier, usd FROM prices WHERE route_id = '{GOOD}' ORDER BY 1, 2")
-    assert page == [{"price_kind": "input", "tier": "standard", "usd": 0.03},
-                    {"price_kind": "output", "tier": "standard", "usd": 0.14}]
-    assert query_json(warehouse, f"SELECT max_input_tokens, max_output_tokens, max_tokens FROM limits "
-                                 f"WHERE route_id = '{GOOD}'") == [
-        {"max_input_tokens": None, "max_output_tokens": None, "max_tokens": None}]
-    assert query_json(warehouse, "SELECT count(*) AS n FROM routes WHERE route_id = '' OR provider LIKE '%\n%' "
-                                 "OR route_id = 'openai/gpt-newline'") == [{"n": 0}]
-    assert query_json(warehouse, "SELECT count(*) AS n FROM extra_fields WHERE route_id = "
-                                 f"'{GOOD}' AND field IN ('deep', 'x\\ud800y')") == [{"n": 0}]
+    assert page == [
+        {"price_kind": "input", "tier": "standard", "usd": 0.03},
+        {"price_kind": "output", "tier": "standard", "usd": 0.14},
+    ]
+    assert query_json(
+        warehouse, f"SELECT max_input_tokens, max_output_tokens, max_tokens FROM limits WHERE route_id = '{GOOD}'"
+    ) == [{"max_input_tokens": None, "max_output_tokens": None, "max_tokens": None}]
+    assert query_json(
+        warehouse,
+        "SELECT count(*) AS n FROM routes WHERE route_id = '' OR provider LIKE '%\n%' "
+        "OR route_id = 'openai/gpt-newline'",
+    ) == [{"n": 0}]
+    assert query_json(
+        warehouse,
+        f"SELECT count(*) AS n FROM extra_fields WHERE route_id = '{GOOD}' AND field IN ('deep', 'x\\ud800y')",
+    ) == [{"n": 0}]
 
 
 def test_defect_2_the_reject_share_guard_still_stops_a_broadly_broken_source(tmp_path, medium_map, hostile, capsys):
@@ -178,16 +210,19 @@ def test_defect_1_the_limit_holds_on_gzip_over_http_too(tmp_path):
         server.server_close()
 
 
-@pytest.mark.parametrize("sql, refused", [
-    ("COPY routes TO '{tmp}/out.csv'", "{tmp}/out.csv"),
-    ("COPY (SELECT 1 AS x) TO '{wh}/routes/snapshot={snap}/part-0.parquet' (FORMAT parquet)", "part-0.parquet"),
-    ("ATTACH '{tmp}/attached.db'", "{tmp}/attached.db"),
-    ("SELECT * FROM read_text('/etc/passwd')", "/etc/passwd"),
-    ("SELECT * FROM read_parquet('{wh}/routes/*/*.parquet')", "routes"),
-    ("INSTALL httpfs", "extensions"),
-    ("LOAD httpfs", "extensions"),
-    ("SET enable_external_access = true", "locked"),
-])
+@pytest.mark.parametrize(
+    "sql, refused",
+    [
+        ("COPY routes TO '{tmp}/out.csv'", "{tmp}/out.csv"),
+        ("COPY (SELECT 1 AS x) TO '{wh}/routes/snapshot={snap}/part-0.parquet' (FORMAT parquet)", "part-0.parquet"),
+        ("ATTACH '{tmp}/attached.db'", "{tmp}/attached.db"),
+        ("SELECT * FROM read_text('/etc/passwd')", "/etc/passwd"),
+        ("SELECT * FROM read_parquet('{wh}/routes/*/*.parquet')", "routes"),
+        ("INSTALL httpfs", "extensions"),
+        ("LOAD httpfs", "extensions"),
+        ("SET enable_external_access = true", "locked"),
+    ],
+)
 def test_defect_5_query_cannot_touch_files(hostile, tmp_path, capsys, sql, refused):
     warehouse, _, _ = hostile
     snap = Warehouse(warehouse).current_id()
@@ -204,11 +239,21 @@ def test_defect_5_query_cannot_touch_files(hostile, tmp_path, capsys, sql, refus
 def test_defect_5_normal_queries_show_and_allow_files_still_work(hostile, tmp_path, capsys):
     warehouse, _, _ = hostile
     capsys.readouterr()
-    assert main(["query", "--warehouse", str(warehouse), "--format", "csv",
-                 "SELECT count(*) AS n FROM routes JOIN limits USING (route_id)"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "--warehouse",
+                str(warehouse),
+                "--format",
+                "csv",
+                "SELECT count(*) AS n FROM routes JOIN limits USING (route_id)",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.split() == ["n", "400"]
-    assert main(["query", "--warehouse", str(warehouse), "--format", "csv",
-                 "SELECT count(*) AS n FROM snapshots"]) == 0
+    assert main(["query", "--warehouse", str(warehouse), "--format", "csv", "SELECT count(*) AS n FROM snapshots"]) == 0
     assert capsys.readouterr().out.split() == ["n", "2"]
     assert main(["show", GOOD, "--warehouse", str(warehouse)]) == 0
     assert "DeepInfra" in capsys.readouterr().out
@@ -218,8 +263,20 @@ def test_defect_5_normal_queries_show_and_allow_files_still_work(hostile, tmp_pa
         con.sql("SELECT * FROM read_text('/etc/passwd')").fetchall()
     note = tmp_path / "note.txt"
     note.write_text("hello")
-    assert main(["query", "--warehouse", str(warehouse), "--allow-files", "--format", "csv",
-                 f"SELECT content FROM read_text('{note}')"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "--warehouse",
+                str(warehouse),
+                "--allow-files",
+                "--format",
+                "csv",
+                f"SELECT content FROM read_text('{note}')",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.split() == ["content", "hello"]
 
 
@@ -234,8 +291,11 @@ def test_defect_7_diff_of_unknown_ids_is_one_line(hostile):
 
 def test_defect_7_query_into_a_closed_pipe_exits_0_quietly(hostile):
     warehouse, _, _ = hostile
-    process = subprocess.Popen([*CLI, "query", "--warehouse", str(warehouse), "SELECT * FROM prices, range(20)"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [*CLI, "query", "--warehouse", str(warehouse), "SELECT * FROM prices, range(20)"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     assert process.stdout.readline().startswith(b"route_id")  # `| head -1`
     process.stdout.close()
     _, err = process.communicate(timeout=120)
@@ -244,12 +304,22 @@ def test_defect_7_query_into_a_closed_pipe_exits_0_quietly(hostile):
 
 def test_defect_8_reading_commands_create_no_warehouse(tmp_path, capsys):
     typo = tmp_path / "typo"
-    for command in (["gc", "--keep", "1"], ["gc"], ["versions"], ["verify"], ["query", "SELECT 1"],
-                    ["show", GOOD], ["search", "gpt"], ["diff"]):
+    for command in (
+        ["gc", "--keep", "1"],
+        ["gc"],
+        ["versions"],
+        ["verify"],
+        ["query", "SELECT 1"],
+        ["show", GOOD],
+        ["search", "gpt"],
+        ["diff"],
+    ):
         capsys.readouterr()
         assert main([*command, "--warehouse", str(typo)]) == 1, command
-        assert capsys.readouterr().err == (f"error: no warehouse at {typo} (no such folder); check --warehouse or "
-                                           "$LLM_CATALOG_WAREHOUSE, or run `llm-catalog sync` to make one\n")
+        assert capsys.readouterr().err == (
+            f"error: no warehouse at {typo} (no such folder); check --warehouse or "
+            "$LLM_CATALOG_WAREHOUSE, or run `llm-catalog sync` to make one\n"
+        )
         assert not typo.exists()
 
 
@@ -299,6 +369,7 @@ def test_defect_7_a_full_disk_anywhere_is_one_message_and_changes_nothing(small_
             if len(seen) > 30:  # the run is under way
                 raise sqlite3.OperationalError("database or disk is full")
             return store_event(self, event)
+
         monkeypatch.setattr(SqliteEventLogStorage, "store_event", full_event_log)
     else:
         write_table, mkstemp = pq.write_table, tempfile.mkstemp
@@ -312,12 +383,13 @@ def test_defect_7_a_full_disk_anywhere_is_one_message_and_changes_nothing(small_
             if where in str(kwargs.get("dir", "")):
                 raise _enospc(kwargs["dir"])
             return mkstemp(*args, **kwargs)
+
         monkeypatch.setattr(pq, "write_table", full_write_table)
         monkeypatch.setattr(tempfile, "mkstemp", full_mkstemp)
     capfd.readouterr()
     assert main(["sync", "--warehouse", str(warehouse), "--litellm", str(changed), "--quiet"]) == 1
     out, err = capfd.readouterr()
-    assert "Traceback" not in out + err and "File \"" not in err
+    assert "Traceback" not in out + err and 'File "' not in err
     assert "No space left on device" in err or "disk is full" in err, err
     assert err.rstrip().splitlines()[-1].startswith(("nothing published; snapshot", "error: "))
     monkeypatch.undo()

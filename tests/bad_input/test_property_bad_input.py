@@ -13,7 +13,7 @@ import gzip
 import json
 import math
 import os
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from itertools import count
 
 import pyarrow as pa
@@ -40,9 +40,12 @@ pytestmark = pytest.mark.slow  # end to end: Hypothesis maps synced and publishe
 
 GOOD = "deepinfra/openai/gpt-oss-20b"
 PROFILE = os.environ.get("LLM_CATALOG_HYPOTHESIS", "ci")
-COMMON = dict(deadline=None, derandomize=False, print_blob=True,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
-                                     HealthCheck.data_too_large])
+COMMON = dict(
+    deadline=None,
+    derandomize=False,
+    print_blob=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 settings.register_profile("ci", max_examples=200, **COMMON)
 settings.register_profile("long", max_examples=2000, **COMMON)
 CLI_EXAMPLES = {"ci": 8, "long": 40}[PROFILE]
@@ -54,33 +57,81 @@ def base_map(bundled_map) -> dict:
     """120 real entries: the first of the map, plus entries with tiered pricing, dict-valued and off-peak prices
     and an alias, so every branch of the normalizer is within one mutation."""
     entries = {k: v for k, v in bundled_map.items() if isinstance(v, dict) and "litellm_provider" in v}
-    special = [next(k for k, v in entries.items() if field in v)
-               for field in ("tiered_pricing", "search_context_cost_per_query", "off_peak_pricing",
-                             "supported_modalities", "deprecation_date")]
+    special = [
+        next(k for k, v in entries.items() if field in v)
+        for field in (
+            "tiered_pricing",
+            "search_context_cost_per_query",
+            "off_peak_pricing",
+            "supported_modalities",
+            "deprecation_date",
+        )
+    ]
     keys = [*special, GOOD, *[k for k in entries if k not in special and k != GOOD][:114]]
     return {k: entries[k] for k in keys}
 
 
 # ---- what an upstream can do to a map ------------------------------------------------------------------------
 TEXT = st.text(st.characters(codec=None, exclude_categories=()), max_size=12)  # surrogates and controls included
-ODD_TEXT = st.sampled_from(["", " ", "openai\n", "a\x00b", "\ud800", "x\udfff", "é", "\u2028", "chat\n", "0" * 300,
-                            "\x1b[31m", "..", "/", "a/b/c", "NaN"])
+ODD_TEXT = st.sampled_from(
+    [
+        "",
+        " ",
+        "openai\n",
+        "a\x00b",
+        "\ud800",
+        "x\udfff",
+        "é",
+        "\u2028",
+        "chat\n",
+        "0" * 300,
+        "\x1b[31m",
+        "..",
+        "/",
+        "a/b/c",
+        "NaN",
+    ]
+)
 NUMBERS = st.one_of(
-    st.integers(min_value=-(10 ** 400), max_value=10 ** 400),
+    st.integers(min_value=-(10**400), max_value=10**400),
     st.floats(allow_nan=True, allow_infinity=True),
-    st.sampled_from([0, -1, 1e20, 10 ** 20, 1e18, 1e308, 7, 5e-324, 2 ** 63, 0.5, 1e-30, 1000.0, 1001e-6]),
+    st.sampled_from([0, -1, 1e20, 10**20, 1e18, 1e308, 7, 5e-324, 2**63, 0.5, 1e-30, 1000.0, 1001e-6]),
 )
 SCALARS = st.one_of(st.none(), st.booleans(), NUMBERS, TEXT, ODD_TEXT)
-VALUES = st.recursive(SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=3),
-                                                       st.dictionaries(st.one_of(TEXT, ODD_TEXT), inner, max_size=3)),
-                      max_leaves=8)
-FIELDS = st.sampled_from(["input_cost_per_token", "output_cost_per_token", "max_tokens", "max_input_tokens",
-                          "max_output_tokens", "litellm_provider", "mode", "supports_vision", "tiered_pricing",
-                          "search_context_cost_per_query", "supported_modalities", "deprecation_date", "alias_of",
-                          "input_cost_per_token_batches", "input_cost_per_token_batch_requests", "source",
-                          "off_peak_pricing", "cache_read_input_token_cost", "output_cost_per_image"])
-TIERS = st.lists(st.fixed_dictionaries({"range": st.one_of(st.lists(NUMBERS, max_size=3), SCALARS),
-                                        "input_cost_per_token": NUMBERS}), max_size=3)
+VALUES = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(st.one_of(TEXT, ODD_TEXT), inner, max_size=3)),
+    max_leaves=8,
+)
+FIELDS = st.sampled_from(
+    [
+        "input_cost_per_token",
+        "output_cost_per_token",
+        "max_tokens",
+        "max_input_tokens",
+        "max_output_tokens",
+        "litellm_provider",
+        "mode",
+        "supports_vision",
+        "tiered_pricing",
+        "search_context_cost_per_query",
+        "supported_modalities",
+        "deprecation_date",
+        "alias_of",
+        "input_cost_per_token_batches",
+        "input_cost_per_token_batch_requests",
+        "source",
+        "off_peak_pricing",
+        "cache_read_input_token_cost",
+        "output_cost_per_image",
+    ]
+)
+TIERS = st.lists(
+    st.fixed_dictionaries(
+        {"range": st.one_of(st.lists(NUMBERS, max_size=3), SCALARS), "input_cost_per_token": NUMBERS}
+    ),
+    max_size=3,
+)
 
 
 def mutate(data, entries: dict) -> dict:
@@ -88,8 +139,12 @@ def mutate(data, entries: dict) -> dict:
     keys = list(entries)
     key = data.draw(st.sampled_from(keys), label="entry")
     entry = entries[key] if isinstance(entries[key], dict) else {}
-    kind = data.draw(st.sampled_from(["value", "value", "delete", "rename_field", "rename_entry", "replace_entry",
-                                      "tiers", "deep", "add_entry"]), label="kind")
+    kind = data.draw(
+        st.sampled_from(
+            ["value", "value", "delete", "rename_field", "rename_entry", "replace_entry", "tiers", "deep", "add_entry"]
+        ),
+        label="kind",
+    )
     if kind == "value":
         name = data.draw(st.one_of(FIELDS, st.sampled_from(sorted(entry) or ["mode"])), label="field")
         return {**entries, key: {**entry, name: data.draw(VALUES, label="value")}}
@@ -123,8 +178,10 @@ def payload(data, entries: dict) -> tuple[bytes, str]:
     text = json.dumps(entries, allow_nan=True)
     for depth in {int(p.split("@")[0]) for p in text.split('"@DEEP-')[1:]}:
         text = text.replace(f'"{DEEP.format(depth)}"', "[" * depth + "]" * depth)
-    encoding = data.draw(st.sampled_from(["utf-8"] * 6 + ["duplicate", "bom", "latin-1", "utf-16", "cut", "bytes",
-                                                          "gzip", "bad gzip"]), label="encoding")
+    encoding = data.draw(
+        st.sampled_from(["utf-8"] * 6 + ["duplicate", "bom", "latin-1", "utf-16", "cut", "bytes", "gzip", "bad gzip"]),
+        label="encoding",
+    )
     raw = text.encode("utf-8", "surrogatepass")
     if encoding == "duplicate":  # the good route again, earlier in the text: the last copy counts
         raw = b'{"' + GOOD.encode() + b'": {"litellm_provider": "x"},' + raw[1:]
@@ -152,8 +209,8 @@ _clock = count()
 
 def sync_plain(root, path) -> str:
     """Load, parse, normalize, guard, find anomalies, plan, carry the history, publish: the sync's stages without
-    Dagster (the Great Expectations suites are replaced by `assert_contract` on what was published). Returns what happened; raises
-    CatalogError naming the source when the sync must fail."""
+    Dagster (the Great Expectations suites are replaced by `assert_contract` on what was published). Returns what
+    happened; raises CatalogError naming the source when the sync must fail."""
     warehouse = Warehouse(root)
     payload_ = RawPayload.from_dict(ingest(BY_NAME["litellm"], str(path), raw_dir=root / "raw"))
     source = f"litellm ({payload_.origin})"
@@ -162,19 +219,30 @@ def sync_plain(root, path) -> str:
     current = warehouse.current_id()
     previous = bind(warehouse, current).read_tables(("routes", "prices")) if current else None
     routes = normalized["routes"].num_rows
-    for guard in (guards.route_count_guard(routes, previous["routes"].num_rows if previous else None,
-                                            max_drop=0.10, accept=False, source=source),
-                  guards.price_change_guard(normalized, previous, max_share=0.5, accept=False, source=source),
-                  guards.reject_share_guard(normalized["rejects"], routes, source=source, max_share=0.01)):
+    for guard in (
+        guards.route_count_guard(
+            routes, previous["routes"].num_rows if previous else None, max_drop=0.10, accept=False, source=source
+        ),
+        guards.price_change_guard(normalized, previous, max_share=0.5, accept=False, source=source),
+        guards.reject_share_guard(normalized["rejects"], routes, source=source, max_share=0.01),
+    ):
         if not guard.passed:
             raise CatalogError(f"check {guard.name} failed: {guard.description}")
     found = guards.anomalies(normalized, previous)
-    tables = {**{name: schemas.TABLES[name].empty_table() for name in schemas.DERIVED}, **normalized,
-              "rejects": pa.concat_tables([normalized["rejects"], found])}
-    now = datetime(2026, 1, 1, tzinfo=timezone.utc) + timedelta(minutes=next(_clock))  # ids in publishing order
+    tables = {
+        **{name: schemas.TABLES[name].empty_table() for name in schemas.DERIVED},
+        **normalized,
+        "rejects": pa.concat_tables([normalized["rejects"], found]),
+    }
+    now = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=next(_clock))  # ids in publishing order
     plan = warehouse.plan(sources=[payload_.to_dict()], code="property", now=now)
-    tables |= history.step(previous_state(warehouse, current), tables, snapshot_id=plan.snapshot_id,
-                           previous_snapshot_id=current, as_of=plan.as_of)
+    tables |= history.step(
+        previous_state(warehouse, current),
+        tables,
+        snapshot_id=plan.snapshot_id,
+        previous_snapshot_id=current,
+        as_of=plan.as_of,
+    )
     result = warehouse.publish(tables, plan, sources=[payload_.to_dict()])
     return "published" if result.published else "unchanged"
 

@@ -18,7 +18,7 @@ from llm_catalog.registry import providing
 from llm_catalog.sources.fetch import read_location, read_tree
 
 SHARED = (Path(__file__).resolve().parents[2] / ".." / "shared" / "sources").resolve()
-assert SHARED == (REPO_ROOT / ".." / "shared" / "sources").resolve()
+assert (REPO_ROOT / ".." / "shared" / "sources").resolve() == SHARED
 
 
 @pytest.fixture(scope="module")
@@ -41,8 +41,12 @@ def test_the_real_copies_parse_whole(payloads):
 
 def test_the_real_copies_link_to_the_bundled_map(payloads, bundled_normalized):
     routes = bundled_normalized.tables["routes"]
-    rows = (parse_model_cards(MODEL_CARDS_CSV.read_bytes()) + models_dev.parse(payloads["models_dev"]).scores
-            + llm_stats.parse(payloads["llm_stats"]).scores + parse_aider(payloads["aider"]))
+    rows = (
+        parse_model_cards(MODEL_CARDS_CSV.read_bytes())
+        + models_dev.parse(payloads["models_dev"]).scores
+        + llm_stats.parse(payloads["llm_stats"]).scores
+        + parse_aider(payloads["aider"])
+    )
     pointers = parse_models_dev_tree(payloads["models_dev"]).pointers
     benchmarks, unmatched, rates = link(rows, routes, default_resolver(), {"models_dev": pointers})
     assert rates["model_cards"]["match_rate"] == 1.0
@@ -58,11 +62,19 @@ def test_the_real_copies_link_to_the_bundled_map(payloads, bundled_normalized):
         units.setdefault(r["benchmark"], set()).add(r["unit"])
     assert all(len(u) == 1 for u in units.values()), {b: u for b, u in units.items() if len(u) > 1}
     # the reference page's gpt-oss-20b rows are all still there
-    cards = {(r["benchmark"], r["variant"], r["score"]) for r in got
-             if r["base_model"] == "gpt-oss-20b" and r["source"] == "model_cards"}
-    assert cards == {("swe_bench_verified", None, 60.7), ("codeforces", "with tools", 2516.0),
-                     ("aime_2025", "no tools", 91.7), ("gpqa_diamond", "no tools", 71.5), ("mmlu", None, 85.3),
-                     ("healthbench", None, 42.5)}
+    cards = {
+        (r["benchmark"], r["variant"], r["score"])
+        for r in got
+        if r["base_model"] == "gpt-oss-20b" and r["source"] == "model_cards"
+    }
+    assert cards == {
+        ("swe_bench_verified", None, 60.7),
+        ("codeforces", "with tools", 2516.0),
+        ("aime_2025", "no tools", 91.7),
+        ("gpqa_diamond", "no tools", 71.5),
+        ("mmlu", None, 85.3),
+        ("healthbench", None, 42.5),
+    }
     chat = [r for r in routes.to_pylist() if r["mode"] == "chat" and not r["duplicate_of"]]
     scored = {r["base_model"] for r in got if r["scope"] == "base_model"} | {r["route_id"] for r in got}
     share = sum(1 for r in chat if r["base_model"] in scored or r["route_id"] in scored) / len(chat)
@@ -71,8 +83,11 @@ def test_the_real_copies_link_to_the_bundled_map(payloads, bundled_normalized):
 
 def test_models_from_the_real_copies_have_release_dates(payloads, bundled_normalized):
     routes = bundled_normalized.tables["routes"]
-    rows, counts = model_metadata.candidates(set(routes.column("base_model").to_pylist()), default_resolver(), {
-        "models_dev": models_dev.parse(payloads["models_dev"]), "llm_stats": llm_stats.parse(payloads["llm_stats"])})
+    rows, counts = model_metadata.candidates(
+        set(routes.column("base_model").to_pylist()),
+        default_resolver(),
+        {"models_dev": models_dev.parse(payloads["models_dev"]), "llm_stats": llm_stats.parse(payloads["llm_stats"])},
+    )
     attributions = {s.name: s.attribution for s in providing("model metadata")}
     models = {r["base_model"]: r for r in model_metadata.build(routes, rows, attributions).to_pylist()}
     assert sum(1 for r in models.values() if r["release_date"]) > 200

@@ -53,6 +53,7 @@ def test_swapped_input_and_output(bundled_map, before):
     def swap(m):
         e = m["groq/openai/gpt-oss-20b"]
         e["input_cost_per_token"], e["output_cost_per_token"] = e["output_cost_per_token"], e["input_cost_per_token"]
+
     rules = rules_for(anomalies(edited(bundled_map, swap), before), "groq/openai/gpt-oss-20b")
     assert "prices_swapped" in rules and "input_above_output" in rules
 
@@ -62,8 +63,10 @@ def test_a_base_model_that_moved(before):
     index = routes.column("route_id").to_pylist().index("deepinfra/openai/gpt-oss-20b")
     base = routes.column("base_model").to_pylist()
     base[index] = "gpt-oss-120b"
-    moved = {"routes": routes.set_column(routes.schema.get_field_index("base_model"), "base_model",
-                                         [base]), "prices": before["prices"]}
+    moved = {
+        "routes": routes.set_column(routes.schema.get_field_index("base_model"), "base_model", [base]),
+        "prices": before["prices"],
+    }
     rules = rules_for(anomalies(moved, before), "deepinfra/openai/gpt-oss-20b")
     assert rules["base_model_changed"]["message"] == "base model changed from gpt-oss-20b to gpt-oss-120b"
 
@@ -81,9 +84,10 @@ def test_route_count_guard():
 def test_price_change_guard(bundled_map, before):
     def double_everything(m):
         for entry in m.values():
-            for name, value in (entry.items() if isinstance(entry, dict) else []):
+            for name, value in entry.items() if isinstance(entry, dict) else []:
                 if parse_price_field(name) and isinstance(value, float):
                     entry[name] = value * 2
+
     after = edited(bundled_map, double_everything)
     guard = price_change_guard(after, before, max_share=0.5, accept=False)
     assert not guard.passed and "prices changed at once" in guard.description
@@ -94,7 +98,8 @@ def test_price_change_guard(bundled_map, before):
 def test_reject_share_guard_passes_the_real_map_and_names_the_first_bad_fields(before):
     real = reject_share_guard(before["rejects"], before["routes"].num_rows, source="litellm", max_share=0.01)
     assert real.passed and real.metadata["entries_with_errors"] == 12  # 12 routes with zero limits
-    strict = reject_share_guard(before["rejects"], before["routes"].num_rows, source="litellm (x.json)",
-                                max_share=0.001)
+    strict = reject_share_guard(
+        before["rejects"], before["routes"].num_rows, source="litellm (x.json)", max_share=0.001
+    )
     assert not strict.passed
     assert "source litellm (x.json)" in strict.description and "field 'max_" in strict.description

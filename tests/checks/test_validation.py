@@ -57,9 +57,16 @@ def test_price_rules(real, changes, expectation, column):
 
 def test_limit_rules(real):
     tables, ids = real
-    report = validate("limits", with_row(tables["limits"], route_id="deepinfra/openai/gpt-oss-20b",
-                                         context_window=1000, max_input_tokens=5000), route_ids=ids)
-    assert ("expect_column_pair_values_a_to_be_greater_than_b", "context_window,max_input_tokens", "critical") in failed(report)
+    report = validate(
+        "limits",
+        with_row(tables["limits"], route_id="deepinfra/openai/gpt-oss-20b", context_window=1000, max_input_tokens=5000),
+        route_ids=ids,
+    )
+    assert (
+        "expect_column_pair_values_a_to_be_greater_than_b",
+        "context_window,max_input_tokens",
+        "critical",
+    ) in failed(report)
     zero = validate("limits", with_row(tables["limits"], max_output_tokens=0), route_ids=ids)
     assert ("expect_column_values_to_be_between", "max_output_tokens", "critical") in failed(zero)
 
@@ -67,8 +74,14 @@ def test_limit_rules(real):
 def test_unknown_modalities_and_new_fields_are_warnings_not_errors(real):
     tables, ids = real
     modalities = route_modalities(tables["routes"])
-    odd = pa.concat_tables([modalities, pa.Table.from_pylist(
-        [{"route_id": ids[0], "direction": "input", "modality": "smell"}], schema=modalities.schema)])
+    odd = pa.concat_tables(
+        [
+            modalities,
+            pa.Table.from_pylist(
+                [{"route_id": ids[0], "direction": "input", "modality": "smell"}], schema=modalities.schema
+            ),
+        ]
+    )
     report = validate("route_modalities", odd, route_ids=ids)
     assert failed(report) == {("expect_column_values_to_be_in_set", "modality", "warning")} and report.success
     extra = validate("extra_fields", with_row(tables["extra_fields"], field="brand_new", known=False), route_ids=ids)

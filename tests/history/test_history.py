@@ -30,8 +30,9 @@ def dated_maps(tmp_path_factory, small_map):
     m3 = {**m2, GPT: {**m2[GPT], "input_cost_per_token": 2e-08}}
     m4 = {**m3, GPT: {**m3[GPT], "supports_function_calling": False, "max_output_tokens": 65536}}
     m5 = {k: v for k, v in m4.items() if k != gone}
-    for day, content in zip(("2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01"),
-                            (m1, m2, m3, m4, m5)):
+    for day, content in zip(
+        ("2026-01-01", "2026-02-01", "2026-03-01", "2026-04-01", "2026-05-01"), (m1, m2, m3, m4, m5), strict=True
+    ):
         (folder / f"{day}-model_prices.json").write_text(json.dumps(content))
     (folder / "README.txt").write_text("not a map")
     return folder, gone, m1
@@ -74,29 +75,39 @@ def history_table(root, name):
 def test_backfill_publishes_one_snapshot_per_dated_map_as_of_its_date(backfilled):
     warehouse = Warehouse(backfilled)
     assert [warehouse.as_of(i) for i in warehouse.snapshot_ids()] == [
-        date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1), date(2026, 5, 1)]
+        date(2026, 1, 1),
+        date(2026, 2, 1),
+        date(2026, 3, 1),
+        date(2026, 4, 1),
+        date(2026, 5, 1),
+    ]
 
 
 def test_changes_hold_exactly_the_edits(backfilled, dated_maps):
     _, gone, _ = dated_maps
     rows = history_table(backfilled, "changes").fetchall()
-    got = sorted((str(as_of), route, change, field, old, new, rel) for _, _, as_of, route, change, field, old, new, rel
-                 in rows)
-    assert got == sorted([
-        ("2026-02-01", NEW, "added", None, None, None, None),
-        ("2026-03-01", GPT, "price", "input|standard||usd_per_1m_tokens", "0.03", "0.02", -0.333333),
-        ("2026-04-01", GPT, "capability", "function_calling", "true", "false", None),
-        ("2026-04-01", GPT, "limit", "max_output_tokens", "131072", "65536", None),
-        ("2026-05-01", gone, "removed", None, None, None, None),
-    ])
+    got = sorted(
+        (str(as_of), route, change, field, old, new, rel) for _, _, as_of, route, change, field, old, new, rel in rows
+    )
+    assert got == sorted(
+        [
+            ("2026-02-01", NEW, "added", None, None, None, None),
+            ("2026-03-01", GPT, "price", "input|standard||usd_per_1m_tokens", "0.03", "0.02", -0.333333),
+            ("2026-04-01", GPT, "capability", "function_calling", "true", "false", None),
+            ("2026-04-01", GPT, "limit", "max_output_tokens", "131072", "65536", None),
+            ("2026-05-01", gone, "removed", None, None, None, None),
+        ]
+    )
     ids = Warehouse(backfilled).snapshot_ids()
     assert {(r[0], r[1]) for r in rows} == {(ids[i], ids[i - 1]) for i in (1, 2, 3, 4)}
 
 
 def test_price_history_holds_exactly_the_periods(backfilled, dated_maps):
     _, gone, first_map = dated_maps
-    got = {(r, k, t, c, u, usd, str(f), str(v) if v else None)
-           for r, k, t, c, u, usd, f, v in history_table(backfilled, "price_history").fetchall()}
+    got = {
+        (r, k, t, c, u, usd, str(f), str(v) if v else None)
+        for r, k, t, c, u, usd, f, v in history_table(backfilled, "price_history").fetchall()
+    }
     expected = set()
     for p in normalize(first_map).tables["prices"].to_pylist():
         key = (p["route_id"], p["price_kind"], p["tier"], p["condition"], p["unit"])
@@ -104,18 +115,28 @@ def test_price_history_holds_exactly_the_periods(backfilled, dated_maps):
             expected |= {(*key, 0.03, "2026-01-01", "2026-03-01"), (*key, 0.02, "2026-03-01", None)}
         else:
             expected.add((*key, p["usd"], "2026-01-01", "2026-05-01" if p["route_id"] == gone else None))
-    expected |= {(NEW, "input", "standard", None, "usd_per_1m_tokens", 0.05, "2026-02-01", None),
-                 (NEW, "output", "standard", None, "usd_per_1m_tokens", 0.14, "2026-02-01", None)}
+    expected |= {
+        (NEW, "input", "standard", None, "usd_per_1m_tokens", 0.05, "2026-02-01", None),
+        (NEW, "output", "standard", None, "usd_per_1m_tokens", 0.14, "2026-02-01", None),
+    }
     assert got == expected
 
 
 def test_limit_and_capability_history(backfilled):
-    limits = history_table(backfilled, "limit_history").filter(f"route_id = '{GPT}' AND limit_name = 'max_output_tokens'")
+    limits = history_table(backfilled, "limit_history").filter(
+        f"route_id = '{GPT}' AND limit_name = 'max_output_tokens'"
+    )
     assert sorted((v, str(f), str(t) if t else None) for _, _, v, f, t in limits.fetchall()) == [
-        (65536, "2026-04-01", None), (131072, "2026-01-01", "2026-04-01")]
-    caps = history_table(backfilled, "capability_history").filter(f"route_id = '{GPT}' AND capability = 'function_calling'")
+        (65536, "2026-04-01", None),
+        (131072, "2026-01-01", "2026-04-01"),
+    ]
+    caps = history_table(backfilled, "capability_history").filter(
+        f"route_id = '{GPT}' AND capability = 'function_calling'"
+    )
     assert sorted((s, str(f), str(t) if t else None) for _, _, s, f, t in caps.fetchall()) == [
-        (False, "2026-04-01", None), (True, "2026-01-01", "2026-04-01")]
+        (False, "2026-04-01", None),
+        (True, "2026-01-01", "2026-04-01"),
+    ]
 
 
 def test_diff_and_as_of(backfilled, capsys):
@@ -132,10 +153,26 @@ def test_diff_and_as_of(backfilled, capsys):
     assert as_json["total"] == 3 and as_json["counts"]["price"] == 1 and as_json["new"]["as_of"] == "2026-04-01"
     price = as_json["changes"]["price"][0]
     assert price["detail"] in out and price["label"] == "input price"
-    assert (price["route_id"], price["field"], price["relative_change"]) == (GPT, "input|standard||usd_per_1m_tokens",
-                                                                             pytest.approx(-1 / 3, abs=1e-4))
-    assert main(["query", "--warehouse", str(backfilled), "--as-of", "2026-03-15", "--format", "csv",
-                 f"SELECT usd FROM prices WHERE route_id = '{GPT}' AND price_kind = 'input'"]) == 0
+    assert (price["route_id"], price["field"], price["relative_change"]) == (
+        GPT,
+        "input|standard||usd_per_1m_tokens",
+        pytest.approx(-1 / 3, abs=1e-4),
+    )
+    assert (
+        main(
+            [
+                "query",
+                "--warehouse",
+                str(backfilled),
+                "--as-of",
+                "2026-03-15",
+                "--format",
+                "csv",
+                f"SELECT usd FROM prices WHERE route_id = '{GPT}' AND price_kind = 'input'",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.split() == ["usd", "0.02"]
 
 
@@ -168,24 +205,41 @@ def test_backfill_from_a_git_history_one_snapshot_per_month(tmp_path, dated_maps
     repo = tmp_path / "litellm"
     repo.mkdir()
     git = lambda *args, when=None: subprocess.run(  # noqa: E731
-        ["git", "-C", str(repo), *args], check=True, capture_output=True,
-        env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.test", "GIT_COMMITTER_NAME": "t",
-             "GIT_COMMITTER_EMAIL": "t@example.test",
-             **({"GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when} if when else {})})
+        ["git", "-C", str(repo), *args],
+        check=True,
+        capture_output=True,
+        env={
+            **os.environ,
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@example.test",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@example.test",
+            **({"GIT_COMMITTER_DATE": when, "GIT_AUTHOR_DATE": when} if when else {}),
+        },
+    )
     git("init", "-q")
     maps = sorted(folder.glob("2026-*.json"))
     # two commits in January (the later one counts), one in February, one in March
-    for source, when in ((maps[0], "2026-01-05T10:00:00"), (maps[1], "2026-01-20T10:00:00"),
-                         (maps[2], "2026-02-10T10:00:00"), (maps[3], "2026-03-03T10:00:00")):
+    for source, when in (
+        (maps[0], "2026-01-05T10:00:00"),
+        (maps[1], "2026-01-20T10:00:00"),
+        (maps[2], "2026-02-10T10:00:00"),
+        (maps[3], "2026-03-03T10:00:00"),
+    ):
         (repo / "model_prices_and_context_window.json").write_bytes(source.read_bytes())
         git("add", "-A")
         git("commit", "-q", "-m", source.name, when=when)
     root = tmp_path / "wh"
-    assert main(["backfill", "--warehouse", str(root), "--git", str(repo), "--every", "month",
-                 "--since", "2026-01-01"]) == 0
+    assert (
+        main(["backfill", "--warehouse", str(root), "--git", str(repo), "--every", "month", "--since", "2026-01-01"])
+        == 0
+    )
     warehouse = Warehouse(root)
     assert [warehouse.as_of(i) for i in warehouse.snapshot_ids()] == [
-        date(2026, 1, 20), date(2026, 2, 10), date(2026, 3, 3)]
+        date(2026, 1, 20),
+        date(2026, 2, 10),
+        date(2026, 3, 3),
+    ]
     changes = {(str(r[2]), r[4]) for r in history_table(root, "changes").fetchall()}
     assert changes == {("2026-02-10", "price"), ("2026-03-03", "capability"), ("2026-03-03", "limit")}
 
@@ -204,8 +258,21 @@ def test_snapshots_older_than_a_table_are_still_queryable(tmp_path, backfilled, 
     manifest_path.write_text(json.dumps(manifest))
     shutil.rmtree(root / "changes" / f"snapshot={first}")
     capsys.readouterr()
-    assert main(["query", "--warehouse", str(root), "--snapshot", first, "--format", "csv",
-                 f"SELECT count(*) AS n FROM routes WHERE route_id = '{GPT}'"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "--warehouse",
+                str(root),
+                "--snapshot",
+                first,
+                "--format",
+                "csv",
+                f"SELECT count(*) AS n FROM routes WHERE route_id = '{GPT}'",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.split() == ["n", "1"]
     assert main(["query", "--warehouse", str(root), "--snapshot", first, "SELECT * FROM changes"]) == 1
     assert "changes does not exist" in capsys.readouterr().err

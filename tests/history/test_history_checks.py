@@ -34,8 +34,9 @@ def run_checks(tables: dict[str, pa.Table]):
 
 def history_of(small_map) -> dict[str, pa.Table]:
     state = normalize(small_map).tables
-    carried = history.step(None, state, snapshot_id="20260101T000000Z-aaaaaaaa", previous_snapshot_id=None,
-                           as_of=date(2026, 1, 1))
+    carried = history.step(
+        None, state, snapshot_id="20260101T000000Z-aaaaaaaa", previous_snapshot_id=None, as_of=date(2026, 1, 1)
+    )
     return {"routes": state["routes"], **carried}
 
 
@@ -53,15 +54,19 @@ def test_a_broken_price_history_is_refused_by_its_check_naming_the_table(small_m
     first = tables["price_history"].slice(0, 1).to_pylist()[0]
     # a period that ends before it starts
     broken = {**first, "valid_from": date(2026, 3, 1), "valid_to": date(2026, 2, 1)}
-    tables["price_history"] = pa.concat_tables([tables["price_history"],
-                                                pa.Table.from_pylist([broken], schema=schemas.PRICE_HISTORY)])
+    tables["price_history"] = pa.concat_tables(
+        [tables["price_history"], pa.Table.from_pylist([broken], schema=schemas.PRICE_HISTORY)]
+    )
     result = run_checks(tables)
     assert not result.success
     failed = [e for e in result.get_asset_check_evaluations() if not e.passed]
     assert [(e.asset_key.to_user_string(), e.check_name) for e in failed] == [("history_validation", "price_history")]
     assert failed[0].severity == dg.AssetCheckSeverity.ERROR
-    assert "after_history_validation" not in {e.asset_key.to_user_string()
-                                              for e in result.get_asset_materialization_events()}
+    assert "after_history_validation" not in {
+        e.asset_key.to_user_string() for e in result.get_asset_materialization_events()
+    }
     lines = failures(result)
-    assert len(lines) == 1 and lines[0].startswith("check history_validation:price_history failed: price_history: "
-                                                   "critical expect_column_pair_values_a_to_be_greater_than_b")
+    assert len(lines) == 1 and lines[0].startswith(
+        "check history_validation:price_history failed: price_history: "
+        "critical expect_column_pair_values_a_to_be_greater_than_b"
+    )

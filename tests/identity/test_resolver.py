@@ -133,25 +133,33 @@ def test_split_classes_resolve_to_one_name(resolver, key, provider, base, versio
 def test_a_vendor_prefix_is_not_taken_from_a_namespace_segment(resolver):
     # zai-org/autoglm-phone-9b: the namespace is not part of the name, so there is no "zai-" to strip
     assert resolver.resolve("novita/zai-org/autoglm-phone-9b-multilingual", "novita").base_model == (
-        "autoglm-phone-9b-multilingual")
+        "autoglm-phone-9b-multilingual"
+    )
 
 
 def test_nemotron_with_and_without_vendor_prefix_is_one_model(resolver):
-    names = {resolver.resolve(k, p).base_model for k, p in [
-        ("deepinfra/nvidia/NVIDIA-Nemotron-Nano-9B-v2", "deepinfra"),
-        ("fireworks_ai/accounts/fireworks/models/nvidia-nemotron-nano-9b-v2", "fireworks_ai"),
-        ("nvidia.nemotron-nano-9b-v2", "bedrock")]}
+    names = {
+        resolver.resolve(k, p).base_model
+        for k, p in [
+            ("deepinfra/nvidia/NVIDIA-Nemotron-Nano-9B-v2", "deepinfra"),
+            ("fireworks_ai/accounts/fireworks/models/nvidia-nemotron-nano-9b-v2", "fireworks_ai"),
+            ("nvidia.nemotron-nano-9b-v2", "bedrock"),
+        ]
+    }
     assert names == {"nemotron-nano-9b-v2"}
 
 
-@pytest.mark.parametrize("name, base", [
-    ("qwen-2.5-7b-instruct", "qwen2.5-7b"),  # LLM Stats' spelling
-    ("qwen-v2.5-14b", "qwen2.5-14b"),
-    ("qwen25-coder-32b", "qwen2.5-coder-32b"),
-    ("qwen2.5-72b-instruct", "qwen2.5-72b"),
-    ("qwen-qwq-32b-preview", "qwq-32b-preview"),
-    ("qwen-plus", "qwen-plus"),  # a named product, not a version
-])
+@pytest.mark.parametrize(
+    "name, base",
+    [
+        ("qwen-2.5-7b-instruct", "qwen2.5-7b"),  # LLM Stats' spelling
+        ("qwen-v2.5-14b", "qwen2.5-14b"),
+        ("qwen25-coder-32b", "qwen2.5-coder-32b"),
+        ("qwen2.5-72b-instruct", "qwen2.5-72b"),
+        ("qwen-qwq-32b-preview", "qwq-32b-preview"),
+        ("qwen-plus", "qwen-plus"),  # a named product, not a version
+    ],
+)
 def test_qwen_spellings_are_one_name(resolver, name, base):
     assert resolver.resolve_name(name)[0] == base
 

@@ -66,20 +66,32 @@ def tarball(folder: Path, top: str, extra: dict[str, bytes] | None = None) -> by
 
 def test_a_tarball_and_a_folder_give_the_same_payload_with_only_the_expected_files(tmp_path):
     archive = tmp_path / "dev.tar.gz"
-    archive.write_bytes(tarball(MODELS_DEV, "models.dev-dev", {
-        "models.dev-dev/packages/web/logo.svg": b"<svg/>",  # outside models/ and providers/: not read
-        "models.dev-dev/../models/evil/escape.toml": b'name = "x"',  # climbs out: never read
-    }))
+    archive.write_bytes(
+        tarball(
+            MODELS_DEV,
+            "models.dev-dev",
+            {
+                "models.dev-dev/packages/web/logo.svg": b"<svg/>",  # outside models/ and providers/: not read
+                "models.dev-dev/../models/evil/escape.toml": b'name = "x"',  # climbs out: never read
+            },
+        )
+    )
     from_folder, from_tarball = models_dev_payload(), models_dev_payload(archive)
     assert hashlib.sha256(from_folder).digest() == hashlib.sha256(from_tarball).digest()
     tree = parse_models_dev_tree(from_tarball)
     assert sorted(tree.models) == ["acme/rocket-9", "anthropic/claude-sonnet-4-0", "openai/gpt-oss-20b"]
-    assert tree.pointers == {"anthropic/claude-sonnet-4-0": ["claude-sonnet-4-20250514"],
-                             "openai/gpt-oss-20b": ["openai/gpt-oss-20b"]}
+    assert tree.pointers == {
+        "anthropic/claude-sonnet-4-0": ["claude-sonnet-4-20250514"],
+        "openai/gpt-oss-20b": ["openai/gpt-oss-20b"],
+    }
     assert tree.provider_docs == {"openai": "https://platform.openai.com/docs/models"}
     oss = tree.models["openai/gpt-oss-20b"]
     assert (oss.release_date, oss.knowledge_cutoff, oss.open_weights, oss.weights_url) == (
-        "2025-08-05", "2024-06", True, "https://huggingface.co/openai/gpt-oss-20b")
+        "2025-08-05",
+        "2024-06",
+        True,
+        "https://huggingface.co/openai/gpt-oss-20b",
+    )
     assert tree.models["acme/rocket-9"].release_date == "2026-01"  # a month is kept as a month
 
 
@@ -89,33 +101,45 @@ def test_models_dev_benchmarks_link_through_pointers_with_evaluator_unit_and_id(
     tree = parse_models_dev_tree(models_dev_payload())
     # claude-sonnet-4-0 alone is claude-sonnet-4.0, which no route has; the route pointing at the file says which
     assert resolver.resolve_name("anthropic/claude-sonnet-4-0")[0] == "claude-sonnet-4.0"
-    benchmarks, unmatched, rates = link(models_dev.parse(models_dev_payload()).scores, routes, resolver,
-                                        {"models_dev": tree.pointers})
+    benchmarks, unmatched, rates = link(
+        models_dev.parse(models_dev_payload()).scores, routes, resolver, {"models_dev": tree.pointers}
+    )
     got = {(r["benchmark"], r["base_model"]): r for r in benchmarks.to_pylist()}
     aider = got[("aider_polyglot", "claude-sonnet-4")]
     assert (aider["evaluator"], aider["unit"], aider["score"], aider["source_model"]) == (
-        "third_party", "percent", 61.3, "anthropic/claude-sonnet-4-0")
+        "third_party",
+        "percent",
+        61.3,
+        "anthropic/claude-sonnet-4-0",
+    )
     terminal = got[("terminal_bench_2.1", "claude-sonnet-4")]  # the version makes it its own benchmark
     assert (terminal["evaluator"], terminal["benchmark_name"]) == ("self_reported", "Terminal-Bench 2.1")
     pro = got[("swe_bench_pro", "gpt-oss-20b")]
     assert (pro["variant"], pro["evaluator"]) == ("public", "third_party")
     assert "models.dev" in pro["attribution"] and "MIT" in pro["attribution"]
     assert [(u["source_model"], u["reason"]) for u in unmatched.to_pylist()] == [
-        ("acme/rocket-9", "no route of the catalog has this base model")]
+        ("acme/rocket-9", "no route of the catalog has this base model")
+    ]
     assert rates == {"models_dev": {"matched": 4, "rows": 5, "match_rate": 0.8}}
 
 
 def test_one_figure_from_three_sources_is_published_once_and_different_figures_stay(bundled_normalized):
     routes = bundled_normalized.tables["routes"]
     tree = parse_models_dev_tree(models_dev_payload())
-    rows = (parse_model_cards(MODEL_CARDS_CSV.read_bytes()) + models_dev.parse(models_dev_payload()).scores
-            + llm_stats.parse(llm_stats_payload()).scores)
+    rows = (
+        parse_model_cards(MODEL_CARDS_CSV.read_bytes())
+        + models_dev.parse(models_dev_payload()).scores
+        + llm_stats.parse(llm_stats_payload()).scores
+    )
     benchmarks, unmatched, rates = link(rows, routes, default_resolver(), {"models_dev": tree.pointers})
     oss = [r for r in benchmarks.to_pylist() if r["base_model"] == "gpt-oss-20b"]
     gpqa = [r for r in oss if r["benchmark"] == "gpqa_diamond"]
     assert len(gpqa) == 1  # model card 71.5, models.dev 71.5, LLM Stats' "GPQA" 0.715
     assert (gpqa[0]["source"], gpqa[0]["reported_by"], gpqa[0]["variant"]) == (
-        "model_cards", ["llm_stats", "model_cards", "models_dev"], "no tools")
+        "model_cards",
+        ["llm_stats", "model_cards", "models_dev"],
+        "no tools",
+    )
     aime = sorted((r["score"], r["variant"] or r["metric"], r["source"]) for r in oss if r["benchmark"] == "aime_2025")
     assert aime == [(91.7, "no tools", "model_cards"), (98.3, "with tools", "llm_stats")]
     cfeval = next(r for r in oss if r["benchmark"] == "cfeval")  # max_score 3000: not a fraction, kept as it is
@@ -123,65 +147,114 @@ def test_one_figure_from_three_sources_is_published_once_and_different_figures_s
     assert cfeval["source_url"] == "https://llm-stats.com/models/gpt-oss-20b"
     # a 0..1 figure of that same benchmark is not on its scale: a benchmark of its own, as a fraction
     normalized = next(r for r in oss if r["benchmark"] == "cfeval_normalized")
-    assert (normalized["unit"], normalized["score"], normalized["benchmark_name"]) == ("fraction", 0.66,
-                                                                                         "CFEval (normalized)")
-    assert all(r["attribution"] == "LLM Stats (https://llm-stats.com), CC BY 4.0"
-               for r in benchmarks.to_pylist() if r["source"] == "llm_stats")
+    assert (normalized["unit"], normalized["score"], normalized["benchmark_name"]) == (
+        "fraction",
+        0.66,
+        "CFEval (normalized)",
+    )
+    assert all(
+        r["attribution"] == "LLM Stats (https://llm-stats.com), CC BY 4.0"
+        for r in benchmarks.to_pylist()
+        if r["source"] == "llm_stats"
+    )
     # the reference page's model-card rows are all still there, untouched
     cards = {(r["benchmark"], r["score"]) for r in oss if r["source"] == "model_cards"}
-    assert cards == {("swe_bench_verified", 60.7), ("codeforces", 2516.0), ("aime_2025", 91.7),
-                     ("gpqa_diamond", 71.5), ("mmlu", 85.3), ("healthbench", 42.5)}
+    assert cards == {
+        ("swe_bench_verified", 60.7),
+        ("codeforces", 2516.0),
+        ("aime_2025", 91.7),
+        ("gpqa_diamond", 71.5),
+        ("mmlu", 85.3),
+        ("healthbench", 42.5),
+    }
     assert {(u["source"], u["source_model"]) for u in unmatched.to_pylist()} == {
-        ("models_dev", "acme/rocket-9"), ("llm_stats", "acme-1")}
+        ("models_dev", "acme/rocket-9"),
+        ("llm_stats", "acme-1"),
+    }
 
 
 def test_the_models_table_takes_each_field_from_the_first_source_that_says_it(bundled_normalized):
     routes = bundled_normalized.tables["routes"]
     bases = set(routes.column("base_model").to_pylist())
-    rows, counts = model_metadata.candidates(bases, default_resolver(), {
-        "models_dev_metadata": models_dev_metadata.parse(gzip.decompress(BUNDLED_MODELSDEV_DB.read_bytes())),
-        "models_dev": models_dev.parse(models_dev_payload()), "llm_stats": llm_stats.parse(llm_stats_payload())})
+    rows, counts = model_metadata.candidates(
+        bases,
+        default_resolver(),
+        {
+            "models_dev_metadata": models_dev_metadata.parse(gzip.decompress(BUNDLED_MODELSDEV_DB.read_bytes())),
+            "models_dev": models_dev.parse(models_dev_payload()),
+            "llm_stats": llm_stats.parse(llm_stats_payload()),
+        },
+    )
     table = model_metadata.build(routes, rows, ATTRIBUTIONS)
     assert table.num_rows == len(bases)
     models = {r["base_model"]: r for r in table.to_pylist()}
     oss = models["gpt-oss-20b"]
     assert (oss["display_name"], oss["release_date"], oss["parameter_count"], oss["open_weights"]) == (
-        "GPT OSS 20B", "2025-08-05", 20_900_000_000, True)
+        "GPT OSS 20B",
+        "2025-08-05",
+        20_900_000_000,
+        True,
+    )
     assert oss["docs_url"] == "https://platform.openai.com/docs/models/gpt-oss-20b"
     assert dict(oss["provenance"]) | {} == {
-        "display_name": "models_dev", "release_date": "models_dev", "knowledge_cutoff": "models_dev",
-        "open_weights": "models_dev", "weights_url": "models_dev", "parameter_count": "llm_stats",
-        "docs_url": "llm_stats", "family": "resolver"}
+        "display_name": "models_dev",
+        "release_date": "models_dev",
+        "knowledge_cutoff": "models_dev",
+        "open_weights": "models_dev",
+        "weights_url": "models_dev",
+        "parameter_count": "llm_stats",
+        "docs_url": "llm_stats",
+        "family": "resolver",
+    }
     assert oss["family"] == "gpt-oss" and oss["routes"] >= 20
-    assert oss["attribution"] == ["LLM Stats (https://llm-stats.com), CC BY 4.0",
-                                  "models.dev (https://github.com/anomalyco/models.dev), MIT"]
+    assert oss["attribution"] == [
+        "LLM Stats (https://llm-stats.com), CC BY 4.0",
+        "models.dev (https://github.com/anomalyco/models.dev), MIT",
+    ]
     sonnet = models["claude-sonnet-4"]  # placed by the pointer of the route serving the model file
     assert (sonnet["release_date"], sonnet["knowledge_cutoff"]) == ("2025-05-22", "2025-03-31")
     assert counts["models_dev"] == (2, 3) and counts["llm_stats"] == (1, 2)
 
 
 def test_the_bundled_models_dev_data_match_their_source_json_and_date_most_chat_models(bundled_normalized):
-    for bundled, source_json in ((BUNDLED_MODELSDEV_DB, BUNDLED_MODELSDEV_SOURCE),
-                                 (BUNDLED_MODELSDEV_API, BUNDLED_MODELSDEV_API_SOURCE)):
+    for bundled, source_json in (
+        (BUNDLED_MODELSDEV_DB, BUNDLED_MODELSDEV_SOURCE),
+        (BUNDLED_MODELSDEV_API, BUNDLED_MODELSDEV_API_SOURCE),
+    ):
         meta = json.loads(source_json.read_text())
         data = gzip.decompress(bundled.read_bytes())
         assert (hashlib.sha256(data).hexdigest(), len(data), meta["licence"]) == (
-            meta["sha256"], meta["size_bytes"], "MIT")
+            meta["sha256"],
+            meta["size_bytes"],
+            "MIT",
+        )
     served, docs = parse_models_dev_metadata(gzip.decompress(BUNDLED_MODELSDEV_DB.read_bytes()))
     assert len(served) > 6000 and docs["openai"].startswith("https://")
     api, left_out = parse_models_dev_api(gzip.decompress(BUNDLED_MODELSDEV_API.read_bytes()))
     assert len(api) > 4000
     # upstream's few impossible dates are left out, each named, not guessed at
-    assert {"entry": "scaleway/qwen3-embedding-8b", "field": "release_date", "value": "2025-25-11",
-            "message": "expected YYYY-MM or YYYY-MM-DD, got '2025-25-11'"} in left_out and len(left_out) < 20
+    assert {
+        "entry": "scaleway/qwen3-embedding-8b",
+        "field": "release_date",
+        "value": "2025-25-11",
+        "message": "expected YYYY-MM or YYYY-MM-DD, got '2025-25-11'",
+    } in left_out and len(left_out) < 20
     routes = bundled_normalized.tables["routes"]
-    rows, _ = model_metadata.candidates(set(routes.column("base_model").to_pylist()), default_resolver(), {
-        "models_dev_metadata": ParsedSource("models_dev_metadata", models=served, provider_docs=docs),
-        "models_dev_api": ParsedSource("models_dev_api", models=api)})
+    rows, _ = model_metadata.candidates(
+        set(routes.column("base_model").to_pylist()),
+        default_resolver(),
+        {
+            "models_dev_metadata": ParsedSource("models_dev_metadata", models=served, provider_docs=docs),
+            "models_dev_api": ParsedSource("models_dev_api", models=api),
+        },
+    )
     models = {r["base_model"]: r for r in model_metadata.build(routes, rows, ATTRIBUTIONS).to_pylist()}
     gpt_4o = models["gpt-4o"]
-    assert (gpt_4o["knowledge_cutoff"], gpt_4o["open_weights"], gpt_4o["release_date"]) == ("2023-09", False,
-                                                                                          "2024-05-13")
+    assert (gpt_4o["knowledge_cutoff"], gpt_4o["open_weights"], gpt_4o["release_date"]) == (
+        "2023-09",
+        False,
+        "2024-05-13",
+    )
     assert dict(gpt_4o["provenance"])["knowledge_cutoff"] == "models_dev_metadata"  # the newer bundle first
     assert dict(gpt_4o["provenance"])["release_date"] == "models_dev_api"  # the only bundle with dates
     # the docs link of the lab that makes the model, not of a host serving it: nvidia's NIM serves gpt-oss-20b and
@@ -214,21 +287,48 @@ def _copy(src: Path, dst: Path) -> Path:
 @pytest.mark.parametrize(
     "source, file, text, message",
     [
-        ("models_dev", "models/openai/gpt-oss-20b.toml", 'name = "x\n', "entry 'models/openai/gpt-oss-20b.toml': not valid TOML"),
-        ("models_dev", "models/openai/gpt-oss-20b.toml",
-         'name = "x"\n[[benchmarks]]\nname = "MMLU"\nscore = "high"\nsource = "https://x.test"\n',
-         "entry 'models/openai/gpt-oss-20b.toml', field 'benchmarks[0].score': expected float, got 'high'"),
-        ("models_dev", "models/openai/gpt-oss-20b.toml", 'name = "x"\nrelease_date = "last summer"\n',
-         "entry 'models/openai/gpt-oss-20b.toml', field 'release_date': expected YYYY-MM or YYYY-MM-DD"),
-        ("models_dev", "providers/groq/models/openai/gpt-oss-20b.toml", 'base_model = "gpt-oss-20b"\n',
-         "entry 'providers/groq/models/openai/gpt-oss-20b.toml', field 'base_model': expected '<lab>/<model>'"),
-        ("llm_stats", "data/organizations/openai/models/gpt-oss-20b/model.json", '{"name": "x"}',
-         "entry 'data/organizations/openai/models/gpt-oss-20b/model.json', field 'model_id': missing"),
-        ("llm_stats", "data/organizations/openai/models/gpt-oss-20b/benchmarks.json",
-         '[{"benchmark_id": "gpqa", "benchmark_name": "GPQA", "score": "0.7", "is_self_reported": true}]',
-         "entry 'data/organizations/openai/models/gpt-oss-20b/benchmarks.json', field '[0].score': expected float"),
-        ("llm_stats", "data/organizations/openai/models/gpt-oss-20b/benchmarks.json", '{"scores": []}',
-         "entry 'data/organizations/openai/models/gpt-oss-20b/benchmarks.json': expected a list of scores"),
+        (
+            "models_dev",
+            "models/openai/gpt-oss-20b.toml",
+            'name = "x\n',
+            "entry 'models/openai/gpt-oss-20b.toml': not valid TOML",
+        ),
+        (
+            "models_dev",
+            "models/openai/gpt-oss-20b.toml",
+            'name = "x"\n[[benchmarks]]\nname = "MMLU"\nscore = "high"\nsource = "https://x.test"\n',
+            "entry 'models/openai/gpt-oss-20b.toml', field 'benchmarks[0].score': expected float, got 'high'",
+        ),
+        (
+            "models_dev",
+            "models/openai/gpt-oss-20b.toml",
+            'name = "x"\nrelease_date = "last summer"\n',
+            "entry 'models/openai/gpt-oss-20b.toml', field 'release_date': expected YYYY-MM or YYYY-MM-DD",
+        ),
+        (
+            "models_dev",
+            "providers/groq/models/openai/gpt-oss-20b.toml",
+            'base_model = "gpt-oss-20b"\n',
+            "entry 'providers/groq/models/openai/gpt-oss-20b.toml', field 'base_model': expected '<lab>/<model>'",
+        ),
+        (
+            "llm_stats",
+            "data/organizations/openai/models/gpt-oss-20b/model.json",
+            '{"name": "x"}',
+            "entry 'data/organizations/openai/models/gpt-oss-20b/model.json', field 'model_id': missing",
+        ),
+        (
+            "llm_stats",
+            "data/organizations/openai/models/gpt-oss-20b/benchmarks.json",
+            '[{"benchmark_id": "gpqa", "benchmark_name": "GPQA", "score": "0.7", "is_self_reported": true}]',
+            "entry 'data/organizations/openai/models/gpt-oss-20b/benchmarks.json', field '[0].score': expected float",
+        ),
+        (
+            "llm_stats",
+            "data/organizations/openai/models/gpt-oss-20b/benchmarks.json",
+            '{"scores": []}',
+            "entry 'data/organizations/openai/models/gpt-oss-20b/benchmarks.json': expected a list of scores",
+        ),
     ],
 )
 def test_a_changed_shape_fails_naming_source_entry_and_field(tmp_path, source, file, text, message):
@@ -262,8 +362,10 @@ def test_broken_models_dev_metadata_and_tarballs_are_refused(tmp_path):
         ingest(BY_NAME["models_dev"], str(empty), raw_dir=tmp_path / "raw")
 
 
-@pytest.mark.parametrize("source, folder, members", [("models_dev", MODELS_DEV, MODELS_DEV_MEMBERS),
-                                                     ("llm_stats", LLM_STATS, LLM_STATS_MEMBERS)])
+@pytest.mark.parametrize(
+    "source, folder, members",
+    [("models_dev", MODELS_DEV, MODELS_DEV_MEMBERS), ("llm_stats", LLM_STATS, LLM_STATS_MEMBERS)],
+)
 @pytest.mark.slow  # a real sync
 def test_an_unreachable_tree_falls_back_to_its_last_good_payload(tmp_path, source, folder, members):
     server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyServer)

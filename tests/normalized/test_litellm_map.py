@@ -42,11 +42,22 @@ def test_a_plain_entry_lands_in_every_typed_table():
     (route,) = rows(result, "routes")
     assert route["provider_name"] == "DeepInfra"
     assert (route["model"], route["base_model"], route["family"]) == ("openai/gpt-oss-20b", "gpt-oss-20b", "gpt-oss")
-    assert (route["input_modalities"], route["output_modalities"], route["modalities_stated"]) == (["text"], ["text"], False)
+    assert (route["input_modalities"], route["output_modalities"], route["modalities_stated"]) == (
+        ["text"],
+        ["text"],
+        False,
+    )
     prices = {(p["price_kind"], p["tier"], p["unit"]): p["usd"] for p in rows(result, "prices")}
-    assert prices == {("input", "standard", "usd_per_1m_tokens"): 0.03, ("output", "standard", "usd_per_1m_tokens"): 0.14}
+    assert prices == {
+        ("input", "standard", "usd_per_1m_tokens"): 0.03,
+        ("output", "standard", "usd_per_1m_tokens"): 0.14,
+    }
     (limits,) = rows(result, "limits")
-    assert (limits["context_window"], limits["max_input_tokens"], limits["max_output_tokens"]) == (131072, 131072, 131072)
+    assert (limits["context_window"], limits["max_input_tokens"], limits["max_output_tokens"]) == (
+        131072,
+        131072,
+        131072,
+    )
     caps = {c["capability"]: c["supported"] for c in rows(result, "capabilities")}
     assert set(CORE_CAPABILITIES) <= set(caps)
     assert caps["function_calling"] is True and caps["tool_choice"] is True
@@ -55,8 +66,12 @@ def test_a_plain_entry_lands_in_every_typed_table():
 
 
 def test_sample_spec_is_left_out_as_documentation():
-    spec = {"input_cost_per_token": 0.0, "max_input_tokens": "max input tokens, if the provider specifies it",
-            "litellm_provider": "one of https://docs.litellm.ai/docs/providers", "mode": "one of: chat, embedding"}
+    spec = {
+        "input_cost_per_token": 0.0,
+        "max_input_tokens": "max input tokens, if the provider specifies it",
+        "litellm_provider": "one of https://docs.litellm.ai/docs/providers",
+        "mode": "one of: chat, embedding",
+    }
     result = run({"sample_spec": spec, "deepinfra/openai/gpt-oss-20b": GPT_OSS})
     assert [r["route_id"] for r in rows(result, "routes")] == ["deepinfra/openai/gpt-oss-20b"]
     (reject,) = rejects(result, route_id="sample_spec")
@@ -65,11 +80,13 @@ def test_sample_spec_is_left_out_as_documentation():
 
 
 def test_top_level_values_that_are_not_model_entries():
-    result = run({
-        "a_string": "not a model",
-        "fallback_generalizations": {"rules": [{"name": "x", "pattern": "^claude-", "model_info": {}}]},
-        "deepinfra/openai/gpt-oss-20b": GPT_OSS,
-    })
+    result = run(
+        {
+            "a_string": "not a model",
+            "fallback_generalizations": {"rules": [{"name": "x", "pattern": "^claude-", "model_info": {}}]},
+            "deepinfra/openai/gpt-oss-20b": GPT_OSS,
+        }
+    )
     assert len(rows(result, "routes")) == 1
     assert rejects(result, route_id="a_string")[0]["rule"] == "not_an_object"
     rules_entry = rejects(result, route_id="fallback_generalizations")[0]
@@ -79,11 +96,16 @@ def test_top_level_values_that_are_not_model_entries():
 
 
 def test_entry_without_mode_is_published_with_a_warning_and_without_provider_is_left_out():
-    result = run({
-        "fireworks-ai-up-to-4b": {"input_cost_per_token": 1e-07, "output_cost_per_token": 1e-07,
-                                  "litellm_provider": "fireworks_ai"},
-        "mystery-model": {"input_cost_per_token": 1e-07, "mode": "chat"},
-    })
+    result = run(
+        {
+            "fireworks-ai-up-to-4b": {
+                "input_cost_per_token": 1e-07,
+                "output_cost_per_token": 1e-07,
+                "litellm_provider": "fireworks_ai",
+            },
+            "mystery-model": {"input_cost_per_token": 1e-07, "mode": "chat"},
+        }
+    )
     (route,) = rows(result, "routes")
     assert route["route_id"] == "fireworks-ai-up-to-4b" and route["mode"] is None
     assert route["input_modalities"] is None  # no mode, no stated modalities: unknown
@@ -92,8 +114,13 @@ def test_entry_without_mode_is_published_with_a_warning_and_without_provider_is_
 
 
 def test_integer_zero_prices_and_float_token_limits():
-    entry = {**GPT_OSS, "input_cost_per_token": 0, "output_cost_per_token": 0, "max_input_tokens": 2000000.0,
-             "max_output_tokens": 8192.0}
+    entry = {
+        **GPT_OSS,
+        "input_cost_per_token": 0,
+        "output_cost_per_token": 0,
+        "max_input_tokens": 2000000.0,
+        "max_output_tokens": 8192.0,
+    }
     result = run({"deepinfra/free-model": entry})
     assert {p["usd"] for p in rows(result, "prices")} == {0.0}
     assert all(isinstance(p["usd"], float) for p in rows(result, "prices"))
@@ -121,10 +148,18 @@ def test_a_bad_field_is_left_out_and_recorded_the_entry_stays(field, value, rule
 
 
 def test_wildcard_and_region_keys():
-    entry = {"input_cost_per_token": 1.5e-06, "output_cost_per_token": 2e-06, "litellm_provider": "bedrock",
-             "mode": "chat"}
-    result = run({"bedrock/*/1-month-commitment/cohere.command-text-v14": entry,
-                  "bedrock/us-gov-west-1/openai.gpt-oss-20b-1:0": {**entry, "input_cost_per_token": 7e-08}})
+    entry = {
+        "input_cost_per_token": 1.5e-06,
+        "output_cost_per_token": 2e-06,
+        "litellm_provider": "bedrock",
+        "mode": "chat",
+    }
+    result = run(
+        {
+            "bedrock/*/1-month-commitment/cohere.command-text-v14": entry,
+            "bedrock/us-gov-west-1/openai.gpt-oss-20b-1:0": {**entry, "input_cost_per_token": 7e-08},
+        }
+    )
     by_id = {r["route_id"]: r for r in rows(result, "routes")}
     assert by_id["bedrock/*/1-month-commitment/cohere.command-text-v14"]["region"] == "*"
     assert by_id["bedrock/us-gov-west-1/openai.gpt-oss-20b-1:0"]["region"] == "us-gov-west-1"
@@ -140,11 +175,13 @@ def test_keys_differing_only_by_case_are_both_published_and_flagged():
 
 
 def test_the_same_model_under_several_keys_points_at_the_shortest():
-    result = run({
-        "fireworks_ai/accounts/fireworks/models/gpt-oss-20b": {**GPT_OSS, "litellm_provider": "fireworks_ai"},
-        "fireworks_ai/gpt-oss-20b": {**GPT_OSS, "litellm_provider": "fireworks_ai", "source": "elsewhere"},
-        "deepinfra/openai/gpt-oss-20b": GPT_OSS,  # another provider: an alternative, not a duplicate
-    })
+    result = run(
+        {
+            "fireworks_ai/accounts/fireworks/models/gpt-oss-20b": {**GPT_OSS, "litellm_provider": "fireworks_ai"},
+            "fireworks_ai/gpt-oss-20b": {**GPT_OSS, "litellm_provider": "fireworks_ai", "source": "elsewhere"},
+            "deepinfra/openai/gpt-oss-20b": GPT_OSS,  # another provider: an alternative, not a duplicate
+        }
+    )
     by_id = {r["route_id"]: r["duplicate_of"] for r in rows(result, "routes")}
     assert by_id == {
         "fireworks_ai/accounts/fireworks/models/gpt-oss-20b": "fireworks_ai/gpt-oss-20b",
@@ -155,11 +192,14 @@ def test_the_same_model_under_several_keys_points_at_the_shortest():
 
 
 def test_nested_cost_dicts_become_one_price_row_per_key():
-    entry = {**GPT_OSS, "search_context_cost_per_query": {"search_context_size_high": 0.014,
-                                                          "search_context_size_low": 0.005}}
+    entry = {
+        **GPT_OSS,
+        "search_context_cost_per_query": {"search_context_size_high": 0.014, "search_context_size_low": 0.005},
+    }
     result = run({"perplexity/sonar": {**entry, "litellm_provider": "perplexity"}})
-    search = sorted((p["condition"], p["usd"], p["source_field"]) for p in rows(result, "prices")
-                    if p["price_kind"] == "web_search")
+    search = sorted(
+        (p["condition"], p["usd"], p["source_field"]) for p in rows(result, "prices") if p["price_kind"] == "web_search"
+    )
     assert search == [
         ("search_context_size_high", 0.014, "search_context_cost_per_query.search_context_size_high"),
         ("search_context_size_low", 0.005, "search_context_cost_per_query.search_context_size_low"),
@@ -167,14 +207,22 @@ def test_nested_cost_dicts_become_one_price_row_per_key():
 
 
 def test_tiered_and_off_peak_pricing():
-    entry = {**GPT_OSS,
-             "tiered_pricing": [{"input_cost_per_token": 5e-08, "range": [0, 256000.0]},
-                                {"input_cost_per_token": 2.5e-07, "range": [256000.0, 1000000.0]}],
-             "off_peak_pricing": {"input_cost_per_token": 1.5e-08, "windows": [{"weekdays": [6, 7]}]}}
+    entry = {
+        **GPT_OSS,
+        "tiered_pricing": [
+            {"input_cost_per_token": 5e-08, "range": [0, 256000.0]},
+            {"input_cost_per_token": 2.5e-07, "range": [256000.0, 1000000.0]},
+        ],
+        "off_peak_pricing": {"input_cost_per_token": 1.5e-08, "windows": [{"weekdays": [6, 7]}]},
+    }
     result = run({"deepinfra/tiered": entry})
     prices = {(p["tier"], p["condition"]): p["usd"] for p in rows(result, "prices") if p["price_kind"] == "input"}
-    assert prices == {("standard", None): 0.03, ("standard", "tokens_0_to_256000"): 0.05,
-                      ("standard", "tokens_256000_to_1000000"): 0.25, ("off_peak", None): 0.015}
+    assert prices == {
+        ("standard", None): 0.03,
+        ("standard", "tokens_0_to_256000"): 0.05,
+        ("standard", "tokens_256000_to_1000000"): 0.25,
+        ("off_peak", None): 0.015,
+    }
     extra = {e["field"]: e for e in rows(result, "extra_fields")}
     assert extra["off_peak_pricing.windows"]["known"] is True
 
@@ -192,12 +240,17 @@ def test_unknown_fields_are_kept_flagged_and_counted():
 
 
 def test_alias_entries_take_their_targets_data():
-    result = run({
-        "bedrock/claude-fable-latest": {"alias_of": "global.anthropic.claude-fable-5-1"},
-        "global.anthropic.claude-fable-5-1": {"input_cost_per_token": 5e-06, "litellm_provider": "bedrock",
-                                              "mode": "chat"},
-        "bedrock/ghost-latest": {"alias_of": "no-such-entry"},
-    })
+    result = run(
+        {
+            "bedrock/claude-fable-latest": {"alias_of": "global.anthropic.claude-fable-5-1"},
+            "global.anthropic.claude-fable-5-1": {
+                "input_cost_per_token": 5e-06,
+                "litellm_provider": "bedrock",
+                "mode": "chat",
+            },
+            "bedrock/ghost-latest": {"alias_of": "no-such-entry"},
+        }
+    )
     by_id = {r["route_id"]: r for r in rows(result, "routes")}
     assert by_id["bedrock/claude-fable-latest"]["alias_of"] == "global.anthropic.claude-fable-5-1"
     assert by_id["bedrock/claude-fable-latest"]["provider"] == "bedrock"
@@ -206,18 +259,27 @@ def test_alias_entries_take_their_targets_data():
 
 
 def test_stated_modalities_win_over_inference():
-    entry = {**GPT_OSS, "supported_modalities": ["text", "image"], "supported_output_modalities": ["text"],
-             "supports_vision": True}
+    entry = {
+        **GPT_OSS,
+        "supported_modalities": ["text", "image"],
+        "supported_output_modalities": ["text"],
+        "supports_vision": True,
+    }
     (route,) = rows(run({"deepinfra/vl": entry}), "routes")
     assert (route["input_modalities"], route["output_modalities"], route["modalities_stated"]) == (
-        ["image", "text"], ["text"], True)
+        ["image", "text"],
+        ["text"],
+        True,
+    )
     (inferred,) = rows(run({"deepinfra/vl": {**GPT_OSS, "supports_vision": True}}), "routes")
     assert inferred["input_modalities"] == ["image", "text"] and inferred["modalities_stated"] is False
 
 
 def test_duplicate_keys_in_the_raw_json_keep_the_last_copy_and_are_recorded():
-    raw = b'{"deepinfra/m": {"input_cost_per_token": 1e-06, "litellm_provider": "deepinfra", "mode": "chat"},' \
-          b' "deepinfra/m": {"input_cost_per_token": 2e-06, "litellm_provider": "deepinfra", "mode": "chat"}}'
+    raw = (
+        b'{"deepinfra/m": {"input_cost_per_token": 1e-06, "litellm_provider": "deepinfra", "mode": "chat"},'
+        b' "deepinfra/m": {"input_cost_per_token": 2e-06, "litellm_provider": "deepinfra", "mode": "chat"}}'
+    )
     entries, duplicates = parse_payload(raw)
     result = run(entries, duplicates)
     assert [p["usd"] for p in rows(result, "prices")] == [2.0]

@@ -41,9 +41,15 @@ def test_value_problem_names_big_integers_and_unencodable_text_anywhere_in_a_val
 
 @pytest.mark.parametrize(
     "value, rule",
-    [("8192", "limit_not_a_number"), (True, "limit_not_a_number"), (1.5, "limit_not_integer"),
-     (float("inf"), "limit_not_integer"), (0, "limit_not_positive"), (MAX_TOKENS_LIMIT + 1, "limit_implausible"),
-     (1e300, "limit_implausible")],
+    [
+        ("8192", "limit_not_a_number"),
+        (True, "limit_not_a_number"),
+        (1.5, "limit_not_integer"),
+        (float("inf"), "limit_not_integer"),
+        (0, "limit_not_positive"),
+        (MAX_TOKENS_LIMIT + 1, "limit_implausible"),
+        (1e300, "limit_implausible"),
+    ],
 )
 def test_a_token_limit_that_is_not_one_names_its_rule(value, rule):
     with pytest.raises(ValueError) as raised:
@@ -57,8 +63,12 @@ def test_a_whole_float_limit_becomes_an_integer():
 
 @pytest.mark.parametrize(
     "value, rule",
-    [("0.1", "price_not_a_number"), (False, "price_not_a_number"), (float("nan"), "price_not_finite"),
-     (-1e-9, "price_negative")],
+    [
+        ("0.1", "price_not_a_number"),
+        (False, "price_not_a_number"),
+        (float("nan"), "price_not_finite"),
+        (-1e-9, "price_negative"),
+    ],
 )
 def test_a_price_that_is_not_one_names_its_rule(value, rule):
     with pytest.raises(ValueError) as raised:
@@ -72,8 +82,18 @@ def test_integer_prices_are_floats():
 
 @pytest.mark.parametrize(
     "span, valid",
-    [([0, 256000], True), ([5, 5], True), ([0.0, 1e6], True), ([10, 1], False), ([0, 1.5], False),
-     ([False, 1], False), ([0, MAX_TOKENS_LIMIT + 1], False), ([0], False), ((0, 1), False), ("0-1", False)],
+    [
+        ([0, 256000], True),
+        ([5, 5], True),
+        ([0.0, 1e6], True),
+        ([10, 1], False),
+        ([0, 1.5], False),
+        ([False, 1], False),
+        ([0, MAX_TOKENS_LIMIT + 1], False),
+        ([0], False),
+        ((0, 1), False),
+        ("0-1", False),
+    ],
 )
 def test_a_tier_range_is_two_whole_numbers_in_order(span, valid):
     assert is_range(span) is valid
@@ -81,9 +101,13 @@ def test_a_tier_range_is_two_whole_numbers_in_order(span, valid):
 
 def test_modalities_are_inferred_from_the_mode_and_widened_by_flags():
     assert route_modalities("chat", {"supports_vision": True, "supports_audio_output": True}, None, None) == (
-        ["image", "text"], ["audio", "text"])
+        ["image", "text"],
+        ["audio", "text"],
+    )
     assert route_modalities("embedding", {"supports_embedding_image_input": True}, None, None) == (
-        ["image", "text"], ["embedding"])
+        ["image", "text"],
+        ["embedding"],
+    )
     assert route_modalities("completion", {"supports_audio_output": True}, None, None) == (["text"], ["text"])
     assert route_modalities("no_such_mode", {}, None, None) == (None, None)
     assert route_modalities("chat", {"supports_vision": True}, ["audio"], None) == (["audio"], ["text"])
@@ -95,4 +119,6 @@ def test_stated_modalities_are_sorted_lower_case_and_odd_ones_are_rejected():
     assert stated_modalities(out, "r", "supported_modalities", ["smell"]) == ["smell"]
     assert stated_modalities(out, "r", "supported_output_modalities", []) is None
     assert [(r["rule"], r["severity"], json.loads(r["value"])) for r in out.rows["rejects"]] == [
-        ("modality_unknown", "warning", ["smell"]), ("modalities_not_a_list", "error", [])]
+        ("modality_unknown", "warning", ["smell"]),
+        ("modalities_not_a_list", "error", []),
+    ]

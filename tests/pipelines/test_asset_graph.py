@@ -29,16 +29,20 @@ def describe(defs) -> dict:
     checks = {}
     for key in sorted(graph.asset_check_keys, key=lambda k: k.to_user_string()):
         node = graph.get(key)
-        checks[key.to_user_string()] = {"blocking": node.blocking,
-                                        "reads": sorted(k.to_user_string() for k in node.parent_entity_keys)}
+        checks[key.to_user_string()] = {
+            "blocking": node.blocking,
+            "reads": sorted(k.to_user_string() for k in node.parent_entity_keys),
+        }
     jobs = {}
     for job in sorted(defs.resolve_all_job_defs(), key=lambda j: j.name):
         if job.name.startswith("__"):  # Dagster's implicit job of all assets
             continue
         selected = job.asset_layer.selected_asset_keys
         jobs[job.name] = sorted(k.to_user_string() for k in selected)
-    schedules = {s.name: {"job": s.job_name, "cron": s.cron_schedule, "default": s.default_status.value}
-                 for s in defs.schedules or []}
+    schedules = {
+        s.name: {"job": s.job_name, "cron": s.cron_schedule, "default": s.default_status.value}
+        for s in defs.schedules or []
+    }
     sensors = {s.name: {"default": s.default_status.value} for s in defs.sensors or []}
     return {"assets": assets, "checks": checks, "jobs": jobs, "schedules": schedules, "sensors": sensors}
 
@@ -65,7 +69,8 @@ def test_the_asset_graph_is_the_reviewed_one():
     found = differences(json.loads(EXPECTED.read_text()), current())
     assert not found, (
         "the asset graph changed: " + "; ".join(found) + "; if that is meant, run `.venv/bin/python "
-        "tests/pipelines/test_asset_graph.py --update` and review the diff of tests/fixtures/asset_graph.json")
+        "tests/pipelines/test_asset_graph.py --update` and review the diff of tests/fixtures/asset_graph.json"
+    )
 
 
 def test_a_moved_group_a_lost_dependency_and_a_check_that_no_longer_blocks_all_show():

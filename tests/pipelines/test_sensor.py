@@ -58,8 +58,11 @@ def tick(tmp_path, url, cursor=None):
     (tmp_path / "_dagster").mkdir(exist_ok=True)
     instance = dg.DagsterInstance.local_temp(tempdir=str(tmp_path / "_dagster"))
     catalog = CatalogSettings(locations={"litellm": url, "aider": "off"})
-    context = dg.build_sensor_context(instance=instance, cursor=cursor,
-                                      resources={"catalog": catalog, "warehouse": WarehouseResource(path=str(tmp_path))})
+    context = dg.build_sensor_context(
+        instance=instance,
+        cursor=cursor,
+        resources={"catalog": catalog, "warehouse": WarehouseResource(path=str(tmp_path))},
+    )
     result = upstream_sensor(context)
     return result, context.cursor
 

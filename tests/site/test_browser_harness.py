@@ -4,7 +4,7 @@ clicked and read back, text that looks like markup staying text, and a full-page
 import urllib.request
 
 import pytest
-from browser import artifact_dir, browser, console_errors, screenshot, serve_directory, wait_for_js  # noqa: F401
+from browser import console_errors, screenshot, serve_directory, wait_for_js
 from selenium.webdriver.common.by import By
 
 PAGE = """<!doctype html>

@@ -27,8 +27,19 @@ from pipelines.cli import main
 from pipelines.definitions import build_definitions
 
 ROUTE = "deepinfra/openai/gpt-oss-20b"
-SECTIONS = ["overview", "quick-read", "pricing", "limits", "capabilities", "benchmarks", "sources", "docs", "similar",
-            "providers", "history"]  # the reference page's order
+SECTIONS = [
+    "overview",
+    "quick-read",
+    "pricing",
+    "limits",
+    "capabilities",
+    "benchmarks",
+    "sources",
+    "docs",
+    "similar",
+    "providers",
+    "history",
+]  # the reference page's order
 
 
 class Links(HTMLParser):
@@ -63,14 +74,23 @@ def test_the_real_map_gets_a_page_per_route_and_base_model_and_every_link_resolv
     assert len(routes) > 4000 and all((built_site / route_path(r)).is_file() for r in routes)
     assert len(list((built_site / "routes").iterdir())) == len(routes)  # no two ids share a page
 
-    data = json.loads(re.search(r'<script type="application/json" id="route-data">(.*?)</script>',
-                                (built_site / "index.html").read_text(), re.S).group(1))
+    data = json.loads(
+        re.search(
+            r'<script type="application/json" id="route-data">(.*?)</script>',
+            (built_site / "index.html").read_text(),
+            re.S,
+        ).group(1)
+    )
     assert sorted(row[data["columns"].index("id")] for row in data["rows"]) == routes
     every_row = (built_site / "all.html").read_text()
     assert every_row.count("<tr data-route=") == len(routes)
 
-    for page in [built_site / route_path(ROUTE), built_site / "index.html", built_site / "changes.html",
-                 built_site / "benchmarks" / "index.html"]:
+    for page in [
+        built_site / route_path(ROUTE),
+        built_site / "index.html",
+        built_site / "changes.html",
+        built_site / "benchmarks" / "index.html",
+    ]:
         found = parsed(page)
         missing = [h for h in found.hrefs if not (page.parent / h.split("#")[0]).resolve().is_file()]
         assert found.hrefs and not missing, (page, missing[:5])
@@ -81,16 +101,19 @@ def test_a_route_page_has_the_reference_sections_in_order_with_the_snapshot_valu
     assert parsed(page).sections == SECTIONS
     html = page.read_text()
     con, _ = snapshot.connect(Warehouse(synced_warehouse))
-    for kind, tier, unit, usd in con.execute("SELECT price_kind, tier, unit, usd FROM prices WHERE route_id = ?",
-                                             [ROUTE]).fetchall():
+    for kind, tier, unit, usd in con.execute(
+        "SELECT price_kind, tier, unit, usd FROM prices WHERE route_id = ?", [ROUTE]
+    ).fetchall():
         assert f'data-kind="{kind}" data-tier="{tier}" data-condition="" data-unit="{unit}" data-usd="{usd}"' in html
     context = con.execute("SELECT context_window FROM limits WHERE route_id = ?", [ROUTE]).fetchone()[0]
     assert f'data-limit="context_window" data-value="{context}">131.1K<' in html
     others = con.execute("SELECT count(*) FROM alternatives WHERE route_id = ?", [ROUTE]).fetchone()[0]
     assert html.count('<tr data-route="', html.index('id="providers"')) >= others > 5
     # the chart: one line per standard per-token price, from the price_history table
-    assert re.findall(r'<path class="series s\d" d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+" data-kind="(\w+)"/>', html) == \
-        ["input", "output"]
+    assert re.findall(r'<path class="series s\d" d="M[\d.]+,[\d.]+ L[\d.]+,[\d.]+" data-kind="(\w+)"/>', html) == [
+        "input",
+        "output",
+    ]
 
 
 def test_markup_in_ids_and_names_stays_text_and_odd_ids_get_safe_stable_urls(hostile_warehouse):
@@ -102,7 +125,7 @@ def test_markup_in_ids_and_names_stays_text_and_odd_ids_get_safe_stable_urls(hos
         assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in html or route_id == HOSTILE_URL_ID
         assert parsed(page).scripts == ["../static/site.js"]  # no script but the site's own
     for page in [site / "index.html", site / "all.html", *(site / "models").iterdir()]:
-        assert '<script>alert' not in page.read_text(), page
+        assert "<script>alert" not in page.read_text(), page
     index = (site / "index.html").read_text()
     assert parsed(site / "index.html").scripts == ["application/json", "static/site.js"]
     assert '\\u003cscript>alert(\\"pwned\\")\\u003c/script>' in index  # the JSON cannot close its <script>
@@ -125,7 +148,8 @@ def test_every_id_gets_a_safe_file_name_that_only_it_has(text):
 
 
 def test_a_failed_build_leaves_the_previous_site_and_a_foreign_folder_is_never_replaced(
-        hostile_warehouse, tmp_path, monkeypatch, capsys):
+    hostile_warehouse, tmp_path, monkeypatch, capsys
+):
     warehouse = str(hostile_warehouse / "wh")
     out = tmp_path / "site"
     assert main(["site", "--warehouse", warehouse, "--out", str(out), "--quiet"]) == 0
@@ -151,8 +175,9 @@ def test_a_failed_build_leaves_the_previous_site_and_a_foreign_folder_is_never_r
     assert "20990101T000000Z-0" in capsys.readouterr().err
 
 
-def test_the_site_server_serves_a_built_site_on_loopback_and_refuses_a_folder_without_one(hostile_warehouse,
-                                                                                           tmp_path, capsys):
+def test_the_site_server_serves_a_built_site_on_loopback_and_refuses_a_folder_without_one(
+    hostile_warehouse, tmp_path, capsys
+):
     server = site_server(hostile_warehouse / "site")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from browser import browser, console_errors, screenshot, wait_for_js  # noqa: F401 - browser is a fixture
+from browser import console_errors, screenshot, wait_for_js
 from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
@@ -19,8 +19,19 @@ from llm_catalog.site.serve import site_server
 from llm_catalog.warehouse.store import Warehouse
 
 ROUTE = "deepinfra/openai/gpt-oss-20b"
-SECTIONS = ["overview", "quick-read", "pricing", "limits", "capabilities", "benchmarks", "sources", "docs", "similar",
-            "providers", "history"]
+SECTIONS = [
+    "overview",
+    "quick-read",
+    "pricing",
+    "limits",
+    "capabilities",
+    "benchmarks",
+    "sources",
+    "docs",
+    "similar",
+    "providers",
+    "history",
+]
 
 
 @pytest.fixture(scope="module")
@@ -49,29 +60,45 @@ def test_each_section_shows_the_snapshot_values(browser, site_url, synced_wareho
     route_id = ROUTE if pick == "named" else odd_route(con)
     open_page(browser, site_url + route_path(route_id))
     shown = [s.get_attribute("id") for s in browser.find_elements(By.CSS_SELECTOR, "main > header, main > section")]
-    assert [s for s in SECTIONS if s in shown] == shown and {"overview", "pricing", "limits", "capabilities",
-                                                            "sources", "similar", "providers"} <= set(shown)
+    assert [s for s in SECTIONS if s in shown] == shown and {
+        "overview",
+        "pricing",
+        "limits",
+        "capabilities",
+        "sources",
+        "similar",
+        "providers",
+    } <= set(shown)
     assert browser.find_element(By.ID, "route-id").text == route_id
 
-    prices = con.execute("SELECT price_kind, tier, condition, unit, usd FROM prices WHERE route_id = ?",
-                         [route_id]).fetchall()
+    prices = con.execute(
+        "SELECT price_kind, tier, condition, unit, usd FROM prices WHERE route_id = ?", [route_id]
+    ).fetchall()
     rows = browser.find_elements(By.CSS_SELECTOR, "#pricing tr[data-kind]")
-    assert sorted((r.get_attribute("data-kind"), r.find_elements(By.TAG_NAME, "td")[1].text) for r in rows) == \
-        sorted((kind, formatting.money(usd, unit)) for kind, _, _, unit, usd in prices)
-    limits = con.execute("SELECT context_window, max_input_tokens, max_output_tokens, max_tokens FROM limits "
-                         "WHERE route_id = ?", [route_id]).fetchone()
-    assert [browser.find_element(By.CSS_SELECTOR, f'[data-limit="{k}"]').text for k in
-            ("context_window", "max_input_tokens", "max_output_tokens", "max_tokens")] == [formatting.tokens(v) for v in limits]
-    stated = dict(con.execute("SELECT capability, supported FROM capabilities WHERE route_id = ?",
-                              [route_id]).fetchall())
+    assert sorted((r.get_attribute("data-kind"), r.find_elements(By.TAG_NAME, "td")[1].text) for r in rows) == sorted(
+        (kind, formatting.money(usd, unit)) for kind, _, _, unit, usd in prices
+    )
+    limits = con.execute(
+        "SELECT context_window, max_input_tokens, max_output_tokens, max_tokens FROM limits WHERE route_id = ?",
+        [route_id],
+    ).fetchone()
+    assert [
+        browser.find_element(By.CSS_SELECTOR, f'[data-limit="{k}"]').text
+        for k in ("context_window", "max_input_tokens", "max_output_tokens", "max_tokens")
+    ] == [formatting.tokens(v) for v in limits]
+    stated = dict(
+        con.execute("SELECT capability, supported FROM capabilities WHERE route_id = ?", [route_id]).fetchall()
+    )
     cells = browser.find_elements(By.CSS_SELECTOR, "#capabilities tr[data-capability]")
     assert len(cells) == 13
     for row in cells:
         value = stated.get(row.get_attribute("data-capability"))
         expected = "Supported" if value else "Unknown" if value is None else "Not supported"
         assert row.find_elements(By.TAG_NAME, "td")[1].text.endswith(expected)
-    colors = {row.get_attribute("data-supported"): row.find_elements(By.TAG_NAME, "td")[1].value_of_css_property("color")
-              for row in cells}
+    colors = {
+        row.get_attribute("data-supported"): row.find_elements(By.TAG_NAME, "td")[1].value_of_css_property("color")
+        for row in cells
+    }
     assert len(set(colors.values())) == len(colors)  # supported, not supported and unknown look different
     if pick == "named":
         assert browser.find_element(By.CSS_SELECTOR, "#overview .stats dd").text == "$0.0300 / 1M tokens"
@@ -83,10 +110,15 @@ def test_each_section_shows_the_snapshot_values(browser, site_url, synced_wareho
 def test_the_lens_filter_reorders_the_similar_models(browser, site_url, synced_warehouse):
     con, snapshot_id = snapshot.connect(Warehouse(synced_warehouse))
     open_page(browser, site_url + route_path(ROUTE))
-    visible = lambda: [r.get_attribute("data-route") for r in  # noqa: E731
-                       browser.find_elements(By.CSS_SELECTOR, "#similar-rows tr") if r.is_displayed()]
-    expected = {lens: [r["other_route_id"] for r in page.gather(con, ROUTE, snapshot_id, lens)["similar_models"][1:]]
-                for lens in ("overall", "cost")}
+
+    def visible() -> list[str]:
+        rows = browser.find_elements(By.CSS_SELECTOR, "#similar-rows tr")
+        return [r.get_attribute("data-route") for r in rows if r.is_displayed()]
+
+    expected = {
+        lens: [r["other_route_id"] for r in page.gather(con, ROUTE, snapshot_id, lens)["similar_models"][1:]]
+        for lens in ("overall", "cost")
+    }
     assert visible() == expected["overall"]
     Select(browser.find_element(By.ID, "lens")).select_by_value("cost")
     assert visible() == expected["cost"] != expected["overall"]
@@ -101,10 +133,14 @@ def test_the_index_search_finds_a_route_by_its_base_model(browser, site_url):
     wait_for_js(browser, "return document.getElementById('count').textContent.includes(' of ')")
     found = [r.get_attribute("data-route") for r in browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr")]
     assert ROUTE in found and 5 < len(found) < total
-    assert all("gpt-oss-20b" in r.text.lower() or "gpt-oss-20b" in r.get_attribute("data-route").lower()
-               for r in browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr"))
+    assert all(
+        "gpt-oss-20b" in r.text.lower() or "gpt-oss-20b" in r.get_attribute("data-route").lower()
+        for r in browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr")
+    )
     Select(browser.find_element(By.ID, "f-provider")).select_by_value("deepinfra")
-    assert [r.get_attribute("data-route") for r in browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr")] == [ROUTE]
+    assert [r.get_attribute("data-route") for r in browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr")] == [
+        ROUTE
+    ]
     browser.find_element(By.CSS_SELECTOR, f'#routes tr[data-route="{ROUTE}"] a').click()
     wait_for_js(browser, "return window.siteReady")
     assert browser.find_element(By.ID, "route-id").text == ROUTE

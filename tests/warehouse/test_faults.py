@@ -23,8 +23,12 @@ def sync_process(warehouse, source, *extra, pause_at: tuple[str, Path] | None = 
     """`llm-catalog sync` in a subprocess; ``pause_at=(step, marker)`` stops it at that step of its publish, once it
     wrote ``marker``, until it is killed (paused_cli.py)."""
     command = [sys.executable, *(("-m", "pipelines.cli") if pause_at is None else (PAUSED_CLI, *map(str, pause_at)))]
-    return subprocess.Popen([*command, "sync", "--warehouse", str(warehouse), "--litellm", str(source), *extra],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [*command, "sync", "--warehouse", str(warehouse), "--litellm", str(source), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def wait_for(path, process, timeout=120.0):
@@ -37,8 +41,11 @@ def wait_for(path, process, timeout=120.0):
 
 def partitions(root):
     """snapshot ids present on disk, per table."""
-    return {name: sorted(p.name.removeprefix("snapshot=") for p in (root / name).glob("snapshot=*"))
-            for name in schemas.PUBLISHED_TABLES if (root / name).exists()}
+    return {
+        name: sorted(p.name.removeprefix("snapshot=") for p in (root / name).glob("snapshot=*"))
+        for name in schemas.PUBLISHED_TABLES
+        if (root / name).exists()
+    }
 
 
 @pytest.fixture
@@ -46,7 +53,9 @@ def maps(tmp_path, small_map):
     good, changed = tmp_path / "good.json", tmp_path / "changed.json"
     good.write_text(json.dumps(small_map))
     entry = small_map["deepinfra/openai/gpt-oss-20b"]
-    changed.write_text(json.dumps({**small_map, "deepinfra/openai/gpt-oss-20b": {**entry, "input_cost_per_token": 2.5e-08}}))
+    changed.write_text(
+        json.dumps({**small_map, "deepinfra/openai/gpt-oss-20b": {**entry, "input_cost_per_token": 2.5e-08}})
+    )
     return good, changed
 
 
@@ -72,8 +81,7 @@ def test_a_sync_killed_during_publish_leaves_a_complete_current_snapshot(tmp_pat
         assert current == before  # the pointer never moved: readers still see the old snapshot, whole
     assert warehouse.verify(current) == []
     capsys.readouterr()
-    assert main(["query", "--warehouse", str(root), "--format", "csv",
-                 "select count(*) as n from routes"]) == 0
+    assert main(["query", "--warehouse", str(root), "--format", "csv", "select count(*) as n from routes"]) == 0
     assert capsys.readouterr().out.split() == ["n", "60"]
 
     # the next sync takes the lock at once (the kernel released the dead one's), cleans up and succeeds
@@ -87,10 +95,24 @@ def test_a_sync_killed_during_publish_leaves_a_complete_current_snapshot(tmp_pat
     assert not any((root / "_staging").iterdir()) if (root / "_staging").exists() else True
     assert not list(root.glob("_paused_at_*")) and not list(root.glob(".*.tmp-*"))
     assert all(ids == warehouse.snapshot_ids() for ids in partitions(root).values())  # no orphan partitions
-    prices = json.loads(subprocess.run(
-        [sys.executable, "-m", "pipelines.cli", "query", "--warehouse", str(root), "--format", "json",
-         "select usd from prices where route_id = 'deepinfra/openai/gpt-oss-20b' and price_kind = 'input'"],
-        capture_output=True, text=True, check=True).stdout)
+    prices = json.loads(
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "pipelines.cli",
+                "query",
+                "--warehouse",
+                str(root),
+                "--format",
+                "json",
+                "select usd from prices where route_id = 'deepinfra/openai/gpt-oss-20b' and price_kind = 'input'",
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     assert prices == [{"usd": 0.025}]
 
 
@@ -113,9 +135,15 @@ def test_a_sync_refuses_a_held_lock_with_a_clear_message_and_recovers_a_dead_hol
     root = tmp_path / "wh"
     root.mkdir()
     holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from llm_catalog.warehouse.lock import WarehouseLock\n"
-         f"with WarehouseLock({str(root)!r}):\n    print('held', flush=True); time.sleep(600)"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "import sys, time; from llm_catalog.warehouse.lock import WarehouseLock\n"
+            f"with WarehouseLock({str(root)!r}):\n    print('held', flush=True); time.sleep(600)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout.readline().strip() == "held"
     capsys.readouterr()
     assert main(["sync", "--warehouse", str(root), "--litellm", str(good), "--lock-timeout", "0.5"]) == 1

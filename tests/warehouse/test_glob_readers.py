@@ -27,8 +27,10 @@ def readme_answers(root) -> list[list[tuple]]:
 
 
 def glob_count(root, table: str, snapshot_id: str) -> int:
-    return duckdb.sql(f"SELECT count(*) FROM read_parquet('{root}/{table}/*/*.parquet', hive_partitioning = true) "
-                      f"WHERE snapshot = '{snapshot_id}'").fetchall()[0][0]
+    return duckdb.sql(
+        f"SELECT count(*) FROM read_parquet('{root}/{table}/*/*.parquet', hive_partitioning = true) "
+        f"WHERE snapshot = '{snapshot_id}'"
+    ).fetchall()[0][0]
 
 
 def test_readme_queries_never_see_an_unpublished_or_half_removed_snapshot(tmp_path, small_map, capsys):
@@ -49,8 +51,9 @@ def test_readme_queries_never_see_an_unpublished_or_half_removed_snapshot(tmp_pa
     killed.wait(timeout=30)
     orphan = max(p.name.removeprefix("snapshot=") for p in (root / "routes").glob("snapshot=*"))
     assert orphan > published and orphan not in Warehouse(root).snapshot_ids()
-    newest = duckdb.sql(f"SELECT max(snapshot) FROM read_parquet('{root}/routes/*/*.parquet', "
-                        "hive_partitioning = true)").fetchall()[0][0]
+    newest = duckdb.sql(
+        f"SELECT max(snapshot) FROM read_parquet('{root}/routes/*/*.parquet', hive_partitioning = true)"
+    ).fetchall()[0][0]
     assert newest == orphan  # what the README's old `max(snapshot)` picked: a snapshot never published
     assert readme_answers(root) == expected  # through CURRENT: the published one, whole
 
@@ -69,8 +72,11 @@ def test_readme_queries_never_see_an_unpublished_or_half_removed_snapshot(tmp_pa
     cleaning.wait(timeout=30)
 
     # and the sync after that publishes; the README's queries follow CURRENT to it
-    done = subprocess.run([sys.executable, "-m", "pipelines.cli", "sync", "--warehouse", str(root), "--litellm",
-                           str(changed), "--quiet"], capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "sync", "--warehouse", str(root), "--litellm", str(changed), "--quiet"],
+        capture_output=True,
+        text=True,
+    )
     assert done.returncode == 0, done.stderr
     current = Warehouse(root).current_id()
     assert current != published and Warehouse(root).verify(current) == []

@@ -1,7 +1,7 @@
 """Publishing mechanics on small tables: the plan, pointer, manifest, leftovers of a dead publish."""
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pyarrow as pa
 import pytest
@@ -17,8 +17,19 @@ SOURCE = {"source": "litellm", "origin": "test", "sha256": "a" * 64, "size_bytes
 def tables(routes=("deepinfra/m",)):
     out = {name: schema.empty_table() for name, schema in {**schemas.TABLES, **schemas.HISTORY}.items()}
     out["routes"] = pa.Table.from_pylist(
-        [{"route_id": r, "provider": "deepinfra", "model": r, "base_model": r, "resolved_by": "rules",
-          "modalities_stated": False} for r in routes], schema=schemas.ROUTES)
+        [
+            {
+                "route_id": r,
+                "provider": "deepinfra",
+                "model": r,
+                "base_model": r,
+                "resolved_by": "rules",
+                "modalities_stated": False,
+            }
+            for r in routes
+        ],
+        schema=schemas.ROUTES,
+    )
     return out
 
 
@@ -40,11 +51,14 @@ def test_publish_moves_the_pointer_last_and_is_idempotent(tmp_path):
 
 def test_the_plan_names_the_snapshot_before_the_publish(tmp_path):
     warehouse = Warehouse(tmp_path)
-    now = datetime(2026, 3, 1, 12, 30, 5, 999, tzinfo=timezone.utc)
+    now = datetime(2026, 3, 1, 12, 30, 5, 999, tzinfo=UTC)
     plan = warehouse.plan(sources=[SOURCE], code="c1", now=now)
     key = fingerprint([SOURCE], "c1")
-    assert (plan.snapshot_id, plan.previous_snapshot_id, plan.as_of) == (f"20260301T123005Z-{key[:8]}", None,
-                                                                         date(2026, 3, 1))
+    assert (plan.snapshot_id, plan.previous_snapshot_id, plan.as_of) == (
+        f"20260301T123005Z-{key[:8]}",
+        None,
+        date(2026, 3, 1),
+    )
     assert type(plan).from_dict(json.loads(json.dumps(plan.to_dict()))) == plan  # as the IO manager hands it on
     result = warehouse.publish(tables(), plan, sources=[SOURCE])
     assert result.snapshot_id == plan.snapshot_id == warehouse.current_id()
@@ -60,8 +74,11 @@ def test_a_stale_plan_is_refused_and_nothing_moves(tmp_path):
     stale = warehouse.plan(sources=[other], code="c1")
     moved = publish(warehouse, tables(("deepinfra/m", "deepinfra/n")), code="c2")
     assert moved.published and stale.previous_snapshot_id == first.snapshot_id
-    with pytest.raises(PublishError, match=f"planned on top of snapshot {first.snapshot_id}, but the current one is "
-                                           f"now {moved.snapshot_id}, so its history tables are stale"):
+    with pytest.raises(
+        PublishError,
+        match=f"planned on top of snapshot {first.snapshot_id}, but the current one is "
+        f"now {moved.snapshot_id}, so its history tables are stale",
+    ):
         warehouse.publish(tables(), stale, sources=[other])
     assert warehouse.current_id() == moved.snapshot_id and stale.snapshot_id not in warehouse.snapshot_ids()
     assert not (tmp_path / "routes" / f"snapshot={stale.snapshot_id}").exists()
@@ -78,8 +95,9 @@ def test_a_plan_for_other_sources_is_refused(tmp_path):
 def test_an_older_as_of_is_refused_when_planned_and_when_published(tmp_path):
     warehouse = Warehouse(tmp_path)
     publish(warehouse, tables(), as_of=date(2026, 3, 1))
-    with pytest.raises(PublishError, match="refusing a snapshot as of 2026-02-01: the warehouse already has one as "
-                                           "of 2026-03-01"):
+    with pytest.raises(
+        PublishError, match="refusing a snapshot as of 2026-02-01: the warehouse already has one as of 2026-03-01"
+    ):
         warehouse.plan(sources=[SOURCE], code="c2", as_of=date(2026, 2, 1))
 
 

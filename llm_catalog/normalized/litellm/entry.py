@@ -114,8 +114,9 @@ class EntryNormalizer:
             if isinstance(value, bool):
                 stated.capabilities[name.removeprefix("supports_")] = value
             else:
-                self.out.reject(route_id, name, value, "capability_not_boolean",
-                                "a supports_* flag must be true or false")
+                self.out.reject(
+                    route_id, name, value, "capability_not_boolean", "a supports_* flag must be true or false"
+                )
         elif name == "tiered_pricing":
             self.prices.tiered_pricing(route_id, value)
         elif name == "off_peak_pricing":

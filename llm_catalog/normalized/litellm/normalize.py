@@ -44,13 +44,24 @@ def model_entry(out: TableRows, key: str, value, entries: dict) -> tuple[dict, s
     """(the entry, the key it is an alias of) when ``key`` is a model entry with a provider id; else None, with the
     entry rejected under one of the ENTRY_RULES."""
     if not ROUTE_ID.fullmatch(key):
-        out.reject(key, None, value, "invalid_route_id",
-                   "a route id must be 1-256 printable characters with no whitespace, control characters or "
-                   f"lone surrogates; got {storable(key)!r}")
+        out.reject(
+            key,
+            None,
+            value,
+            "invalid_route_id",
+            "a route id must be 1-256 printable characters with no whitespace, control characters or "
+            f"lone surrogates; got {storable(key)!r}",
+        )
         return None
     if key == "sample_spec":  # left out by design: severity info, not an error of the source
-        out.reject(key, None, value, "documentation_entry", "sample_spec documents the map's fields; not a model",
-                   severity="info")
+        out.reject(
+            key,
+            None,
+            value,
+            "documentation_entry",
+            "sample_spec documents the map's fields; not a model",
+            severity="info",
+        )
         return None
     if not isinstance(value, dict):
         out.reject(key, None, value, "not_an_object", f"a model entry must be an object, got {type(value).__name__}")
@@ -59,8 +70,13 @@ def model_entry(out: TableRows, key: str, value, entries: dict) -> tuple[dict, s
     if "alias_of" in value and "litellm_provider" not in value:
         entry, alias_of = _resolve_alias(key, value, entries)
         if entry is None:
-            out.reject(key, "alias_of", value.get("alias_of"), "alias_target_missing",
-                       "alias_of names no model entry in the map")
+            out.reject(
+                key,
+                "alias_of",
+                value.get("alias_of"),
+                "alias_target_missing",
+                "alias_of names no model entry in the map",
+            )
             return None
         entry = {**entry, **{k: v for k, v in value.items() if k != "alias_of"}}
     provider = entry.get("litellm_provider")
@@ -98,7 +114,10 @@ def normalize(
 
     for key, values in duplicates or []:
         out.reject(
-            key, None, values, "duplicate_key",
+            key,
+            None,
+            values,
+            "duplicate_key",
             f"key appears {len(values)} times in the raw JSON; the last copy is used, as LiteLLM does",
             severity="warning",
         )
@@ -115,8 +134,14 @@ def normalize(
         provider = entry["litellm_provider"]
         if len(lowered[key.lower()]) > 1:
             others = [k for k in lowered[key.lower()] if k != key]
-            out.reject(key, None, None, "case_duplicate_key",
-                       f"another key differs only by case: {others}; both are published", severity="warning")
+            out.reject(
+                key,
+                None,
+                None,
+                "case_duplicate_key",
+                f"another key differs only by case: {others}; both are published",
+                severity="warning",
+            )
         walker.entry(key, entry, alias_of)
         resolution = resolver.resolve(key, provider)
         groups[(provider, resolution.base_model, resolution.model_version, _entry_fingerprint(entry))].append(key)

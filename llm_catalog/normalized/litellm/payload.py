@@ -69,8 +69,9 @@ def value_problem(value) -> tuple[str, str] | None:
             return "number_out_of_range", f"an integer of {len(item.lstrip('-'))} digits is out of range"
         if isinstance(item, str):
             if item.startswith(_TOO_DEEP):
-                return "value_too_deep", (f"nested {item.removeprefix(_TOO_DEEP)} levels deep in the map (the limit "
-                                          f"is {MAX_DEPTH})")
+                return "value_too_deep", (
+                    f"nested {item.removeprefix(_TOO_DEEP)} levels deep in the map (the limit is {MAX_DEPTH})"
+                )
             if not item.isascii():
                 try:
                     item.encode("utf-8")

@@ -26,10 +26,19 @@ def to_price(value) -> float:
 
 def is_range(span) -> bool:
     """A tier band's [from, to]: whole numbers from 0 to MAX_TOKENS_LIMIT, from <= to."""
-    return (isinstance(span, list) and len(span) == 2
-            and all(not isinstance(x, bool) and isinstance(x, (int, float)) and math.isfinite(x)
-                    and x == int(x) and 0 <= x <= MAX_TOKENS_LIMIT for x in span)
-            and span[0] <= span[1])
+    return (
+        isinstance(span, list)
+        and len(span) == 2
+        and all(
+            not isinstance(x, bool)
+            and isinstance(x, (int, float))
+            and math.isfinite(x)
+            and x == int(x)
+            and 0 <= x <= MAX_TOKENS_LIMIT
+            for x in span
+        )
+        and span[0] <= span[1]
+    )
 
 
 class PriceRows:
@@ -40,14 +49,14 @@ class PriceRows:
         self.extras = extras
         self.stated_by: dict[tuple, str] = {}  # price key -> the field that stated it
 
-    def price(self, route_id: str, source_field: str, value, parsed: PriceField, *, tier=None,
-              condition=None) -> None:
+    def price(self, route_id: str, source_field: str, value, parsed: PriceField, *, tier=None, condition=None) -> None:
         try:
             # shift the decimal the map wrote (3e-08 -> 0.03), not its binary float (0.030000000000000002)
             usd = float(Decimal(repr(to_price(value))) * Decimal(int(parsed.factor)))
             if not usd <= MAX_PRICE_USD:  # also inf: 1e308 per token is finite, per 1M tokens it is not
-                raise ValueError("price_implausible", f"{usd:g} {parsed.unit} is above the plausible "
-                                                      f"{MAX_PRICE_USD:,.0f}")
+                raise ValueError(
+                    "price_implausible", f"{usd:g} {parsed.unit} is above the plausible {MAX_PRICE_USD:,.0f}"
+                )
         except ValueError as exc:
             rule, message = exc.args
             self.out.reject(route_id, source_field, value, rule, message)
@@ -64,8 +73,13 @@ class PriceRows:
         }
         key = (route_id, row["price_kind"], row["tier"], row["condition"], row["unit"])
         if key in self.stated_by:  # two spellings of one price (e.g. _batches and _batch_requests)
-            self.out.reject(route_id, source_field, value, "price_duplicate",
-                            f"states the same price as {self.stated_by[key]}, which is kept")
+            self.out.reject(
+                route_id,
+                source_field,
+                value,
+                "price_duplicate",
+                f"states the same price as {self.stated_by[key]}, which is kept",
+            )
             return
         self.stated_by[key] = source_field
         self.out.rows["prices"].append(row)

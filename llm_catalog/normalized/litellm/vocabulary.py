@@ -46,22 +46,64 @@ FLAG_INPUTS = {"supports_vision": "image", "supports_audio_input": "audio", "sup
 
 # fields the normalizer knows and keeps verbatim in extra_fields (anything else there is flagged known = false)
 KNOWN_EXTRA_FIELDS = frozenset(
-    """
-    source metadata comment supported_endpoints supported_regions supported_audio_formats rpm tpm output_vector_size
-    prompt_cache_min_tokens reasoning_contexts reasoning_effort_levels reasoning_modes default_reasoning_effort
-    deprecation_source successor_model provider_specific_entry fedramp_uplift_multiplier
-    regional_endpoint_uplift_multiplier regional_processing_uplift_multiplier_eu
-    regional_processing_uplift_multiplier_us search_free_requests web_search_billing_unit thinking_always_on
-    thinking_on_by_default bedrock_converse_supports_strict_tools bedrock_output_config_effort_ceiling
-    gemini_audio_only_live gemini_native_audio use_openai_responses_path uses_embed_content vertex_ai_audio_api
-    audio_transcription_config token_count_framing token_count_model token_count_responses_framing
-    token_count_responses_tool_framing token_count_tokenizer token_count_tool_framing input_dbu_cost_per_token
-    output_dbu_cost_per_token off_peak_pricing.windows off_peak_pricing.weekday_timezone
-    """.split()
+    [
+        "source",
+        "metadata",
+        "comment",
+        "supported_endpoints",
+        "supported_regions",
+        "supported_audio_formats",
+        "rpm",
+        "tpm",
+        "output_vector_size",
+        "prompt_cache_min_tokens",
+        "reasoning_contexts",
+        "reasoning_effort_levels",
+        "reasoning_modes",
+        "default_reasoning_effort",
+        "deprecation_source",
+        "successor_model",
+        "provider_specific_entry",
+        "fedramp_uplift_multiplier",
+        "regional_endpoint_uplift_multiplier",
+        "regional_processing_uplift_multiplier_eu",
+        "regional_processing_uplift_multiplier_us",
+        "search_free_requests",
+        "web_search_billing_unit",
+        "thinking_always_on",
+        "thinking_on_by_default",
+        "bedrock_converse_supports_strict_tools",
+        "bedrock_output_config_effort_ceiling",
+        "gemini_audio_only_live",
+        "gemini_native_audio",
+        "use_openai_responses_path",
+        "uses_embed_content",
+        "vertex_ai_audio_api",
+        "audio_transcription_config",
+        "token_count_framing",
+        "token_count_model",
+        "token_count_responses_framing",
+        "token_count_responses_tool_framing",
+        "token_count_tokenizer",
+        "token_count_tool_framing",
+        "input_dbu_cost_per_token",
+        "output_dbu_cost_per_token",
+        "off_peak_pricing.windows",
+        "off_peak_pricing.weekday_timezone",
+    ]
 )
 # rules that leave a whole entry out (the others act on one field, or only warn)
-ENTRY_RULES = frozenset({"documentation_entry", "routing_rules", "not_an_object", "alias_target_missing",
-                         "missing_provider", "invalid_provider", "invalid_route_id"})
+ENTRY_RULES = frozenset(
+    {
+        "documentation_entry",
+        "routing_rules",
+        "not_an_object",
+        "alias_target_missing",
+        "missing_provider",
+        "invalid_provider",
+        "invalid_route_id",
+    }
+)
 # full-match patterns (re.fullmatch): `$` would also match before a trailing newline
 PROVIDER_ID = re.compile(r"[A-Za-z0-9_.\-]+")
 # a route id is the map's key: printable, no whitespace or control characters, no lone surrogates, 1-256 characters
