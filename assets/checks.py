@@ -52,7 +52,7 @@ def expectation_specs(asset: str, names) -> list[dg.AssetCheckSpec]:
             name,
             asset=asset,
             blocking=True,
-            description=f"{name}'s Great Expectations suite (llm_catalog/checks/expectations.py); "
+            description=f"{name}'s Great Expectations suite (llm_catalog/checks/suites.py); "
             "a critical failure blocks the publish.",
         )
         for name in names
