@@ -8,7 +8,7 @@ import dagster as dg
 from assets.resources import WarehouseResource
 from assets.warehouse import catalog_snapshot
 from llm_catalog.paths import site_dir
-from llm_catalog.site import MARKER, build_site
+from llm_catalog.site.build import MARKER, build_site
 
 
 @dg.asset(

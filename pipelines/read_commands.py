@@ -172,7 +172,7 @@ def cmd_search(args) -> int:
 
 def cmd_site(args) -> int:
     """Build the static site of a snapshot, or (--serve) serve a built one on 127.0.0.1."""
-    from llm_catalog.site import build_site
+    from llm_catalog.site.build import build_site
     from llm_catalog.site.serve import site_server
 
     warehouse = Warehouse(warehouse_dir(args.warehouse))

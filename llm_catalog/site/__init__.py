@@ -1,5 +1,2 @@
-"""The catalog site: static pages of one snapshot (see build.py)."""
-
-from llm_catalog.site.build import MARKER, build_site
-
-__all__ = ["MARKER", "build_site"]
+"""The catalog site: static pages of one snapshot (build.py), their links, charts and views, and the loopback
+server that shows a built site."""
