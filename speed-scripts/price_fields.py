@@ -12,32 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
+from release_maps import CACHE, fetch_map
+
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.normalized.litellm.payload import parse_payload
-from llm_catalog.sources.bundle import map_from_wheel
-
-
-def fetch_map(minor: int, cache: Path) -> tuple[bytes, str]:
-    """The map of litellm 1.<minor>.0, or of the newest 1.<minor> patch when .0 was never released."""
-    found = sorted(cache.glob(f"1.{minor}.*.json"))
-    if found:
-        return found[0].read_bytes(), found[0].stem
-    for version in (f"1.{minor}.0", f">=1.{minor},<1.{minor + 1}"):
-        with tempfile.TemporaryDirectory() as tmp:
-            try:
-                data, exact = map_from_wheel(version, Path(tmp))
-            except subprocess.CalledProcessError:
-                continue
-        cache.mkdir(parents=True, exist_ok=True)
-        (cache / f"{exact}.json").write_bytes(data)
-        return data, exact
-    raise SystemExit(f"no litellm 1.{minor} wheel on the package index")
 
 
 def untyped_prices(data: bytes) -> tuple[Counter, Counter, int]:
@@ -60,7 +42,7 @@ def untyped_prices(data: bytes) -> tuple[Counter, Counter, int]:
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minors", default="79-90", help="litellm 1.X minors, e.g. 79-90")
-    parser.add_argument("--cache", type=Path, default=Path.home() / ".cache" / "llm-catalog" / "litellm-maps")
+    parser.add_argument("--cache", type=Path, default=CACHE)
     args = parser.parse_args()
     low, _, high = args.minors.partition("-")
     failed = False

@@ -1,0 +1,95 @@
+"""Does every real litellm release sync and publish? For one release per step of minors from 1.74 to the bundled one
+(default every second minor: about one a month), takes the map its wheel ships (downloaded once, cached), syncs it
+into a fresh warehouse with the code of this tree (or --code DIR, e.g. a checkout of another commit), and prints per
+release: published or refused (with the first line of why), the error and warning rejects by rule, and the seconds
+the sync took. Exits 1 when a release does not publish.
+
+    .venv/bin/python speed-scripts/release_train.py [--minors 74-110] [--step 2] [--code DIR] [--cache DIR]
+
+The benchmark and model-tree sources are off, so only the cost map (and the bundled model metadata) are read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+from release_maps import CACHE, fetch_map
+
+REPO = Path(__file__).resolve().parent.parent
+OFF = ["--benchmarks", "aider=off", "--benchmarks", "models_dev=off", "--benchmarks", "llm_stats=off",
+       "--benchmarks", "artificial_analysis=off"]  # fmt: skip
+
+
+def bundled_minor() -> int:
+    meta = json.loads((REPO / "data" / "litellm" / "SOURCE.json").read_text())
+    return int((meta.get("version") or meta.get("litellm_version")).split(".")[1])
+
+
+def sync(code: Path, map_path: Path, warehouse: Path) -> tuple[bool, str, float]:
+    """(published, the first line of what the sync said, seconds) for one map, with the code in ``code``."""
+    env = {**os.environ, "PYTHONPATH": str(code)}
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "pipelines.cli", "sync", "--warehouse", str(warehouse), "--litellm", str(map_path),
+         "--quiet", *OFF],
+        cwd=code, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    said = (done.stderr or done.stdout).strip().splitlines()
+    return done.returncode == 0, said[0] if said else "", time.monotonic() - started
+
+
+def published_rejects(warehouse: Path) -> Counter:
+    """The current snapshot's rejects by (severity, rule)."""
+    con = duckdb.connect()
+    snapshot = con.execute(f"SELECT snapshot_id FROM read_json('{warehouse / 'CURRENT'}')").fetchone()[0]
+    rows = con.execute(
+        f"SELECT severity, rule, count(*) FROM '{warehouse}/rejects/snapshot={snapshot}/part-0.parquet' GROUP BY ALL"
+    ).fetchall()
+    return Counter({(severity, rule): n for severity, rule, n in rows})
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--minors", default=f"74-{bundled_minor()}", help="litellm 1.X minors, e.g. 74-110")
+    parser.add_argument("--step", type=int, default=2, help="every Nth minor (default 2: about one a month)")
+    parser.add_argument("--code", type=Path, default=REPO, help="the tree whose code syncs (default: this one)")
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    args = parser.parse_args()
+    low, _, high = args.minors.partition("-")
+    minors = list(range(int(low), int(high or low) + 1, args.step))
+    if minors[-1] != int(high or low):
+        minors.append(int(high or low))  # always the newest of the range
+    print(f"code: {args.code}; {len(minors)} releases, litellm 1.{minors[0]} to 1.{minors[-1]}")
+    print(f"{'release':<10} {'published':<10} {'seconds':>7}  rejects (error | warning) / why not")
+    refused = 0
+    with tempfile.TemporaryDirectory(prefix="release-train-") as tmp:
+        for minor in minors:
+            data, version = fetch_map(minor, args.cache)
+            map_path = Path(tmp) / f"{version}.json"
+            map_path.write_bytes(data)
+            warehouse = Path(tmp) / f"warehouse-{version}"
+            ok, said, seconds = sync(args.code, map_path, warehouse)
+            if ok:
+                rejects = published_rejects(warehouse)
+                errors = ", ".join(f"{rule} {n}" for (sev, rule), n in sorted(rejects.items()) if sev == "error")
+                warnings = sum(n for (sev, _), n in rejects.items() if sev == "warning")
+                detail = f"{errors or 'none'} | {warnings} warnings"
+            else:
+                refused += 1
+                detail = said
+            print(f"{version:<10} {'yes' if ok else 'NO':<10} {seconds:>7.1f}  {detail}")
+    print(f"{len(minors) - refused} of {len(minors)} releases published")
+    return 1 if refused else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
