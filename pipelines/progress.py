@@ -52,7 +52,7 @@ class StageLines(logging.Handler):
             elif "published" in metadata:  # the publish step
                 verb = "published" if metadata["published"].value else "unchanged, kept"
                 self.notes.setdefault(step, []).append(f"{verb} {metadata['snapshot_id'].value}")
-            else:
+            elif name != step:  # a step of several assets names them; a step named after its asset need not
                 self.notes.setdefault(step, []).append(name)
         elif kind == DagsterEventType.ASSET_OBSERVATION:
             metadata = event.event_specific_data.asset_observation.metadata
@@ -74,7 +74,7 @@ class StageLines(logging.Handler):
         if checks:
             said.append(f"{sum(checks)}/{len(checks)} checks passed")
         said.append(", ".join(self.notes.get(step, [])))
-        return f"  {step:<22} {'FAILED ' if failed else ''}{seconds:6.1f} s  {'  '.join(s for s in said if s)}".rstrip()
+        return f"  {step:<26} {'FAILED ' if failed else ''}{seconds:6.1f} s  {'  '.join(s for s in said if s)}".rstrip()
 
 
 @dg.logger(description="One line per stage on stderr, with its time and row counts (what `llm-catalog sync` shows).")
