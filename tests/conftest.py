@@ -98,6 +98,10 @@ def hostile_warehouse(small_map, tmp_path_factory):
 
 
 HOSTILE_SCRIPT_ID = 'deepinfra/<script>alert("pwned")</script>'
+# the route the site tests read, and the sections of its page in the reference page's order
+ROUTE = "deepinfra/openai/gpt-oss-20b"
+ROUTE_PAGE_SECTIONS = ["overview", "quick-read", "pricing", "limits", "capabilities", "benchmarks", "sources", "docs",
+                       "similar", "providers", "history"]  # fmt: skip
 HOSTILE_URL_ID = "deepinfra/acme/odd@2024:beta?v=1#x%20"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID
+from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID, ROUTE, ROUTE_PAGE_SECTIONS
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -25,21 +25,6 @@ from llm_catalog.site.serve import site_server
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 from pipelines.definitions import build_definitions
-
-ROUTE = "deepinfra/openai/gpt-oss-20b"
-SECTIONS = [
-    "overview",
-    "quick-read",
-    "pricing",
-    "limits",
-    "capabilities",
-    "benchmarks",
-    "sources",
-    "docs",
-    "similar",
-    "providers",
-    "history",
-]  # the reference page's order
 
 
 class Links(HTMLParser):
@@ -98,7 +83,7 @@ def test_the_real_map_gets_a_page_per_route_and_base_model_and_every_link_resolv
 
 def test_a_route_page_has_the_reference_sections_in_order_with_the_snapshot_values(built_site, synced_warehouse):
     page = built_site / route_path(ROUTE)
-    assert parsed(page).sections == SECTIONS
+    assert parsed(page).sections == ROUTE_PAGE_SECTIONS
     html = page.read_text()
     con, _ = snapshot.connect(Warehouse(synced_warehouse))
     for kind, tier, unit, usd in con.execute(

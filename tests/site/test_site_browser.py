@@ -9,7 +9,7 @@ import threading
 
 import pytest
 from browser import console_errors, screenshot, wait_for_js
-from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID
+from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID, ROUTE, ROUTE_PAGE_SECTIONS
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -17,21 +17,6 @@ from llm_catalog.readers import formatting, page, snapshot
 from llm_catalog.site.links import route_path
 from llm_catalog.site.serve import site_server
 from llm_catalog.warehouse.store import Warehouse
-
-ROUTE = "deepinfra/openai/gpt-oss-20b"
-SECTIONS = [
-    "overview",
-    "quick-read",
-    "pricing",
-    "limits",
-    "capabilities",
-    "benchmarks",
-    "sources",
-    "docs",
-    "similar",
-    "providers",
-    "history",
-]
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +45,7 @@ def test_each_section_shows_the_snapshot_values(browser, site_url, synced_wareho
     route_id = ROUTE if pick == "named" else odd_route(con)
     open_page(browser, site_url + route_path(route_id))
     shown = [s.get_attribute("id") for s in browser.find_elements(By.CSS_SELECTOR, "main > header, main > section")]
-    assert [s for s in SECTIONS if s in shown] == shown and {
+    assert [s for s in ROUTE_PAGE_SECTIONS if s in shown] == shown and {
         "overview",
         "pricing",
         "limits",
