@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 
 from llm_catalog.errors import BrokenPayloadError
 from llm_catalog.normalized.benchmark_names import identify
@@ -51,6 +52,11 @@ def _llm_stats_model(name: str, doc, source: str) -> ModelFacts:
     )
 
 
+def _score_field(score: dict, key: str, kind, *, source: str, entry: str, where: str, required: bool = False):
+    """A score's ``key``, of ``kind``; a broken one names the file, the score and the key."""
+    return typed(score.get(key), kind, source=source, entry=entry, field=f"{where}.{key}", required=required)
+
+
 def _llm_stats_scores(name: str, doc, model: str, source: str) -> list[dict]:
     if not isinstance(doc, list):
         raise BrokenPayloadError(source, "expected a list of scores", entry=name)
@@ -59,47 +65,17 @@ def _llm_stats_scores(name: str, doc, model: str, source: str) -> list[dict]:
         where = f"[{i}]"
         if not isinstance(score, dict):
             raise BrokenPayloadError(source, "expected an object", entry=name, field=where)
+        read = partial(_score_field, score, source=source, entry=name, where=where)
         found.append(
             {
                 "model": model,
                 "entry": name,
-                "benchmark_id": typed(
-                    score.get("benchmark_id"),
-                    str,
-                    source=source,
-                    entry=name,
-                    field=f"{where}.benchmark_id",
-                    required=True,
-                ),
-                "name": typed(
-                    score.get("benchmark_name"),
-                    str,
-                    source=source,
-                    entry=name,
-                    field=f"{where}.benchmark_name",
-                    required=True,
-                ),
-                "score": float(
-                    typed(score.get("score"), float, source=source, entry=name, field=f"{where}.score", required=True)
-                ),
-                "self_reported": typed(
-                    score.get("is_self_reported"),
-                    bool,
-                    source=source,
-                    entry=name,
-                    field=f"{where}.is_self_reported",
-                    required=True,
-                ),
-                "url": typed(
-                    score.get("self_reported_source_link"),
-                    str,
-                    source=source,
-                    entry=name,
-                    field=f"{where}.self_reported_source_link",
-                ),
-                "method": typed(
-                    score.get("analysis_method"), str, source=source, entry=name, field=f"{where}.analysis_method"
-                ),
+                "benchmark_id": read("benchmark_id", str, required=True),
+                "name": read("benchmark_name", str, required=True),
+                "score": float(read("score", float, required=True)),
+                "self_reported": read("is_self_reported", bool, required=True),
+                "url": read("self_reported_source_link", str),
+                "method": read("analysis_method", str),
                 "date": day(
                     score.get("verification_date") or score.get("updated_at"),
                     source=source,
