@@ -63,7 +63,9 @@ class CatalogSettings(dg.ConfigurableResource):
     )
     force: bool = False  # run every stage even when no source and no code changed (publishes only on a change)
     similar_k: int = 25  # similar models listed per route and lens
-    as_of: str = ""  # YYYY-MM-DD the data describes; default: the day of the sync (UTC)
+    as_of: str = ""  # YYYY-MM-DD the data describes; default: the map's release date when it says, else today (UTC)
+    # on a bundled map, publish the bundled earlier releases the history lacks first (a fresh warehouse gets a year)
+    release_history: bool = True
 
     def location(self, source: str) -> str:
         """What the sync was told for ``source`` ("" when nothing: the declaration's defaults apply)."""

@@ -12,6 +12,7 @@ SQL_DIR = REPO_ROOT / "sql"
 
 BUNDLED_LITELLM_MAP = DATA_DIR / "litellm" / "model_prices_and_context_window.json.gz"
 BUNDLED_LITELLM_SOURCE = DATA_DIR / "litellm" / "SOURCE.json"
+BUNDLED_LITELLM_RELEASES = DATA_DIR / "litellm" / "releases"  # earlier releases of the map, one per month
 PROVIDERS_CSV = DATA_DIR / "providers.csv"
 MODEL_ALIASES_CSV = DATA_DIR / "model_aliases.csv"
 MODEL_FAMILIES_CSV = DATA_DIR / "model_families.csv"

@@ -16,6 +16,7 @@ from llm_catalog.normalized import (
 )
 from llm_catalog.paths import (
     BUNDLED_LITELLM_MAP,
+    BUNDLED_LITELLM_RELEASES,
     BUNDLED_LITELLM_SOURCE,
     BUNDLED_MODELSDEV_API,
     BUNDLED_MODELSDEV_API_SOURCE,
@@ -35,7 +36,7 @@ SOURCES: tuple[Source, ...] = (
         description="The LiteLLM model cost map as fetched (bundled copy, local file or URL), stored by its sha256.",
         attribution="LiteLLM model cost map (https://github.com/BerriAI/litellm), MIT",
         parse=None,  # the cost map becomes the six normalized tables (assets/normalized.py)
-        bundled=Bundled(BUNDLED_LITELLM_MAP, BUNDLED_LITELLM_SOURCE),
+        bundled=Bundled(BUNDLED_LITELLM_MAP, BUNDLED_LITELLM_SOURCE, BUNDLED_LITELLM_RELEASES),
     ),
     Source(
         name="model_cards",

@@ -271,3 +271,7 @@ HISTORY: dict[str, pa.Schema] = {
     "capability_history": CAPABILITY_HISTORY,
 }
 PUBLISHED_TABLES: dict[str, pa.Schema] = {**TABLES, **HISTORY, "snapshots": SNAPSHOTS}
+# the tables of a snapshot: all of them; an earlier release's (llm_catalog.history.releases), published before the
+# current one to give a fresh warehouse its history, only the normalized and history tables
+FULL_SNAPSHOT = frozenset(PUBLISHED_TABLES)
+EARLIER_SNAPSHOT = frozenset({*NORMALIZED, *HISTORY, "snapshots"})

@@ -9,7 +9,7 @@ import dagster as dg
 
 from assets.benchmarks import benchmark_tables
 from assets.checks import anomalies, source_guards, validation
-from assets.history import history_tables, history_validation
+from assets.history import history_tables, history_validation, release_history
 from assets.models import models
 from assets.normalized import litellm_tables
 from assets.parsed_sources import PARSED_SOURCES
@@ -32,6 +32,7 @@ ASSETS = [
     models,  # derived
     validation,  # checks: every suite, once; a blocking check per table
     snapshot_plan,  # publish: the snapshot's id, the one it follows, its as_of
+    release_history,  # history: the bundled earlier releases the history lacks, published first
     history_tables,
     history_validation,  # history, carried to the planned snapshot, with its checks
     catalog_snapshot,  # publish

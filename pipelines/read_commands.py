@@ -30,6 +30,8 @@ def cmd_versions(args) -> int:
                 "created_at": manifest["created_at"],
                 "code_version": manifest["code_version"],
                 "rows": {name: info["rows"] for name, info in manifest["tables"].items()},
+                # an earlier release's snapshot: normalized and history tables only
+                "earlier_release": bool(manifest.get("stats", {}).get("earlier_release")),
                 "sources": [
                     {k: s.get(k) for k in ("source", "version", "sha256", "status", "origin")}
                     for s in manifest["sources"]
@@ -49,6 +51,7 @@ def cmd_versions(args) -> int:
         print(
             f"{'*' if v['current'] else ' '} {v['snapshot_id']}  as of {v['as_of']}  "
             f"routes={v['rows']['routes']:<6} prices={v['rows']['prices']:<6} code={v['code_version']}  {sources}"
+            f"{'  (earlier release: normalized and history tables)' if v['earlier_release'] else ''}"
         )
     return 0
 
@@ -189,6 +192,7 @@ def cmd_site(args) -> int:
         return 0
     warehouse.require()
     choice = _snapshot_choice(args)
+    _require_full(warehouse, choice)
     record = build_site(warehouse, out, choice["snapshot_id"], as_of=choice["as_of"])
     if not args.quiet:
         print(
@@ -197,6 +201,21 @@ def cmd_site(args) -> int:
             f"({record['build_seconds']} s); open {out / 'index.html'}"
         )
     return 0
+
+
+def _require_full(warehouse: Warehouse, choice: dict) -> None:
+    """The site shows similar models, benchmarks and models: an earlier release's snapshot has none of them."""
+    from llm_catalog.readers.snapshot import bind
+    from llm_catalog.schemas import FULL_SNAPSHOT
+
+    bound = bind(warehouse, choice["snapshot_id"], as_of=choice["as_of"])
+    missing = sorted(FULL_SNAPSHOT - set(bound.manifest["tables"]))
+    if missing:
+        raise CatalogError(
+            f"snapshot {bound.snapshot_id} (as of {bound.manifest.get('as_of')}) has no {', '.join(missing)}: "
+            "it is an earlier release's (or older code's) snapshot; build the site of a full one (the current one, "
+            "without --as-of), whose history tables cover it; `llm-catalog show ROUTE --as-of` reads it"
+        )
 
 
 def cmd_query(args) -> int:

@@ -28,7 +28,7 @@ PAGE_TABLES = {
     "alternatives": "alternatives",
     "price_history": "price_history",
     "similar_models": "similar_models",
-    "route_cells": "route_cells",
+    "route_cells": "similar_models_page",  # reads route_cells and similar_models: the view made of both
 }
 SIMILAR_TABLES = ("similar_models", "route_cells")  # read with the lenses and the number of rows shown
 PAGE_BATCH = 1000  # routes read per query: bounded memory, few queries
@@ -59,7 +59,8 @@ def gather_pages(
         route_ids = [r for (r,) in con.execute("SELECT route_id FROM routes ORDER BY route_id").fetchall()]
     sources = snapshot_sources(con, snapshot_id)
     present = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
-    reported_by = "b.reported_by" if "reported_by" in con.sql("SELECT * FROM benchmarks LIMIT 0").columns else "NULL"
+    stated = "benchmarks" in present and "reported_by" in con.sql("SELECT * FROM benchmarks LIMIT 0").columns
+    reported_by = "b.reported_by" if stated else "NULL"
     for start in range(0, len(route_ids), batch):
         params = {"routes": route_ids[start : start + batch]}
         tables = {
@@ -113,7 +114,9 @@ def _page(
 
 def _similar_rows(route_id: str, listed: list[dict], cells: dict[str, dict]) -> list[dict]:
     """The rows of the similar_models_page view (sql/readers/views.sql) for one route: each listed route with its
-    cells."""
+    cells (none in an earlier release's snapshot, which has no similarity tables)."""
+    if not listed:
+        return []
     provider = cells[route_id]["provider"]
     return [
         {

@@ -48,6 +48,7 @@ class RawPayload:
     version: str | None = None  # e.g. the litellm release a bundled map came from
     status: str = "fetched"  # fetched | fallback (the last good payload, this fetch failed)
     note: str | None = None  # why a fallback was used
+    released: str | None = None  # ISO 8601: when the release it came from was published (bundled copies say)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -320,7 +321,9 @@ def tree_files(data: bytes) -> dict[str, bytes]:
         return {m.name: archive.extractfile(m).read() for m in archive.getmembers() if m.isfile()}
 
 
-def store_raw(data: bytes, *, raw_dir: Path, source: str, origin: str, version: str | None = None) -> RawPayload:
+def store_raw(
+    data: bytes, *, raw_dir: Path, source: str, origin: str, version: str | None = None, released: str | None = None
+) -> RawPayload:
     """Keep ``data`` under ``raw_dir/<source>/<sha256>.gz`` (written once, atomically) and describe it."""
     digest = hashlib.sha256(data).hexdigest()
     target = raw_dir / source / f"{digest}.gz"
@@ -338,6 +341,7 @@ def store_raw(data: bytes, *, raw_dir: Path, source: str, origin: str, version: 
         fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
         stored_path=str(target),
         version=version,
+        released=released,
     )
 
 

@@ -34,9 +34,19 @@ class Bundled:
 
     payload: Path  # the gzipped copy
     source_json: Path
+    # earlier releases of the same file (one per month), each gzipped beside a SOURCE.json that lists them oldest
+    # first: version, released (the upload time, ISO 8601), copy, sha256 and size_bytes, wheel_url, wheel_sha256
+    releases: Path | None = None
 
     def meta(self) -> dict:
         return json.loads(self.source_json.read_text())
+
+    def earlier_releases(self) -> list[dict]:
+        """The bundled earlier releases, oldest first (none when the source bundles no history)."""
+        if self.releases is None:
+            return []
+        listed = json.loads((self.releases / "SOURCE.json").read_text())["releases"]
+        return sorted(listed, key=lambda release: release["released"])
 
     @staticmethod
     def origin(meta: dict) -> str:
@@ -139,10 +149,30 @@ def ingest(
 
 def _ingest_bundled(source: Source, *, raw_dir: Path, max_bytes: int) -> dict:
     bundled = source.bundled
-    meta = bundled.meta()
-    data = read_location(bundled.payload, source=source.name, max_bytes=max_bytes)
+    return _ingest_copy(
+        source, bundled.payload, bundled.meta(), bundled.source_json, raw_dir=raw_dir, max_bytes=max_bytes
+    )
+
+
+def ingest_release(source: Source, release: dict, *, raw_dir: Path, max_bytes: int = MAX_PAYLOAD_BYTES) -> dict:
+    """One of ``source``'s bundled earlier releases (``Bundled.earlier_releases``), kept and described like any
+    payload, its ``released`` time included."""
+    folder = source.bundled.releases
+    meta = {**json.loads((folder / "SOURCE.json").read_text()), **release}
+    return _ingest_copy(
+        source, folder / release["copy"], meta, folder / "SOURCE.json", raw_dir=raw_dir, max_bytes=max_bytes
+    )
+
+
+def _ingest_copy(source: Source, copy: Path, meta: dict, source_json: Path, *, raw_dir: Path, max_bytes: int) -> dict:
+    data = read_location(copy, source=source.name, max_bytes=max_bytes)
     if hashlib.sha256(data).hexdigest() != meta["sha256"]:
-        raise SourceError(source.name, f"bundled {bundled.payload} does not match the sha256 in {bundled.source_json}")
+        raise SourceError(source.name, f"bundled {copy} does not match the sha256 in {source_json}")
     return store_raw(
-        data, raw_dir=raw_dir, source=source.name, origin=Bundled.origin(meta), version=meta["version"]
+        data,
+        raw_dir=raw_dir,
+        source=source.name,
+        origin=Bundled.origin(meta),
+        version=meta["version"],
+        released=meta.get("released"),
     ).to_dict()

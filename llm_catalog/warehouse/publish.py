@@ -8,7 +8,7 @@ import json
 import os
 import shutil
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -41,6 +41,13 @@ class SnapshotPlan:
     created_at: datetime
     fingerprint: str
     code_version: str
+    # the snapshots of earlier releases published first, oldest first: this one follows the last of them
+    earlier: tuple[SnapshotPlan, ...] = ()
+
+    @property
+    def base_snapshot_id(self) -> str | None:
+        """The snapshot current when planned, which the first of the chain follows."""
+        return (self.earlier[0] if self.earlier else self).previous_snapshot_id
 
     def to_dict(self) -> dict:
         return {
@@ -50,6 +57,7 @@ class SnapshotPlan:
             "created_at": self.created_at.isoformat(),
             "fingerprint": self.fingerprint,
             "code_version": self.code_version,
+            "earlier": [plan.to_dict() for plan in self.earlier],
         }
 
     @classmethod
@@ -61,6 +69,7 @@ class SnapshotPlan:
             datetime.fromisoformat(plan["created_at"]),
             plan["fingerprint"],
             plan["code_version"],
+            tuple(cls.from_dict(earlier) for earlier in plan.get("earlier", [])),
         )
 
 
@@ -74,21 +83,44 @@ class PublishResult:
 
 class WarehousePublisher(WarehouseMaintenance):
     def plan(
-        self, *, sources: list[dict], code: str, as_of: date | None = None, now: datetime | None = None
+        self,
+        *,
+        sources: list[dict],
+        code: str,
+        as_of: date | None = None,
+        now: datetime | None = None,
+        earlier: list[tuple[list[dict], date]] = (),
     ) -> SnapshotPlan:
         """The snapshot publishing ``sources`` with ``code`` would make on top of the current one. ``as_of`` is the
-        date the data describes (default: today, UTC); ``now`` is the publishing time."""
+        date the data describes (default: today, UTC); ``now`` is the publishing time. ``earlier``: the sources and
+        date of each earlier release to publish first, oldest first (not when the sources are unchanged); their ids
+        are a second apart before ``now``, so that ids keep the publishing order."""
         now = (now or datetime.now(UTC)).replace(microsecond=0)
         key = fingerprint(sources, code)
         current = self.current_id()
-        plan = SnapshotPlan(f"{now:%Y%m%dT%H%M%SZ}-{key[:8]}", current, as_of or now.date(), now, key, code)
-        if current is None or self.manifest(current)["fingerprint"] != key:  # unchanged: the publish says so
-            self._refuse_out_of_order(plan, [i for i in self.snapshot_ids() if current is not None and i <= current])
+        unchanged = current is not None and self.manifest(current)["fingerprint"] == key
+        chain, follows = [], current
+        for back, (earlier_sources, day) in enumerate([] if unchanged else earlier):
+            created = now - timedelta(seconds=len(earlier) - back)
+            earlier_key = fingerprint(earlier_sources, code)
+            chain.append(
+                SnapshotPlan(f"{created:%Y%m%dT%H%M%SZ}-{earlier_key[:8]}", follows, day, created, earlier_key, code)
+            )
+            follows = chain[-1].snapshot_id
+        plan = SnapshotPlan(
+            f"{now:%Y%m%dT%H%M%SZ}-{key[:8]}", follows, as_of or now.date(), now, key, code, tuple(chain)
+        )
+        if not unchanged:  # unchanged: the publish says so
+            published = [i for i in self.snapshot_ids() if current is not None and i <= current]
+            for planned in (*chain, plan):
+                self._refuse_out_of_order(planned, published)
         return plan
 
     def _refuse_out_of_order(self, plan: SnapshotPlan, published: list[str]) -> None:
         if plan.snapshot_id in published:
             raise PublishError(f"snapshot {plan.snapshot_id} exists already")
+        if published and plan.snapshot_id < max(published):  # ids keep the publishing order ("published" needs it)
+            raise PublishError(f"snapshot {plan.snapshot_id} would sort before {max(published)}; sync again")
         latest = max((self.as_of(i) for i in published), default=None)
         if latest is not None and plan.as_of < latest:
             # history is read in as_of order and CURRENT is the newest: an older snapshot cannot go on top
@@ -105,11 +137,13 @@ class WarehousePublisher(WarehouseMaintenance):
         sources: list[dict],
         stats: dict | None = None,
         validation: list[dict] | None = None,
+        required: frozenset[str] = schemas.FULL_SNAPSHOT,
     ) -> PublishResult:
         """Publish ``tables`` (every table of a snapshot, the history tables carried to ``plan`` included) as the
         planned snapshot, unless the sources and code are those of the current one. ``validation``: the Great
-        Expectations reports the tables passed, kept beside the snapshot."""
-        missing = {*schemas.TABLES, *schemas.HISTORY} - set(tables)
+        Expectations reports the tables passed, kept beside the snapshot. ``required``: the tables it must have
+        (``schemas.EARLIER_SNAPSHOT`` for an earlier release's)."""
+        missing = required - {"snapshots"} - set(tables)  # the publisher writes `snapshots` itself
         if missing:
             raise PublishError(f"refusing to publish: tables missing {sorted(missing)}")
         for name, table in tables.items():

@@ -59,6 +59,11 @@ class WarehouseReader:
     def table_path(self, table: str, snapshot_id: str) -> Path:
         return self.root / table / f"snapshot={snapshot_id}" / PART
 
+    def latest_as_of(self) -> date | None:
+        """The newest date a published snapshot describes (None before the first publish)."""
+        current = self.current_id()
+        return max((self.as_of(i) for i in self.snapshot_ids() if current is not None and i <= current), default=None)
+
     def as_of(self, snapshot_id: str) -> date:
         """The date a snapshot's data describes (its publishing date for snapshots made before as_of existed)."""
         manifest = self.manifest(snapshot_id)

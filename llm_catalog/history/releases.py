@@ -1,0 +1,64 @@
+"""The history a sync publishes before its own snapshot: the bundled earlier releases of the map that the warehouse's
+history lacks, each normalized like the map itself and carried through the history step, oldest first.
+
+A fresh warehouse thus starts with a year of real history (one snapshot per bundled month) instead of one snapshot
+and flat lines. Those earlier snapshots hold the normalized tables and the history tables up to them, not the
+similarity, benchmark and model tables, which are for the current snapshot.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pyarrow as pa
+
+from llm_catalog.history.step import step
+from llm_catalog.normalized.litellm.normalize import NormalizedMap, normalize
+from llm_catalog.normalized.litellm.payload import parse_payload
+from llm_catalog.sources.fetch import RawPayload
+
+
+def release_day(released: str) -> date:
+    """The date (UTC) of a release's upload time, ISO 8601."""
+    return datetime.fromisoformat(released.replace("Z", "+00:00")).astimezone(UTC).date()
+
+
+def sync_as_of(requested: str, released: str | None, latest: date | None, *, today: date | None = None) -> date:
+    """The date a sync's snapshot describes: the one asked for; else the day its map was released, when the map
+    says (a bundled copy), but never before the newest published snapshot (history is read in as_of order); else
+    today (UTC)."""
+    if requested:
+        return date.fromisoformat(requested)
+    today = today or datetime.now(UTC).date()
+    if released is None:
+        return today
+    day = release_day(released)
+    return max(day, latest) if latest is not None else day
+
+
+def pending(releases: list[dict], *, after: date | None, before: date, current_sha256: str) -> list[dict]:
+    """The releases a sync publishes before its own snapshot: dated after the newest published snapshot and before
+    the sync's own date, leaving out the map the sync itself publishes; oldest first."""
+    return [
+        release
+        for release in releases
+        if (after is None or release_day(release["released"]) > after)
+        and release_day(release["released"]) < before
+        and release["sha256"] != current_sha256
+    ]
+
+
+def release_tables(payload: dict) -> NormalizedMap:
+    """A release's map normalized exactly as a sync normalizes the map it publishes."""
+    raw = RawPayload.from_dict(payload)
+    entries, duplicates = parse_payload(raw.read_bytes(), source=f"{raw.source} ({raw.origin})")
+    return normalize(entries, duplicates=duplicates)
+
+
+def carry(
+    previous: dict[str, pa.Table] | None, previous_snapshot_id: str | None, snapshot_id: str, as_of: date, state: dict
+) -> dict[str, pa.Table]:
+    """The state tables of ``state`` with the history carried to them from ``previous`` (its state and history
+    tables; None for the first snapshot): every table an earlier snapshot publishes."""
+    history = step(previous, state, snapshot_id=snapshot_id, previous_snapshot_id=previous_snapshot_id, as_of=as_of)
+    return {**state, **history}
