@@ -181,10 +181,24 @@ CHANGES = pa.schema(
         pa.field("as_of", pa.date32(), nullable=False),
         pa.field("route_id", pa.string(), nullable=False),
         pa.field("change", pa.string(), nullable=False),  # added removed price limit capability modality metadata
-        pa.field("field", pa.string()),  # prices: kind|tier|condition|unit; limits, capabilities, routes: the column
-        pa.field("old_value", pa.string()),
-        pa.field("new_value", pa.string()),
-        pa.field("relative_change", pa.float64()),  # prices: new / old - 1
+        # what changed, for a person: "input price per 1M tokens", "max output tokens", "vision"; "route" for an
+        # added or removed route
+        pa.field("field", pa.string()),
+        pa.field("old_value", pa.string()),  # as text: "$0.03", "131,072", "supported"; a removed route: what it was
+        pa.field("new_value", pa.string()),  # an added route: its mode and standard prices
+        pa.field("relative_change", pa.float64()),  # prices: new_usd / old_usd - 1
+        # prices: the price key and both amounts (null where the price was not there)
+        *[pa.field(f.name, f.type) for f in PRICE_KEY[1:]],
+        pa.field("old_usd", pa.float64()),
+        pa.field("new_usd", pa.float64()),
+        # limits: the limits column and both values
+        pa.field("limit_name", pa.string()),
+        pa.field("old_limit", pa.int64()),
+        pa.field("new_limit", pa.int64()),
+        # capabilities: the capability and both flags (null: not stated)
+        pa.field("capability", pa.string()),
+        pa.field("old_supported", pa.bool_()),
+        pa.field("new_supported", pa.bool_()),
     ]
 )
 

@@ -258,7 +258,7 @@ def _runs(key_columns: list[str]) -> list:
 
 def changes_suite() -> list:
     return [
-        *_not_null("snapshot_id", "previous_snapshot_id", "as_of", "route_id", "change"),
+        *_not_null("snapshot_id", "previous_snapshot_id", "as_of", "route_id", "change", "field"),
         E.ExpectColumnValuesToBeInSet(
             column="change",
             value_set=["added", "removed", "price", "limit", "capability", "modality", "metadata"],

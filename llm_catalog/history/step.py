@@ -26,7 +26,7 @@ def changes(
     old: dict[str, pa.Table], new: dict[str, pa.Table], *, snapshot_id: str, previous_snapshot_id: str, as_of: date
 ) -> pa.Table:
     """Every difference between two states of the catalog (sql/history/changes.sql)."""
-    con = duckdb.connect()
+    con = _worded()
     for name in STATE_TABLES:
         con.register(f"old_{name}", old[name])
         con.register(f"new_{name}", new[name])
@@ -34,6 +34,23 @@ def changes(
     con.execute("SET VARIABLE previous_snapshot_id = ?", [previous_snapshot_id])
     con.execute("SET VARIABLE as_of = ?", [as_of.isoformat()])
     return con.sql((HISTORY_SQL / "changes.sql").read_text()).to_arrow_table().cast(schemas.CHANGES)
+
+
+def _worded() -> duckdb.DuckDBPyConnection:
+    """A connection with the macros that word a change for a person (sql/history/change_text.sql)."""
+    con = duckdb.connect()
+    con.execute((HISTORY_SQL / "change_text.sql").read_text())
+    return con
+
+
+def current_layout(earlier: pa.Table) -> pa.Table:
+    """A changes table as the current schema has it: one written before the typed columns is reworded and typed
+    (sql/history/changes_upgrade.sql), so the history a warehouse already holds carries on."""
+    if earlier.schema.names == schemas.CHANGES.names:
+        return earlier
+    con = _worded()
+    con.register("earlier_changes", earlier)
+    return con.sql((HISTORY_SQL / "changes_upgrade.sql").read_text()).to_arrow_table().cast(schemas.CHANGES)
 
 
 def step(
@@ -56,7 +73,7 @@ def step(
         con.register(f"previous_{table}", before if before is not None else schemas.HISTORY[table].empty_table())
         con.register(f"new_{source}", new[source])
         out[table] = con.sql((HISTORY_SQL / f"{table}.sql").read_text()).to_arrow_table().cast(schemas.HISTORY[table])
-    earlier = previous.get("changes", schemas.CHANGES.empty_table())
+    earlier = current_layout(previous.get("changes", schemas.CHANGES.empty_table()))
     if previous_snapshot_id is not None and all(name in previous for name in STATE_TABLES):
         latest = changes(previous, new, snapshot_id=snapshot_id, previous_snapshot_id=previous_snapshot_id, as_of=as_of)
         out["changes"] = pa.concat_tables([earlier, latest])

@@ -1,12 +1,16 @@
 """What changed between two published snapshots, as the newer one's published `changes` table records it (never
-recomputed: the table is what every reader sees)."""
+recomputed: the table is what every reader sees; one written before the typed columns is read in the current layout,
+llm_catalog.history.step.current_layout)."""
 
 from __future__ import annotations
 
+import duckdb
+
 from llm_catalog.errors import CatalogError
+from llm_catalog.history.step import current_layout
 from llm_catalog.paths import SQL_DIR
 from llm_catalog.readers.query import fetch_rows
-from llm_catalog.readers.snapshot import bind, connect
+from llm_catalog.readers.snapshot import bind
 from llm_catalog.warehouse.store import Warehouse
 
 CHANGE_TYPES = ("added", "removed", "price", "limit", "capability", "modality", "metadata")
@@ -31,7 +35,8 @@ def snapshot_diff(warehouse: Warehouse, old: str | None = None, new: str | None 
         )
     if bound.table_path("changes") is None:
         raise CatalogError(f"snapshot {new} predates the changes table: diff reads it from a newer snapshot")
-    con, _ = connect(warehouse, new)
+    con = duckdb.connect()
+    con.register("changes", current_layout(bound.read_tables(["changes"])["changes"]))
     rows = fetch_rows(con, DIFF_SQL.read_text(), {"old": old, "new": new})
     return {
         "old": {"snapshot_id": old, "as_of": warehouse.as_of(old)},

@@ -292,34 +292,16 @@ def readable_number(value) -> str:
     return f"{float(f'{number:.6g}'):.12f}".rstrip("0").rstrip(".")
 
 
-def price_label(key: str) -> tuple[str, str]:
-    """The changes table's price key ``kind|tier|condition|unit`` as (what is priced, unit label):
-    ``input|batch|above_200k_tokens|usd_per_1m_tokens`` -> ("input price, batch tier, above 200k tokens",
-    "/ 1M tokens")."""
-    kind, tier, condition, unit = (key.split("|") + ["", "", "", ""])[:4]
-    label = f"{kind.replace('_', ' ')} price"
-    if tier and tier != "standard":
-        label += f", {tier.replace('_', ' ')} tier"
-    if condition:
-        label += ", " + ", ".join(c.replace("_", " ") for c in condition.split(","))
-    return label, UNIT_LABELS.get(unit, unit)
-
-
 def describe_change(row: dict) -> dict:
-    """One row of the changes table, readable: the field's label and the old and new values as text."""
+    """One row of the changes table, readable: what changed and its old and new values, as the table words them
+    (sql/history/change_text.sql); an added or removed route: what it is (or was)."""
     old, new = row["old_value"], row["new_value"]
-    if row["change"] == "price":
-        label, unit = price_label(row["field"])
-        old_text, new_text = (f"${readable_number(v)}" if v is not None else "none" for v in (old, new))
-        detail = f"{label}: {old_text} -> {new_text} {unit}"
-    elif row["change"] == "limit":
-        label = row["field"].replace("_", " ")
-        detail = f"{label}: {tokens(int(old)) if old else 'none'} -> {tokens(int(new)) if new else 'none'}"
-    elif row["change"] in ("added", "removed"):
-        label, detail = None, ""
+    if row["change"] == "added":
+        detail = new or "route added"
+    elif row["change"] == "removed":
+        detail = old or "route removed"
     else:
-        label = row["field"].replace("_", " ")
-        detail = f"{label}: {old if old is not None else 'none'} -> {new if new is not None else 'none'}"
+        detail = f"{row['field']}: {old if old is not None else 'none'} -> {new if new is not None else 'none'}"
     if row.get("relative_change") is not None:
         detail += f" ({row['relative_change']:+.1%})"
-    return {**row, "label": label, "detail": detail}
+    return {**row, "label": row["field"], "detail": detail}

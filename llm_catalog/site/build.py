@@ -22,6 +22,7 @@ from llm_catalog.paths import SQL_DIR
 from llm_catalog.readers import formatting, page, snapshot
 from llm_catalog.readers.query import fetch_rows
 from llm_catalog.site import links
+from llm_catalog.site.changes import changes_table, month_views, write_change_pages
 from llm_catalog.site.views import route_view
 from llm_catalog.warehouse.store import Warehouse
 
@@ -29,7 +30,6 @@ HERE = Path(__file__).resolve().parent
 TEMPLATES, STATIC = HERE / "templates", HERE / "static"
 SITE_SQL = SQL_DIR / "site"
 MARKER = "site.json"
-CHANGES_SHOWN = 500  # rows per kind of change on the what-changed page; the rest are counted and pointed to
 INDEX_SHOWN = 200  # rows the index draws at first (the script draws the rest on demand; all.html has every row)
 
 
@@ -111,8 +111,8 @@ def write_site(con, snapshot_id: str, out: Path) -> dict:
     routes = _write_route_pages(env, con, snapshot_id, out, common)
     models = _write_model_pages(env, con, index, scores, out, common)
     benchmarks = _write_benchmark_pages(env, scores, out, common)
-    changes = _rows(con, "latest_changes")
-    _render(env, "changes.html", out / "changes.html", root="", changes=_changes_view(changes), **common)
+    changes = changes_table(con)
+    write_change_pages(env, month_views(changes, {r["route_id"] for r in index}), out, common)
     _render(
         env,
         "index.html",
@@ -132,7 +132,7 @@ def write_site(con, snapshot_id: str, out: Path) -> dict:
         "routes": routes,
         "models": models,
         "benchmarks": benchmarks,
-        "changes": len(changes),
+        "changes": changes.num_rows,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 2),
     }
@@ -191,22 +191,6 @@ def _write_benchmark_pages(env, scores: list[dict], out: Path, common: dict) -> 
         _render(env, "benchmark.html", out / links.benchmark_path(name), root="../", name=name, scores=listed, **common)
     _render(env, "benchmarks.html", out / "benchmarks" / "index.html", root="../", benchmarks=by_benchmark, **common)
     return len(by_benchmark)
-
-
-def _changes_view(changes: list[dict]) -> dict:
-    """The latest diff: counts by kind of change first, then the rows of each kind (at most CHANGES_SHOWN)."""
-    by_change = defaultdict(list)
-    for row in changes:
-        by_change[row["change"]].append(row)
-    return {
-        "counts": {change: len(rows) for change, rows in by_change.items()},
-        "shown": {
-            change: [formatting.describe_change(r) for r in rows[:CHANGES_SHOWN]] for change, rows in by_change.items()
-        },
-        "previous": changes[0]["previous_snapshot_id"] if changes else None,
-        "snapshot_id": changes[0]["snapshot_id"] if changes else None,
-        "limit": CHANGES_SHOWN,
-    }
 
 
 def _filters(index: list[dict]) -> dict:

@@ -10,13 +10,16 @@ from llm_catalog.readers.formatting import UNIT_LABELS, money
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 92, 16, 14, 30  # room for the axis labels
 MAX_SERIES = 4
+TICK_ROOM = 80  # the least room between two date labels on the x-axis
 UNIT_PREFERENCE = ("usd_per_1m_tokens", "usd_per_image", "usd_per_second", "usd_per_1m_characters")
 KIND_PREFERENCE = ("input", "output", "cache_read", "output_image", "input_audio", "output_audio")
 
 
 def price_chart(history: list[dict], as_of: date) -> dict | None:
-    """Step lines of the route's standard prices (no tier, no condition) in its main unit over the snapshots'
-    dates, up to ``as_of``; None when the route states no such price."""
+    """A step chart of the route's standard prices (no tier, no condition) in its main unit, from its first dated
+    price (the earliest valid_from) to ``as_of`` (the snapshot's date): each series is flat while a price holds and
+    steps at the date it changed, with a marker there; along a path x never goes back. None when the route states
+    no such price."""
     plain = [h for h in history if h["tier"] == "standard" and h["condition"] is None]
     if not plain:
         return None
@@ -27,14 +30,16 @@ def price_chart(history: list[dict], as_of: date) -> dict | None:
         key=lambda k: (KIND_PREFERENCE.index(k) if k in KIND_PREFERENCE else len(KIND_PREFERENCE), k),
     )
     shown = kinds[:MAX_SERIES]
-    spans = [
-        (h, h["valid_from"], h["valid_to"] or as_of) for h in plain if h["unit"] == unit and h["price_kind"] in shown
-    ]
-    first = min(start for _, start, _ in spans)
-    last = max(as_of, max(end for _, _, end in spans))
-    if last <= first:  # one day of history: a flat line across the day before
+    periods = sorted(
+        ((h["price_kind"], h["valid_from"], h["valid_to"] or as_of, h["usd"]) for h in plain if h["unit"] == unit),
+        key=lambda p: (p[0], p[1]),
+    )
+    periods = [p for p in periods if p[0] in shown]
+    first, last = min(p[1] for p in periods), max(as_of, max(p[2] for p in periods))
+    single_day = last <= first
+    if single_day:  # one snapshot: its prices drawn as flat lines across the day before it
         first = last - timedelta(days=1)
-    top = max(h["usd"] for h, _, _ in spans) * 1.15 or 1.0
+    top = max(p[3] for p in periods) * 1.15 or 1.0
 
     def x(day: date) -> float:
         return round(LEFT + (day - first).days / (last - first).days * (WIDTH - LEFT - RIGHT), 1)
@@ -44,21 +49,23 @@ def price_chart(history: list[dict], as_of: date) -> dict | None:
 
     series = []
     for number, kind in enumerate(shown):
-        steps = sorted((start, end, h["usd"]) for h, start, end in spans if h["price_kind"] == kind)
-        # a price first seen on the last day is drawn from the chart's start: a line, not a point
-        path = " ".join(
-            f"{'M' if i == 0 else 'L'}{x(first if start >= last else start)},{y(usd)} L{x(end)},{y(usd)}"
-            for i, (start, end, usd) in enumerate(steps)
-        )
+        steps = [(first if single_day else start, end, usd) for k, start, end, usd in periods if k == kind]
+        path, markers = _step_path(steps, x, y), []
+        for (_, _, before), (start, _, usd) in zip(steps, steps[1:], strict=False):
+            markers.append(_marker(kind, start, before, usd, unit, x, y))
+        if steps[0][0] > first:  # a price the route gained after its first dated price: a change too
+            markers.insert(0, _marker(kind, steps[0][0], None, steps[0][2], unit, x, y))
         series.append(
             {
                 "kind": kind,
                 "label": kind.replace("_", " "),
                 "path": path,
+                "markers": markers,
                 "number": number,
                 "latest": money(steps[-1][2], unit),
             }
         )
+    changed = sorted({m["date"] for s in series for m in s["markers"]})
     return {
         "width": WIDTH,
         "height": HEIGHT,
@@ -66,9 +73,39 @@ def price_chart(history: list[dict], as_of: date) -> dict | None:
         "series": series,
         "hidden_kinds": kinds[MAX_SERIES:],
         "y_ticks": [{"y": y(top * f / 1.15), "label": money(top * f / 1.15, unit).split(" ")[0]} for f in (0, 0.5, 1)],
-        "x_ticks": [
-            {"x": x(first), "label": first.isoformat(), "anchor": "start"},
-            {"x": x(last), "label": last.isoformat(), "anchor": "end"},
-        ],
+        "x_ticks": _x_ticks(first, last, changed, x),
         "plot": {"left": LEFT, "right": WIDTH - RIGHT, "top": TOP, "bottom": HEIGHT - BOTTOM},
     }
+
+
+def _step_path(steps: list[tuple[date, date, float]], x, y) -> str:
+    """An SVG path through a series' periods (start, end, usd) in date order: across each period, then straight up
+    or down at the date of the next one; a gap (the price was gone for a while) is a move, not a line."""
+    parts = []
+    for number, (start, end, usd) in enumerate(steps):
+        if number and steps[number - 1][1] == start:
+            parts.append(f"L{x(start)},{y(usd)}")
+        else:
+            parts.append(f"M{x(start)},{y(usd)}")
+        parts.append(f"L{x(end)},{y(usd)}")
+    return " ".join(parts)
+
+
+def _marker(kind: str, day: date, before: float | None, usd: float, unit: str, x, y) -> dict:
+    was = money(before, unit) if before is not None else "no price"
+    return {
+        "x": x(day),
+        "y": y(usd),
+        "date": day,
+        "title": f"{day.isoformat()}: {kind.replace('_', ' ')} {was} → {money(usd, unit)}",
+    }
+
+
+def _x_ticks(first: date, last: date, changed: list[date], x) -> list[dict]:
+    """The chart's first and last dates, and the change dates with room for their label between them."""
+    ticks = [{"x": x(first), "label": first.isoformat(), "anchor": "start", "change": False}]
+    for day in changed:
+        if x(day) - ticks[-1]["x"] >= TICK_ROOM and x(last) - x(day) >= TICK_ROOM:
+            ticks.append({"x": x(day), "label": day.isoformat(), "anchor": "middle", "change": True})
+    ticks.append({"x": x(last), "label": last.isoformat(), "anchor": "end", "change": False})
+    return ticks

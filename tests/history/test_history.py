@@ -9,9 +9,13 @@ import subprocess
 from datetime import date
 
 import duckdb
+import pyarrow as pa
 import pytest
 
+from llm_catalog import schemas
+from llm_catalog.history.step import step
 from llm_catalog.normalized.litellm.normalize import normalize
+from llm_catalog.readers.formatting import readable_number
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 
@@ -83,23 +87,55 @@ def test_backfill_publishes_one_snapshot_per_dated_map_as_of_its_date(backfilled
     ]
 
 
-def test_changes_hold_exactly_the_edits(backfilled, dated_maps):
-    _, gone, _ = dated_maps
-    rows = history_table(backfilled, "changes").fetchall()
-    got = sorted(
-        (str(as_of), route, change, field, old, new, rel) for _, _, as_of, route, change, field, old, new, rel in rows
+def as_dicts(relation) -> list[dict]:
+    return [dict(zip(relation.columns, row, strict=True)) for row in relation.fetchall()]
+
+
+def test_changes_hold_exactly_the_edits_in_typed_columns_and_readable_words(backfilled, dated_maps):
+    _, gone, first_map = dated_maps
+    rows = as_dicts(history_table(backfilled, "changes"))
+    removed = first_map[gone]  # says what it was: its mode, then its input and output prices
+    said = f"{removed['mode']}: " + ", ".join(
+        f"{kind} ${readable_number(removed[f'{kind}_cost_per_token'] * 1e6)} per 1M tokens"
+        for kind in ("input", "output")
     )
-    assert got == sorted(
+    (removal,) = [r for r in rows if r["change"] == "removed"]
+    assert removal["old_value"].startswith(said)
+    assert list(rows[0])[: len(schemas.CHANGES)] == schemas.CHANGES.names
+    words = sorted(
+        (str(r["as_of"]), r["route_id"], r["change"], r["field"], r["old_value"], r["new_value"]) for r in rows
+    )
+    assert words == sorted(
         [
-            ("2026-02-01", NEW, "added", None, None, None, None),
-            ("2026-03-01", GPT, "price", "input|standard||usd_per_1m_tokens", "0.03", "0.02", -0.333333),
-            ("2026-04-01", GPT, "capability", "function_calling", "true", "false", None),
-            ("2026-04-01", GPT, "limit", "max_output_tokens", "131072", "65536", None),
-            ("2026-05-01", gone, "removed", None, None, None, None),
+            ("2026-02-01", NEW, "added", "route", None, "chat: input $0.05 per 1M tokens, output $0.14 per 1M tokens"),
+            ("2026-03-01", GPT, "price", "input price per 1M tokens", "$0.03", "$0.02"),
+            ("2026-04-01", GPT, "capability", "function calling", "supported", "not supported"),
+            ("2026-04-01", GPT, "limit", "max output tokens", "131,072", "65,536"),
+            ("2026-05-01", gone, "removed", "route", removal["old_value"], None),
         ]
     )
+    typed = {r["change"]: r for r in rows}
+    price = {k: typed["price"][k] for k in ("price_kind", "tier", "condition", "unit", "old_usd", "new_usd")}
+    assert price == {
+        "price_kind": "input",
+        "tier": "standard",
+        "condition": None,
+        "unit": "usd_per_1m_tokens",
+        "old_usd": pytest.approx(0.03),
+        "new_usd": pytest.approx(0.02),
+    }
+    assert typed["price"]["relative_change"] == -0.333333
+    assert [typed["limit"][k] for k in ("limit_name", "old_limit", "new_limit")] == ["max_output_tokens", 131072, 65536]
+    assert [typed["capability"][k] for k in ("capability", "old_supported", "new_supported")] == [
+        "function_calling",
+        True,
+        False,
+    ]
+    # each kind fills its own typed columns and no other kind's
+    assert typed["limit"]["price_kind"] is None and typed["capability"]["old_limit"] is None
+    assert typed["added"]["price_kind"] is typed["added"]["limit_name"] is typed["added"]["capability"] is None
     ids = Warehouse(backfilled).snapshot_ids()
-    assert {(r[0], r[1]) for r in rows} == {(ids[i], ids[i - 1]) for i in (1, 2, 3, 4)}
+    assert {(r["snapshot_id"], r["previous_snapshot_id"]) for r in rows} == {(ids[i], ids[i - 1]) for i in (1, 2, 3, 4)}
 
 
 def test_price_history_holds_exactly_the_periods(backfilled, dated_maps):
@@ -146,18 +182,23 @@ def test_diff_and_as_of(backfilled, capsys):
     out = capsys.readouterr().out
     assert out.splitlines()[0].endswith("(as of 2026-04-01): 3 changes")
     assert "  price      1\n  limit      1\n  capability 1\n" in out
-    assert f"{GPT}  input price: $0.03 -> $0.02 / 1M tokens (-33.3%)" in out
+    assert f"{GPT}  input price per 1M tokens: $0.03 -> $0.02 (-33.3%)" in out
+    assert f"{GPT}  max output tokens: 131,072 -> 65,536" in out
     assert "|" not in out.split("\nprice")[1]  # no raw price keys
     assert main(["diff", "--warehouse", str(backfilled), ids[1], ids[3], "--format", "json"]) == 0
     as_json = json.loads(capsys.readouterr().out)
     assert as_json["total"] == 3 and as_json["counts"]["price"] == 1 and as_json["new"]["as_of"] == "2026-04-01"
     price = as_json["changes"]["price"][0]
-    assert price["detail"] in out and price["label"] == "input price"
-    assert (price["route_id"], price["field"], price["relative_change"]) == (
+    assert price["detail"] in out and price["label"] == price["field"] == "input price per 1M tokens"
+    assert (price["route_id"], price["price_kind"], price["old_usd"], price["new_usd"], price["relative_change"]) == (
         GPT,
-        "input|standard||usd_per_1m_tokens",
+        "input",
+        pytest.approx(0.03),
+        pytest.approx(0.02),
         pytest.approx(-1 / 3, abs=1e-4),
     )
+    (limit,) = as_json["changes"]["limit"]
+    assert (limit["limit_name"], limit["old_limit"], limit["new_limit"]) == ("max_output_tokens", 131072, 65536)
     assert (
         main(
             [
@@ -276,3 +317,55 @@ def test_snapshots_older_than_a_table_are_still_queryable(tmp_path, backfilled, 
     assert capsys.readouterr().out.split() == ["n", "1"]
     assert main(["query", "--warehouse", str(root), "--snapshot", first, "SELECT * FROM changes"]) == 1
     assert "changes does not exist" in capsys.readouterr().err
+
+
+def test_a_changes_table_from_before_the_typed_columns_carries_on_reworded_and_typed(small_map):
+    """A warehouse whose changes table has the first layout (a price's field 'kind|tier|condition|unit', values as
+    bare text): the next sync's history keeps those rows, in the words and typed columns of the current layout."""
+    first_layout = pa.table(
+        {
+            "snapshot_id": ["20260201T000000Z-b"] * 5,
+            "previous_snapshot_id": ["20260101T000000Z-a"] * 5,
+            "as_of": [date(2026, 2, 1)] * 5,
+            "route_id": [NEW, GPT, GPT, GPT, GPT],
+            "change": ["added", "price", "limit", "capability", "modality"],
+            "field": [
+                None,
+                "cache_read|batch|above_200k_tokens|usd_per_1m_tokens",
+                "max_output_tokens",
+                "vision",
+                "input_modalities",
+            ],  # fmt: skip
+            "old_value": [None, "0.03", "131072", "true", "[text]"],
+            "new_value": [None, "0.02", "65536", None, "[text, image]"],
+            "relative_change": [None, -0.333333, None, None, None],
+        }
+    )
+    state = normalize(small_map).tables
+    carried = step(
+        {**state, "changes": first_layout},
+        state,
+        snapshot_id="20260301T000000Z-c",
+        previous_snapshot_id="20260201T000000Z-b",
+        as_of=date(2026, 3, 1),
+    )["changes"]
+    assert carried.schema == schemas.CHANGES
+    rows = carried.to_pylist()
+    assert [(r["field"], r["old_value"], r["new_value"]) for r in rows] == [
+        ("route", None, None),
+        ("cache read price per 1M tokens, batch tier, above 200K tokens", "$0.03", "$0.02"),
+        ("max output tokens", "131,072", "65,536"),
+        ("vision", "supported", "not stated"),
+        ("input modalities", "text", "text, image"),
+    ]
+    price, limit, capability = rows[1:4]
+    assert [price[k] for k in ("price_kind", "tier", "condition", "unit", "old_usd", "new_usd")] == [
+        "cache_read",
+        "batch",
+        "above_200k_tokens",
+        "usd_per_1m_tokens",
+        0.03,
+        0.02,
+    ]
+    assert [limit[k] for k in ("limit_name", "old_limit", "new_limit")] == ["max_output_tokens", 131072, 65536]
+    assert [capability[k] for k in ("capability", "old_supported", "new_supported")] == ["vision", True, None]

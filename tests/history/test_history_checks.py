@@ -70,3 +70,26 @@ def test_a_broken_price_history_is_refused_by_its_check_naming_the_table(small_m
         "check history_validation:price_history failed: price_history: "
         "critical expect_column_pair_values_a_to_be_greater_than_b"
     )
+
+
+def test_changes_in_typed_columns_pass_their_checks_and_a_change_that_says_nothing_is_refused(small_map):
+    first = normalize(small_map).tables
+    route = "deepinfra/openai/gpt-oss-20b"
+    second = normalize({**small_map, route: {**small_map[route], "input_cost_per_token": 2e-08}}).tables
+    tables = history.step(
+        {**first, **history_of(small_map)},
+        second,
+        snapshot_id="20260201T000000Z-bbbbbbbb",
+        previous_snapshot_id="20260101T000000Z-aaaaaaaa",
+        as_of=date(2026, 2, 1),
+    )
+    (change,) = tables["changes"].to_pylist()
+    assert (change["field"], change["price_kind"], change["new_usd"]) == ("input price per 1M tokens", "input", 0.02)
+    result = run_checks({"routes": second["routes"], **tables})
+    assert result.success
+
+    tables["changes"] = pa.Table.from_pylist([{**change, "field": None}], schema=schemas.CHANGES)
+    result = run_checks({"routes": second["routes"], **tables})
+    failed = [e.check_name for e in result.get_asset_check_evaluations() if not e.passed]
+    assert not result.success and failed == ["changes"]
+    assert "expect_column_values_to_not_be_null" in failures(result)[0]

@@ -138,7 +138,9 @@ def test_diff_shows_the_rows_of_the_published_changes_table(three_snapshots, cap
     rows = [r for change in shown["changes"].values() for r in change]
     expected = table_rows(capsys, three_snapshots, f"snapshot_id = '{third}'")
     assert sorted(({k: r[k] for k in expected[0]} for r in rows), key=json.dumps) == sorted(expected, key=json.dumps)
-    assert [(r["route_id"], r["change"], r["field"]) for r in expected] == [(GOOD, "limit", "max_output_tokens")]
+    assert [(r["route_id"], r["change"], r["field"], r["limit_name"]) for r in expected] == [
+        (GOOD, "limit", "max output tokens", "max_output_tokens")
+    ]
     assert shown["total"] == len(expected) == 1
 
     # between two named snapshots: the rows of every snapshot after the older one, up to the newer one
@@ -146,7 +148,7 @@ def test_diff_shows_the_rows_of_the_published_changes_table(three_snapshots, cap
     expected = table_rows(capsys, three_snapshots, f"snapshot_id > '{first}' AND snapshot_id <= '{third}'")
     assert shown["total"] == len(expected) == 2 and shown["counts"]["price"] == shown["counts"]["limit"] == 1
     assert [r["snapshot_id"] for r in shown["changes"]["price"]] == [second]
-    assert shown["changes"]["price"][0]["detail"] == "input price: $0.03 -> $0.02 / 1M tokens (-33.3%)"
+    assert shown["changes"]["price"][0]["detail"] == "input price per 1M tokens: $0.03 -> $0.02 (-33.3%)"
     capsys.readouterr()
     assert main(["diff", "--warehouse", str(three_snapshots), third, first]) == 1
     assert f"{third} is newer than {first}" in capsys.readouterr().err
