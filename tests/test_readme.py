@@ -24,8 +24,8 @@ def answers(synced_warehouse):
     return results
 
 
-def test_the_readme_has_the_three_consumer_queries():
-    assert len(readme_queries()) == 3
+def test_the_readme_has_the_five_consumer_queries():
+    assert len(readme_queries()) == 5
 
 
 def test_cheapest_routes_of_a_base_model(answers):
@@ -48,3 +48,23 @@ def test_every_price_of_one_route(answers):
     columns, rows = answers[2]
     assert columns[:5] == ["price_kind", "tier", "condition", "unit", "usd"]
     assert {(r[0], r[4]) for r in rows} == {("input", 0.03), ("output", 0.14)}
+
+
+def test_price_changes_of_the_last_30_days(answers, synced_warehouse):
+    """Real price moves of the newest bundled release, typed: the history is in the default warehouse."""
+    columns, rows = answers[3]
+    assert columns == ["as_of", "route_id", "field", "old_usd", "new_usd", "relative_change"]
+    assert len(rows) >= 10
+    newest = max(r[0] for r in rows)
+    assert all((newest - r[0]).days < 30 for r in rows)
+    moves = [abs(r[5]) for r in rows if r[5] is not None]
+    assert moves == sorted(moves, reverse=True) and moves[0] > 0
+    assert all(r[5] is None or r[5] == pytest.approx(r[4] / r[3] - 1, rel=1e-4, abs=1e-5) for r in rows)
+
+
+def test_routes_added_this_month(answers):
+    columns, rows = answers[4]
+    assert columns == ["as_of", "route_id", "provider_name", "what"]
+    assert len(rows) >= 10
+    assert len({(r[0].year, r[0].month) for r in rows}) == 1
+    assert all(r[3] for r in rows)  # each says what the route is
