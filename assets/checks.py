@@ -66,7 +66,8 @@ def run_suites(names, tables: dict[str, pa.Table], routes: pa.Table) -> dict[str
     from llm_catalog.checks.expectations import route_modalities, validate
 
     route_ids = routes.column("route_id").to_pylist()
-    found = {name: [validate(name, tables[name], route_ids=route_ids)] for name in names}
+    route_modes = dict(zip(route_ids, routes.column("mode").to_pylist(), strict=True))
+    found = {name: [validate(name, tables[name], route_ids=route_ids, route_modes=route_modes)] for name in names}
     if "routes" in found:
         found["routes"].append(validate("route_modalities", route_modalities(routes), route_ids=route_ids))
     return found
@@ -147,7 +148,7 @@ def validation(context: dg.AssetExecutionContext, **tables: pa.Table):
             asset="rejects",
             blocking=True,
             additional_deps=["litellm_cost_map"],
-            description="Few enough entries have error-level rejects for the source to be usable.",
+            description="Few enough entries are broken (left out, or with a field error) for the source to be usable.",
         ),
     ],
     ins={

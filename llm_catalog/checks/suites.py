@@ -13,6 +13,7 @@ from llm_catalog.normalized.litellm.vocabulary import (
     MAX_PRICE_USD,
     MAX_TOKENS_LIMIT,
     MODE_MODALITIES,
+    NO_TOKEN_OUTPUT_MODES,
     OUTPUT_VOCABULARY,
     ROUTE_ID,
 )
@@ -23,7 +24,8 @@ CRITICAL, WARNING = "critical", "warning"
 
 KNOWN_MODES = sorted(set(MODE_MODALITIES) | {"evaluation", "decisions", "extraction", "guardrail", "vector_store"})
 KNOWN_TIERS = sorted(set(TIERS.values()) | {STANDARD_TIER, "off_peak"})
-# MAX_TOKENS_LIMIT, MAX_PRICE_USD: the normalizer rejects a field past them (per field); here they are a backstop
+# MAX_TOKENS_LIMIT, PRICE_BOUNDS (MAX_PRICE_USD is the loosest of them): the normalizer rejects a field past them
+# (per field); here they are a backstop
 
 
 def _not_null(*columns: str, severity: str = CRITICAL, mostly: float = 1.0) -> list:
@@ -76,6 +78,7 @@ def prices_suite() -> list:
             column_list=["route_id", "price_kind", "tier", "condition", "unit"], severity=CRITICAL
         ),
         E.ExpectColumnValuesToBeBetween(column="usd", min_value=0, max_value=MAX_PRICE_USD, severity=CRITICAL),
+        _within_unit_bound(),
         E.ExpectColumnValuesToBeInSet(column="unit", value_set=sorted(PRICE_UNITS), severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="tier", value_set=KNOWN_TIERS, severity=CRITICAL),
         E.ExpectColumnValuesToMatchRegex(column="price_kind", regex=r"^[a-z][a-z0-9_]*\Z", severity=CRITICAL),
@@ -83,15 +86,29 @@ def prices_suite() -> list:
     ]
 
 
+def _within_unit_bound():
+    """``expectations.validate`` adds ``usd_past_unit_bound``: the price where it is above its unit's bound."""
+    return E.ExpectColumnValuesToBeNull(column="usd_past_unit_bound", severity=CRITICAL)
+
+
 def limits_suite() -> list:
-    limit_columns = ("context_window", "max_input_tokens", "max_output_tokens", "max_tokens")
+    # a window is positive; an output limit may be 0 where the mode generates no tokens (omni-moderation states it),
+    # which ``expectations.validate`` puts in ``zero_output_mode`` (the route's mode where an output limit is 0)
+    window_columns, output_columns = ("context_window", "max_input_tokens"), ("max_output_tokens", "max_tokens")
     return [
         *_not_null("route_id"),
         E.ExpectColumnValuesToBeUnique(column="route_id", severity=CRITICAL),
         *[
             E.ExpectColumnValuesToBeBetween(column=c, min_value=1, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL)
-            for c in limit_columns
+            for c in window_columns
         ],
+        *[
+            E.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL)
+            for c in output_columns
+        ],
+        E.ExpectColumnValuesToBeInSet(
+            column="zero_output_mode", value_set=sorted(NO_TOKEN_OUTPUT_MODES), severity=CRITICAL
+        ),
         E.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="context_window",
             column_B="max_input_tokens",
@@ -273,13 +290,15 @@ def price_history_suite() -> list:
     return [
         *_runs(["route_id", "price_kind", "tier", "condition", "unit"]),
         E.ExpectColumnValuesToBeBetween(column="usd", min_value=0, max_value=MAX_PRICE_USD, severity=CRITICAL),
+        _within_unit_bound(),
     ]
 
 
 def limit_history_suite() -> list:
     return [
         *_runs(["route_id", "limit_name"]),
-        E.ExpectColumnValuesToBeBetween(column="value", min_value=1, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL),
+        # 0: an output limit of a mode that generates no tokens (the current snapshot's limits suite checks the mode)
+        E.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL),
     ]
 
 
