@@ -66,8 +66,7 @@ def run_suites(names, tables: dict[str, pa.Table], routes: pa.Table) -> dict[str
     from llm_catalog.checks.expectations import route_modalities, validate
 
     route_ids = routes.column("route_id").to_pylist()
-    route_modes = dict(zip(route_ids, routes.column("mode").to_pylist(), strict=True))
-    found = {name: [validate(name, tables[name], route_ids=route_ids, route_modes=route_modes)] for name in names}
+    found = {name: [validate(name, tables[name], route_ids=route_ids)] for name in names}
     if "routes" in found:
         found["routes"].append(validate("route_modalities", route_modalities(routes), route_ids=route_ids))
     return found

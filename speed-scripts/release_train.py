@@ -2,7 +2,7 @@
 (default every second minor: about one a month), or for the exact releases of --versions ("monthly": the highest
 release uploaded in each month since 1.74), takes the map its wheel ships (downloaded once, cached), syncs it into a
 fresh warehouse with the code of this tree (or --code DIR, e.g. a checkout of another commit), and prints per
-release: published or refused (with the first line of why), the error and warning rejects by rule, the seconds the
+release: published or refused (with the first line of why), the error, warning and info rejects by rule, the seconds the
 sync took and the machine's 1-minute load average after it (/proc/loadavg: the machine is shared, so seconds vary).
 Exits 1 when a release does not publish.
 
@@ -86,7 +86,7 @@ def main() -> int:
     args = parser.parse_args()
     fetches = releases(args)
     print(f"code: {args.code}; {len(fetches)} releases")
-    print(f"{'release':<10} {'published':<10} {'seconds':>7} {'load':>5}  rejects (error | warning) / why not")
+    print(f"{'release':<10} {'published':<10} {'seconds':>7} {'load':>5}  rejects (error | warning | info) / why not")
     refused = 0
     with tempfile.TemporaryDirectory(prefix="release-train-") as tmp:
         for fetch in fetches:
@@ -97,9 +97,10 @@ def main() -> int:
             ok, said, seconds = sync(args.code, map_path, warehouse)
             if ok:
                 rejects = published_rejects(warehouse)
-                errors = ", ".join(f"{rule} {n}" for (sev, rule), n in sorted(rejects.items()) if sev == "error")
-                warnings = ", ".join(f"{rule} {n}" for (sev, rule), n in sorted(rejects.items()) if sev == "warning")
-                detail = f"{errors or 'none'} | {warnings or 'none'}"
+                detail = " | ".join(
+                    ", ".join(f"{rule} {n}" for (sev, rule), n in sorted(rejects.items()) if sev == severity) or "none"
+                    for severity in ("error", "warning", "info")
+                )
             else:
                 refused += 1
                 detail = said

@@ -17,7 +17,7 @@ from great_expectations.data_context.types.base import (
 )
 
 from llm_catalog.checks.suites import CRITICAL, ROUTE_ID_COLUMNS, SUITES
-from llm_catalog.normalized.litellm.vocabulary import OUTPUT_LIMIT_FIELDS, PRICE_BOUNDS
+from llm_catalog.normalized.litellm.vocabulary import PRICE_BOUNDS
 
 
 def _with_unknown_route_ids(table: pa.Table, route_ids: list[str]) -> pa.Table:
@@ -28,17 +28,6 @@ def _with_unknown_route_ids(table: pa.Table, route_ids: list[str]) -> pa.Table:
             unknown = pc.if_else(pc.is_in(values, value_set=known), pa.scalar(None, pa.string()), values)
             table = table.append_column(f"unknown_{column}", unknown)
     return table
-
-
-def _with_zero_output_modes(limits: pa.Table, route_modes: dict[str, str | None]) -> pa.Table:
-    """limits plus ``zero_output_mode``: the route's mode (or "no mode") where an output limit is 0, else null; the
-    suite expects it to be a mode that generates no tokens."""
-    rows = limits.select(["route_id", *OUTPUT_LIMIT_FIELDS]).to_pylist()
-    column = [
-        (route_modes.get(r["route_id"]) or "no mode") if 0 in (r[f] for f in OUTPUT_LIMIT_FIELDS) else None
-        for r in rows
-    ]
-    return limits.append_column("zero_output_mode", pa.array(column, pa.string()))
 
 
 def _with_prices_past_their_unit(prices: pa.Table) -> pa.Table:
@@ -130,15 +119,8 @@ def _plain(value):
     return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
 
 
-def validate(
-    name: str, table: pa.Table, *, route_ids: list[str], route_modes: dict[str, str | None] | None = None
-) -> ValidationReport:
-    """Run the table's suite in a fresh ephemeral GX context. ``route_modes`` (route id -> mode) is needed for
-    ``limits``: a zero output limit is valid only on a mode that generates no tokens."""
-    if name == "limits":
-        if route_modes is None:
-            raise ValueError("validating limits needs route_modes: a zero output limit is checked against the mode")
-        table = _with_zero_output_modes(table, route_modes)
+def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationReport:
+    """Run the table's suite in a fresh ephemeral GX context."""
     if name in ("prices", "price_history"):
         table = _with_prices_past_their_unit(table)
     # a fresh in-memory context per validation: no docs site on disk, no progress bars on the terminal

@@ -13,7 +13,6 @@ from llm_catalog.normalized.litellm.vocabulary import (
     MAX_PRICE_USD,
     MAX_TOKENS_LIMIT,
     MODE_MODALITIES,
-    NO_TOKEN_OUTPUT_MODES,
     OUTPUT_VOCABULARY,
     ROUTE_ID,
 )
@@ -92,23 +91,15 @@ def _within_unit_bound():
 
 
 def limits_suite() -> list:
-    # a window is positive; an output limit may be 0 where the mode generates no tokens (omni-moderation states it),
-    # which ``expectations.validate`` puts in ``zero_output_mode`` (the route's mode where an output limit is 0)
-    window_columns, output_columns = ("context_window", "max_input_tokens"), ("max_output_tokens", "max_tokens")
+    # positive: a zero the map states on purpose (omni-moderation's output) is published as null, "not applicable"
+    limit_columns = ("context_window", "max_input_tokens", "max_output_tokens", "max_tokens")
     return [
         *_not_null("route_id"),
         E.ExpectColumnValuesToBeUnique(column="route_id", severity=CRITICAL),
         *[
             E.ExpectColumnValuesToBeBetween(column=c, min_value=1, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL)
-            for c in window_columns
+            for c in limit_columns
         ],
-        *[
-            E.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL)
-            for c in output_columns
-        ],
-        E.ExpectColumnValuesToBeInSet(
-            column="zero_output_mode", value_set=sorted(NO_TOKEN_OUTPUT_MODES), severity=CRITICAL
-        ),
         E.ExpectColumnPairValuesAToBeGreaterThanB(
             column_A="context_window",
             column_B="max_input_tokens",
@@ -297,8 +288,7 @@ def price_history_suite() -> list:
 def limit_history_suite() -> list:
     return [
         *_runs(["route_id", "limit_name"]),
-        # 0: an output limit of a mode that generates no tokens (the current snapshot's limits suite checks the mode)
-        E.ExpectColumnValuesToBeBetween(column="value", min_value=0, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL),
+        E.ExpectColumnValuesToBeBetween(column="value", min_value=1, max_value=MAX_TOKENS_LIMIT, severity=CRITICAL),
     ]
 
 

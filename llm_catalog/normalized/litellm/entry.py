@@ -78,10 +78,9 @@ class EntryNormalizer:
                 "source_url": stated.source_url,
             }
         )
-        # the map calls the input budget max_input_tokens; older entries only have the legacy max_tokens (a zero one
-        # is a route's "no output tokens", not its window)
+        # the map calls the input budget max_input_tokens; older entries only have the legacy max_tokens
         limits = stated.limits
-        context = limits["max_input_tokens"] or limits["max_tokens"] or None
+        context = limits["max_input_tokens"] or limits["max_tokens"]
         out.rows["limits"].append({"route_id": route_id, "context_window": context, **limits})
         out.rows["capabilities"].extend(
             {"route_id": route_id, "capability": cap, "supported": supported}

@@ -50,21 +50,29 @@ def token_limit(value) -> int:
 
 
 def limit_value(out: TableRows, route_id: str, name: str, value, mode: str | None) -> int | None:
-    """The limit ``name`` of a route as published, or None with the field rejected. A zero output limit on a mode
-    that generates no tokens (moderation, embedding, rerank, ...) is true and published as 0: a reader filtering on
-    ``max_output_tokens`` sees "no output tokens", not "unknown". Any other zero is the map's placeholder for a limit
-    it does not know (vercel_ai_gateway states 0 for all three limits of its embedding models): left null, with a
-    warning, since nothing is wrong with the rest of the entry."""
+    """The limit ``name`` of a route as published; None where the map states no usable limit.
+
+    A zero is never published as 0: ``limits`` holds caps, and a reader (or the similarity stage, which takes their
+    log) reads 0 as a cap of nothing. A zero output limit on a mode that generates no tokens (moderation, embedding,
+    rerank, ...) is true and on purpose: it is published as null, "no cap applies" (the route's output modalities say
+    what it returns instead), with an ``info`` row that keeps the stated 0. Any other zero is the map's placeholder
+    for a limit it does not know (vercel_ai_gateway states 0 for all three limits of its embedding models, some
+    called chat): null too, with a warning. A value that is not a limit at all is an error; the entry is published
+    in every case."""
     try:
         limit = token_limit(value)
     except ValueError as exc:
         out.reject(route_id, name, value, *exc.args)
         return None
-    if limit == 0 and not (name in OUTPUT_LIMIT_FIELDS and mode in NO_TOKEN_OUTPUT_MODES):
+    if limit > 0:
+        return limit
+    if name in OUTPUT_LIMIT_FIELDS and mode in NO_TOKEN_OUTPUT_MODES:
+        message = f"a {mode} route generates no tokens: no output cap applies; published as null"
+        out.reject(route_id, name, value, "limit_not_applicable", message, "info")
+    else:
         what = "an input limit" if name == "max_input_tokens" else f"an output limit of a {mode or 'modeless'} route"
         out.reject(route_id, name, value, "limit_zero", f"zero as {what} states no limit; left null", "warning")
-        return None
-    return limit
+    return None
 
 
 def deprecation_date(out: TableRows, route_id: str, value) -> date | None:

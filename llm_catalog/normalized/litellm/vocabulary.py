@@ -111,7 +111,7 @@ ROUTE_ID = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,256}")
 FIELD_NAME = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,200}")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # modes whose output is not generated tokens (a vector, a label, a ranking, media): a zero output limit on one of
-# them is what the map means on purpose (omni-moderation states max_output_tokens 0), so it is published as 0
+# them is what the map means on purpose (omni-moderation states max_output_tokens 0): no cap applies
 NO_TOKEN_OUTPUT_MODES = frozenset(mode for mode, (_, outputs) in MODE_MODALITIES.items() if "text" not in outputs)
 OUTPUT_LIMIT_FIELDS = ("max_output_tokens", "max_tokens")  # max_tokens: the map's legacy name of the output limit
 
