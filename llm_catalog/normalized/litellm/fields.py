@@ -67,7 +67,7 @@ def limit_value(out: TableRows, route_id: str, name: str, value, mode: str | Non
     if limit > 0:
         return limit
     if name in OUTPUT_LIMIT_FIELDS and mode in NO_TOKEN_OUTPUT_MODES:
-        message = f"a {mode} route generates no tokens: no output cap applies; published as null"
+        message = f"mode {mode} generates no tokens: no output cap applies; published as null"
         out.reject(route_id, name, value, "limit_not_applicable", message, "info")
     else:
         what = "an input limit" if name == "max_input_tokens" else f"an output limit of a {mode or 'modeless'} route"
