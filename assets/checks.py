@@ -147,7 +147,7 @@ def validation(context: dg.AssetExecutionContext, **tables: pa.Table):
             asset="rejects",
             blocking=True,
             additional_deps=["litellm_cost_map"],
-            description="Few enough entries have error-level rejects for the source to be usable.",
+            description="Few enough entries are broken (left out, or with a field error) for the source to be usable.",
         ),
     ],
     ins={

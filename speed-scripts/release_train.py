@@ -1,10 +1,13 @@
 """Does every real litellm release sync and publish? For one release per step of minors from 1.74 to the bundled one
-(default every second minor: about one a month), takes the map its wheel ships (downloaded once, cached), syncs it
-into a fresh warehouse with the code of this tree (or --code DIR, e.g. a checkout of another commit), and prints per
-release: published or refused (with the first line of why), the error and warning rejects by rule, and the seconds
-the sync took. Exits 1 when a release does not publish.
+(default every second minor: about one a month), or for the exact releases of --versions ("monthly": the highest
+release uploaded in each month since 1.74), takes the map its wheel ships (downloaded once, cached), syncs it into a
+fresh warehouse with the code of this tree (or --code DIR, e.g. a checkout of another commit), and prints per
+release: published or refused (with the first line of why), the error, warning and info rejects by rule, the seconds the
+sync took and the machine's 1-minute load average after it (/proc/loadavg: the machine is shared, so seconds vary).
+Exits 1 when a release does not publish.
 
     .venv/bin/python speed-scripts/release_train.py [--minors 74-110] [--step 2] [--code DIR] [--cache DIR]
+    .venv/bin/python speed-scripts/release_train.py --versions monthly   # or --versions 1.74.12,1.76.1,...
 
 The benchmark and model-tree sources are off, so only the cost map (and the bundled model metadata) are read.
 """
@@ -22,7 +25,7 @@ from collections import Counter
 from pathlib import Path
 
 import duckdb
-from release_maps import CACHE, fetch_map
+from release_maps import CACHE, MONTHLY_TRAIN, fetch_map, fetch_version
 
 REPO = Path(__file__).resolve().parent.parent
 OFF = ["--benchmarks", "aider=off", "--benchmarks", "models_dev=off", "--benchmarks", "llm_stats=off",
@@ -57,37 +60,52 @@ def published_rejects(warehouse: Path) -> Counter:
     return Counter({(severity, rule): n for severity, rule, n in rows})
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--minors", default=f"74-{bundled_minor()}", help="litellm 1.X minors, e.g. 74-110")
-    parser.add_argument("--step", type=int, default=2, help="every Nth minor (default 2: about one a month)")
-    parser.add_argument("--code", type=Path, default=REPO, help="the tree whose code syncs (default: this one)")
-    parser.add_argument("--cache", type=Path, default=CACHE)
-    args = parser.parse_args()
+def load_average() -> str:
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def releases(args) -> list:
+    """What to sync: a fetch of one map per release, in order."""
+    if args.versions:
+        versions = [v.strip() for v in (MONTHLY_TRAIN if args.versions == "monthly" else args.versions).split(",")]
+        return [lambda v=v: fetch_version(v, args.cache) for v in versions]
     low, _, high = args.minors.partition("-")
     minors = list(range(int(low), int(high or low) + 1, args.step))
     if minors[-1] != int(high or low):
         minors.append(int(high or low))  # always the newest of the range
-    print(f"code: {args.code}; {len(minors)} releases, litellm 1.{minors[0]} to 1.{minors[-1]}")
-    print(f"{'release':<10} {'published':<10} {'seconds':>7}  rejects (error | warning) / why not")
+    return [lambda m=m: fetch_map(m, args.cache) for m in minors]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--minors", default=f"74-{bundled_minor()}", help="litellm 1.X minors, e.g. 74-110")
+    parser.add_argument("--step", type=int, default=2, help="every Nth minor (default 2: about one a month)")
+    parser.add_argument("--versions", help='exact releases, e.g. 1.74.12,1.76.1, or "monthly" (instead of --minors)')
+    parser.add_argument("--code", type=Path, default=REPO, help="the tree whose code syncs (default: this one)")
+    parser.add_argument("--cache", type=Path, default=CACHE)
+    args = parser.parse_args()
+    fetches = releases(args)
+    print(f"code: {args.code}; {len(fetches)} releases")
+    print(f"{'release':<10} {'published':<10} {'seconds':>7} {'load':>5}  rejects (error | warning | info) / why not")
     refused = 0
     with tempfile.TemporaryDirectory(prefix="release-train-") as tmp:
-        for minor in minors:
-            data, version = fetch_map(minor, args.cache)
+        for fetch in fetches:
+            data, version = fetch()
             map_path = Path(tmp) / f"{version}.json"
             map_path.write_bytes(data)
             warehouse = Path(tmp) / f"warehouse-{version}"
             ok, said, seconds = sync(args.code, map_path, warehouse)
             if ok:
                 rejects = published_rejects(warehouse)
-                errors = ", ".join(f"{rule} {n}" for (sev, rule), n in sorted(rejects.items()) if sev == "error")
-                warnings = sum(n for (sev, _), n in rejects.items() if sev == "warning")
-                detail = f"{errors or 'none'} | {warnings} warnings"
+                detail = " | ".join(
+                    ", ".join(f"{rule} {n}" for (sev, rule), n in sorted(rejects.items()) if sev == severity) or "none"
+                    for severity in ("error", "warning", "info")
+                )
             else:
                 refused += 1
                 detail = said
-            print(f"{version:<10} {'yes' if ok else 'NO':<10} {seconds:>7.1f}  {detail}")
-    print(f"{len(minors) - refused} of {len(minors)} releases published")
+            print(f"{version:<10} {'yes' if ok else 'NO':<10} {seconds:>7.1f} {load_average():>5}  {detail}")
+    print(f"{len(fetches) - refused} of {len(fetches)} releases published")
     return 1 if refused else 0
 
 

@@ -17,6 +17,7 @@ from great_expectations.data_context.types.base import (
 )
 
 from llm_catalog.checks.suites import CRITICAL, ROUTE_ID_COLUMNS, SUITES
+from llm_catalog.normalized.litellm.vocabulary import PRICE_BOUNDS
 
 
 def _with_unknown_route_ids(table: pa.Table, route_ids: list[str]) -> pa.Table:
@@ -27,6 +28,15 @@ def _with_unknown_route_ids(table: pa.Table, route_ids: list[str]) -> pa.Table:
             unknown = pc.if_else(pc.is_in(values, value_set=known), pa.scalar(None, pa.string()), values)
             table = table.append_column(f"unknown_{column}", unknown)
     return table
+
+
+def _with_prices_past_their_unit(prices: pa.Table) -> pa.Table:
+    """prices (or price_history) plus ``usd_past_unit_bound``: the price where it is above its unit's plausible
+    bound (vocabulary.PRICE_BOUNDS), else null."""
+    bound = {unit: implausible for unit, (_, implausible) in PRICE_BOUNDS.items()}
+    rows = prices.select(["unit", "usd"]).to_pylist()
+    column = [r["usd"] if r["usd"] is not None and r["usd"] > bound.get(r["unit"], math.inf) else None for r in rows]
+    return prices.append_column("usd_past_unit_bound", pa.array(column, pa.float64()))
 
 
 def route_modalities(routes: pa.Table) -> pa.Table:
@@ -111,6 +121,8 @@ def _plain(value):
 
 def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationReport:
     """Run the table's suite in a fresh ephemeral GX context."""
+    if name in ("prices", "price_history"):
+        table = _with_prices_past_their_unit(table)
     # a fresh in-memory context per validation: no docs site on disk, no progress bars on the terminal
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),

@@ -96,14 +96,25 @@ def price_change_guard(
 
 
 def reject_share_guard(rejects: pa.Table, routes: int, *, source: str, max_share: float) -> Guard:
-    """Leaving out a few bad fields is policy; a source where many entries are bad is broken, and publishing what
-    is left of it would mislead. The share counts entries with at least one error-level reject."""
-    errors = [r for r in rejects.to_pylist() if r["severity"] == "error"]
-    bad_entries = sorted({r["route_id"] for r in errors})
-    left_out = {r["route_id"] for r in rejects.to_pylist() if r["rule"] in ENTRY_RULES}
-    total = routes + len(left_out)
-    share = len(bad_entries) / total if total else 1.0
-    meta = {"entries": total, "entries_with_errors": len(bad_entries), "share": round(share, 4)}
+    """Leaving out a bad field or a broken entry is policy; a source where many entries are bad is broken, and
+    publishing what is left of it would mislead. The share counts broken entries: those left out by an error-level
+    entry rule (not an object, no provider, ...) and the published ones with at least one error-level field reject,
+    over every entry (routes plus the entries left out). Warnings (a zero placeholder limit, an unusual price) are
+    published data and do not count. The limit is ``CatalogSettings.max_reject_share`` (calibrated there)."""
+    rows = rejects.to_pylist()
+    errors = [r for r in rows if r["severity"] == "error"]
+    dropped = {r["route_id"] for r in errors if r["rule"] in ENTRY_RULES}
+    with_field_errors = {r["route_id"] for r in errors if r["rule"] not in ENTRY_RULES} - dropped
+    total = routes + len({r["route_id"] for r in rows if r["rule"] in ENTRY_RULES})
+    broken = len(dropped) + len(with_field_errors)
+    share = broken / total if total else 1.0
+    meta = {
+        "entries": total,
+        "entries_left_out": len(dropped),
+        "entries_with_field_errors": len(with_field_errors),
+        "share": round(share, 4),
+    }
+    counts = f"{len(dropped)} left out, {len(with_field_errors)} published without a bad field"
     if share > max_share:
         first = "; ".join(
             f"entry {r['route_id']!r}, field {r['field']!r}: {r['message']} (value {_short(r['value'])})"
@@ -112,11 +123,11 @@ def reject_share_guard(rejects: pa.Table, routes: int, *, source: str, max_share
         return Guard(
             "reject_share",
             False,
-            f"source {source}: {len(bad_entries)} of {total} entries ({share:.1%}) have errors, over the "
+            f"source {source}: {broken} of {total} entries ({share:.1%}) have errors ({counts}), over the "
             f"{max_share:.0%} limit; nothing is published. First: {first}",
             meta,
         )
-    return Guard("reject_share", True, f"{len(bad_entries)} of {total} entries with error-level rejects", meta)
+    return Guard("reject_share", True, f"{broken} of {total} entries with errors ({counts})", meta)
 
 
 def _short(text: str | None, limit: int = 120) -> str:

@@ -23,7 +23,8 @@ CRITICAL, WARNING = "critical", "warning"
 
 KNOWN_MODES = sorted(set(MODE_MODALITIES) | {"evaluation", "decisions", "extraction", "guardrail", "vector_store"})
 KNOWN_TIERS = sorted(set(TIERS.values()) | {STANDARD_TIER, "off_peak"})
-# MAX_TOKENS_LIMIT, MAX_PRICE_USD: the normalizer rejects a field past them (per field); here they are a backstop
+# MAX_TOKENS_LIMIT, PRICE_BOUNDS (MAX_PRICE_USD is the loosest of them): the normalizer rejects a field past them
+# (per field); here they are a backstop
 
 
 def _not_null(*columns: str, severity: str = CRITICAL, mostly: float = 1.0) -> list:
@@ -76,6 +77,7 @@ def prices_suite() -> list:
             column_list=["route_id", "price_kind", "tier", "condition", "unit"], severity=CRITICAL
         ),
         E.ExpectColumnValuesToBeBetween(column="usd", min_value=0, max_value=MAX_PRICE_USD, severity=CRITICAL),
+        _within_unit_bound(),
         E.ExpectColumnValuesToBeInSet(column="unit", value_set=sorted(PRICE_UNITS), severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="tier", value_set=KNOWN_TIERS, severity=CRITICAL),
         E.ExpectColumnValuesToMatchRegex(column="price_kind", regex=r"^[a-z][a-z0-9_]*\Z", severity=CRITICAL),
@@ -83,7 +85,13 @@ def prices_suite() -> list:
     ]
 
 
+def _within_unit_bound():
+    """``expectations.validate`` adds ``usd_past_unit_bound``: the price where it is above its unit's bound."""
+    return E.ExpectColumnValuesToBeNull(column="usd_past_unit_bound", severity=CRITICAL)
+
+
 def limits_suite() -> list:
+    # positive: a zero the map states on purpose (omni-moderation's output) is published as null, "not applicable"
     limit_columns = ("context_window", "max_input_tokens", "max_output_tokens", "max_tokens")
     return [
         *_not_null("route_id"),
@@ -273,6 +281,7 @@ def price_history_suite() -> list:
     return [
         *_runs(["route_id", "price_kind", "tier", "condition", "unit"]),
         E.ExpectColumnValuesToBeBetween(column="usd", min_value=0, max_value=MAX_PRICE_USD, severity=CRITICAL),
+        _within_unit_bound(),
     ]
 
 

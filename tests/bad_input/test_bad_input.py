@@ -1,11 +1,15 @@
-"""Bad input: a clear error naming the source (and entry and field), exit code 1, nothing published, the current
-snapshot unchanged. Each case starts from a warehouse whose current snapshot is a good real-shaped map."""
+"""Bad input, synced through the command line. A payload that is not a map, or a map broken broadly (one entry in
+ten), is refused: a clear error naming the source (and entry and field), exit code 1, nothing published, the current
+snapshot unchanged. One bad field in a real-shaped map is a per-field reject: the snapshot is published, the entry
+without that field. Each case starts from a warehouse whose current snapshot is a good real-shaped map."""
 
 import json
 import re
+import shutil
 
 import pytest
 
+from llm_catalog.readers.snapshot import bind
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 
@@ -28,6 +32,24 @@ def with_field(small_map, field, value) -> str:
     return json.dumps(changed)
 
 
+def every_tenth_with(small_map, field, value) -> str:
+    """The map with ``field`` set to ``value`` on every tenth entry: 6 of 60 broken, over the 5% limit."""
+    changed = {k: ({**v, field: value} if i % 10 == 0 else v) for i, (k, v) in enumerate(small_map.items())}
+    return json.dumps(changed)
+
+
+# a bad field, as a real map could carry it
+BAD_FIELDS = {
+    "nan": ("input_cost_per_token", float("nan"), "price_not_finite", "a price must be finite", "NaN"),
+    "infinity": ("output_cost_per_token", float("inf"), "price_not_finite", "a price must be finite", "Infinity"),
+    "price as a string": (
+        "input_cost_per_token", "3e-08", "price_not_a_number", "a price must be a number, got str", '"3e-08"'
+    ),
+    "negative price": ("input_cost_per_token", -3e-08, "price_negative", "a price must not be negative", "-3e-08"),
+    "negative token limit": ("max_input_tokens", -1, "limit_negative", "a token limit must not be negative", "-1"),
+}  # fmt: skip
+
+# not a map at all: refused at the source step
 CASES = {
     "html page": (
         lambda m: "<!DOCTYPE html><html><body>429 Too Many Requests</body></html>",
@@ -42,45 +64,69 @@ CASES = {
         lambda m: json.dumps(list(m.values())),
         r"source litellm \(.*\): expected a JSON object of model entries at the top, got a list",
     ),
-    "nan": (
-        lambda m: with_field(m, "input_cost_per_token", float("nan")),
-        r"entry 'deepinfra/openai/gpt-oss-20b', field 'input_cost_per_token': a price must be finite \(value NaN\)",
-    ),
-    "infinity": (
-        lambda m: with_field(m, "output_cost_per_token", float("inf")),
-        r"entry 'deepinfra/openai/gpt-oss-20b', field 'output_cost_per_token': a price must be finite",
-    ),
-    "price as a string": (
-        lambda m: with_field(m, "input_cost_per_token", "3e-08"),
-        r"field 'input_cost_per_token': a price must be a number, got str \(value \"3e-08\"\)",
-    ),
-    "negative price": (
-        lambda m: with_field(m, "input_cost_per_token", -3e-08),
-        r"field 'input_cost_per_token': a price must not be negative \(value -3e-08\)",
-    ),
-    "zero token limit": (
-        lambda m: with_field(m, "max_input_tokens", 0),
-        r"field 'max_input_tokens': a token limit must be positive \(value 0\)",
-    ),
 }
 
 
-@pytest.mark.parametrize("case", list(CASES))
-def test_bad_input_is_refused_and_the_current_snapshot_stays(published, small_map, tmp_path, capsys, case):
-    warehouse, before = published
-    make, expected = CASES[case]
-    path = tmp_path / f"{case}.json"
-    path.write_text(make(small_map))
+def refused(warehouse, before, path, capsys) -> str:
+    """Sync ``path``; assert it failed and the current snapshot stayed; return what the sync said."""
     capsys.readouterr()
     assert main(["sync", "--warehouse", str(warehouse), "--litellm", str(path)]) == 1
     err = capsys.readouterr().err
-    assert re.search(expected, err), err
-    if case in ("nan", "infinity", "price as a string", "negative price", "zero token limit"):
-        assert f"source litellm ({path})" in err and "check rejects:reject_share failed" in err
     assert f"nothing published; snapshot {before} stays current" in err
     assert Warehouse(warehouse).current_id() == before
     assert Warehouse(warehouse).snapshot_ids() == [before]
     assert Warehouse(warehouse).verify(before) == []
+    return err
+
+
+@pytest.mark.parametrize("case", list(CASES))
+def test_a_payload_that_is_not_a_map_is_refused_and_the_current_snapshot_stays(
+    published, small_map, tmp_path, capsys, case
+):
+    warehouse, before = published
+    make, expected = CASES[case]
+    path = tmp_path / f"{case}.json"
+    path.write_text(make(small_map))
+    err = refused(warehouse, before, path, capsys)
+    assert re.search(expected, err), err
+
+
+@pytest.mark.parametrize("case", list(BAD_FIELDS))
+def test_a_broadly_broken_map_is_refused_naming_source_entry_and_field(published, small_map, tmp_path, capsys, case):
+    """One entry in ten with the bad field: the source is broken, nothing of it is published."""
+    warehouse, before = published
+    field, value, _, message, shown = BAD_FIELDS[case]
+    path = tmp_path / f"{case}.json"
+    path.write_text(every_tenth_with(small_map, field, value))
+    err = refused(warehouse, before, path, capsys)
+    assert f"check rejects:reject_share failed: source litellm ({path}): 6 of 60 entries (10.0%) have errors" in err
+    first = next(iter(small_map))
+    assert f"entry {first!r}, field {field!r}: {message}" in err and f"(value {shown})" in err
+
+
+@pytest.mark.parametrize("case", list(BAD_FIELDS))
+def test_one_bad_field_is_a_per_field_reject_on_a_published_snapshot(published, small_map, tmp_path, case):
+    """The same bad field on one entry of sixty: the entry is published without it, and rejects names the entry,
+    the field and the rule; the snapshot's sources name the file it came from."""
+    field, value, rule, message, shown = BAD_FIELDS[case]
+    warehouse = tmp_path / "wh"
+    shutil.copytree(published[0], warehouse)
+    path = tmp_path / f"{case}.json"
+    path.write_text(with_field(small_map, field, value))
+    assert main(["sync", "--warehouse", str(warehouse), "--litellm", str(path), "--quiet"]) == 0
+    store = Warehouse(warehouse)
+    current = store.current_id()
+    assert current != published[1]
+    (litellm,) = [s for s in store.manifest(current)["sources"] if s["source"] == "litellm"]
+    assert litellm["origin"] == str(path)
+    tables = bind(store, current).read_tables(("routes", "prices", "limits", "rejects"))
+    errors = [r for r in tables["rejects"].to_pylist() if r["severity"] == "error"]
+    assert [(r["route_id"], r["field"], r["rule"], r["value"]) for r in errors] == [(GOOD, field, rule, shown)]
+    assert errors[0]["message"].startswith(message)
+    assert GOOD in tables["routes"].column("route_id").to_pylist()
+    assert field not in {p["source_field"] for p in tables["prices"].to_pylist() if p["route_id"] == GOOD}
+    (limits,) = [r for r in tables["limits"].to_pylist() if r["route_id"] == GOOD]
+    assert limits["max_input_tokens"] == (None if field == "max_input_tokens" else small_map[GOOD]["max_input_tokens"])
 
 
 def test_a_payload_over_the_size_limit(published, small_map, tmp_path, capsys):

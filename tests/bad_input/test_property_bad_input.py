@@ -22,13 +22,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from assets.history import previous_state
+from assets.resources import CatalogSettings
 from llm_catalog import schemas
 from llm_catalog.checks import guards
 from llm_catalog.errors import CatalogError
 from llm_catalog.history import step as history
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.normalized.litellm.payload import parse_payload
-from llm_catalog.normalized.litellm.vocabulary import MAX_PRICE_USD, MAX_TOKENS_LIMIT, PROVIDER_ID, ROUTE_ID
+from llm_catalog.normalized.litellm.vocabulary import MAX_TOKENS_LIMIT, PRICE_BOUNDS, PROVIDER_ID, ROUTE_ID
 from llm_catalog.readers.snapshot import bind
 from llm_catalog.registry import BY_NAME
 from llm_catalog.sources.fetch import RawPayload
@@ -205,6 +206,7 @@ def payload(data, entries: dict) -> tuple[bytes, str]:
 
 # ---- the sync, as plain functions ------------------------------------------------------------------------------
 _clock = count()
+MAX_REJECT_SHARE = CatalogSettings().max_reject_share  # the sync's default
 
 
 def sync_plain(root, path) -> str:
@@ -224,7 +226,7 @@ def sync_plain(root, path) -> str:
             routes, previous["routes"].num_rows if previous else None, max_drop=0.10, accept=False, source=source
         ),
         guards.price_change_guard(normalized, previous, max_share=0.5, accept=False, source=source),
-        guards.reject_share_guard(normalized["rejects"], routes, source=source, max_share=0.01),
+        guards.reject_share_guard(normalized["rejects"], routes, source=source, max_share=MAX_REJECT_SHARE),
     ):
         if not guard.passed:
             raise CatalogError(f"check {guard.name} failed: {guard.description}")
@@ -255,7 +257,7 @@ def assert_contract(warehouse: Warehouse, snapshot_id: str) -> None:
     assert all(ROUTE_ID.fullmatch(r["route_id"]) and PROVIDER_ID.fullmatch(r["provider"]) for r in routes)
     assert len({r["route_id"] for r in routes}) == len(routes)
     prices = published["prices"].to_pylist()
-    assert all(math.isfinite(p["usd"]) and 0 <= p["usd"] <= MAX_PRICE_USD for p in prices)
+    assert all(math.isfinite(p["usd"]) and 0 <= p["usd"] <= PRICE_BOUNDS[p["unit"]][1] for p in prices)
     keys = [(p["route_id"], p["price_kind"], p["tier"], p["condition"], p["unit"]) for p in prices]
     assert len(set(keys)) == len(keys)
     for row in published["limits"].to_pylist():

@@ -4,6 +4,7 @@ import copy
 
 import pytest
 
+from assets.resources import CatalogSettings
 from llm_catalog.checks.guards import anomalies, price_change_guard, reject_share_guard, route_count_guard
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.normalized.price_fields import parse_price_field
@@ -95,11 +96,64 @@ def test_price_change_guard(bundled_map, before):
     assert price_change_guard(before, before, max_share=0.5, accept=False).metadata["changed"] == 0
 
 
-def test_reject_share_guard_passes_the_real_map_and_names_the_first_bad_fields(before):
-    real = reject_share_guard(before["rejects"], before["routes"].num_rows, source="litellm", max_share=0.01)
-    assert real.passed and real.metadata["entries_with_errors"] == 12  # 12 routes with zero limits
-    strict = reject_share_guard(
-        before["rejects"], before["routes"].num_rows, source="litellm (x.json)", max_share=0.001
+MAX_SHARE = CatalogSettings().max_reject_share  # the default the sync uses
+
+
+def guard(tables, source="litellm (x.json)"):
+    return reject_share_guard(tables["rejects"], tables["routes"].num_rows, source=source, max_share=MAX_SHARE)
+
+
+def test_reject_share_guard_passes_the_real_map(before):
+    """The bundled map has zero limits (moderation, vercel's embeddings) and dear prices: none is an error now."""
+    real = guard(before)
+    assert real.passed
+    assert (real.metadata["entries_left_out"], real.metadata["entries_with_field_errors"]) == (0, 0)
+    assert real.metadata["entries"] == before["routes"].num_rows + 2  # sample_spec and a block of routing rules
+
+
+def test_one_bad_field_is_a_per_field_reject_on_a_published_map(bundled_map):
+    after = edited(bundled_map, lambda m: m["deepinfra/openai/gpt-oss-20b"].update(max_output_tokens=-1))
+    passed = guard(after)
+    assert passed.passed and passed.metadata["entries_with_field_errors"] == 1
+    assert "(0 left out, 1 published without a bad field)" in passed.description
+    (row,) = [r for r in after["rejects"].to_pylist() if r["severity"] == "error"]
+    assert (row["route_id"], row["field"], row["rule"]) == (
+        "deepinfra/openai/gpt-oss-20b",
+        "max_output_tokens",
+        "limit_negative",
     )
-    assert not strict.passed
-    assert "source litellm (x.json)" in strict.description and "field 'max_" in strict.description
+    assert "deepinfra/openai/gpt-oss-20b" in after["routes"].column("route_id").to_pylist()
+
+
+def test_a_broadly_broken_map_is_refused_naming_source_entry_and_field(bundled_map):
+    """One entry in ten with a field that is truly wrong: twice the limit, nothing is published."""
+
+    def break_every_tenth(m):
+        for i, entry in enumerate(v for v in m.values() if isinstance(v, dict) and "litellm_provider" in v):
+            if i % 10 == 0:
+                entry["input_cost_per_token"] = "free"
+
+    refused = guard(edited(bundled_map, break_every_tenth))
+    assert not refused.passed
+    share = refused.metadata["share"]
+    assert 0.09 < share < 0.11 and refused.metadata["entries_left_out"] == 0
+    assert refused.description.startswith("source litellm (x.json): ")
+    assert (
+        f"({share:.1%}) have errors" in refused.description
+        and "over the 5% limit; nothing is published" in refused.description
+    )
+    assert "field 'input_cost_per_token': a price must be a number, got str (value \"free\")" in refused.description
+    assert "First: entry '" in refused.description
+
+
+def test_entries_left_out_count_as_broken_too(bundled_map):
+    def drop_every_tenth(m):
+        for i, key in enumerate([k for k, v in m.items() if isinstance(v, dict) and "litellm_provider" in v]):
+            if i % 10 == 0:
+                m[key] = {**m[key], "litellm_provider": "not a provider"}
+
+    refused = guard(edited(bundled_map, drop_every_tenth))
+    assert not refused.passed and refused.metadata["entries_with_field_errors"] == 0
+    left_out = refused.metadata["entries_left_out"]
+    assert left_out > 400 and f"({left_out} left out, 0 published without a bad field)" in refused.description
+    assert "field 'litellm_provider': litellm_provider is not a provider id" in refused.description

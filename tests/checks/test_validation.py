@@ -44,6 +44,12 @@ def test_a_duplicate_route_key_is_an_error(real):
         ({"usd": float("inf"), "price_kind": "other"}, "expect_column_values_to_be_between", "usd"),
         ({"usd": float("nan"), "price_kind": "other2"}, "expect_column_values_to_not_be_null", "usd"),
         ({"unit": "usd_per_fortnight", "price_kind": "x"}, "expect_column_values_to_be_in_set", "unit"),
+        # under the loosest bound (per 1M tokens), over the bound of its own unit: $50 per query
+        (
+            {"unit": "usd_per_query", "usd": 50.0, "price_kind": "w"},
+            "expect_column_values_to_be_null",
+            "usd_past_unit_bound",
+        ),
         ({"tier": "platinum", "price_kind": "y"}, "expect_column_values_to_be_in_set", "tier"),
         ({"route_id": "nowhere/model", "price_kind": "z"}, "expect_column_values_to_be_null", "unknown_route_id"),
         ({}, "expect_compound_columns_to_be_unique", "route_id,price_kind,tier,condition,unit"),

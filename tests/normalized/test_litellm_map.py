@@ -131,7 +131,7 @@ def test_integer_zero_prices_and_float_token_limits():
 @pytest.mark.parametrize(
     "field, value, rule",
     [
-        ("max_input_tokens", 0, "limit_not_positive"),
+        ("max_input_tokens", -1, "limit_negative"),
         ("max_input_tokens", 1500.5, "limit_not_integer"),
         ("max_output_tokens", "4096", "limit_not_a_number"),
         ("input_cost_per_token", "0.000001", "price_not_a_number"),
@@ -145,6 +145,43 @@ def test_a_bad_field_is_left_out_and_recorded_the_entry_stays(field, value, rule
     (reject,) = rejects(result, field=field)
     assert (reject["rule"], reject["severity"], json.loads(reject["value"])) == (rule, "error", value)
     assert field not in {p["source_field"] for p in rows(result, "prices")}
+
+
+def test_zero_limits_as_the_real_map_states_them():
+    """omni-moderation states max_output_tokens and max_tokens 0 (a moderation call returns no tokens): null, no cap
+    applies, recorded as info. vercel_ai_gateway states 0 for every limit of its embedding models, also those it calls
+    chat: a placeholder, null with a warning. Every entry is published, with its window where it states one."""
+    moderation = {"max_input_tokens": 32768, "max_output_tokens": 0, "max_tokens": 0, "mode": "moderation"}
+    embedding = {"max_input_tokens": 0, "max_output_tokens": 0, "max_tokens": 0, "mode": "embedding"}
+    result = run(
+        {
+            "omni-moderation-latest": {**moderation, "input_cost_per_token": 0, "litellm_provider": "openai"},
+            "vercel_ai_gateway/openai/text-embedding-3-small": {**embedding, "litellm_provider": "vercel_ai_gateway"},
+            "vercel_ai_gateway/mistral/mistral-embed": {
+                **embedding,
+                "mode": "chat",
+                "litellm_provider": "vercel_ai_gateway",
+            },
+        }
+    )
+    assert len(rows(result, "routes")) == 3
+    limits = {r.pop("route_id"): r for r in rows(result, "limits")}
+    assert limits["omni-moderation-latest"] == {
+        "context_window": 32768, "max_input_tokens": 32768, "max_output_tokens": None, "max_tokens": None
+    }  # fmt: skip
+    assert set(limits["vercel_ai_gateway/openai/text-embedding-3-small"].values()) == {None}
+    assert set(limits["vercel_ai_gateway/mistral/mistral-embed"].values()) == {None}
+    found = {(r["route_id"].split("/")[-1], r["field"], r["rule"], r["severity"]) for r in rows(result, "rejects")}
+    assert found == {
+        ("omni-moderation-latest", "max_output_tokens", "limit_not_applicable", "info"),
+        ("omni-moderation-latest", "max_tokens", "limit_not_applicable", "info"),
+        ("text-embedding-3-small", "max_input_tokens", "limit_zero", "warning"),
+        ("text-embedding-3-small", "max_output_tokens", "limit_not_applicable", "info"),
+        ("text-embedding-3-small", "max_tokens", "limit_not_applicable", "info"),
+        ("mistral-embed", "max_input_tokens", "limit_zero", "warning"),
+        ("mistral-embed", "max_output_tokens", "limit_zero", "warning"),
+        ("mistral-embed", "max_tokens", "limit_zero", "warning"),
+    }
 
 
 def test_wildcard_and_region_keys():
@@ -302,3 +339,48 @@ def test_payloads_that_are_not_a_map_raise_a_clear_source_error(payload, message
         parse_payload(payload, source="litellm (https://example.test/map.json)")
     assert message in str(raised.value)
     assert "litellm (https://example.test/map.json)" in str(raised.value)
+
+
+def test_price_bounds_are_per_unit():
+    """Calibrated on the real maps: what a real price reaches in its unit is published quietly, a dear one with a
+    warning, and one only a unit mistake reaches (gpt-4o-mini's $50 per web search query, jais-30b-chat's $3,200 per
+    1M tokens, both fixed upstream later) is a per-field reject; the route stays."""
+    entry = {
+        **GPT_OSS,
+        "input_cost_per_token": 3.2e-03,  # $3,200 per 1M tokens
+        "output_cost_per_token": 8e-04,  # $800 per 1M tokens: above o1-pro's 600, below 1,000
+        "output_cost_per_second": 1.5,  # a 4K video second
+        "output_cost_per_image": 5.0,
+        "search_context_cost_per_query": {"search_context_size_low": 0.03, "search_context_size_high": 50.0},
+    }
+    result = run({"deepinfra/openai/gpt-oss-20b": entry})
+    assert len(rows(result, "routes")) == 1
+    published = {p["source_field"]: p["usd"] for p in rows(result, "prices")}
+    assert published == {
+        "output_cost_per_token": 800.0,
+        "output_cost_per_second": 1.5,
+        "output_cost_per_image": 5.0,
+        "search_context_cost_per_query.search_context_size_low": 0.03,
+    }
+    found = {(r["field"], r["rule"], r["severity"], r["message"]) for r in rows(result, "rejects")}
+    assert found == {
+        ("input_cost_per_token", "price_implausible", "error", "3200 usd_per_1m_tokens is above the plausible 1,000"),
+        (
+            "search_context_cost_per_query.search_context_size_high",
+            "price_implausible",
+            "error",
+            "50 usd_per_query is above the plausible 5",
+        ),
+        (
+            "output_cost_per_token",
+            "price_unusual",
+            "warning",
+            "800 usd_per_1m_tokens is above 600, the top of the real prices in that unit; published",
+        ),
+        (
+            "output_cost_per_image",
+            "price_unusual",
+            "warning",
+            "5 usd_per_image is above 1, the top of the real prices in that unit; published",
+        ),
+    }

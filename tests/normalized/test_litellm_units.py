@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from llm_catalog.normalized.litellm.fields import token_limit
+from llm_catalog.normalized.litellm.fields import limit_value, token_limit
 from llm_catalog.normalized.litellm.modalities import route_modalities, stated_modalities
 from llm_catalog.normalized.litellm.payload import MAX_DEPTH, cut_deep, parse_payload, value_problem
 from llm_catalog.normalized.litellm.prices import is_range, to_price
@@ -46,7 +46,7 @@ def test_value_problem_names_big_integers_and_unencodable_text_anywhere_in_a_val
         (True, "limit_not_a_number"),
         (1.5, "limit_not_integer"),
         (float("inf"), "limit_not_integer"),
-        (0, "limit_not_positive"),
+        (-1, "limit_negative"),
         (MAX_TOKENS_LIMIT + 1, "limit_implausible"),
         (1e300, "limit_implausible"),
     ],
@@ -55,6 +55,34 @@ def test_a_token_limit_that_is_not_one_names_its_rule(value, rule):
     with pytest.raises(ValueError) as raised:
         token_limit(value)
     assert raised.value.args[0] == rule
+
+
+@pytest.mark.parametrize(
+    "name, mode, rule, severity",
+    [
+        ("max_output_tokens", "moderation", "limit_not_applicable", "info"),  # omni-moderation, on purpose
+        ("max_tokens", "moderation", "limit_not_applicable", "info"),
+        ("max_output_tokens", "embedding", "limit_not_applicable", "info"),
+        ("max_output_tokens", "rerank", "limit_not_applicable", "info"),
+        ("max_input_tokens", "embedding", "limit_zero", "warning"),  # vercel's placeholder for an unknown window
+        ("max_output_tokens", "chat", "limit_zero", "warning"),  # a chat route generates tokens: 0 means unknown
+        ("max_output_tokens", "audio_transcription", "limit_zero", "warning"),  # it writes text
+        ("max_output_tokens", None, "limit_zero", "warning"),
+    ],
+)
+def test_a_zero_limit_is_null_and_recorded_as_not_applicable_or_unknown_never_an_error(name, mode, rule, severity):
+    out = TableRows()
+    assert limit_value(out, "r", name, 0, mode) is None
+    assert [(r["field"], r["value"], r["rule"], r["severity"]) for r in out.rows["rejects"]] == [
+        (name, "0", rule, severity)
+    ]
+
+
+def test_a_limit_that_is_truly_wrong_is_an_error_whatever_the_mode():
+    out = TableRows()
+    assert limit_value(out, "r", "max_output_tokens", -5, "moderation") is None
+    assert limit_value(out, "r", "max_output_tokens", 8192.0, "chat") == 8192
+    assert [(r["rule"], r["severity"]) for r in out.rows["rejects"]] == [("limit_negative", "error")]
 
 
 def test_a_whole_float_limit_becomes_an_integer():

@@ -9,7 +9,7 @@ from datetime import date
 
 from llm_catalog.identity.providers import provider_display_name
 from llm_catalog.identity.resolver import ModelResolver
-from llm_catalog.normalized.litellm.fields import ExtraFields, deprecation_date, storable_fields, token_limit
+from llm_catalog.normalized.litellm.fields import ExtraFields, deprecation_date, limit_value, storable_fields
 from llm_catalog.normalized.litellm.modalities import route_modalities, stated_modalities
 from llm_catalog.normalized.litellm.prices import PriceRows
 from llm_catalog.normalized.litellm.rows import TableRows
@@ -54,7 +54,7 @@ class EntryNormalizer:
         stated = _Stated()
         for name, value in entry.items():
             if name not in ("litellm_provider", "mode", "alias_of"):
-                self._field(route_id, name, value, stated)
+                self._field(route_id, name, value, stated, mode)
 
         inputs, outputs = route_modalities(mode, entry, stated.inputs, stated.outputs)
         out.rows["routes"].append(
@@ -95,7 +95,7 @@ class EntryNormalizer:
             self.out.reject(route_id, "mode", None, "missing_mode", "the entry states no mode", severity="warning")
         return mode
 
-    def _field(self, route_id: str, name: str, value, stated: _Stated) -> None:
+    def _field(self, route_id: str, name: str, value, stated: _Stated, mode: str | None) -> None:
         """One field to where it belongs: a value of the route, its limits or capabilities, prices, extra fields."""
         if name == "source" and isinstance(value, str) and value.startswith(("http://", "https://")):
             stated.source_url = value
@@ -106,10 +106,7 @@ class EntryNormalizer:
         elif name == "supported_output_modalities":
             stated.outputs = stated_modalities(self.out, route_id, name, value)
         elif name in LIMIT_FIELDS:
-            try:
-                stated.limits[name] = token_limit(value)
-            except ValueError as exc:
-                self.out.reject(route_id, name, value, *exc.args)
+            stated.limits[name] = limit_value(self.out, route_id, name, value, mode)
         elif name.startswith("supports_"):
             if isinstance(value, bool):
                 stated.capabilities[name.removeprefix("supports_")] = value

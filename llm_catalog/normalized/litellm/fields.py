@@ -10,7 +10,14 @@ from datetime import date
 
 from llm_catalog.normalized.litellm.payload import value_problem
 from llm_catalog.normalized.litellm.rows import TableRows, as_json
-from llm_catalog.normalized.litellm.vocabulary import DATE, FIELD_NAME, KNOWN_EXTRA_FIELDS, MAX_TOKENS_LIMIT
+from llm_catalog.normalized.litellm.vocabulary import (
+    DATE,
+    FIELD_NAME,
+    KNOWN_EXTRA_FIELDS,
+    MAX_TOKENS_LIMIT,
+    NO_TOKEN_OUTPUT_MODES,
+    OUTPUT_LIMIT_FIELDS,
+)
 
 
 def storable_fields(out: TableRows, route_id: str, entry: dict) -> dict:
@@ -29,16 +36,43 @@ def storable_fields(out: TableRows, route_id: str, entry: dict) -> dict:
 
 
 def token_limit(value) -> int:
-    """A token limit as published; ValueError(rule, message) when the value is not one."""
+    """A token limit as the map states it, zero included (``limit_value`` says what a zero means); ValueError(rule,
+    message) when the value is not a limit at all."""
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError("limit_not_a_number", "a token limit must be a number")
     if isinstance(value, float) and (not math.isfinite(value) or not value.is_integer()):
         raise ValueError("limit_not_integer", "a token limit must be a whole number")
-    if value <= 0:
-        raise ValueError("limit_not_positive", "a token limit must be positive")
+    if value < 0:
+        raise ValueError("limit_negative", "a token limit must not be negative")
     if value > MAX_TOKENS_LIMIT:  # compared before int(): int64 holds no 10**20, and 1e300 is a float
         raise ValueError("limit_implausible", f"a token limit above {MAX_TOKENS_LIMIT:,} is not plausible")
     return int(value)
+
+
+def limit_value(out: TableRows, route_id: str, name: str, value, mode: str | None) -> int | None:
+    """The limit ``name`` of a route as published; None where the map states no usable limit.
+
+    A zero is never published as 0: ``limits`` holds caps, and a reader (or the similarity stage, which takes their
+    log) reads 0 as a cap of nothing. A zero output limit on a mode that generates no tokens (moderation, embedding,
+    rerank, ...) is true and on purpose: it is published as null, "no cap applies" (the route's output modalities say
+    what it returns instead), with an ``info`` row that keeps the stated 0. Any other zero is the map's placeholder
+    for a limit it does not know (vercel_ai_gateway states 0 for all three limits of its embedding models, some
+    called chat): null too, with a warning. A value that is not a limit at all is an error; the entry is published
+    in every case."""
+    try:
+        limit = token_limit(value)
+    except ValueError as exc:
+        out.reject(route_id, name, value, *exc.args)
+        return None
+    if limit > 0:
+        return limit
+    if name in OUTPUT_LIMIT_FIELDS and mode in NO_TOKEN_OUTPUT_MODES:
+        message = f"mode {mode} generates no tokens: no output cap applies; published as null"
+        out.reject(route_id, name, value, "limit_not_applicable", message, "info")
+    else:
+        what = "an input limit" if name == "max_input_tokens" else f"an output limit of a {mode or 'modeless'} route"
+        out.reject(route_id, name, value, "limit_zero", f"zero as {what} states no limit; left null", "warning")
+    return None
 
 
 def deprecation_date(out: TableRows, route_id: str, value) -> date | None:

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from llm_catalog.normalized.litellm.fields import ExtraFields
 from llm_catalog.normalized.litellm.rows import TableRows
-from llm_catalog.normalized.litellm.vocabulary import MAX_PRICE_USD, MAX_TOKENS_LIMIT
+from llm_catalog.normalized.litellm.vocabulary import MAX_TOKENS_LIMIT, PRICE_BOUNDS
 from llm_catalog.normalized.price_fields import STANDARD_TIER, PriceField, parse_price_field
 
 
@@ -53,14 +53,22 @@ class PriceRows:
         try:
             # shift the decimal the map wrote (3e-08 -> 0.03), not its binary float (0.030000000000000002)
             usd = float(Decimal(repr(to_price(value))) * Decimal(int(parsed.factor)))
-            if not usd <= MAX_PRICE_USD:  # also inf: 1e308 per token is finite, per 1M tokens it is not
-                raise ValueError(
-                    "price_implausible", f"{usd:g} {parsed.unit} is above the plausible {MAX_PRICE_USD:,.0f}"
-                )
+            unusual, implausible = PRICE_BOUNDS[parsed.unit]
+            if not usd <= implausible:  # also inf: 1e308 per token is finite, per 1M tokens it is not
+                raise ValueError("price_implausible", f"{usd:g} {parsed.unit} is above the plausible {implausible:,g}")
         except ValueError as exc:
             rule, message = exc.args
             self.out.reject(route_id, source_field, value, rule, message)
             return
+        if usd > unusual:  # published: dear, but within what the unit allows
+            self.out.reject(
+                route_id,
+                source_field,
+                value,
+                "price_unusual",
+                f"{usd:g} {parsed.unit} is above {unusual:,g}, the top of the real prices in that unit; published",
+                "warning",
+            )
         conditions = [c for c in (parsed.condition, condition) if c]
         row = {
             "route_id": route_id,
