@@ -3,18 +3,19 @@ scripts that run over a range of real releases (price_fields.py, release_train.p
 
 from __future__ import annotations
 
-import subprocess
 import tempfile
 from pathlib import Path
 
 from llm_catalog.sources.bundle import map_from_wheel
+from llm_catalog.sources.releases import list_releases, pick
 
 CACHE = Path.home() / ".cache" / "llm-catalog" / "litellm-maps"
-# the highest litellm version uploaded in each month since 1.74 (from the package index's upload times)
-MONTHLY_TRAIN = (
-    "1.74.12,1.76.1,1.77.5,1.79.0,1.80.7,1.80.11,1.81.5,1.81.16,1.83.0,1.83.14,1.86.2,1.90.1,1.94.1,1.98.0,"
-    "1.103.1,1.106.6,1.110.2"
-)
+
+
+def monthly_train(since: str = "1.74.0", every: str = "month") -> list[str]:
+    """The highest litellm release uploaded in each month (or week, or every release) since ``since``, oldest
+    first, from the package index's upload times (the same pick as `backfill --from-registry`)."""
+    return [release.version for release in pick(list_releases("litellm"), every=every, since=since)]
 
 
 def _download(spec: str, cache: Path) -> tuple[bytes, str] | None:
@@ -23,7 +24,7 @@ def _download(spec: str, cache: Path) -> tuple[bytes, str] | None:
     with tempfile.TemporaryDirectory() as tmp:
         try:
             data, exact = map_from_wheel(spec, Path(tmp))
-        except subprocess.CalledProcessError:
+        except ValueError:  # the index has no final release with a wheel that matches
             return None
     cache.mkdir(parents=True, exist_ok=True)
     (cache / f"{exact}.json").write_bytes(data)

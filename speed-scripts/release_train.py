@@ -1,13 +1,15 @@
-"""Does every real litellm release sync and publish? For one release per step of minors from 1.74 to the bundled one
-(default every second minor: about one a month), or for the exact releases of --versions ("monthly": the highest
-release uploaded in each month since 1.74), takes the map its wheel ships (downloaded once, cached), syncs it into a
+"""Does every real litellm release sync and publish? For the highest release uploaded in each month since 1.74 (the
+default, from the package index's upload times; --since and --every change it), or the exact releases of
+--versions, or one release per step of minors (--minors 74-110 --step 2), takes the map its wheel ships
+(downloaded once, cached), syncs it into a
 fresh warehouse with the code of this tree (or --code DIR, e.g. a checkout of another commit), and prints per
 release: published or refused (with the first line of why), the error, warning and info rejects by rule, the seconds the
 sync took and the machine's 1-minute load average after it (/proc/loadavg: the machine is shared, so seconds vary).
 Exits 1 when a release does not publish.
 
-    .venv/bin/python speed-scripts/release_train.py [--minors 74-110] [--step 2] [--code DIR] [--cache DIR]
-    .venv/bin/python speed-scripts/release_train.py --versions monthly   # or --versions 1.74.12,1.76.1,...
+    .venv/bin/python speed-scripts/release_train.py [--since 1.74.0] [--every month] [--code DIR] [--cache DIR]
+    .venv/bin/python speed-scripts/release_train.py --versions 1.74.12,1.76.1
+    .venv/bin/python speed-scripts/release_train.py --minors 74-110 --step 2
 
 The benchmark and model-tree sources are off, so only the cost map (and the bundled model metadata) are read.
 """
@@ -25,7 +27,7 @@ from collections import Counter
 from pathlib import Path
 
 import duckdb
-from release_maps import CACHE, MONTHLY_TRAIN, fetch_map, fetch_version
+from release_maps import CACHE, fetch_map, fetch_version, monthly_train
 
 REPO = Path(__file__).resolve().parent.parent
 OFF = ["--benchmarks", "aider=off", "--benchmarks", "models_dev=off", "--benchmarks", "llm_stats=off",
@@ -66,8 +68,10 @@ def load_average() -> str:
 
 def releases(args) -> list:
     """What to sync: a fetch of one map per release, in order."""
-    if args.versions:
-        versions = [v.strip() for v in (MONTHLY_TRAIN if args.versions == "monthly" else args.versions).split(",")]
+    if not args.minors:
+        versions = (
+            [v.strip() for v in args.versions.split(",")] if args.versions else monthly_train(args.since, args.every)
+        )
         return [lambda v=v: fetch_version(v, args.cache) for v in versions]
     low, _, high = args.minors.partition("-")
     minors = list(range(int(low), int(high or low) + 1, args.step))
@@ -78,9 +82,11 @@ def releases(args) -> list:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--minors", default=f"74-{bundled_minor()}", help="litellm 1.X minors, e.g. 74-110")
-    parser.add_argument("--step", type=int, default=2, help="every Nth minor (default 2: about one a month)")
-    parser.add_argument("--versions", help='exact releases, e.g. 1.74.12,1.76.1, or "monthly" (instead of --minors)')
+    parser.add_argument("--since", default="1.74.0", help="the first release of the default train")
+    parser.add_argument("--every", default="month", choices=("month", "week", "release"), help="one release per")
+    parser.add_argument("--versions", help="exact releases instead, e.g. 1.74.12,1.76.1")
+    parser.add_argument("--minors", help=f"litellm 1.X minors instead, e.g. 74-{bundled_minor()}")
+    parser.add_argument("--step", type=int, default=2, help="with --minors: every Nth minor")
     parser.add_argument("--code", type=Path, default=REPO, help="the tree whose code syncs (default: this one)")
     parser.add_argument("--cache", type=Path, default=CACHE)
     args = parser.parse_args()
