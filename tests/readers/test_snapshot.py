@@ -60,18 +60,21 @@ def test_a_snapshot_newer_than_current_is_published_for_neither(synced_warehouse
         else:
             (root / entry.name).symlink_to(entry)
     current = Warehouse(root).current_id()
+    published = Warehouse(root).snapshot_ids()  # the bundled earlier releases' and the current one
+    assert published[-1] == current
     unpublished = "99991231T000000Z-deadbeef"
     manifest = json.loads((root / "manifests" / f"{current}.json").read_text())
     (root / "manifests" / f"{unpublished}.json").write_text(json.dumps({**manifest, "snapshot_id": unpublished}))
     shutil.copytree(root / "snapshots" / f"snapshot={current}", root / "snapshots" / f"snapshot={unpublished}")
 
     bound = snapshot.bind(Warehouse(root))
-    assert bound.snapshot_id == current and bound.published == [current]
+    assert bound.snapshot_id == current and bound.published == published
     plain = plain_duckdb(root)
-    assert plain.sql("SELECT getvariable('snapshot'), getvariable('published')").fetchall() == [(current, [current])]
+    assert plain.sql("SELECT getvariable('snapshot'), getvariable('published')").fetchall() == [(current, published)]
     con, _ = snapshot.connect(Warehouse(root))
-    assert con.sql("SELECT snapshot_id FROM snapshots").fetchall() == [(current,)]
-    assert plain.sql("SELECT snapshot_id FROM snapshots").fetchall() == [(current,)]
+    listed = "SELECT snapshot_id FROM snapshots ORDER BY snapshot_id"
+    assert con.sql(listed).fetchall() == [(i,) for i in published]
+    assert plain.sql(listed).fetchall() == [(i,) for i in published]
 
     with pytest.raises(CatalogError) as refused:
         snapshot.bind(Warehouse(root), unpublished)

@@ -181,3 +181,28 @@ def test_a_month_page_lists_that_months_changes_counting_routes_not_changes(hist
     for href in page.hrefs:
         assert (site / "changes" / href.split("#")[0]).resolve().is_file(), href
     assert gone not in text  # removed in April, not February
+
+
+def test_the_real_history_chart_of_the_route_steps_at_the_dates_its_prices_changed(built_site, synced_warehouse):
+    """The default site (a fresh `make sync`: the bundled year of releases behind the current map): the route's
+    chart starts at its first dated price and has a marker at each date its price history says a price changed."""
+    from llm_catalog.readers.snapshot import connect
+
+    con, _ = connect(Warehouse(synced_warehouse))
+    runs = con.execute(
+        "SELECT price_kind, valid_from FROM price_history WHERE route_id = ? AND tier = 'standard' "
+        "AND condition IS NULL AND unit = 'usd_per_1m_tokens' AND price_kind IN ('input', 'output') "
+        "ORDER BY price_kind, valid_from",
+        [ROUTE],
+    ).fetchall()
+    first = min(day for _, day in runs)
+    changed = {kind: [d.isoformat() for k, d in runs if k == kind and d > first] for kind in ("input", "output")}
+    assert any(changed.values())  # the bundled history has at least one price change for the route
+    svg = chart(built_site)
+    labels = [t.text for t in svg.findall("text[@class='tick']") if re.fullmatch(r"\d{4}-\d\d-\d\d", t.text)]
+    as_of = con.execute("SELECT max(as_of) FROM snapshots").fetchone()[0]
+    assert labels[0] == first.isoformat() and labels[-1] == as_of.isoformat()
+    for kind, days in changed.items():
+        assert [m.get("data-date") for m in svg.findall(f"circle[@data-kind='{kind}']")] == days
+        xs = [px for _, px, _ in points(svg.find(f"path[@data-kind='{kind}']").get("d"))]
+        assert xs == sorted(xs)
