@@ -11,8 +11,8 @@ REPO = Path(__file__).resolve().parent.parent
 FLOORS = {"llm_catalog": 0, "assets": 1, "pipelines": 2}
 # the package's stages, lowest first: a module may import its own stage and those before it. identity comes before
 # normalized: it is the library the normalizers call to name a route's model
-STAGES = ["errors", "paths", "schemas", "sources", "identity", "normalized", "registry", "benchmarks", "models",
-          "checks", "similarity", "history", "warehouse", "readers", "site"]  # fmt: skip
+STAGES = ["errors", "paths", "schemas", "sources", "identity", "normalized", "registry", "reconciliation", "benchmarks",
+          "models", "checks", "similarity", "history", "warehouse", "readers", "site"]  # fmt: skip
 MAX_MODULE_LINES = 400
 MAX_UNIT_LINES = 150
 
