@@ -30,7 +30,7 @@ from llm_catalog.identity.resolver import ModelResolver, default_resolver
 from llm_catalog.normalized.litellm.fields import ExtraFields, token_limit
 from llm_catalog.normalized.litellm.normalize import NormalizedMap
 from llm_catalog.normalized.litellm.prices import PriceRows
-from llm_catalog.normalized.litellm.rows import TableRows
+from llm_catalog.normalized.litellm.rows import TableRows, as_json
 from llm_catalog.normalized.litellm.vocabulary import (
     CORE_CAPABILITIES,
     ENTRY_RULES,
@@ -125,8 +125,7 @@ class ModelsDevRoutes:
         self.provider_map = provider_map
         self.provider_names = provider_names
         self.stats = stats
-        self.extras = ExtraFields(out)
-        self.prices = PriceRows(out, self.extras)
+        self.prices = PriceRows(out, ExtraFields(out))
         self.seen: set[str] = set()
 
     def provider(self, source_provider) -> str | None:
@@ -196,7 +195,9 @@ class ModelsDevRoutes:
         for column in EXTRA_COLUMNS:
             if model[column] is not None:
                 value = bool(model[column]) if column == "temperature" and model[column] in (0, 1) else model[column]
-                self.extras.add(route_id, column, value)
+                self.out.rows["extra_fields"].append(
+                    {"route_id": route_id, "field": column, "value_json": as_json(value), "known": True}
+                )
 
     def _modalities(self, route_id: str, direction: str, values) -> list[str] | None:
         if not values:
