@@ -98,6 +98,22 @@ def context_condition(min_context: int) -> str:
     return f"above_{min_context // 1000}k_tokens" if min_context % 1000 == 0 else f"above_{min_context}_tokens"
 
 
+def nonzero_limit(out: TableRows, route_id: str, field: str, value) -> int | None:
+    """A token limit as published: None where the source states none, or states 0 (a placeholder for unknown, with
+    a warning); a value that is not a limit is a per-field reject."""
+    if value is None:
+        return None
+    try:
+        limit = token_limit(value)
+    except ValueError as exc:
+        out.reject(route_id, field, value, *exc.args)
+        return None
+    if limit == 0:
+        out.reject(route_id, field, value, "limit_zero", "zero states no limit; left null", "warning")
+        return None
+    return limit
+
+
 def _read(data: bytes, source: str, only: Collection[str] | None) -> tuple[list, dict, dict, dict]:
     """(models, {full_id: pricing rows}, {full_id: {direction: [values]}}, {provider id: (name, doc)})."""
     where, args = "", ()
@@ -187,7 +203,9 @@ class ModelsDevRoutes:
                 "source_url": doc if isinstance(doc, str) and doc.startswith(("http://", "https://")) else None,
             }
         )
-        limits = {column: self._limit(route_id, source, model[source]) for source, column in LIMIT_COLUMNS.items()}
+        limits = {
+            column: nonzero_limit(self.out, route_id, source, model[source]) for source, column in LIMIT_COLUMNS.items()
+        }
         self.out.rows["limits"].append({"route_id": route_id, **limits, "max_tokens": None})
         self._capabilities(route_id, model, modalities)
         for row in pricing:
@@ -214,20 +232,6 @@ class ModelsDevRoutes:
             field = f"modalities.{direction}"
             self.out.reject(route_id, field, values, "modality_unknown", f"unknown modality {unknown}", "warning")
         return listed
-
-    def _limit(self, route_id: str, field: str, value) -> int | None:
-        """A limit as published: None where models.dev states none, or states 0 (its placeholder for unknown)."""
-        if value is None:
-            return None
-        try:
-            limit = token_limit(value)
-        except ValueError as exc:
-            self.out.reject(route_id, field, value, *exc.args)
-            return None
-        if limit == 0:
-            self.out.reject(route_id, field, value, "limit_zero", "zero states no limit; left null", "warning")
-            return None
-        return limit
 
     def _capabilities(self, route_id: str, model: dict, modalities: dict[str, list]) -> None:
         stated: dict[str, bool | None] = {name: None for name in CORE_CAPABILITIES}

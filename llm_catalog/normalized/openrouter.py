@@ -21,12 +21,12 @@ from llm_catalog.errors import BrokenPayloadError
 from llm_catalog.identity.providers import load_provider_names, provider_display_name
 from llm_catalog.identity.resolver import ModelResolver, default_resolver
 from llm_catalog.normalized.fields import json_document
-from llm_catalog.normalized.litellm.fields import ExtraFields, token_limit
+from llm_catalog.normalized.litellm.fields import ExtraFields
 from llm_catalog.normalized.litellm.normalize import NormalizedMap
 from llm_catalog.normalized.litellm.prices import PriceRows
 from llm_catalog.normalized.litellm.rows import TableRows, as_json, storable
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES, DATE, MODALITIES, OUTPUT_VOCABULARY, ROUTE_ID
-from llm_catalog.normalized.models_dev_routes import normalize_bundled
+from llm_catalog.normalized.models_dev_routes import nonzero_limit, normalize_bundled
 from llm_catalog.normalized.price_fields import STANDARD_TIER, PriceField
 from llm_catalog.sources.fetch import read_location
 
@@ -104,6 +104,45 @@ def price_value(text) -> float:
     return value
 
 
+def stated_date(out: TableRows, route_id: str, field: str, value) -> date | None:
+    """A YYYY-MM-DD date (or a timestamp's day); None, with a warning, when it is not one."""
+    if value is None:
+        return None
+    if isinstance(value, str) and DATE.fullmatch(value[:10]):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            pass
+    out.reject(route_id, field, value, "date_unparseable", "expected a YYYY-MM-DD date", "warning")
+    return None
+
+
+def stated_object(out: TableRows, route_id: str, field: str, value) -> dict:
+    """A nested object of a model; {} (with a reject when it is something else) where there is none."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        out.reject(route_id, field, value, "not_an_object", f"{field} must be an object")
+        return {}
+    return value
+
+
+def stated_modalities(out: TableRows, route_id: str, field: str, value) -> list[str] | None:
+    """An architecture modality list, lower-cased and sorted; None, with a reject, when it is not a list of names."""
+    where = f"architecture.{field}"
+    if value is None:
+        return None
+    if not (isinstance(value, list) and value and all(isinstance(m, str) and NAME.fullmatch(m.lower()) for m in value)):
+        out.reject(route_id, where, value, "modalities_not_a_list", "expected a list of modality names")
+        return None
+    listed = sorted({m.lower() for m in value})
+    vocabulary = (MODALITIES | {"file"}) if field == "input_modalities" else OUTPUT_VOCABULARY
+    unknown = [m for m in listed if m not in vocabulary]
+    if unknown:
+        out.reject(route_id, where, value, "modality_unknown", f"unknown modality {unknown}", "warning")
+    return listed
+
+
 class OpenRouterModels:
     """Walks the models API's entries into ``out``."""
 
@@ -144,10 +183,10 @@ class OpenRouterModels:
         resolution = self.resolver.resolve(route_id, PROVIDER)
         if resolution.family is None:
             self.stats["routes_without_family"] += 1
-        architecture = self._object(route_id, "architecture", model.get("architecture"))
-        top = self._object(route_id, "top_provider", model.get("top_provider"))
-        inputs = self._modalities(route_id, "input_modalities", architecture.get("input_modalities"))
-        outputs = self._modalities(route_id, "output_modalities", architecture.get("output_modalities"))
+        architecture = stated_object(self.out, route_id, "architecture", model.get("architecture"))
+        top = stated_object(self.out, route_id, "top_provider", model.get("top_provider"))
+        inputs = stated_modalities(self.out, route_id, "input_modalities", architecture.get("input_modalities"))
+        outputs = stated_modalities(self.out, route_id, "output_modalities", architecture.get("output_modalities"))
         self.out.rows["routes"].append(
             {
                 "route_id": route_id,
@@ -165,17 +204,17 @@ class OpenRouterModels:
                 "region": resolution.region,
                 "alias_of": None,
                 "duplicate_of": None,
-                "deprecation_date": self._date(route_id, "expiration_date", model.get("expiration_date")),
+                "deprecation_date": stated_date(self.out, route_id, "expiration_date", model.get("expiration_date")),
                 "source_url": f"https://openrouter.ai/{route_id.removeprefix(PROVIDER + '/')}",
             }
         )
         self.out.rows["limits"].append(
             {
                 "route_id": route_id,
-                "context_window": self._limit(route_id, "context_length", model.get("context_length")),
+                "context_window": nonzero_limit(self.out, route_id, "context_length", model.get("context_length")),
                 "max_input_tokens": None,
-                "max_output_tokens": self._limit(
-                    route_id, "top_provider.max_completion_tokens", top.get("max_completion_tokens")
+                "max_output_tokens": nonzero_limit(
+                    self.out, route_id, "top_provider.max_completion_tokens", top.get("max_completion_tokens")
                 ),
                 "max_tokens": None,
             }
@@ -203,54 +242,6 @@ class OpenRouterModels:
         self.out.rows["extra_fields"].append(
             {"route_id": route_id, "field": storable(name), "value_json": as_json(value), "known": known}
         )
-
-    def _object(self, route_id: str, field: str, value) -> dict:
-        if value is None:
-            return {}
-        if not isinstance(value, dict):
-            self.out.reject(route_id, field, value, "not_an_object", f"{field} must be an object")
-            return {}
-        return value
-
-    def _modalities(self, route_id: str, field: str, value) -> list[str] | None:
-        where = f"architecture.{field}"
-        if value is None:
-            return None
-        if not (
-            isinstance(value, list) and value and all(isinstance(m, str) and NAME.fullmatch(m.lower()) for m in value)
-        ):
-            self.out.reject(route_id, where, value, "modalities_not_a_list", "expected a list of modality names")
-            return None
-        listed = sorted({m.lower() for m in value})
-        vocabulary = (MODALITIES | {"file"}) if field == "input_modalities" else OUTPUT_VOCABULARY
-        unknown = [m for m in listed if m not in vocabulary]
-        if unknown:
-            self.out.reject(route_id, where, value, "modality_unknown", f"unknown modality {unknown}", "warning")
-        return listed
-
-    def _limit(self, route_id: str, field: str, value) -> int | None:
-        if value is None:
-            return None
-        try:
-            limit = token_limit(value)
-        except ValueError as exc:
-            self.out.reject(route_id, field, value, *exc.args)
-            return None
-        if limit == 0:
-            self.out.reject(route_id, field, value, "limit_zero", "zero states no limit; left null", "warning")
-            return None
-        return limit
-
-    def _date(self, route_id: str, field: str, value) -> date | None:
-        if value is None:
-            return None
-        if isinstance(value, str) and DATE.fullmatch(value[:10]):
-            try:
-                return date.fromisoformat(value[:10])
-            except ValueError:
-                pass
-        self.out.reject(route_id, field, value, "date_unparseable", "expected a YYYY-MM-DD date", "warning")
-        return None
 
     def _capabilities(self, route_id: str, parameters, modalities: dict) -> None:
         stated: dict[str, bool | None] = {name: None for name in CORE_CAPABILITIES}
