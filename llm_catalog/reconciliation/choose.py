@@ -28,7 +28,8 @@ Then, in order, the rule that chooses among what is left (``rule`` names the one
 4. ``source_order``: a tie on date too goes to the source given first (the LiteLLM map).
 
 Where setting a failure class aside decided (without it, the flagged value would have won by these same rules),
-``rule`` names the failure class: ``unit_slip`` or ``cache_price_in_input``. A field only one source states has rule ``single_source``.
+``rule`` names the failure class: ``unit_slip`` or ``cache_price_in_input``. A field only one source states has
+rule ``single_source``.
 
 Every field where a source's value does not agree with the chosen one is kept, with every source's value, date and
 flag: ``price_disagreements``, ``limit_disagreements``, ``capability_disagreements``. Three tables, not one with a
