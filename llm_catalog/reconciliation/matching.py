@@ -18,6 +18,11 @@ last path segment, shortest first, so that ``x`` pairs with ``x`` and ``x-fp8`` 
 3. ``serving_variant``: the name key without a serving tier (``-turbo``, ``-fast``, ``-ultra``, ``-basic``): only
    routes left after the closer passes, so a source listing both ``x`` and ``x-turbo`` keeps both.
 
+Providers are compared by group: the LiteLLM map splits some providers by API or model maker (``vertex_ai-*``,
+``bedrock_converse``, ``text-completion-openai``, ``cohere_chat``, ``azure_text``) where the other sources name one
+provider. A region (``bedrock/eu-west-1/...``, ``eu.anthropic...``) is part of every key: a regional route is its own
+route.
+
 A route no pass matched is a new catalog route under its own id (``matched_by = 'new'``), counted per source."""
 
 from __future__ import annotations
@@ -41,12 +46,21 @@ _SERVING_TIER = re.compile(r"-(?:turbo|fast|ultra|basic)$")
 _LLAMA4 = re.compile(r"^llama-4-")
 _LLAMA4_TOKENS = re.compile(r"-(?:maverick|scout|17b|\d+e)(?=-|$)")
 _EXPERTS = re.compile(r"-(\d+)e(?=-|$)")
+# the map's provider ids that split one provider by API or by model maker, and the provider they are part of
+_PROVIDER_SPLITS = (
+    (re.compile(r"^text-completion-"), ""),
+    (re.compile(r"^(vertex_ai|fireworks_ai)-.+$"), r"\1"),
+    (re.compile(r"^(bedrock)_(?:converse|mantle)$"), r"\1"),
+    (re.compile(r"^(cohere)_chat$"), r"\1"),
+    (re.compile(r"^(azure)_text$"), r"\1"),
+)
 
 ROUTE_KEYS = pa.schema(
     [
         pa.field("source", pa.string(), nullable=False),
         pa.field("route_id", pa.string(), nullable=False),
         pa.field("provider", pa.string(), nullable=False),
+        pa.field("provider_group", pa.string(), nullable=False),  # routes match within a provider group
         pa.field("same_model", pa.string(), nullable=False),
         pa.field("same_name", pa.string(), nullable=False),
         pa.field("serving_variant", pa.string(), nullable=False),
@@ -78,6 +92,13 @@ def _llama4(base: str) -> str:
     return f"llama-4-{variant}-17b-{count}e{rest}"
 
 
+def provider_group(provider: str) -> str:
+    """The provider a catalog provider id is part of, for matching (``vertex_ai-anthropic_models`` -> ``vertex_ai``)."""
+    for pattern, replacement in _PROVIDER_SPLITS:
+        provider = pattern.sub(replacement, provider)
+    return provider
+
+
 def _resolved(name: str, provider: str, resolver: ModelResolver) -> tuple[str, str | None]:
     base, family, version, _ = resolver.resolve_name(name, provider)
     if family is None and (prefix := _VENDOR_WORD.match(base)):
@@ -94,16 +115,20 @@ def name_key(model: str, provider: str, resolver: ModelResolver | None = None) -
     base = _TRAILING_ZERO.sub("", _llama4(base))
     if version is not None and _MOVING_VERSION.match(version):
         version = None
-    return f"{base}@{version}" if version else base
+    region = resolver.resolve(model, provider).region
+    key = f"{base}@{version}" if version else base
+    return f"{region}:{key}" if region else key
 
 
 def serving_key(key: str, provider: str, resolver: ModelResolver | None = None) -> str:
     """A name key without its serving tiers (``llama-3.3-70b-instruct-fp8-fast`` -> ``llama-3.3-70b``)."""
     resolver = resolver or default_resolver()
+    region, _, key = key.rpartition(":")
     base, _, version = key.partition("@")
     while _SERVING_TIER.search(base):
         base = _llama4(_resolved(_SERVING_TIER.sub("", base), provider, resolver)[0])
-    return f"{base}@{version}" if version else base
+    key = f"{base}@{version}" if version else base
+    return f"{region}:{key}" if region else key
 
 
 def route_keys(source: str, routes: pa.Table, resolver: ModelResolver | None = None) -> pa.Table:
@@ -115,6 +140,7 @@ def route_keys(source: str, routes: pa.Table, resolver: ModelResolver | None = N
                 "source": source,
                 "route_id": route["route_id"],
                 "provider": route["provider"],
+                "provider_group": provider_group(route["provider"]),
                 "same_model": route["model"].lower(),
                 "same_name": key,
                 "serving_variant": serving_key(key, route["provider"], resolver),

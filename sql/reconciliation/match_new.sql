@@ -8,6 +8,6 @@ ANTI JOIN (SELECT source_route_id AS route_id FROM route_sources WHERE source = 
 WHERE k.source = $1;
 
 INSERT INTO catalog_keys
-SELECT catalog_id, provider, same_model, same_name, serving_variant, preference, short_name FROM new_routes;
+SELECT catalog_id, provider, provider_group, same_model, same_name, serving_variant, preference, short_name FROM new_routes;
 
 INSERT INTO route_sources SELECT catalog_id, $1, route_id, 'new' FROM new_routes;

@@ -162,3 +162,25 @@ def test_a_canonical_route_is_matched_before_its_duplicate():
     second = source_tables(route("azure/gpt35turbo", "azure"), route("azure/openai/gpt-3.5-turbo", "azure"))
     found, _ = matched({"litellm": first, "other": second})
     assert found[("other", "azure/openai/gpt-3.5-turbo")] == ("azure/gpt-3.5-turbo", "same_name")
+
+
+def test_a_provider_the_map_splits_is_one_provider_and_a_region_is_its_own_route():
+    first = source_tables(
+        route("vertex_ai/claude-opus-4-7@default", "vertex_ai-anthropic_models"),
+        route("bedrock/eu-west-1/mistral.voxtral-small-24b-2507", "bedrock"),
+        route("us.anthropic.claude-sonnet-5", "bedrock_converse"),
+    )
+    second = source_tables(
+        route("vertex_ai/claude-opus-4-7"),
+        route("bedrock/mistral.voxtral-small-24b-2507"),
+        route("bedrock/eu.anthropic.claude-sonnet-5"),
+        route("bedrock/us.anthropic.claude-sonnet-5"),
+    )
+    found, result = matched({"litellm": first, "models_dev": second})
+    assert found[("models_dev", "vertex_ai/claude-opus-4-7")][0] == "vertex_ai/claude-opus-4-7@default"
+    assert found[("models_dev", "bedrock/us.anthropic.claude-sonnet-5")][0] == "us.anthropic.claude-sonnet-5"
+    # another region, or no region, is another route
+    assert found[("models_dev", "bedrock/mistral.voxtral-small-24b-2507")][1] == "new"
+    assert found[("models_dev", "bedrock/eu.anthropic.claude-sonnet-5")][1] == "new"
+    providers = {row["route_id"]: row["provider"] for row in result.tables["routes"].to_pylist()}
+    assert providers["vertex_ai/claude-opus-4-7@default"] == "vertex_ai-anthropic_models"  # the first source's
