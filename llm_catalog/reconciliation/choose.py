@@ -23,7 +23,7 @@ Then, in order, the rule that chooses among what is left (``rule`` names the one
    such a source (models.dev's ``openrouter`` provider, generated from the OpenRouter API), also when that source is
    only described and not in the run (offline).
 2. ``agreement``: the value with the most support, when it has more than any value that disagrees with it (all
-   sources agreeing is agreement too).
+   sources agreeing is agreement too; of values that agree within 0.5%, the most recent statement's is published).
 3. ``recency``: among equally supported values, the most recent statement (the source's ``as_of``).
 4. ``source_order``: a tie on date too goes to the source given first (the LiteLLM map).
 
