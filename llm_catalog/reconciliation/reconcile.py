@@ -1,0 +1,73 @@
+"""Every source's normalized tables reconciled in one call: routes matched, a value chosen per field, disagreements
+kept (see ``matching`` and ``choose`` for the rules)."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import duckdb
+import pyarrow as pa
+
+from llm_catalog import schemas
+from llm_catalog.identity.resolver import ModelResolver
+from llm_catalog.reconciliation.choose import choose
+from llm_catalog.reconciliation.matching import match_routes, route_keys
+from llm_catalog.reconciliation.sources import SourceInfo, checked_tables, info_tables, with_source
+
+CATALOG_ROUTES = pa.schema([*schemas.ROUTES, pa.field("sources", pa.list_(pa.string()), nullable=False)])
+
+
+@dataclass
+class Reconciled:
+    """``tables``: ``routes`` (ROUTES + ``sources``), ``route_sources``, the chosen values and the disagreements
+    (``choose.OUTPUTS``). ``stats``: per source, its routes and how they matched (``new``: unmatched, kept)."""
+
+    tables: dict[str, pa.Table]
+    stats: dict = field(default_factory=dict)
+
+
+def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(config={"temp_directory": tempfile.gettempdir() + "/llm-catalog-duckdb"})
+    con.execute("SET enable_progress_bar = false")
+    if threads:
+        con.execute(f"SET threads = {int(threads)}")
+    return con
+
+
+def reconcile(
+    sources: Mapping[str, Mapping[str, pa.Table]],
+    info: Mapping[str, SourceInfo],
+    *,
+    resolver: ModelResolver | None = None,
+    threads: int | None = None,
+) -> Reconciled:
+    """``sources``: source name -> its normalized tables (``routes``, ``prices``, ``limits``, ``capabilities``), the
+    first source's route ids kept. ``info``: each source's SourceInfo; it may also describe a source not in the run
+    (its authority still puts a source generated from it second in line)."""
+    names = list(sources)
+    if not names:
+        raise ValueError("reconcile needs at least one source")
+    checked = {name: checked_tables(name, tables) for name, tables in sources.items()}
+    source_info, derivations = info_tables(names, info)
+    con = connect(threads)
+    con.register("source_info", source_info)
+    con.register("derivations", derivations)
+    for kind in ("routes", "prices", "limits", "capabilities"):
+        con.register(f"source_{kind}", with_source([(name, checked[name][kind]) for name in names]))
+    keys = pa.concat_tables([route_keys(name, checked[name]["routes"], resolver) for name in names])
+    matching = match_routes(con, names, keys)
+    tables = choose(con)
+    routes = con.sql("SELECT * FROM catalog_routes ORDER BY route_id").to_arrow_table()
+    tables = {"routes": routes.cast(CATALOG_ROUTES), "route_sources": matching.route_sources, **tables}
+    con.close()
+    stats = {
+        "sources": matching.stats,
+        "routes": tables["routes"].num_rows,
+        "disagreements": {
+            name: tables[name].num_rows
+            for name in ("price_disagreements", "limit_disagreements", "capability_disagreements")
+        },
+    }
+    return Reconciled(tables, stats)

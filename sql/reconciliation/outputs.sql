@@ -1,0 +1,42 @@
+-- the published shapes: chosen values per kind with their provenance, and the fields where the sources disagree
+-- (a field is a disagreement when a source states a value that does not agree with the chosen one)
+CREATE OR REPLACE VIEW chosen_prices AS
+SELECT route_id, price_kind, tier, condition, unit, value AS usd, source_field, source, sources_stating,
+       sources_agreeing, rule
+FROM chosen WHERE kind = 'price';
+
+CREATE OR REPLACE VIEW chosen_limits AS
+SELECT route_id, field AS limit_name, value::BIGINT AS value, source, sources_stating, sources_agreeing, rule
+FROM chosen WHERE kind = 'limit';
+
+CREATE OR REPLACE VIEW chosen_capabilities AS
+SELECT route_id, field AS capability, value = 1 AS supported, source, sources_stating, sources_agreeing, rule
+FROM chosen WHERE kind = 'capability';
+
+CREATE OR REPLACE VIEW price_disagreements AS
+SELECT route_id, price_kind, tier, condition, unit, value AS usd, source, rule,
+       [{'source': s.source, 'source_route_id': s.source_route_id, 'usd': s.value, 'as_of': s.as_of,
+         'flag': s.flag} FOR s IN statements] AS statements
+FROM chosen WHERE kind = 'price' AND len(sources_agreeing) < len(sources_stating);
+
+CREATE OR REPLACE VIEW limit_disagreements AS
+SELECT route_id, field AS limit_name, value::BIGINT AS value, source, rule,
+       [{'source': s.source, 'source_route_id': s.source_route_id, 'value': s.value::BIGINT, 'as_of': s.as_of,
+         'flag': s.flag} FOR s IN statements] AS statements
+FROM chosen WHERE kind = 'limit' AND len(sources_agreeing) < len(sources_stating);
+
+CREATE OR REPLACE VIEW capability_disagreements AS
+SELECT route_id, field AS capability, value = 1 AS supported, source, rule,
+       [{'source': s.source, 'source_route_id': s.source_route_id, 'supported': s.value = 1, 'as_of': s.as_of,
+         'flag': s.flag} FOR s IN statements] AS statements
+FROM chosen WHERE kind = 'capability' AND len(sources_agreeing) < len(sources_stating);
+
+-- one row per catalog route: the route as the first source listing it states it, and every source that lists it
+CREATE OR REPLACE VIEW catalog_routes AS
+SELECT rs.route_id, r.* EXCLUDE (source, route_id),
+       list(rs.source) OVER (PARTITION BY rs.route_id ORDER BY i.source_order
+                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS sources
+FROM route_sources rs
+JOIN source_routes r ON r.source = rs.source AND r.route_id = rs.source_route_id
+JOIN source_info i ON i.source = rs.source
+QUALIFY row_number() OVER (PARTITION BY rs.route_id ORDER BY i.source_order) = 1;
