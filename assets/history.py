@@ -1,8 +1,6 @@
 """History: the snapshot's history tables, carried one step from the current snapshot's to the planned one, and
 their own Great Expectations checks."""
 
-from collections import Counter
-
 import dagster as dg
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -67,9 +65,13 @@ def release_history(
         for table_name, table in tables.items():
             files[table_name] = str(folder / f"{table_name}.parquet")
             pq.write_table(table, files[table_name])
-        rules = dict(Counter(f"{r['rule']} ({r['severity']})" for r in normalized.tables["rejects"].to_pylist()))
         snapshots.append(
-            {"snapshot_id": earlier.snapshot_id, "sources": sources, "files": files, "rejects_by_rule": rules}
+            {
+                "snapshot_id": earlier.snapshot_id,
+                "sources": sources,
+                "files": files,
+                "rejects_by_rule": normalized.stats["rejects_by_rule"],
+            }
         )
         context.log.info(
             f"{payload['version']} as of {earlier.as_of}: {tables['routes'].num_rows} routes, {guard.description}"

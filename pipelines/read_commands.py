@@ -31,7 +31,7 @@ def cmd_versions(args) -> int:
                 "code_version": manifest["code_version"],
                 "rows": {name: info["rows"] for name, info in manifest["tables"].items()},
                 # an earlier release's snapshot: normalized and history tables only
-                "earlier_release": bool(manifest.get("stats", {}).get("earlier_release")),
+                "earlier_release": warehouse.earlier_release(manifest),
                 "sources": [
                     {k: s.get(k) for k in ("source", "version", "sha256", "status", "origin")}
                     for s in manifest["sources"]

@@ -20,7 +20,7 @@ from llm_catalog.sources.fetch import RawPayload
 
 def release_day(released: str) -> date:
     """The date (UTC) of a release's upload time, ISO 8601."""
-    return datetime.fromisoformat(released.replace("Z", "+00:00")).astimezone(UTC).date()
+    return datetime.fromisoformat(released).astimezone(UTC).date()
 
 
 def sync_as_of(requested: str, released: str | None, latest: date | None, *, today: date | None = None) -> date:

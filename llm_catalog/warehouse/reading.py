@@ -64,6 +64,11 @@ class WarehouseReader:
         current = self.current_id()
         return max((self.as_of(i) for i in self.snapshot_ids() if current is not None and i <= current), default=None)
 
+    @staticmethod
+    def earlier_release(manifest: dict) -> bool:
+        """Whether a manifest is an earlier release's snapshot (normalized and history tables only)."""
+        return bool(manifest.get("stats", {}).get("earlier_release"))
+
     def as_of(self, snapshot_id: str) -> date:
         """The date a snapshot's data describes (its publishing date for snapshots made before as_of existed)."""
         manifest = self.manifest(snapshot_id)

@@ -21,8 +21,7 @@ class WarehouseVerifier(WarehouseReader):
             manifest = self.manifest(snapshot_id)
         except PublishError as exc:
             return [str(exc)]
-        earlier = manifest.get("stats", {}).get("earlier_release")
-        expected = schemas.EARLIER_SNAPSHOT if earlier else schemas.FULL_SNAPSHOT
+        expected = schemas.EARLIER_SNAPSHOT if self.earlier_release(manifest) else schemas.FULL_SNAPSHOT
         for name in [name for name in schemas.PUBLISHED_TABLES if name in expected]:
             info = manifest["tables"].get(name)
             if info is None:

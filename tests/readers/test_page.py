@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 
 from llm_catalog.errors import PublishError
+from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 
@@ -116,26 +117,7 @@ def test_one_query_fills_the_similar_models_table_of_the_page(synced_warehouse):
                 "SELECT capability FROM capabilities WHERE route_id = ? AND supported", [other]
             ).fetchall()
         }
-        assert {f.lower().replace(" ", "_") for f in row["features"]} == {
-            c
-            for c in stated
-            if c
-            in (
-                "vision",
-                "function_calling",
-                "parallel_function_calling",
-                "tool_choice",
-                "prompt_caching",
-                "reasoning",
-                "response_schema",
-                "system_messages",
-                "audio_input",
-                "audio_output",
-                "web_search",
-                "pdf_input",
-                "video_input",
-            )
-        }
+        assert {f.lower().replace(" ", "_") for f in row["features"]} == {c for c in stated if c in CORE_CAPABILITIES}
         ((window, provider),) = con.execute(
             "SELECT context_window, provider FROM limits JOIN routes USING (route_id) WHERE route_id = ?", [other]
         ).fetchall()
