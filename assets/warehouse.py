@@ -55,8 +55,9 @@ def snapshot_plan(
             ),
         }
     )
-    # each earlier snapshot's payload, for the history step and the publish
-    return {**plan.to_dict(), "earlier_sources": [sources for sources, _ in earlier[: len(plan.earlier)]]}
+    # each earlier snapshot's payload, for the history step and the publish (none planned when nothing changed)
+    earlier_sources = [sources for sources, _ in earlier] if plan.earlier else []
+    return {**plan.to_dict(), "earlier_sources": earlier_sources}
 
 
 def _passed_reports(validation: dict, history_validation: dict) -> list[dict]:
