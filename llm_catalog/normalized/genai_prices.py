@@ -219,7 +219,6 @@ def normalize(
             if route_id is not None:
                 _model(walker, resolver, provider_names, provider, model, route_id)
     tables = out.tables()
-    rejected = Counter((r["rule"], r["severity"]) for r in out.rows["rejects"])
     stats.update(routes=tables["routes"].num_rows, prices=tables["prices"].num_rows)
     stats["entries_left_out"] = sum(1 for r in out.rows["rejects"] if r["rule"] in ENTRY_RULES)
     stats["providers_unmapped"] = len(unmapped)
@@ -229,7 +228,7 @@ def normalize(
         stats={
             **dict(stats),
             "providers_unmapped_ids": sorted(unmapped),
-            "rejects_by_rule": {f"{rule} ({sev})": n for (rule, sev), n in sorted(rejected.items())},
+            "rejects_by_rule": out.rejects_by_rule(),
             "unknown_fields": dict(walker.unknown.most_common()),
         },
     )

@@ -298,7 +298,6 @@ def normalize_models_dev(
     tables = out.tables()
     used = Counter(m["provider_id"] for m in models)
     unmapped = sorted(p for p in used if p not in provider_map)
-    rejected = Counter((r["rule"], r["severity"]) for r in out.rows["rejects"])
     priced = set(tables["prices"]["route_id"].to_pylist())
     return NormalizedMap(
         tables=tables,
@@ -313,7 +312,7 @@ def normalize_models_dev(
             "providers_unmapped": len(unmapped),
             "routes_of_unmapped_providers": sum(used[p] for p in unmapped),
             "unmapped_providers": unmapped,
-            "rejects_by_rule": {f"{rule} ({sev})": n for (rule, sev), n in sorted(rejected.items())},
+            "rejects_by_rule": out.rejects_by_rule(),
         },
     )
 

@@ -315,7 +315,6 @@ def normalize_openrouter(
     for index, model in enumerate(models):
         walker.model(index, model)
     tables = out.tables()
-    rejected = Counter((r["rule"], r["severity"]) for r in out.rows["rejects"])
     entry_rules = {"not_an_object", "missing_id", "invalid_route_id", "route_duplicate"}
     return NormalizedMap(
         tables=tables,
@@ -326,7 +325,7 @@ def normalize_openrouter(
             "entries_left_out": sum(
                 1 for r in out.rows["rejects"] if r["field"] in (None, "id") and r["rule"] in entry_rules
             ),
-            "rejects_by_rule": {f"{rule} ({sev})": n for (rule, sev), n in sorted(rejected.items())},
+            "rejects_by_rule": out.rejects_by_rule(),
             "unknown_fields": dict(walker.unknown.most_common()),
         },
     )

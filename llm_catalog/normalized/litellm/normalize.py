@@ -150,13 +150,12 @@ def normalize(
     tables["routes"] = _mark_duplicates(tables["routes"], groups)
     stats["routes"] = tables["routes"].num_rows
     stats["duplicate_routes"] = sum(len(keys) - 1 for keys in groups.values())
-    rejected = Counter((r["rule"], r["severity"]) for r in out.rows["rejects"])
     stats["entries_left_out"] = sum(1 for r in out.rows["rejects"] if r["rule"] in ENTRY_RULES)
     return NormalizedMap(
         tables=tables,
         stats={
             **dict(stats),
-            "rejects_by_rule": {f"{rule} ({sev})": n for (rule, sev), n in sorted(rejected.items())},
+            "rejects_by_rule": out.rejects_by_rule(),
             "unknown_fields": dict(walker.extras.unknown.most_common()),
         },
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 import pyarrow as pa
 
@@ -37,6 +38,11 @@ class TableRows:
                 "severity": severity,
             }
         )
+
+    def rejects_by_rule(self) -> dict[str, int]:
+        """``{"rule (severity)": count}``, sorted: what every normalizer's stats report of its rejects."""
+        found = Counter((r["rule"], r["severity"]) for r in self.rows["rejects"])
+        return {f"{rule} ({severity})": n for (rule, severity), n in sorted(found.items())}
 
     def tables(self) -> dict[str, pa.Table]:
         return {name: pa.Table.from_pylist(rows, schema=schemas.NORMALIZED[name]) for name, rows in self.rows.items()}
