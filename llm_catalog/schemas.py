@@ -82,6 +82,78 @@ REJECTS = pa.schema(
     ]
 )
 
+# where a published value comes from (llm_catalog.reconciliation.choose): the catalog's tables are every pricing
+# source's normalized tables (NORMALIZED, one set per source) reconciled into one route per provider and model
+_SOURCE_LIST = pa.list_(pa.string())
+PROVENANCE = [
+    pa.field("source", pa.string(), nullable=False),  # the source whose statement was chosen
+    pa.field("sources_stating", _SOURCE_LIST, nullable=False),  # every source stating the field, in source order
+    pa.field("sources_agreeing", _SOURCE_LIST, nullable=False),  # those that agree with the chosen value
+    pa.field("rule", pa.string(), nullable=False),  # the rule that chose it (choose.RULES)
+]
+CATALOG_ROUTES = pa.schema([*ROUTES, pa.field("sources", _SOURCE_LIST, nullable=False)])  # every source listing it
+CATALOG_PRICES = pa.schema([*PRICES, *PROVENANCE])
+CATALOG_CAPABILITIES = pa.schema([*CAPABILITIES, *PROVENANCE])
+_FROM_SOURCE = pa.field("source", pa.string(), nullable=False)  # the source whose entry the row is about
+CATALOG_EXTRA_FIELDS = pa.schema([*EXTRA_FIELDS, _FROM_SOURCE])  # route_id: the catalog's route
+CATALOG_REJECTS = pa.schema([*REJECTS, _FROM_SOURCE])  # route_id: the entry as its source names it
+LIMIT_PROVENANCE = pa.schema(  # `limits`, one row per stated limit, with where each value comes from
+    [
+        pa.field("route_id", pa.string(), nullable=False),
+        pa.field("limit_name", pa.string(), nullable=False),  # a column of LIMITS
+        pa.field("value", pa.int64(), nullable=False),
+        *PROVENANCE,
+    ]
+)
+ROUTE_SOURCES = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),  # the catalog's route
+        pa.field("source", pa.string(), nullable=False),
+        pa.field("source_route_id", pa.string(), nullable=False),  # the route as that source names it
+        pa.field("matched_by", pa.string(), nullable=False),  # own_id | same_model | same_name | serving_variant | new
+    ]
+)
+
+
+def _statements(value: pa.Field) -> pa.Field:
+    """Every source's statement of a field: its route id, its value, its date and the failure class it fell in."""
+    item = pa.struct(
+        [
+            ("source", pa.string()),
+            ("source_route_id", pa.string()),
+            value,
+            ("as_of", pa.date32()),
+            ("flag", pa.string()),  # null, or a known failure class: unit_slip | cache_price_in_input
+        ]
+    )
+    return pa.field("statements", pa.list_(item), nullable=False)
+
+
+_DECISION = [pa.field("source", pa.string(), nullable=False), pa.field("rule", pa.string(), nullable=False)]
+# the fields where a source states a value that does not agree with the chosen one: the chosen value, the rule that
+# chose it and every source's statement
+PRICE_DISAGREEMENTS = pa.schema(
+    [*PRICE_KEY, pa.field("usd", pa.float64(), nullable=False), *_DECISION, _statements(pa.field("usd", pa.float64()))]
+)
+LIMIT_DISAGREEMENTS = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),
+        pa.field("limit_name", pa.string(), nullable=False),
+        pa.field("value", pa.int64(), nullable=False),
+        *_DECISION,
+        _statements(pa.field("value", pa.int64())),
+    ]
+)
+CAPABILITY_DISAGREEMENTS = pa.schema(
+    [
+        pa.field("route_id", pa.string(), nullable=False),
+        pa.field("capability", pa.string(), nullable=False),
+        pa.field("supported", pa.bool_(), nullable=False),
+        *_DECISION,
+        _statements(pa.field("supported", pa.bool_())),
+    ]
+)
+
 SIMILAR_MODELS = pa.schema(
     [
         pa.field("route_id", pa.string(), nullable=False),
@@ -258,7 +330,7 @@ SNAPSHOTS = pa.schema(
     ]
 )
 
-# the tables normalized from the cost map
+# the tables each pricing source is normalized into (one set per source, before reconciliation)
 NORMALIZED: dict[str, pa.Schema] = {
     "routes": ROUTES,
     "prices": PRICES,
@@ -267,7 +339,24 @@ NORMALIZED: dict[str, pa.Schema] = {
     "extra_fields": EXTRA_FIELDS,
     "rejects": REJECTS,
 }
-# the tables computed from the normalized ones
+# the catalog: every source's normalized tables reconciled, each value with its provenance
+CATALOG: dict[str, pa.Schema] = {
+    "routes": CATALOG_ROUTES,
+    "prices": CATALOG_PRICES,
+    "limits": LIMITS,
+    "capabilities": CATALOG_CAPABILITIES,
+    "extra_fields": CATALOG_EXTRA_FIELDS,
+    "rejects": CATALOG_REJECTS,
+}
+# how the sources were reconciled: who states each route, where each limit comes from, and every disagreement
+RECONCILIATION: dict[str, pa.Schema] = {
+    "route_sources": ROUTE_SOURCES,
+    "limit_provenance": LIMIT_PROVENANCE,
+    "price_disagreements": PRICE_DISAGREEMENTS,
+    "limit_disagreements": LIMIT_DISAGREEMENTS,
+    "capability_disagreements": CAPABILITY_DISAGREEMENTS,
+}
+# the tables computed from the catalog's
 DERIVED: dict[str, pa.Schema] = {
     "similar_models": SIMILAR_MODELS,
     "alternatives": ALTERNATIVES,
@@ -276,7 +365,7 @@ DERIVED: dict[str, pa.Schema] = {
     "models": MODELS,
 }
 # every table a snapshot publishes, in order; `snapshots` is written by the publisher itself
-TABLES: dict[str, pa.Schema] = {**NORMALIZED, **DERIVED}
+TABLES: dict[str, pa.Schema] = {**CATALOG, **RECONCILIATION, **DERIVED}
 # the history tables, carried from snapshot to snapshot by the publisher (llm_catalog.history)
 HISTORY: dict[str, pa.Schema] = {
     "changes": CHANGES,
@@ -286,6 +375,6 @@ HISTORY: dict[str, pa.Schema] = {
 }
 PUBLISHED_TABLES: dict[str, pa.Schema] = {**TABLES, **HISTORY, "snapshots": SNAPSHOTS}
 # the tables of a snapshot: all of them; an earlier release's (llm_catalog.history.releases), published before the
-# current one to give a fresh warehouse its history, only the normalized and history tables
+# current one to give a fresh warehouse its history, only the catalog's and the history tables
 FULL_SNAPSHOT = frozenset(PUBLISHED_TABLES)
-EARLIER_SNAPSHOT = frozenset({*NORMALIZED, *HISTORY, "snapshots"})
+EARLIER_SNAPSHOT = frozenset({*CATALOG, *HISTORY, "snapshots"})

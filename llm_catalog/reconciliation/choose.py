@@ -57,66 +57,12 @@ RULES = (
 )
 FLAGS = ("unit_slip", "cache_price_in_input")
 
-_SOURCES = pa.list_(pa.string())
-PROVENANCE = [
-    pa.field("source", pa.string(), nullable=False),  # the source whose statement was chosen
-    pa.field("sources_stating", _SOURCES, nullable=False),  # every source stating the field, in source order
-    pa.field("sources_agreeing", _SOURCES, nullable=False),  # those that agree with the chosen value
-    pa.field("rule", pa.string(), nullable=False),  # one of RULES
-]
-CHOSEN_PRICES = pa.schema([*schemas.PRICES, *PROVENANCE])
-CHOSEN_LIMITS = pa.schema(
-    [
-        pa.field("route_id", pa.string(), nullable=False),
-        pa.field("limit_name", pa.string(), nullable=False),  # a column of LIMITS
-        pa.field("value", pa.int64(), nullable=False),
-        *PROVENANCE,
-    ]
-)
-CHOSEN_CAPABILITIES = pa.schema([*schemas.CAPABILITIES, *PROVENANCE])
-
-
-def _statements(value: pa.Field) -> pa.Field:
-    """Every source's statement of a field: its route id, its value, its date and the failure class it fell in."""
-    item = pa.struct(
-        [
-            ("source", pa.string()),
-            ("source_route_id", pa.string()),
-            value,
-            ("as_of", pa.date32()),
-            ("flag", pa.string()),  # null, or one of FLAGS
-        ]
-    )
-    return pa.field("statements", pa.list_(item), nullable=False)
-
-
-_DECISION = [pa.field("source", pa.string(), nullable=False), pa.field("rule", pa.string(), nullable=False)]
-PRICE_DISAGREEMENTS = pa.schema(
-    [
-        *schemas.PRICE_KEY,
-        pa.field("usd", pa.float64(), nullable=False),
-        *_DECISION,
-        _statements(pa.field("usd", pa.float64())),
-    ]
-)
-LIMIT_DISAGREEMENTS = pa.schema(
-    [
-        pa.field("route_id", pa.string(), nullable=False),
-        pa.field("limit_name", pa.string(), nullable=False),
-        pa.field("value", pa.int64(), nullable=False),
-        *_DECISION,
-        _statements(pa.field("value", pa.int64())),
-    ]
-)
-CAPABILITY_DISAGREEMENTS = pa.schema(
-    [
-        pa.field("route_id", pa.string(), nullable=False),
-        pa.field("capability", pa.string(), nullable=False),
-        pa.field("supported", pa.bool_(), nullable=False),
-        *_DECISION,
-        _statements(pa.field("supported", pa.bool_())),
-    ]
-)
+CHOSEN_PRICES = schemas.CATALOG_PRICES
+CHOSEN_LIMITS = schemas.LIMIT_PROVENANCE
+CHOSEN_CAPABILITIES = schemas.CATALOG_CAPABILITIES
+PRICE_DISAGREEMENTS = schemas.PRICE_DISAGREEMENTS
+LIMIT_DISAGREEMENTS = schemas.LIMIT_DISAGREEMENTS
+CAPABILITY_DISAGREEMENTS = schemas.CAPABILITY_DISAGREEMENTS
 OUTPUTS: dict[str, pa.Schema] = {
     "chosen_prices": CHOSEN_PRICES,
     "chosen_limits": CHOSEN_LIMITS,

@@ -28,11 +28,11 @@ PRICE_CORRECTIONS = pa.schema(
 
 
 def price_corrections(previous: dict[str, pa.Table], current: dict[str, pa.Table]) -> pa.Table:
-    """For every price key whose chosen price moved between two snapshots (each: ``chosen_prices`` and
+    """For every price key whose chosen price moved between two snapshots (each: ``prices`` and
     ``price_disagreements`` as ``reconcile`` makes them): the move, and whether it is a correction."""
     con = connect()
     for when, tables in (("previous", previous), ("current", current)):
-        con.register(f"{when}_prices", tables["chosen_prices"].cast(CHOSEN_PRICES))
+        con.register(f"{when}_prices", tables["prices"].cast(CHOSEN_PRICES))
         con.register(f"{when}_disagreements", tables["price_disagreements"].cast(PRICE_DISAGREEMENTS))
     run(con, "corrections.sql")
     table = con.sql(

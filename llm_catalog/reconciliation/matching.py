@@ -33,6 +33,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
+from llm_catalog import schemas
 from llm_catalog.identity.resolver import ModelResolver, default_resolver
 from llm_catalog.reconciliation.sqlfiles import run
 
@@ -68,14 +69,7 @@ ROUTE_KEYS = pa.schema(
         pa.field("short_name", pa.string(), nullable=False),  # the last path segment, lower case: pairs alike names
     ]
 )
-ROUTE_SOURCES = pa.schema(
-    [
-        pa.field("route_id", pa.string(), nullable=False),  # the catalog's route
-        pa.field("source", pa.string(), nullable=False),
-        pa.field("source_route_id", pa.string(), nullable=False),  # the route as that source names it
-        pa.field("matched_by", pa.string(), nullable=False),  # own_id | same_model | same_name | serving_variant | new
-    ]
-)
+ROUTE_SOURCES = schemas.ROUTE_SOURCES
 
 
 def _llama4(base: str) -> str:

@@ -14,15 +14,24 @@ from llm_catalog import schemas
 from llm_catalog.identity.resolver import ModelResolver
 from llm_catalog.reconciliation.choose import choose
 from llm_catalog.reconciliation.matching import match_routes, route_keys
-from llm_catalog.reconciliation.sources import SourceInfo, checked_tables, info_tables, with_source
+from llm_catalog.reconciliation.sources import (
+    KEPT_TABLES,
+    TABLES,
+    SourceInfo,
+    checked_tables,
+    info_tables,
+    kept_table,
+    with_source,
+)
 
-CATALOG_ROUTES = pa.schema([*schemas.ROUTES, pa.field("sources", pa.list_(pa.string()), nullable=False)])
+CATALOG_TABLES = {**schemas.CATALOG, **schemas.RECONCILIATION}
 
 
 @dataclass
 class Reconciled:
-    """``tables``: ``routes`` (ROUTES + ``sources``), ``route_sources``, the chosen values and the disagreements
-    (``choose.OUTPUTS``). ``stats``: per source, its routes and how they matched (``new``: unmatched, kept)."""
+    """``tables``: the catalog's (``schemas.CATALOG``: routes with ``sources``, chosen prices, limits and
+    capabilities with their provenance, every source's extra fields and rejects) and how it was reconciled
+    (``schemas.RECONCILIATION``). ``stats``: per source, its routes and how they matched (``new``: unmatched, kept)."""
 
     tables: dict[str, pa.Table]
     stats: dict = field(default_factory=dict)
@@ -34,6 +43,10 @@ def connect(threads: int | None = None) -> duckdb.DuckDBPyConnection:
     if threads:
         con.execute(f"SET threads = {int(threads)}")
     return con
+
+
+def _select(con: duckdb.DuckDBPyConnection, view: str, order: str) -> pa.Table:
+    return con.sql(f"SELECT * FROM {view} ORDER BY {order}").to_arrow_table()
 
 
 def reconcile(
@@ -54,13 +67,25 @@ def reconcile(
     con = connect(threads)
     con.register("source_info", source_info)
     con.register("derivations", derivations)
-    for kind in ("routes", "prices", "limits", "capabilities"):
+    for kind in TABLES:
         con.register(f"source_{kind}", with_source([(name, checked[name][kind]) for name in names]))
+    for kind in KEPT_TABLES:  # optional: what a source could not type, and what it left out
+        con.register(f"source_{kind}", with_source([(name, kept_table(name, kind, sources[name])) for name in names]))
     keys = pa.concat_tables([route_keys(name, checked[name]["routes"], resolver) for name in names])
     matching = match_routes(con, names, keys)
-    tables = choose(con)
-    routes = con.sql("SELECT * FROM catalog_routes ORDER BY route_id").to_arrow_table()
-    tables = {"routes": routes.cast(CATALOG_ROUTES), "route_sources": matching.route_sources, **tables}
+    chosen = choose(con)
+    tables = {
+        "routes": _select(con, "catalog_routes", "route_id"),
+        "prices": chosen.pop("chosen_prices"),
+        "limits": _select(con, "catalog_limits", "route_id"),
+        "capabilities": chosen.pop("chosen_capabilities"),
+        "extra_fields": _select(con, "catalog_extra_fields", "route_id, source, field"),
+        "rejects": _select(con, "catalog_rejects", "source, route_id, field NULLS FIRST, rule"),
+        "route_sources": matching.route_sources,
+        "limit_provenance": chosen.pop("chosen_limits"),
+        **chosen,
+    }
+    tables = {name: table.cast(CATALOG_TABLES[name]) for name, table in tables.items()}
     con.close()
     stats = {
         "sources": matching.stats,

@@ -14,6 +14,7 @@ from llm_catalog.errors import SourceError
 
 ANY_PROVIDER = "*"
 TABLES = ("routes", "prices", "limits", "capabilities")
+KEPT_TABLES = ("extra_fields", "rejects")  # kept as the source gives them, on the catalog's route ids
 
 SOURCE_INFO = pa.schema(
     [
@@ -93,3 +94,14 @@ def with_source(tables: list[tuple[str, pa.Table]]) -> pa.Table:
     """One table of every source's rows of one kind, with a leading ``source`` column."""
     parts = [table.add_column(0, "source", pa.array([name] * table.num_rows, pa.string())) for name, table in tables]
     return pa.concat_tables(parts)
+
+
+def kept_table(source: str, name: str, tables: Mapping[str, pa.Table]) -> pa.Table:
+    """The source's ``extra_fields`` or ``rejects`` in the normalized schema; empty when it has none."""
+    schema = schemas.NORMALIZED[name]
+    if name not in tables:
+        return schema.empty_table()
+    try:
+        return tables[name].select(schema.names).cast(schema)
+    except (KeyError, pa.ArrowInvalid, pa.ArrowTypeError, ValueError) as error:
+        raise SourceError(source, f"table {name!r} does not fit the normalized schema: {error}") from error

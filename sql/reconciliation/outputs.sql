@@ -40,3 +40,23 @@ FROM route_sources rs
 JOIN source_routes r ON r.source = rs.source AND r.route_id = rs.source_route_id
 JOIN source_info i ON i.source = rs.source
 QUALIFY row_number() OVER (PARTITION BY rs.route_id ORDER BY i.source_order) = 1;
+
+-- the catalog's limits, wide as each source states them: one row per catalog route, null where no source states it
+CREATE OR REPLACE VIEW catalog_limits AS
+SELECT r.route_id,
+       max(c.value) FILTER (WHERE c.limit_name = 'context_window') AS context_window,
+       max(c.value) FILTER (WHERE c.limit_name = 'max_input_tokens') AS max_input_tokens,
+       max(c.value) FILTER (WHERE c.limit_name = 'max_output_tokens') AS max_output_tokens,
+       max(c.value) FILTER (WHERE c.limit_name = 'max_tokens') AS max_tokens
+FROM catalog_routes r LEFT JOIN chosen_limits c USING (route_id)
+GROUP BY r.route_id;
+
+-- every source's extra fields, on the catalog's route ids (a route's fields from several sources are kept apart)
+CREATE OR REPLACE VIEW catalog_extra_fields AS
+SELECT rs.route_id, e.field, e.value_json, e.known, e.source
+FROM source_extra_fields e
+JOIN route_sources rs ON rs.source = e.source AND rs.source_route_id = e.route_id;
+
+-- every source's rejects, the entry as its source names it (an entry left out has no catalog route)
+CREATE OR REPLACE VIEW catalog_rejects AS
+SELECT route_id, field, value, rule, message, severity, source FROM source_rejects;

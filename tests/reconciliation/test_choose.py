@@ -13,11 +13,11 @@ OPENROUTER_API = info(20, authority=frozenset({"openrouter"}))
 MODELS_DEV = info(10, generated_from={"openrouter": "openrouter_api"})
 
 
-def chosen(sources: dict, infos: dict, table: str = "chosen_prices") -> dict:
+def chosen(sources: dict, infos: dict, table: str = "prices") -> dict:
     """route_id -> the chosen row of its input price (or the table's only field per route)."""
     result = reconcile(sources, infos)
     rows = result.tables[table].to_pylist()
-    if table == "chosen_prices":
+    if table == "prices":
         rows = [row for row in rows if row["price_kind"] == "input"]
     return {row["route_id"]: row for row in rows}, result
 
@@ -175,7 +175,7 @@ def test_limits_and_capabilities_are_chosen_and_their_disagreements_kept():
         ),
     }  # fmt: skip
     result = reconcile(sources, {"litellm": info(1), "models_dev": info(9), "genai_prices": info(5)})
-    limits = {row["limit_name"]: row for row in result.tables["chosen_limits"].to_pylist()}
+    limits = {row["limit_name"]: row for row in result.tables["limit_provenance"].to_pylist()}
     assert (limits["context_window"]["value"], limits["context_window"]["rule"]) == (128000, "agreement")
     assert (limits["max_output_tokens"]["value"], limits["max_output_tokens"]["rule"]) == (16384, "agreement")
     assert limits["max_output_tokens"]["sources_agreeing"] == ["litellm", "genai_prices"]
@@ -185,7 +185,7 @@ def test_limits_and_capabilities_are_chosen_and_their_disagreements_kept():
         ("models_dev", 4096),
         ("genai_prices", 16384),
     ]
-    capabilities = {row["capability"]: row for row in result.tables["chosen_capabilities"].to_pylist()}
+    capabilities = {row["capability"]: row for row in result.tables["capabilities"].to_pylist()}
     assert (capabilities["vision"]["supported"], capabilities["vision"]["rule"]) == (True, "agreement")
     # a capability a source does not state is no statement
     assert capabilities["web_search"]["sources_stating"] == ["models_dev"]
@@ -206,7 +206,7 @@ def test_every_field_has_one_chosen_value_and_a_known_rule():
     }
     infos = {"litellm": info(1), "models_dev": MODELS_DEV, "genai_prices": info(3), "openrouter_api": OPENROUTER_API}
     result = reconcile(sources, infos)
-    prices = result.tables["chosen_prices"]
+    prices = result.tables["prices"]
     assert prices.num_rows == 6
     assert set(prices.column("rule").to_pylist()) <= set(RULES)
     stated = {(row["route_id"], row["price_kind"]) for row in prices.to_pylist()}

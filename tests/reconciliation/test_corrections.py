@@ -27,7 +27,7 @@ def test_a_source_that_moves_to_agree_with_the_others_is_a_correction():
     # before: LiteLLM, the newest, alone at 0.69 (recency); after: it states 0.59 as the others did
     before = snapshot(1, models_dev=0.59, litellm=0.69)
     after = snapshot(1, models_dev=0.59, litellm=0.59)
-    assert before["chosen_prices"].to_pylist()[0]["usd"] == 0.69
+    assert before["prices"].to_pylist()[0]["usd"] == 0.69
     assert moves(before, after) == [("input", 0.69, 0.59, "correction", ["litellm"])]
 
 

@@ -28,7 +28,7 @@ def test_the_bundled_map_against_a_copy_with_one_unit_slip(bundled_normalized):
     }
     pairs = result.tables["route_sources"].filter(pc.equal(result.tables["route_sources"]["source"], "copy"))
     assert pc.all(pc.equal(pairs["route_id"], pairs["source_route_id"])).as_py()
-    assert result.tables["chosen_prices"].num_rows == prices.num_rows
+    assert result.tables["prices"].num_rows == prices.num_rows
     (disagreement,) = result.tables["price_disagreements"].to_pylist()
     assert (disagreement["route_id"], disagreement["usd"], disagreement["rule"]) == ("gpt-4o", 2.5, "unit_slip")
     assert [(s["source"], s["usd"], s["flag"]) for s in disagreement["statements"]] == [
@@ -38,7 +38,7 @@ def test_the_bundled_map_against_a_copy_with_one_unit_slip(bundled_normalized):
     assert result.tables["limit_disagreements"].num_rows == result.tables["capability_disagreements"].num_rows == 0
     # every stated limit and capability is chosen, with both sources agreeing
     stated_limits = sum(pc.count(tables["limits"][name]).as_py() for name in tables["limits"].column_names[1:])
-    assert result.tables["chosen_limits"].num_rows == stated_limits
-    assert pc.all(pc.equal(pc.list_value_length(result.tables["chosen_limits"]["sources_agreeing"]), 2)).as_py()
+    assert result.tables["limit_provenance"].num_rows == stated_limits
+    assert pc.all(pc.equal(pc.list_value_length(result.tables["limit_provenance"]["sources_agreeing"]), 2)).as_py()
     assert result.tables["routes"].column("sources").type == pa.list_(pa.string())
     assert seconds < 30, f"{seconds:.1f}s for {routes} routes x 2 sources"
