@@ -9,12 +9,17 @@ and the current snapshot stays current. Failing guards block too. Warnings are p
 import dagster as dg
 import pyarrow as pa
 
+from assets.normalized import source_tables
 from assets.resources import CatalogSettings, WarehouseResource
 from llm_catalog import schemas
 from llm_catalog.checks import guards
+from llm_catalog.normalized.pricing import is_skipped
 from llm_catalog.readers.snapshot import current_snapshot
+from llm_catalog.registry import PRICING
 
-VALIDATED = [*schemas.NORMALIZED, "anomalies", *schemas.DERIVED]
+ANOMALY_SOURCE = "checks"  # what `rejects` names as the source of the catalog's own warnings
+PAYLOADS = [source.asset for source in PRICING]  # what the catalog was made of
+VALIDATED = [*schemas.CATALOG, *schemas.RECONCILIATION, "anomalies", *schemas.DERIVED]
 
 
 def previous_tables(warehouse: WarehouseResource) -> dict[str, pa.Table] | None:
@@ -30,6 +35,8 @@ def anomalies(
     """Warnings from sql/checks/anomalies: 10x price jumps since the previous snapshot, prices 20x off the other
     routes of the same base model, swapped input/output prices, base models that moved. Published in `rejects`."""
     found = guards.anomalies({"routes": routes, "prices": prices}, previous_tables(warehouse))
+    found = found.append_column("source", pa.array([ANOMALY_SOURCE] * found.num_rows, pa.string()))
+    found = found.cast(schemas.CATALOG_REJECTS)
     rules: dict[str, int] = {}
     for rule in found.column("rule").to_pylist():
         rules[rule] = rules.get(rule, 0) + 1
@@ -131,68 +138,110 @@ def validation(context: dg.AssetExecutionContext, **tables: pa.Table):
     yield from validation_outcome("validation", run_suites(VALIDATED, tables, tables["routes"]))
 
 
+def _reject_share_spec(source) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        "reject_share",
+        asset=dg.AssetKey(source_tables(source, "rejects")),
+        blocking=True,
+        additional_deps=[source.asset, dg.AssetKey(source_tables(source, "routes"))],
+        description=f"Few enough of {source.name}'s entries are broken (left out, or with a field error) for the "
+        "source to be usable.",
+    )
+
+
 @dg.multi_asset_check(
     specs=[
         dg.AssetCheckSpec(
             "route_count",
             asset="routes",
             blocking=True,
+            additional_deps=PAYLOADS,
             description="The route count did not fall by more than the allowed share.",
         ),
         dg.AssetCheckSpec(
-            "price_changes", asset="prices", blocking=True, description="Most prices did not change at once."
-        ),
-        dg.AssetCheckSpec(
-            "reject_share",
-            asset="rejects",
+            "price_changes",
+            asset="prices",
             blocking=True,
-            additional_deps=["litellm_cost_map"],
-            description="Few enough entries are broken (left out, or with a field error) for the source to be usable.",
+            additional_deps=PAYLOADS,
+            description="Most prices did not change at once.",
         ),
     ],
     ins={
         "routes": dg.AssetIn("routes"),
         "prices": dg.AssetIn("prices"),
-        "rejects": dg.AssetIn("rejects"),
-        "litellm_cost_map": dg.AssetIn("litellm_cost_map"),
+        **{source.asset: dg.AssetIn(source.asset) for source in PRICING},
     },
 )
-def source_guards(
+def catalog_guards(
     context: dg.AssetCheckExecutionContext,
     catalog: CatalogSettings,
     warehouse: WarehouseResource,
     routes: pa.Table,
     prices: pa.Table,
-    rejects: pa.Table,
-    litellm_cost_map: dict,
+    **payloads: dict,
 ):
+    """Whole-catalog guards: the route count did not fall, most prices did not change at once. The failure names
+    every pricing source the catalog was made of."""
     previous = previous_tables(warehouse)
-    source = f"{litellm_cost_map['source']} ({litellm_cost_map['origin']})"  # every failure names it
-    verdicts = {
-        "routes": guards.route_count_guard(
+    sources = ", ".join(f"{p['source']} ({p['origin']})" for p in payloads.values() if not is_skipped(p))
+    yield _result(
+        "routes",
+        guards.route_count_guard(
             routes.num_rows,
             previous["routes"].num_rows if previous else None,
             max_drop=catalog.max_route_drop,
             accept=catalog.accept_drop,
-            source=source,
+            source=sources,
         ),
-        "prices": guards.price_change_guard(
+    )
+    yield _result(
+        "prices",
+        guards.price_change_guard(
             {"routes": routes, "prices": prices},
             previous,
             max_share=catalog.max_price_change_share,
             accept=catalog.accept_drop,
-            source=source,
+            source=sources,
         ),
-        "rejects": guards.reject_share_guard(
-            rejects, routes.num_rows, source=source, max_share=catalog.max_reject_share
-        ),
-    }
-    for asset, guard in verdicts.items():
-        yield dg.AssetCheckResult(
-            asset_key=asset,
-            check_name=guard.name,
-            passed=guard.passed,
-            severity=dg.AssetCheckSeverity.ERROR,
-            description=guard.description,
-            metadata=guard.metadata,
+    )
+
+
+@dg.multi_asset_check(
+    specs=[_reject_share_spec(source) for source in PRICING],
+    ins={
+        **{
+            f"{source.name}__{name}": dg.AssetIn(key=dg.AssetKey(source_tables(source, name)))
+            for source in PRICING
+            for name in ("routes", "rejects")
+        },
+        **{source.asset: dg.AssetIn(source.asset) for source in PRICING},
+    },
+)
+def source_guards(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, **inputs):
+    """Each pricing source's reject share, before reconciliation: a broken source stops the sync and its failure
+    names the source, the entries and the fields."""
+    for source in PRICING:
+        payload = inputs[source.asset]
+        name = f"{payload['source']} ({payload['origin']})"
+        guard = (
+            guards.Guard("reject_share", True, f"source {name}: skipped ({payload.get('note')})", {})
+            if is_skipped(payload)
+            else guards.reject_share_guard(
+                inputs[f"{source.name}__rejects"],
+                inputs[f"{source.name}__routes"].num_rows,
+                source=name,
+                max_share=catalog.max_reject_share,
+            )
         )
+        yield _result(dg.AssetKey(source_tables(source, "rejects")), guard)
+
+
+def _result(asset, guard: guards.Guard) -> dg.AssetCheckResult:
+    return dg.AssetCheckResult(
+        asset_key=asset,
+        check_name=guard.name,
+        passed=guard.passed,
+        severity=dg.AssetCheckSeverity.ERROR,
+        description=guard.description,
+        metadata=guard.metadata,
+    )

@@ -12,6 +12,7 @@ from llm_catalog.checks.guards import reject_share_guard
 from llm_catalog.history import releases
 from llm_catalog.history import step as history
 from llm_catalog.readers.snapshot import bind
+from llm_catalog.reconciliation.reconcile import one_source
 from llm_catalog.warehouse.publish import SnapshotPlan
 from llm_catalog.warehouse.store import Warehouse
 
@@ -58,7 +59,8 @@ def release_history(
         )
         if not guard.passed:
             raise dg.Failure(f"earlier release {payload['version']}: {guard.description}")
-        tables = releases.carry(previous, previous_id, earlier.snapshot_id, earlier.as_of, normalized.tables)
+        state = one_source(payload["source"], normalized.tables)  # the catalog of the map alone
+        tables = releases.carry(previous, previous_id, earlier.snapshot_id, earlier.as_of, state)
         folder = warehouse.run_dir(context.run_id) / "release_history" / earlier.snapshot_id
         folder.mkdir(parents=True, exist_ok=True)
         files = {}

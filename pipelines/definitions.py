@@ -8,11 +8,12 @@ import shutil
 import dagster as dg
 
 from assets.benchmarks import benchmark_tables
-from assets.checks import anomalies, source_guards, validation
+from assets.checks import anomalies, catalog_guards, source_guards, validation
 from assets.history import history_tables, history_validation, release_history
 from assets.models import models
-from assets.normalized import litellm_tables
+from assets.normalized import NORMALIZED_SOURCES
 from assets.parsed_sources import PARSED_SOURCES
+from assets.reconciliation import catalog_tables
 from assets.resources import CatalogSettings, StagedTableIOManager, WarehouseResource
 from assets.similarity import similarity_tables
 from assets.site import catalog_site
@@ -23,9 +24,10 @@ from pipelines.progress import progress_logger
 from pipelines.sensors import upstream_sensor
 
 ASSETS = [
-    sources,  # the eight sources, and the gate: nothing downstream runs when nothing changed
-    litellm_tables,
-    *PARSED_SOURCES,  # normalized
+    sources,  # every source, and the gate: nothing downstream runs when nothing changed
+    *NORMALIZED_SOURCES,  # normalized: each pricing source's tables
+    *PARSED_SOURCES,  # normalized: model facts and benchmark figures
+    catalog_tables,  # reconciliation: one catalog of every pricing source
     anomalies,  # checks
     similarity_tables,
     benchmark_tables,
@@ -37,7 +39,7 @@ ASSETS = [
     history_validation,  # history, carried to the planned snapshot, with its checks
     catalog_snapshot,  # publish
 ]
-CHECKS = [source_guards]
+CHECKS = [source_guards, catalog_guards]
 
 
 @dg.success_hook(required_resource_keys={"warehouse"})

@@ -16,6 +16,7 @@ from great_expectations.data_context.types.base import (
     ProgressBarsConfig,
 )
 
+from llm_catalog.checks.reconciliation_suites import RECONCILIATION_SUITES
 from llm_catalog.checks.suites import CRITICAL, ROUTE_ID_COLUMNS, SUITES
 from llm_catalog.normalized.litellm.vocabulary import PRICE_BOUNDS
 
@@ -27,6 +28,21 @@ def _with_unknown_route_ids(table: pa.Table, route_ids: list[str]) -> pa.Table:
             values = table.column(column)
             unknown = pc.if_else(pc.is_in(values, value_set=known), pa.scalar(None, pa.string()), values)
             table = table.append_column(f"unknown_{column}", unknown)
+    return table
+
+
+def _with_counts(table: pa.Table) -> pa.Table:
+    """Plain columns for what the suites check in list columns: ``provenance_consistent`` (the chosen source
+    agrees, and who agrees states), ``source_count`` (a route's sources), ``statement_count`` (a disagreement's)."""
+    names = table.column_names
+    if "sources_agreeing" in names:
+        rows = zip(*(table[c].to_pylist() for c in ("source", "sources_agreeing", "sources_stating")), strict=True)
+        consistent = [source in agreeing and set(agreeing) <= set(stating) for source, agreeing, stating in rows]
+        table = table.append_column("provenance_consistent", pa.array(consistent, pa.bool_()))
+    if "sources" in names:
+        table = table.append_column("source_count", pc.list_value_length(table["sources"]))
+    if "statements" in names:
+        table = table.append_column("statement_count", pc.list_value_length(table["statements"]))
     return table
 
 
@@ -53,9 +69,9 @@ def route_modalities(routes: pa.Table) -> pa.Table:
 
 
 def _frame(name: str, table: pa.Table) -> pd.DataFrame:
+    # lists, maps and structs are checked through the plain columns _with_counts adds, not value by value
+    table = table.drop_columns([f.name for f in table.schema if pa.types.is_nested(f.type)])
     frame = table.to_pandas(integer_object_nulls=True)  # nullable ints stay ints, not float64
-    if name == "routes":
-        frame = frame.drop(columns=["input_modalities", "output_modalities"])
     if name == "price_history":
         frame["condition"] = frame["condition"].fillna("")
     for column in ("deprecation_date", "measured", "checked", "as_of"):  # dates as text, to check they print as dates
@@ -65,12 +81,6 @@ def _frame(name: str, table: pa.Table) -> pd.DataFrame:
         frame["condition"] = frame["condition"].fillna("")  # null is "no condition", one value for uniqueness
     if name == "capabilities":
         frame["supported"] = frame["supported"].astype(object)
-    if name == "models":
-        frame = frame.drop(columns=["provenance", "attribution"])  # a map and a list: not compared value by value
-    if name == "benchmarks":
-        frame = frame.drop(columns=["reported_by"])
-    if name in ("similar_models", "alternatives"):  # lists are not compared value by value
-        frame = frame.drop(columns=[c for c in frame.columns if c == "reasons" or c.startswith("capabilities_")])
     return frame
 
 
@@ -135,9 +145,9 @@ def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationR
         .add_batch_definition_whole_dataframe(f"{name}_batch")
     )
     suite = gx.ExpectationSuite(name=f"{name}_suite")
-    for expectation in SUITES[name]():
+    for expectation in {**SUITES, **RECONCILIATION_SUITES}[name]():
         suite.add_expectation(expectation)
-    frame = _frame(name, _with_unknown_route_ids(table, route_ids))
+    frame = _frame(name, _with_counts(_with_unknown_route_ids(table, route_ids)))
     batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
     outcome = batch.validate(
         suite,

@@ -13,8 +13,7 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 
 from llm_catalog.history.step import step
-from llm_catalog.normalized.litellm.normalize import NormalizedMap, normalize
-from llm_catalog.normalized.litellm.payload import parse_payload
+from llm_catalog.normalized.litellm.normalize import NormalizedMap, normalize_payload
 from llm_catalog.sources.fetch import RawPayload
 
 
@@ -51,8 +50,7 @@ def pending(releases: list[dict], *, after: date | None, before: date, current_s
 def release_tables(payload: dict) -> NormalizedMap:
     """A release's map normalized exactly as a sync normalizes the map it publishes."""
     raw = RawPayload.from_dict(payload)
-    entries, duplicates = parse_payload(raw.read_bytes(), source=f"{raw.source} ({raw.origin})")
-    return normalize(entries, duplicates=duplicates)
+    return normalize_payload(raw.read_bytes(), source=f"{raw.source} ({raw.origin})")
 
 
 def carry(

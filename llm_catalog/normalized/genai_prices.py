@@ -41,6 +41,8 @@ from llm_catalog.normalized.litellm.vocabulary import ROUTE_ID
 from llm_catalog.paths import DATA_DIR
 
 BUNDLED_DIR = DATA_DIR / "genai_prices"
+ATTRIBUTION = "genai-prices by Pydantic (https://github.com/pydantic/genai-prices), MIT"
+ENV = "LLM_CATALOG_GENAI_PRICES"  # a file or URL of its data.json (or data.py) instead of the bundled copy
 PROVIDER_NAMES_CSV = DATA_DIR / "provider_names" / "genai_prices.csv"
 # ModelInfo's fields kept in extra_fields as they are; any other field is kept too, flagged known = false
 EXTRA_MODEL_FIELDS = ("name", "description", "price_comments", "deprecated", "match")
@@ -303,3 +305,9 @@ def normalize_bundled(**kwargs) -> NormalizedMap:
     data, meta = bundled_data()
     as_of = kwargs.pop("as_of", None) or date.fromisoformat(meta["released"][:10])
     return normalize(read_genai_prices(data, name=meta["file"]), as_of=as_of, **kwargs)
+
+
+def normalize_payload(data: bytes, *, source: str, as_of: date) -> NormalizedMap:
+    """The registry's normalize hook: data.py (or the upstream data.json) into the tables, prices as they stand on
+    ``as_of`` (the bundled copy: its wheel's release day)."""
+    return normalize(read_genai_prices(data), as_of=as_of)

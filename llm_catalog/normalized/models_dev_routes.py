@@ -23,6 +23,7 @@ import csv
 import re
 from collections import Counter
 from collections.abc import Collection
+from datetime import date
 from pathlib import Path
 
 from llm_catalog.identity.providers import load_provider_names
@@ -320,3 +321,8 @@ def normalize_models_dev(
 def normalize_bundled(location=BUNDLED_MODELSDEV_DB, **options) -> NormalizedMap:
     """The bundled SQLite (or another copy at ``location``), read through the fetch helpers."""
     return normalize_models_dev(read_location(location, source=SOURCE), **options)
+
+
+def normalize_payload(data: bytes, *, source: str, as_of: date | None = None) -> NormalizedMap:
+    """The registry's normalize hook: the SQLite's bytes into the tables (``as_of`` unused: prices are current)."""
+    return normalize_models_dev(data, source=source)

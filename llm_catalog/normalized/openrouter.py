@@ -33,6 +33,7 @@ from llm_catalog.sources.fetch import read_location
 SOURCE = "openrouter"
 PROVIDER = "openrouter"
 URL = "https://openrouter.ai/api/v1/models"
+ENV = "LLM_CATALOG_OPENROUTER"  # a file or URL of the models API's answer instead of URL
 ATTRIBUTION = "OpenRouter models API (https://openrouter.ai/api/v1/models)"
 PRICE_VARIES = "-1"
 # pricing key -> (price kind, published unit, factor from the stated unit)
@@ -340,3 +341,8 @@ def offline_routes(**options) -> NormalizedMap:
     """OpenRouter's routes as the bundled models.dev states them (its ``openrouter`` provider is generated from the
     models API): the stand-in when the API is not read."""
     return normalize_bundled(only_providers=["openrouter"], **options)
+
+
+def normalize_payload(data: bytes, *, source: str, as_of: date | None = None) -> NormalizedMap:
+    """The registry's normalize hook: the models API's answer into the tables."""
+    return normalize_openrouter(data, source=source)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from llm_catalog import schemas
 from llm_catalog.identity.resolver import ModelResolver
@@ -96,3 +97,36 @@ def reconcile(
         },
     }
     return Reconciled(tables, stats)
+
+
+def one_source(name: str, tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]:
+    """The catalog's tables when ``name`` is the only source (an earlier release of the map): every route and value
+    its own, rule ``single_source``; what ``reconcile`` gives for one source, without its joins."""
+    checked = checked_tables(name, tables)
+
+    def column(value, rows: int, kind: pa.DataType) -> pa.Array:
+        return pa.array([value] * rows, kind)
+
+    def provenance(table: pa.Table) -> pa.Table:
+        rows = table.num_rows
+        for label, value, kind in (
+            ("source", name, pa.string()),
+            ("sources_stating", [name], pa.list_(pa.string())),
+            ("sources_agreeing", [name], pa.list_(pa.string())),
+            ("rule", "single_source", pa.string()),
+        ):
+            table = table.append_column(label, column(value, rows, kind))
+        return table
+
+    routes = checked["routes"]
+    stated = checked["capabilities"].filter(pc.is_valid(checked["capabilities"]["supported"]))
+    found = {
+        "routes": routes.append_column("sources", column([name], routes.num_rows, pa.list_(pa.string()))),
+        "prices": provenance(checked["prices"]),
+        "limits": checked["limits"],
+        "capabilities": provenance(stated),
+    }
+    for kind in KEPT_TABLES:
+        kept = kept_table(name, kind, tables)
+        found[kind] = kept.append_column("source", column(name, kept.num_rows, pa.string()))
+    return {kind: found[kind].cast(schemas.CATALOG[kind]) for kind in schemas.CATALOG}

@@ -70,13 +70,19 @@ class Source:
     provides: tuple[str, ...]  # what the catalog takes from it: "prices", "model metadata", "benchmarks"
     optional: bool  # the catalog can do without it: a failed fetch falls back or skips; it can be turned off
     attribution: str  # the licence attribution its data carries
-    parse: Callable | None  # (data, *, source, checked, url) -> ParsedSource; None: litellm's own normalized tables
+    parse: Callable | None  # (data, *, source, checked, url) -> ParsedSource: model facts and benchmark figures
     upstream: str | None = None  # the URL (or, for curated data, the repository file) read when nothing else is said
     env: str | None = None  # the environment variable that points it elsewhere
     bundled: Bundled | None = None
     header_env: tuple[tuple[str, str], ...] = ()  # (request header, environment variable holding its value)
     members: re.Pattern | None = None  # a repository tree: only its files whose path matches are kept
     max_bytes: int | None = None  # its own payload limit; None: the sync's (--max-payload-mb)
+    # a pricing source: (data, *, source, as_of) -> NormalizedMap, its routes, prices, limits, capabilities, extra
+    # fields and rejects, which reconciliation makes one catalog of
+    normalize: Callable | None = None
+    authority: tuple[str, ...] = ()  # the providers whose own machine-readable statement this source is
+    # (provider or '*', source): this source's routes of that provider are generated from that source
+    generated_from: tuple[tuple[str, str], ...] = ()
 
     def location(self, setting: str = "") -> str | None:
         """Where to read it: ``setting``, else its environment variable, else None for the bundled copy, else the

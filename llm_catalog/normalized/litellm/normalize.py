@@ -6,13 +6,14 @@ from __future__ import annotations
 import hashlib
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 
 import pyarrow as pa
 
 from llm_catalog.identity.providers import load_provider_names
 from llm_catalog.identity.resolver import ModelResolver, default_resolver
 from llm_catalog.normalized.litellm.entry import EntryNormalizer
-from llm_catalog.normalized.litellm.payload import is_big_int
+from llm_catalog.normalized.litellm.payload import is_big_int, parse_payload
 from llm_catalog.normalized.litellm.rows import TableRows, as_json, storable
 from llm_catalog.normalized.litellm.vocabulary import ENTRY_RULES, PROVIDER_ID, ROUTE_ID
 
@@ -159,6 +160,12 @@ def normalize(
             "unknown_fields": dict(walker.extras.unknown.most_common()),
         },
     )
+
+
+def normalize_payload(data: bytes, *, source: str, as_of: date | None = None) -> NormalizedMap:
+    """The registry's normalize hook: the map's bytes into the tables (``as_of`` unused: the map states no dates)."""
+    entries, duplicates = parse_payload(data, source=source)
+    return normalize(entries, duplicates=duplicates)
 
 
 def _mark_duplicates(routes: pa.Table, groups: dict[tuple, list[str]]) -> pa.Table:
