@@ -5,6 +5,7 @@ import dagster as dg
 import pyarrow as pa
 
 from assets.normalized import column_schema, source_tables
+from assets.resources import CatalogSettings
 from llm_catalog import schemas
 from llm_catalog.reconciliation.catalog import reconcile_sources
 from llm_catalog.registry import PRICING
@@ -43,14 +44,14 @@ _INPUTS = {
     },
     ins={**_INPUTS, **{source.asset: dg.AssetIn(source.asset) for source in PRICING}},
 )
-def catalog_tables(context: dg.AssetExecutionContext, **inputs):
+def catalog_tables(context: dg.AssetExecutionContext, catalog: CatalogSettings, **inputs):
     """sql/reconciliation: routes matched across sources, a value chosen per field (the provider's own statement,
     then agreement between independent sources, then the most recent; a known failure class never wins)."""
     payloads = {source.name: inputs[source.asset] for source in PRICING}
     normalized: dict[str, dict[str, pa.Table]] = {
         source.name: {name: inputs[f"{source.name}__{name}"] for name in schemas.NORMALIZED} for source in PRICING
     }
-    reconciled = reconcile_sources(normalized, payloads)
+    reconciled = reconcile_sources(normalized, payloads, only=catalog.pricing())
     stats = reconciled.stats
     for name, table in reconciled.tables.items():
         metadata = {"dagster/row_count": table.num_rows}

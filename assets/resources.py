@@ -71,6 +71,14 @@ class CatalogSettings(dg.ConfigurableResource):
     as_of: str = ""  # YYYY-MM-DD the data describes; default: the map's release date when it says, else today (UTC)
     # on a bundled map, publish the bundled earlier releases the history lacks first (a fresh warehouse gets a year)
     release_history: bool = True
+    # the pricing sources the catalog is reconciled from, by name (comma-separated); empty: every pricing source of
+    # the registry. A backfill of dated maps reconciles the map alone, as the bundled earlier releases are
+    pricing_sources: str = ""
+
+    def pricing(self) -> list[str] | None:
+        """The names ``pricing_sources`` lists (None: every pricing source)."""
+        names = [name.strip() for name in self.pricing_sources.split(",") if name.strip()]
+        return names or None
 
     def location(self, source: str) -> str:
         """What the sync was told for ``source`` ("" when nothing: the declaration's defaults apply)."""

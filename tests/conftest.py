@@ -13,6 +13,7 @@ import pytest
 os.environ.setdefault("LLM_CATALOG_AIDER", "off")
 os.environ.setdefault("LLM_CATALOG_MODELS_DEV", "off")  # the same for models.dev's and LLM Stats' trees
 os.environ.setdefault("LLM_CATALOG_LLM_STATS", "off")
+os.environ.setdefault("LLM_CATALOG_OPENROUTER", "off")  # and OpenRouter's models API (models.dev stands in)
 
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.normalized.litellm.payload import parse_payload
@@ -48,6 +49,20 @@ def bundled_map(bundled_bytes) -> dict:
 def bundled_normalized(bundled_bytes):
     entries, duplicates = parse_payload(bundled_bytes)
     return normalize(entries, duplicates=duplicates)
+
+
+@pytest.fixture(scope="session")
+def bundled_catalog(tmp_path_factory):
+    """Every bundled pricing source, ingested, normalized and reconciled as a sync does (the catalog's tables)."""
+    from llm_catalog.normalized.pricing import normalize_source
+    from llm_catalog.reconciliation.catalog import reconcile_sources
+    from llm_catalog.registry import PRICING
+    from llm_catalog.sources.source import ingest
+
+    raw = tmp_path_factory.mktemp("raw")
+    payloads = {s.name: ingest(s, "off" if s.bundled is None else "", raw_dir=raw) for s in PRICING}
+    normalized = {s.name: normalize_source(s, payloads[s.name]).tables for s in PRICING}
+    return reconcile_sources(normalized, payloads)
 
 
 @pytest.fixture(scope="session")

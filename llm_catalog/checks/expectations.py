@@ -6,6 +6,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+import duckdb
 import great_expectations as gx
 import pandas as pd
 import pyarrow as pa
@@ -36,9 +37,13 @@ def _with_counts(table: pa.Table) -> pa.Table:
     agrees, and who agrees states), ``source_count`` (a route's sources), ``statement_count`` (a disagreement's)."""
     names = table.column_names
     if "sources_agreeing" in names:
-        rows = zip(*(table[c].to_pylist() for c in ("source", "sources_agreeing", "sources_stating")), strict=True)
-        consistent = [source in agreeing and set(agreeing) <= set(stating) for source, agreeing, stating in rows]
-        table = table.append_column("provenance_consistent", pa.array(consistent, pa.bool_()))
+        with duckdb.connect() as con:
+            con.register("lists", table.select(["source", "sources_agreeing", "sources_stating"]))
+            consistent = con.sql(
+                "SELECT list_contains(sources_agreeing, source) AND list_has_all(sources_stating, sources_agreeing) "
+                "FROM lists"
+            ).to_arrow_table()
+        table = table.append_column("provenance_consistent", consistent.column(0).cast(pa.bool_()))
     if "sources" in names:
         table = table.append_column("source_count", pc.list_value_length(table["sources"]))
     if "statements" in names:

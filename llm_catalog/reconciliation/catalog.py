@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 import pyarrow as pa
 
+from llm_catalog.errors import CatalogError
 from llm_catalog.normalized.pricing import is_skipped, payload_as_of
 from llm_catalog.reconciliation.reconcile import Reconciled, reconcile
 from llm_catalog.reconciliation.sources import SourceInfo
@@ -22,14 +23,28 @@ def source_info(source: Source, payload: dict | None) -> SourceInfo:
     return SourceInfo(as_of=as_of, authority=frozenset(source.authority), generated_from=dict(source.generated_from))
 
 
+def chosen_sources(names: list[str] | None) -> list[str]:
+    """The pricing sources a catalog is made of: ``names`` in the registry's order (None: all); an unknown name is
+    an error that lists the known ones."""
+    known = [source.name for source in PRICING]
+    unknown = sorted(set(names or ()) - set(known))
+    if unknown:
+        raise CatalogError(f"pricing sources {unknown} are not in the registry; the pricing sources are {known}")
+    return [name for name in known if names is None or name in names]
+
+
 def reconcile_sources(
-    normalized: Mapping[str, Mapping[str, pa.Table]], payloads: Mapping[str, dict], *, threads: int | None = None
+    normalized: Mapping[str, Mapping[str, pa.Table]],
+    payloads: Mapping[str, dict],
+    *,
+    only: list[str] | None = None,
+    threads: int | None = None,
 ) -> Reconciled:
-    """``normalized`` and ``payloads``: each pricing source's tables and payload, by source name."""
+    """``normalized`` and ``payloads``: each pricing source's tables and payload, by source name; ``only``: the
+    pricing sources to reconcile (None: all of them)."""
     info = {source.name: source_info(source, payloads.get(source.name)) for source in PRICING}
+    chosen = chosen_sources(only)
     in_run = {
-        source.name: normalized[source.name]
-        for source in PRICING
-        if source.name in normalized and not is_skipped(payloads.get(source.name, {}))
+        name: normalized[name] for name in chosen if name in normalized and not is_skipped(payloads.get(name, {}))
     }
     return reconcile(in_run, info, threads=threads)

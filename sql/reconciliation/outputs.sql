@@ -31,15 +31,31 @@ SELECT route_id, field AS capability, value = 1 AS supported, source, rule,
          'flag': s.flag} FOR s IN statements] AS statements
 FROM chosen WHERE kind = 'capability' AND len(sources_agreeing) < len(sources_stating);
 
--- one row per catalog route: the route as the first source listing it states it, and every source that lists it
+-- a mode from what a route outputs, for routes whose sources state none (models.dev and genai-prices state no mode)
+CREATE OR REPLACE MACRO mode_from_outputs(outputs) AS
+    CASE WHEN list_contains(outputs, 'text') THEN 'chat'
+         WHEN outputs = ['image'] THEN 'image_generation'
+         WHEN outputs = ['video'] THEN 'video_generation'
+         WHEN outputs = ['audio'] THEN 'audio_speech'
+         WHEN outputs = ['embedding'] THEN 'embedding' END;
+
+-- one row per catalog route: the route as the first source listing it states it, and every source that lists it;
+-- its mode the first stated one of any source, else what its outputs say
 CREATE OR REPLACE VIEW catalog_routes AS
-SELECT rs.route_id, r.* EXCLUDE (source, route_id),
-       list(rs.source) OVER (PARTITION BY rs.route_id ORDER BY i.source_order
-                             ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS sources
-FROM route_sources rs
-JOIN source_routes r ON r.source = rs.source AND r.route_id = rs.source_route_id
-JOIN source_info i ON i.source = rs.source
-QUALIFY row_number() OVER (PARTITION BY rs.route_id ORDER BY i.source_order) = 1;
+WITH listed AS (
+    SELECT rs.route_id, r.* EXCLUDE (source, route_id), i.source_order,
+           list(rs.source) OVER (PARTITION BY rs.route_id ORDER BY i.source_order
+                                 ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS sources,
+           first(r.mode IGNORE NULLS) OVER (PARTITION BY rs.route_id ORDER BY i.source_order
+                                            ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS stated_mode
+    FROM route_sources rs
+    JOIN source_routes r ON r.source = rs.source AND r.route_id = rs.source_route_id
+    JOIN source_info i ON i.source = rs.source
+)
+SELECT * EXCLUDE (source_order, stated_mode)
+    REPLACE (coalesce(stated_mode, mode_from_outputs(output_modalities)) AS mode)
+FROM listed
+QUALIFY row_number() OVER (PARTITION BY route_id ORDER BY source_order) = 1;
 
 -- the catalog's limits, wide as each source states them: one row per catalog route, null where no source states it
 CREATE OR REPLACE VIEW catalog_limits AS

@@ -21,6 +21,7 @@ from llm_catalog.errors import PublishError
 from llm_catalog.history import releases
 from llm_catalog.paths import BUNDLED_LITELLM_RELEASES, BUNDLED_LITELLM_SOURCE
 from llm_catalog.readers.snapshot import connect
+from llm_catalog.reconciliation.reconcile import one_source
 from llm_catalog.registry import BY_NAME
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
@@ -91,7 +92,7 @@ def test_an_earlier_release_snapshot_publishes_without_derived_tables_and_verifi
     plan = store.plan(sources=[payload], code="code", as_of=date(2026, 1, 1))
     path = tmp_path / "map.json"
     path.write_text(json.dumps(small_map))
-    stored = releases.release_tables(_payload(path, tmp_path)).tables
+    stored = one_source("litellm", releases.release_tables(_payload(path, tmp_path)).tables)
     tables = releases.carry(None, None, plan.snapshot_id, plan.as_of, stored)
     assert set(tables) == schemas.EARLIER_SNAPSHOT - {"snapshots"}
     with pytest.raises(PublishError, match="tables missing"):  # a full snapshot needs them all

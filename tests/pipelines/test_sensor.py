@@ -131,7 +131,9 @@ def test_the_sensor_watches_every_remote_source_of_the_registry_by_its_one_prece
     monkeypatch.setenv("LLM_CATALOG_AIDER", "https://mirror.test/aider.yml")
     monkeypatch.delenv("LLM_CATALOG_MODELS_DEV", raising=False)  # (the test session points these at local copies)
     monkeypatch.delenv("LLM_CATALOG_LLM_STATS", raising=False)
+    monkeypatch.delenv("LLM_CATALOG_OPENROUTER", raising=False)
     defaults = remote_sources(CatalogSettings())
-    assert set(defaults) == {"aider", "models_dev", "llm_stats"}
+    assert set(defaults) == {"aider", "models_dev", "llm_stats", "openrouter"}
+    assert defaults["openrouter"] == ("https://openrouter.ai/api/v1/models", None)  # read live, as the sync does
     assert defaults["aider"] == ("https://mirror.test/aider.yml", None)
     assert defaults["models_dev"][0] == next(s.upstream for s in SOURCES if s.name == "models_dev")

@@ -25,10 +25,11 @@ def tables(routes=("deepinfra/m",)):
                 "base_model": r,
                 "resolved_by": "rules",
                 "modalities_stated": False,
+                "sources": ["litellm"],
             }
             for r in routes
         ],
-        schema=schemas.ROUTES,
+        schema=schemas.CATALOG_ROUTES,
     )
     return out
 
