@@ -101,12 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
         "lacks them gets them, one snapshot per month, when the map synced is the bundled one)",
     )
     sync.add_argument(
+        "--source",
         "--benchmarks",
+        dest="benchmarks",
         action="append",
         metavar="NAME=PATH_OR_URL",
-        help=f"point a benchmark source ({', '.join(OPTIONAL)}) at a "
-        "file, folder, tarball or URL, "
-        "or turn it off with NAME=off; repeatable",
+        help=f"point an optional source ({', '.join(OPTIONAL)}) at a file, folder, tarball or URL, or turn it off "
+        "with NAME=off; repeatable (--benchmarks is the older name)",
     )
     _pricing_option(sync, "default: every one")
     sync.add_argument(

@@ -333,4 +333,4 @@ def test_a_broken_models_dev_tree_fails_the_sync_naming_source_file_and_field(tm
 
 def test_a_bad_benchmarks_option_is_refused(capsys):
     assert main(["sync", "--benchmarks", "leaderboard=x.yml"]) == 1
-    assert "--benchmarks takes NAME=PATH_OR_URL" in capsys.readouterr().err
+    assert "--source takes NAME=PATH_OR_URL" in capsys.readouterr().err

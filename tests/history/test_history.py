@@ -66,7 +66,7 @@ def test_backfill_shows_a_bar_over_the_maps_and_a_line_per_stage(backfill_run):
     assert bars[0].startswith("[" + "-" * 24 + "]") and bars[-1].startswith("[" + "#" * 24 + "]")
     assert "2026-03-01 2026-03-01-model_prices.json" in bars[2]
     stages = [line.split() for line in lines if line.startswith("  litellm_tables")]
-    assert len(stages) == 5 and all(s[2] == "s" and s[3].startswith("routes=") for s in stages)
+    assert len(stages) == 5 and all(s[2] == "s" and s[3].startswith("litellm/routes=") for s in stages)
     assert "skipped README.txt" in backfill_run[1]
 
 
