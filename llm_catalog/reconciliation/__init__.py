@@ -1,4 +1,4 @@
-"""Many sources, one truth: every pricing source's normalized tables reconciled into one catalog (issue 19).
+"""Many sources, one truth: every pricing source's normalized tables reconciled into one catalog.
 
 Plain functions over pyarrow tables, the set work in DuckDB SQL under ``sql/reconciliation``:
 
@@ -9,5 +9,7 @@ Plain functions over pyarrow tables, the set work in DuckDB SQL under ``sql/reco
   rule that chose it (rules in that module's docstring); every disagreement kept with each source's value.
 - ``corrections``: a chosen price that moved because the source that changed moved to agree with the others is a
   ``correction``, not a price change.
-- ``reconcile``: the three above in one call.
+- ``reconcile``: matching and choosing in one call, giving the catalog's tables (``schemas.CATALOG``) and how they
+  were reconciled (``schemas.RECONCILIATION``); ``one_source`` the same for a single source without the joins.
+- ``catalog``: the sync's call: the registry's pricing sources as their payloads were read, in the registry's order.
 """
