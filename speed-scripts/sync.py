@@ -9,7 +9,10 @@ bundled year of earlier releases (issue 18); "first sync, no release history" is
 `--no-release-history`, so the difference is what the history step costs. The aider leaderboard is turned off
 (LLM_CATALOG_AIDER=off) unless set: this machine has no internet, and a download that fails is not what is measured.
 Targets (issue 11): full sync under 10 s; unchanged sync under 3 s and under 20% of a full one; (issue 18) the
-release history adds at most 30 s to a first sync and nothing to an unchanged one.
+release history adds at most 30 s to a first sync and nothing to an unchanged one; (issue 19) the full sync with every
+pricing source at most 1.3x the full sync before them: ``--baseline REV`` (e.g. 361c942, main before the sources were
+reconciled) also times that commit's sync, its code taken by `git archive` into a temporary folder, in the same run,
+each repeat alternating the two so that both meet the same load.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ PARSE_NORMALIZE = REPORT + (
 )
 
 
-def measure(code: str, *args: str) -> tuple[float, float, float]:
+def measure(code: str, *args: str, cwd: str | None = None) -> tuple[float, float, float]:
     """(wall seconds, CPU seconds, peak RSS MiB) of one cold Python process running ``code`` with ``args``. CPU
     time (user + system) is what the process itself used, whatever else the machine was doing meanwhile."""
     with tempfile.NamedTemporaryFile(suffix=".rss") as peak:
@@ -50,6 +53,7 @@ def measure(code: str, *args: str) -> tuple[float, float, float]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "PEAK_RSS_FILE": peak.name},
+            cwd=cwd,  # a baseline's code: `python -c` imports from the working folder first
         )
         elapsed = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -60,7 +64,9 @@ def measure(code: str, *args: str) -> tuple[float, float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline", metavar="REV", help="also time this commit's full syncs, in the same run")
     args = parser.parse_args()
+    baseline = checkout(args.baseline) if args.baseline else None
     os.environ.setdefault("LLM_CATALOG_AIDER", "off")
     figures: dict[str, list[tuple[float, float, float]]] = {
         "parse+normalize": [],
@@ -68,6 +74,9 @@ def main() -> None:
         "first sync, no release history": [],
         "unchanged sync": [],
     }
+    if baseline:
+        figures[f"{args.baseline}: full sync"] = []
+        figures[f"{args.baseline}: first, no history"] = []
     for _ in range(args.repeat):
         figures["parse+normalize"].append(measure(PARSE_NORMALIZE))
         with tempfile.TemporaryDirectory() as wh:
@@ -77,6 +86,12 @@ def main() -> None:
             figures["first sync, no release history"].append(
                 measure(SYNC, "sync", "--warehouse", wh, "--quiet", "--no-release-history")
             )
+        if baseline:
+            for label, extra in (("full sync", ()), ("first, no history", ("--no-release-history",))):
+                with tempfile.TemporaryDirectory() as wh:
+                    figures[f"{args.baseline}: {label}"].append(
+                        measure(SYNC, "sync", "--warehouse", wh, "--quiet", *extra, cwd=baseline.name)
+                    )
     results = {}
     for stage, runs in figures.items():
         times, cpus = sorted(t for t, _, _ in runs), sorted(c for _, c, _ in runs)
@@ -101,8 +116,27 @@ def main() -> None:
         f"the release history adds {full['median_s'] - without['median_s']:.1f} s wall (median) to a first sync "
         "(target: at most 30 s)"
     )
+    if baseline:
+        for label, new in (
+            ("full sync", "full sync (new snapshot)"),
+            ("first, no history", "first sync, no release history"),
+        ):
+            old = results[f"{args.baseline}: {label}"]
+            print(
+                f"{new} / {args.baseline}'s: {results[new]['median_s'] / old['median_s']:.2f}x wall, "
+                f"{results[new]['median_cpu_s'] / old['median_cpu_s']:.2f}x CPU (medians; target at most 1.3x)"
+            )
     print(f"load average while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(json.dumps(results))
+
+
+def checkout(rev: str) -> tempfile.TemporaryDirectory:
+    """``rev``'s tree (code and bundled data) in a temporary folder, from this repository's git."""
+    folder = tempfile.TemporaryDirectory(prefix="llm-catalog-baseline-")
+    root = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(["git", "-C", str(root), "archive", rev], check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", folder.name], input=archive, check=True)
+    return folder
 
 
 if __name__ == "__main__":
