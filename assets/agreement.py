@@ -24,7 +24,7 @@ def previous_agreement(warehouse: WarehouseResource) -> tuple[dict[str, agreemen
     return agreement.source_agreement(bound.read_tables(agreement.AGREEMENT_TABLES)), bound.snapshot_id
 
 
-def _agreement_result(guard: Guard, found: agreement.SourceAgreement | None) -> dg.AssetCheckResult:
+def agreement_result(guard: Guard, found: agreement.SourceAgreement | None) -> dg.AssetCheckResult:
     metadata = dict(guard.metadata)
     if "chosen_instead" in metadata:
         metadata["chosen_instead"] = dg.MetadataValue.json(metadata["chosen_instead"])
@@ -64,10 +64,10 @@ def agreement_checks(context: dg.AssetCheckExecutionContext, warehouse: Warehous
     for source in PRICING:
         payload, mine = inputs[source.asset], found.get(source.name)
         if is_skipped(payload):
-            yield _agreement_result(agreement.skipped_guard(source.name, payload.get("note")), None)
+            yield agreement_result(agreement.skipped_guard(source.name, payload.get("note")), None)
         else:
             guard = agreement.agreement_guard(source.name, mine, previous.get(source.name), since=since)
-            yield _agreement_result(guard, mine)
+            yield agreement_result(guard, mine)
 
 
 def _suite_spec(source) -> dg.AssetCheckSpec:
