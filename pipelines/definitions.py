@@ -7,6 +7,7 @@ import shutil
 
 import dagster as dg
 
+from assets.agreement import agreement_checks, source_suites
 from assets.benchmarks import benchmark_tables
 from assets.checks import anomalies, catalog_guards, source_guards, validation
 from assets.history import history_tables, history_validation, release_history
@@ -39,7 +40,7 @@ ASSETS = [
     history_validation,  # history, carried to the planned snapshot, with its checks
     catalog_snapshot,  # publish
 ]
-CHECKS = [source_guards, catalog_guards]
+CHECKS = [source_guards, catalog_guards, agreement_checks, source_suites]
 
 
 @dg.success_hook(required_resource_keys={"warehouse"})
