@@ -42,8 +42,7 @@ def cmd_sync(args) -> int:
         name, sep, location = spec.partition("=")
         if not sep or name not in OPTIONAL or not location:
             raise CatalogError(
-                f"--source takes NAME=PATH_OR_URL with NAME one of {', '.join(OPTIONAL)}"
-                f" (or NAME=off), got {spec!r}"
+                f"--source takes NAME=PATH_OR_URL with NAME one of {', '.join(OPTIONAL)} (or NAME=off), got {spec!r}"
             )
         benchmark_sources[name] = location
     ok, message = run_sync(

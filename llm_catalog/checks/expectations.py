@@ -22,7 +22,7 @@ from llm_catalog.checks.suites import CRITICAL, ROUTE_ID_COLUMNS, SUITES
 from llm_catalog.normalized.litellm.vocabulary import PRICE_BOUNDS
 
 
-def _with_unknown_route_ids(table: pa.Table, route_ids: list[str]) -> pa.Table:
+def with_unknown_route_ids(table: pa.Table, route_ids: list[str]) -> pa.Table:
     known = pa.array(route_ids, pa.string())
     for column in ROUTE_ID_COLUMNS:
         if column in table.column_names:
@@ -51,7 +51,7 @@ def _with_counts(table: pa.Table) -> pa.Table:
     return table
 
 
-def _with_prices_past_their_unit(prices: pa.Table) -> pa.Table:
+def with_prices_past_their_unit(prices: pa.Table) -> pa.Table:
     """prices (or price_history) plus ``usd_past_unit_bound``: the price where it is above its unit's plausible
     bound (vocabulary.PRICE_BOUNDS), else null."""
     bound = {unit: implausible for unit, (_, implausible) in PRICE_BOUNDS.items()}
@@ -73,7 +73,7 @@ def route_modalities(routes: pa.Table) -> pa.Table:
     )
 
 
-def _frame(name: str, table: pa.Table) -> pd.DataFrame:
+def as_frame(name: str, table: pa.Table) -> pd.DataFrame:
     # lists, maps and structs are checked through the plain columns _with_counts adds, not value by value
     table = table.drop_columns([f.name for f in table.schema if pa.types.is_nested(f.type)])
     frame = table.to_pandas(integer_object_nulls=True)  # nullable ints stay ints, not float64
@@ -134,31 +134,27 @@ def _plain(value):
     return value if isinstance(value, (str, int, float, bool, type(None))) else str(value)
 
 
-def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationReport:
-    """Run the table's suite in a fresh ephemeral GX context."""
-    if name in ("prices", "price_history"):
-        table = _with_prices_past_their_unit(table)
-    # a fresh in-memory context per validation: no docs site on disk, no progress bars on the terminal
+def gx_context():
+    """A fresh in-memory GX context: no docs site on disk, no progress bars on the terminal, no state shared."""
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
         progress_bars=ProgressBarsConfig(globally=False),
     )
-    context = gx.get_context(mode="ephemeral", project_config=config)
+    return gx.get_context(mode="ephemeral", project_config=config)
+
+
+def run_suite(context, label: str, frame: pd.DataFrame, expectations: list, rows: int) -> ValidationReport:
+    """``expectations`` on ``frame`` in ``context`` (a data asset named after ``label``): the plain report."""
     batch_definition = (
-        context.data_sources.add_pandas(f"{name}_source")
-        .add_dataframe_asset(name)
-        .add_batch_definition_whole_dataframe(f"{name}_batch")
+        context.data_sources.add_pandas(f"{label}_source")
+        .add_dataframe_asset(label)
+        .add_batch_definition_whole_dataframe(f"{label}_batch")
     )
-    suite = gx.ExpectationSuite(name=f"{name}_suite")
-    for expectation in {**SUITES, **RECONCILIATION_SUITES}[name]():
-        suite.add_expectation(expectation)
-    frame = _frame(name, _with_counts(_with_unknown_route_ids(table, route_ids)))
-    batch = batch_definition.get_batch(batch_parameters={"dataframe": frame})
-    outcome = batch.validate(
-        suite,
-        result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5},
+    suite = gx.ExpectationSuite(name=f"{label}_suite", expectations=expectations)
+    outcome = batch_definition.get_batch(batch_parameters={"dataframe": frame}).validate(
+        suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}
     )
-    report = ValidationReport(name, table.num_rows)
+    report = ValidationReport(label, rows)
     for result in outcome.results:
         config = result.expectation_config
         kwargs = config.kwargs
@@ -179,3 +175,12 @@ def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationR
             }
         )
     return report
+
+
+def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationReport:
+    """Run the table's suite in a fresh ephemeral GX context."""
+    if name in ("prices", "price_history"):
+        table = with_prices_past_their_unit(table)
+    frame = as_frame(name, _with_counts(with_unknown_route_ids(table, route_ids)))
+    expectations = {**SUITES, **RECONCILIATION_SUITES}[name]()
+    return run_suite(gx_context(), name, frame, expectations, table.num_rows)

@@ -3,24 +3,19 @@ source's broken values are named even where the catalog chose another source's (
 suites of llm_catalog.checks.suites). Light on purpose: ids, keys and bounds, what any source's tables must hold.
 
 Both tables of a source are validated in one ephemeral GX context (llm_catalog.checks.expectations builds one per
-table); on the bundled data the three sources take about 1.5 s together."""
+catalog table); on the bundled data the three sources take about 1.5 s together."""
 
 from __future__ import annotations
 
-import great_expectations as gx
 import pyarrow as pa
-from great_expectations.data_context.types.base import (
-    DataContextConfig,
-    InMemoryStoreBackendDefaults,
-    ProgressBarsConfig,
-)
 
 from llm_catalog.checks.expectations import (
     ValidationReport,
-    _frame,
-    _plain,
-    _with_prices_past_their_unit,
-    _with_unknown_route_ids,
+    as_frame,
+    gx_context,
+    run_suite,
+    with_prices_past_their_unit,
+    with_unknown_route_ids,
 )
 from llm_catalog.checks.reconciliation_suites import PRICE_KEY
 from llm_catalog.checks.suites import (
@@ -64,52 +59,16 @@ def source_prices_suite() -> list:
 SOURCE_SUITES = {"routes": source_routes_suite, "prices": source_prices_suite}
 
 
-def _report(table: str, rows: int, outcome) -> ValidationReport:
-    """The plain report of a validation, as expectations.validate writes it."""
-    report = ValidationReport(table, rows)
-    for result in outcome.results:
-        config = result.expectation_config
-        kwargs = config.kwargs
-        column = kwargs.get("column") or kwargs.get("column_list")
-        details = result.result or {}
-        report.results.append(
-            {
-                "expectation": config.type,
-                "column": column if isinstance(column, str) else ",".join(map(str, column)),
-                "severity": str(getattr(config.severity, "value", config.severity) or CRITICAL).lower(),
-                "success": bool(result.success),
-                "unexpected_count": details.get("unexpected_count"),
-                "unexpected_percent": details.get("unexpected_percent"),
-                "examples": [_plain(v) for v in details.get("partial_unexpected_list") or []][:5],
-                "exception": (result.exception_info or {}).get("exception_message")
-                if isinstance(result.exception_info, dict) and result.exception_info.get("raised_exception")
-                else None,
-            }
-        )
-    return report
-
-
 def validate_source(source: str, routes: pa.Table, prices: pa.Table) -> list[ValidationReport]:
     """``source``'s routes and prices against their suites, in one fresh ephemeral GX context: a report each, named
     ``<source>/routes`` and ``<source>/prices``."""
     route_ids = routes.column("route_id").to_pylist()
     frames = {
-        "routes": _frame("routes", routes),
-        "prices": _frame("prices", _with_unknown_route_ids(_with_prices_past_their_unit(prices), route_ids)),
+        "routes": as_frame("routes", routes),
+        "prices": as_frame("prices", with_unknown_route_ids(with_prices_past_their_unit(prices), route_ids)),
     }
-    # as expectations.validate makes its context: no docs site on disk, no progress bars on the terminal
-    config = DataContextConfig(
-        store_backend_defaults=InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
-        progress_bars=ProgressBarsConfig(globally=False),
-    )
-    context = gx.get_context(mode="ephemeral", project_config=config)
-    data = context.data_sources.add_pandas(f"{source}_tables")
-    reports = []
-    for name, frame in frames.items():
-        batch = data.add_dataframe_asset(name).add_batch_definition_whole_dataframe(f"{name}_batch")
-        suite = gx.ExpectationSuite(name=f"{source}_{name}_suite", expectations=SOURCE_SUITES[name]())
-        outcome = batch.get_batch(batch_parameters={"dataframe": frame}).validate(
-            suite, result_format={"result_format": "SUMMARY", "partial_unexpected_count": 5}
-        )
-        reports.append(_report(f"{source}/{name}", len(frame), outcome))
-    return reports
+    context = gx_context()  # one for both tables
+    return [
+        run_suite(context, f"{source}/{name}", frame, SOURCE_SUITES[name](), len(frame))
+        for name, frame in frames.items()
+    ]
