@@ -15,6 +15,8 @@ field is it chosen):
   where a per-token price belongs, the map's failure).
 - ``cache_price_in_input``: an input price equal (within 0.5%) to another source's cache-read price of the same
   route, tier, condition and unit, while the other sources stating this input agree on a different value.
+- ``zero_placeholder``: a price of 0 where another source states a positive price for the same key (the map writes 0
+  for prices it does not know yet; a free route is a route of its own, e.g. OpenRouter's ``:free`` ones).
 
 Then, in order, the rule that chooses among what is left (``rule`` names the one that decided):
 
@@ -28,8 +30,8 @@ Then, in order, the rule that chooses among what is left (``rule`` names the one
 4. ``source_order``: a tie on date too goes to the source given first (the LiteLLM map).
 
 Where setting a failure class aside decided (without it, the flagged value would have won by these same rules),
-``rule`` names the failure class: ``unit_slip`` or ``cache_price_in_input``. A field only one source states has
-rule ``single_source``.
+``rule`` names the failure class: ``unit_slip``, ``cache_price_in_input`` or ``zero_placeholder``. A field only
+one source states has rule ``single_source``.
 
 Every field where a source's value does not agree with the chosen one is kept, with every source's value, date and
 flag: ``price_disagreements``, ``limit_disagreements``, ``capability_disagreements``. Three tables, not one with a
@@ -50,12 +52,13 @@ RULES = (
     "generated_from_authority",
     "unit_slip",
     "cache_price_in_input",
+    "zero_placeholder",
     "single_source",
     "agreement",
     "recency",
     "source_order",
 )
-FLAGS = ("unit_slip", "cache_price_in_input")
+FLAGS = ("unit_slip", "cache_price_in_input", "zero_placeholder")
 
 CHOSEN_PRICES = schemas.CATALOG_PRICES
 CHOSEN_LIMITS = schemas.LIMIT_PROVENANCE

@@ -3,6 +3,8 @@
 --   the one with less support slipped, and on equal support the larger one (a per-1K price written per token)
 -- cache_price_in_input: an input price equal (within 0.5%) to another source's cache-read price of the same route,
 --   tier, condition and unit, while the other sources stating this input agree on a different value
+-- zero_placeholder: a price of 0 where another source states a positive price for the same key (a map's 0 for a
+--   price it does not know, as litellm writes for new routes)
 CREATE OR REPLACE TABLE flags AS
 WITH stated AS (
     SELECT s.*, sp.support FROM statements s JOIN support sp USING (key_id, source) WHERE s.kind = 'price'
@@ -26,6 +28,13 @@ WITH stated AS (
     WHERE x.price_kind = 'input' AND agrees('price', x.value, c.value)
       AND agrees('price', o.low, o.high) AND NOT agrees('price', x.value, o.high)
 )
+, zeros AS (
+    SELECT DISTINCT x.key_id, x.source, 'zero_placeholder' AS flag
+    FROM stated x JOIN stated y ON x.key_id = y.key_id AND x.source <> y.source
+    WHERE x.value = 0 AND y.value > 0
+)
 SELECT * FROM slips
 UNION ALL
-SELECT c.* FROM cache_in_input c ANTI JOIN slips s USING (key_id, source);
+SELECT c.* FROM cache_in_input c ANTI JOIN slips s USING (key_id, source)
+UNION ALL
+SELECT z.* FROM zeros z;

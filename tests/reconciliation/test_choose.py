@@ -159,6 +159,26 @@ def test_a_cache_read_price_in_the_input_field_never_wins():
     assert (rows[key]["usd"], rows[key]["rule"]) == (0.30, "recency")
 
 
+def test_a_zero_where_another_source_states_a_price_never_wins():
+    key = "cohere/command-a-plus-05-2026"
+    rows, result = chosen(
+        {
+            "litellm": source_tables(one_price(key, 0.0)),  # the newest, but 0 is the map's "not known yet"
+            "models_dev": source_tables(one_price(key, 2.5)),
+        },
+        {"litellm": info(20), "models_dev": info(1)},
+    )
+    assert (rows[key]["usd"], rows[key]["source"], rows[key]["rule"]) == (2.5, "models_dev", "zero_placeholder")
+    flags = {s["source"]: s["flag"] for s in result.tables["price_disagreements"].to_pylist()[0]["statements"]}
+    assert flags == {"litellm": "zero_placeholder", "models_dev": None}
+    # a zero every source states is a free price
+    rows, _ = chosen(
+        {"litellm": source_tables(one_price(key, 0.0)), "models_dev": source_tables(one_price(key, 0.0))},
+        {"litellm": info(20), "models_dev": info(1)},
+    )
+    assert (rows[key]["usd"], rows[key]["rule"]) == (0.0, "agreement")
+
+
 def test_limits_and_capabilities_are_chosen_and_their_disagreements_kept():
     key = "openai/gpt-4o"
     sources = {
