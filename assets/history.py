@@ -26,10 +26,11 @@ DESCRIPTIONS = {
 
 
 def previous_state(store: Warehouse, snapshot_id: str | None) -> dict[str, pa.Table] | None:
-    """The state and history tables of the snapshot the history is carried from (None: the first snapshot)."""
+    """The state, price disagreements and history tables of the snapshot the history is carried from (None: the
+    first snapshot); those it has (an earlier release's snapshot has no disagreements)."""
     if snapshot_id is None:
         return None
-    return bind(store, snapshot_id).read_tables((*history.STATE_TABLES, *schemas.HISTORY))
+    return bind(store, snapshot_id).read_tables((*history.INPUT_TABLES, *schemas.HISTORY))
 
 
 def _read(files: dict[str, str]) -> dict[str, pa.Table]:
@@ -88,7 +89,7 @@ def release_history(
         name: dg.AssetOut(group_name="history", kinds={"duckdb"}, description=DESCRIPTIONS[name])
         for name in history.HISTORY_TABLES
     },
-    ins={name: dg.AssetIn(name) for name in (*history.STATE_TABLES, "snapshot_plan", "release_history")},
+    ins={name: dg.AssetIn(name) for name in (*history.INPUT_TABLES, "snapshot_plan", "release_history")},
 )
 def history_tables(
     context: dg.AssetExecutionContext,
@@ -98,7 +99,8 @@ def history_tables(
     **state: pa.Table,
 ):
     """The history tables after this sync: the current snapshot's (or the last earlier release's) plus what changed
-    between it and this sync's routes, prices, limits and capabilities (sql/history), as of the planned snapshot."""
+    between it and this sync's routes, prices, limits and capabilities (sql/history), as of the planned snapshot;
+    the price disagreements of both tell a source's correction from a price change."""
     plan = SnapshotPlan.from_dict(snapshot_plan)
     earlier = release_history["snapshots"]
     tables = history.step(

@@ -271,6 +271,9 @@ CHANGES = pa.schema(
         pa.field("capability", pa.string()),
         pa.field("old_supported", pa.bool_()),
         pa.field("new_supported", pa.bool_()),
+        # prices and corrections (a source corrected itself to agree with the others): the sources whose statement
+        # moved (null: the snapshots could not tell)
+        pa.field("moved_sources", pa.list_(pa.string())),
     ]
 )
 

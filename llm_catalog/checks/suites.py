@@ -277,7 +277,7 @@ def changes_suite() -> list:
         *_not_null("snapshot_id", "previous_snapshot_id", "as_of", "route_id", "change", "field"),
         E.ExpectColumnValuesToBeInSet(
             column="change",
-            value_set=["added", "removed", "price", "limit", "capability", "modality", "metadata"],
+            value_set=["added", "removed", "price", "correction", "limit", "capability", "modality", "metadata"],
             severity=CRITICAL,
         ),
         E.ExpectColumnValuesToBeBetween(column="relative_change", min_value=-1, severity=CRITICAL),

@@ -57,6 +57,8 @@ def carry(
     previous: dict[str, pa.Table] | None, previous_snapshot_id: str | None, snapshot_id: str, as_of: date, state: dict
 ) -> dict[str, pa.Table]:
     """The state tables of ``state`` with the history carried to them from ``previous`` (its state and history
-    tables; None for the first snapshot): every table an earlier snapshot publishes."""
+    tables; None for the first snapshot): every table an earlier snapshot publishes. An earlier snapshot has one
+    source and no disagreements table: the step reads it as one where no source disagreed (step.price_statements),
+    so the move from it to a reconciled snapshot is still told apart as correction or price change."""
     history = step(previous, state, snapshot_id=snapshot_id, previous_snapshot_id=previous_snapshot_id, as_of=as_of)
     return {**state, **history}

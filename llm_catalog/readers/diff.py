@@ -13,7 +13,9 @@ from llm_catalog.readers.query import fetch_rows
 from llm_catalog.readers.snapshot import bind
 from llm_catalog.warehouse.store import Warehouse
 
-CHANGE_TYPES = ("added", "removed", "price", "limit", "capability", "modality", "metadata")
+# a correction (a source that corrected itself to agree with the others moved the chosen price) is counted and
+# listed apart from price changes
+CHANGE_TYPES = ("added", "removed", "price", "correction", "limit", "capability", "modality", "metadata")
 DIFF_SQL = SQL_DIR / "readers" / "diff" / "changes.sql"
 
 

@@ -1,7 +1,8 @@
 """The site's "What changed" pages, from the snapshot's published changes table (its history up to the snapshot):
 changes.html shows the latest month first, and every month gets a page of its own (changes/YYYY-MM.html). Each month
 has its snapshots' dates (as_of), counts per kind of change (distinct routes, and rows), the biggest price moves and
-the rows of each kind, linked to the route pages that exist."""
+the rows of each kind, linked to the route pages that exist. Corrections (a source that corrected itself to agree
+with the others moved the published price) are counted and listed apart from price changes, and are no price move."""
 
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ KINDS = {  # what the counts say, in the page's order (sql/site/month_changes.sq
     "price_up": "Price up",
     "price_down": "Price down",
     "price_other": "Price added or dropped",
+    "correction": "Price corrections",
     "limit": "Limits",
     "capability": "Capabilities",
     "modality": "Modalities",
@@ -55,13 +57,21 @@ def month_views(changes: pa.Table, route_ids: set[str]) -> list[dict]:
     con.execute("CREATE TEMP VIEW month_changes AS " + (SITE_SQL / "month_changes.sql").read_text())
     rows = defaultdict(list)
     for row in fetch_rows(con, "SELECT * FROM month_changes"):
-        rows[row["month"]].append({**describe_change(row), "linked": row["route_id"] in route_ids})
+        rows[row["month"]].append({**_described(row), "linked": row["route_id"] in route_ids})
     counts = defaultdict(dict)
     dates = {}
     for c in fetch_rows(con, (SITE_SQL / "month_counts.sql").read_text()):
         counts[c["month"]][c["kind"]] = c
         dates[c["month"]] = c["dates"]
     return [_month(month, dates[month], counts[month], listed) for month, listed in rows.items()]
+
+
+def _described(row: dict) -> dict:
+    """A change as the page words it; a correction also names the sources whose statement moved."""
+    described = describe_change(row)
+    if row["change"] == "correction" and row.get("moved_sources"):
+        described["detail"] += f"; moved: {', '.join(row['moved_sources'])}"
+    return described
 
 
 def _month(month: str, dates: list[date], counts: dict, rows: list[dict]) -> dict:

@@ -5,7 +5,9 @@
 -- `tier`, `condition`, `unit`, `old_usd`, `new_usd`, `relative_change`; limits `limit_name`, `old_limit`, `new_limit`;
 -- capabilities `capability`, `old_supported`, `new_supported`). An added route's new_value (a removed one's old_value)
 -- says what the route is: its mode and up to three standard prices.
--- Relations: old_routes, old_prices, old_limits, old_capabilities and new_* alike.
+-- A price that moved because a source corrected itself to agree with the others is change 'correction', not 'price',
+-- with the sources whose statement moved (moved_sources; llm_catalog.history.step.price_moves).
+-- Relations: old_routes, old_prices, old_limits, old_capabilities and new_* alike; price_moves.
 -- Variables: snapshot_id, previous_snapshot_id, as_of.
 WITH kept AS (SELECT route_id FROM new_routes INTERSECT SELECT route_id FROM old_routes),
 added_or_removed AS (
@@ -33,12 +35,20 @@ routes_added_removed AS (
            || coalesce(': ' || nullif(array_to_string(prices, ', '), ''), ', no standard price') AS summary, side
     FROM added_or_removed LEFT JOIN route_prices USING (side, route_id)
 ),
-prices_changed AS (
-    SELECT route_id, 'price' AS change, price_kind, tier, condition, unit,
+prices_moved AS (
+    SELECT route_id, price_kind, tier, condition, unit,
            max(usd) FILTER (WHERE side = 'old') AS old_usd, max(usd) FILTER (WHERE side = 'new') AS new_usd
     FROM price_rows WHERE route_id IN (SELECT route_id FROM kept)
     GROUP BY route_id, price_kind, tier, condition, unit
     HAVING max(usd) FILTER (WHERE side = 'old') IS DISTINCT FROM max(usd) FILTER (WHERE side = 'new')
+),
+prices_changed AS (
+    -- a price a source corrected to agree with the others is a correction (price_moves); any other move, and a
+    -- price that appeared or went, is a price change
+    SELECT p.*, coalesce(m.change, 'price') AS change, m.moved_sources
+    FROM prices_moved p
+    LEFT JOIN price_moves m ON m.route_id = p.route_id AND m.price_kind = p.price_kind AND m.tier = p.tier
+        AND m.condition IS NOT DISTINCT FROM p.condition AND m.unit = p.unit
 ),
 limit_values AS (
     SELECT 'new' AS side, * FROM (UNPIVOT (SELECT * FROM new_limits WHERE route_id IN (SELECT route_id FROM kept))
@@ -114,6 +124,6 @@ changed AS (
 SELECT getvariable('snapshot_id') AS snapshot_id, getvariable('previous_snapshot_id') AS previous_snapshot_id,
        getvariable('as_of')::DATE AS as_of, route_id, change, field, old_value, new_value, relative_change,
        price_kind, tier, condition, unit, old_usd, new_usd, limit_name, old_limit, new_limit,
-       capability, old_supported, new_supported
+       capability, old_supported, new_supported, moved_sources
 FROM changed
 ORDER BY route_id, change, field

@@ -29,5 +29,5 @@ SELECT snapshot_id, previous_snapshot_id, as_of, route_id, change,
             WHEN 'capability' THEN supported_text(new_supported)
             WHEN 'modality' THEN regexp_replace(new_value, '^\[(.*)\]$', '\1') ELSE new_value END AS new_value,
        relative_change, price_kind, tier, condition, unit, old_usd, new_usd, limit_name, old_limit, new_limit,
-       capability, old_supported, new_supported
+       capability, old_supported, new_supported, NULL::VARCHAR[] AS moved_sources
 FROM typed

@@ -1,6 +1,7 @@
 -- Every row of the snapshot's changes table (its history up to the snapshot) with the month of its snapshot's as_of,
 -- the kind the "What changed" page counts it under (a price change is up, down, or other: a price that appeared or
--- went), and its rank among the month's price moves by size of relative change (null: no relative change).
+-- went; a correction, a source that corrected itself to agree with the others, is its own kind), and its rank among
+-- the month's price changes by size of relative change (null: no relative change, or a correction).
 -- Latest month first; within a month by kind, biggest moves first, then route.
 WITH kinded AS (
     SELECT *, strftime(as_of, '%Y-%m') AS month,
@@ -11,8 +12,8 @@ WITH kinded AS (
     FROM changes
 )
 SELECT *,
-       CASE WHEN relative_change IS NOT NULL THEN row_number() OVER (
-           PARTITION BY month, relative_change IS NULL ORDER BY abs(relative_change) DESC, route_id, field) END
-           AS move_rank
+       CASE WHEN change = 'price' AND relative_change IS NOT NULL THEN row_number() OVER (
+           PARTITION BY month, change = 'price' AND relative_change IS NOT NULL
+           ORDER BY abs(relative_change) DESC, route_id, field) END AS move_rank
 FROM kinded
 ORDER BY month DESC, kind, abs(relative_change) DESC NULLS LAST, as_of, route_id, field
