@@ -181,7 +181,7 @@ def test_diff_and_as_of(backfilled, capsys):
     assert main(["diff", "--warehouse", str(backfilled), ids[1], ids[3]]) == 0
     out = capsys.readouterr().out
     assert out.splitlines()[0].endswith("(as of 2026-04-01): 3 changes")
-    assert "  price      1\n  limit      1\n  capability 1\n" in out
+    assert "  price      1\n  correction 0\n  limit      1\n  capability 1\n" in out
     assert f"{GPT}  input price per 1M tokens: $0.03 -> $0.02 (-33.3%)" in out
     assert f"{GPT}  max output tokens: 131,072 -> 65,536" in out
     assert "|" not in out.split("\nprice")[1]  # no raw price keys
