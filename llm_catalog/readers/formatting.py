@@ -40,6 +40,12 @@ LENS_TITLES = {
     "context": "context lens: closest context window and output cap first",
 }
 
+LIMIT_LABELS = {
+    "context_window": "Context window",
+    "max_input_tokens": "Max input tokens",
+    "max_output_tokens": "Max output tokens",
+    "max_tokens": "Max tokens",
+}
 # why the catalog publishes the value it does (llm_catalog.reconciliation.choose.RULES), in words
 RULE_LABELS = {
     "authority": "the provider's own word",
@@ -267,7 +273,9 @@ def _price_statement(statement: dict, price: dict) -> str:
 def _pricing_lines(prices: list[dict]) -> list[str]:
     base = {(p["price_kind"], p["unit"]): p for p in prices if p["tier"] == "standard" and p["condition"] is None}
     headline = [base.get((kind, "usd_per_1m_tokens"), {}) for kind in ("input", "output", "cache_read")]
-    lines = ["", "Pricing (sources stating each price; * the one published)"] + _with_disagreements(
+    stated = any(p.get("sources_stating") for p in prices)  # not in a snapshot from before provenance
+    title = "Pricing (sources stating each price; * the one published)" if stated else "Pricing"
+    lines = ["", title] + _with_disagreements(
         [
             [label, money(p.get("usd")), stated_by(p), rule_text(p)]
             for label, p in zip(("Input", "Output", "Cached input"), headline, strict=True)
@@ -275,16 +283,7 @@ def _pricing_lines(prices: list[dict]) -> list[str]:
         headline,
         _price_statement,
     )
-    others = [
-        p
-        for p in prices
-        if not (
-            p["tier"] == "standard"
-            and p["condition"] is None
-            and p["unit"] == "usd_per_1m_tokens"
-            and p["price_kind"] in ("input", "output", "cache_read")
-        )
-    ]
+    others = [p for p in prices if not any(p is h for h in headline)]
     if others:
         lines += ["  Every other price:"] + _with_disagreements(
             [
@@ -299,15 +298,12 @@ def _pricing_lines(prices: list[dict]) -> list[str]:
 
 
 def _limit_lines(limits: dict, provenance: dict) -> list[str]:
-    names = (
-        ("Context window", "context_window"),
-        ("Max input tokens", "max_input_tokens"),
-        ("Max output tokens", "max_output_tokens"),
-        ("Max tokens", "max_tokens"),
-    )
-    stated = [provenance.get(key, {}) for _, key in names]
+    stated = [provenance.get(key, {}) for key in LIMIT_LABELS]
     return ["", "Token limits"] + _with_disagreements(
-        [[label, tokens(limits[key]), stated_by(p)] for (label, key), p in zip(names, stated, strict=True)],
+        [
+            [label, tokens(limits[key]), stated_by(p)]
+            for (key, label), p in zip(LIMIT_LABELS.items(), stated, strict=True)
+        ],
         stated,
         lambda statement, _: tokens(statement["value"]),
     )
@@ -331,13 +327,14 @@ def _source_lines(sources: dict, route: dict, route_sources: list[dict]) -> list
     notes = []
     for s in sources["listed"]:
         states = s["source"] in own_ids or s["source"] in (route.get("sources") or [])
+        own_id = own_ids.get(s["source"], route["route_id"])  # as which id, when the source names it otherwise
         rows.append(
             [
                 s["source"] + (f" ({s['version']})" if s["version"] else ""),
                 ", ".join(s["provides"]),
                 str(s["as_of"] or ""),
                 s["status"] or "",
-                _states_text(s["source"], route["route_id"], own_ids) if states else "",
+                ("states it" + (f" as {own_id}" if own_id != route["route_id"] else "")) if states else "",
             ]
         )
         notes.append(s["note"])
@@ -346,12 +343,6 @@ def _source_lines(sources: dict, route: dict, route_sources: list[dict]) -> list
     for line, note in zip(table[1:], notes, strict=True):
         lines += [line] + ([f"{' ' * 6}{note}"] if note else [])
     return lines
-
-
-def _states_text(source: str, route_id: str, own_ids: dict[str, str]) -> str:
-    """That a source states the route, and as which id when it names it otherwise."""
-    own = own_ids.get(source, route_id)
-    return "states it" if own == route_id else f"states it as {own}"
 
 
 def score_text(score: float, unit: str) -> str:

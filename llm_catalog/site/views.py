@@ -5,7 +5,7 @@ table the lens filter reorders."""
 
 from __future__ import annotations
 
-from llm_catalog.readers.formatting import LENSES, money, rule_text, tokens
+from llm_catalog.readers.formatting import LENSES, LIMIT_LABELS, money, rule_text, tokens
 from llm_catalog.site.charts import price_chart
 
 KIND_LABELS = {"input": "Input", "output": "Output", "cache_read": "Cached input", "cache_write": "Cache write"}
@@ -78,12 +78,7 @@ def limit_rows(limits: dict, stated: dict) -> list[dict]:
     """The token limits with their sources (none stated: no sources)."""
     return [
         {"key": key, "label": label, "value": limits[key], **provenance(stated.get(key, {}), tokens, "value")}
-        for key, label in (
-            ("context_window", "Context window"),
-            ("max_input_tokens", "Max input tokens"),
-            ("max_output_tokens", "Max output tokens"),
-            ("max_tokens", "Max tokens"),
-        )
+        for key, label in LIMIT_LABELS.items()
     ]
 
 

@@ -16,7 +16,7 @@ def test_show_prints_every_section_that_has_data_for_the_real_map(synced_warehou
     assert main(["show", "--warehouse", str(synced_warehouse), "deepinfra/openai/gpt-oss-20b"]) == 0
     page = capsys.readouterr().out
     sections = [
-        "Pricing",
+        "Pricing (sources stating each price; * the one published)",
         "Token limits",
         "Capabilities",
         "Benchmarks",
@@ -36,8 +36,11 @@ def test_show_prints_every_section_that_has_data_for_the_real_map(synced_warehou
     assert "self_reported" in benchmarks and "model_cards https://openai.com/index/introducing-gpt-oss/" in benchmarks
     docs = page.split("\nDocs")[1].split("\nSources")[0]  # from the bundled models.dev metadata
     assert "Knowledge cutoff" in docs and "(models_dev_metadata)" in docs
-    assert "models_dev_metadata (fetched: " in page and "models_dev (skipped)" in page
-    assert "LiteLLM model cost map (1.110.2)" in page and "https://deepinfra.com/pricing" in page
+    sources = {line.split()[0]: line.split() for line in page.split("\nSources\n")[1].split("\n\n")[0].splitlines()}
+    as_of = str(Warehouse(synced_warehouse).as_of(Warehouse(synced_warehouse).current_id()))  # the map's release day
+    assert sources["litellm"][1:] == ["(1.110.2)", "prices", as_of, "fetched", "states", "it"]
+    assert sources["models_dev_metadata"][-3:] == ["fetched", "states", "it"] and sources["models_dev"][-1] == "skipped"
+    assert "  Provider page  https://deepinfra.com/pricing" in page
     assert "groq/openai/gpt-oss-20b" in page.split("Other providers")[1].split("Similar models")[0]
     similar = page.split("\nSimilar models")[1]
     reference, first = similar.splitlines()[2:4]
