@@ -188,7 +188,8 @@ def test_the_site_asset_builds_after_a_publish_and_skips_the_snapshot_it_already
     assert rebuilt == [True, False]
     record = json.loads((site_dir / "site.json").read_text())
     con, current = snapshot.connect(Warehouse(hostile_warehouse / "wh"))
-    assert record["snapshot_id"] == current and record["routes"] == con.sql("SELECT count(*) FROM routes").fetchone()[0]
+    (routes,) = con.execute("SELECT count(*) FROM routes").fetchone()
+    assert record["snapshot_id"] == current and record["routes"] == routes
     assert record["routes"] > 62  # the hand-made map's 62 and the bundled sources' other routes
     assert defs.resolve_sensor_def("site_after_publish").default_status == dg.DefaultSensorStatus.STOPPED
     with pytest.raises(CatalogError, match="no site built"):
