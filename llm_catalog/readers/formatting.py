@@ -1,6 +1,7 @@
 """The catalog's values written for people, one way for the terminal and the site alike: prices with their unit
 (`money`), token counts (`tokens`), readable numbers, benchmark scores, the labels of units, lenses and changes,
-and the model page as text or JSON (`render_text`, `render_json`, from the data of llm_catalog.readers.page)."""
+whose word a value is (`stated_by`, `disagreement_text`), and the model page as text or JSON (`render_text`,
+`render_json`, from the data of llm_catalog.readers.page)."""
 
 from __future__ import annotations
 
@@ -37,6 +38,24 @@ LENS_TITLES = {
     "modality": "modality lens: same inputs and outputs first",
     "capabilities": "capabilities lens: same stated features first",
     "context": "context lens: closest context window and output cap first",
+}
+
+LIMIT_LABELS = {
+    "context_window": "Context window",
+    "max_input_tokens": "Max input tokens",
+    "max_output_tokens": "Max output tokens",
+    "max_tokens": "Max tokens",
+}
+# why the catalog publishes the value it does (llm_catalog.reconciliation.choose.RULES), in words
+RULE_LABELS = {
+    "authority": "the provider's own word",
+    "generated_from_authority": "generated from the provider's own",
+    "unit_slip": "a unit slip set aside",
+    "cache_price_in_input": "a cache price as input set aside",
+    "single_source": "one source",
+    "agreement": "sources agree",
+    "recency": "most recent",
+    "source_order": "first source, on a tie",
 }
 
 
@@ -85,15 +104,7 @@ def render_text(page: dict) -> str:
     ]
     lines += _pricing_lines(page["prices"])
 
-    limit = page["limits"]
-    lines += ["", "Token limits"] + _table(
-        [
-            ["Context window", tokens(limit["context_window"])],
-            ["Max input tokens", tokens(limit["max_input_tokens"])],
-            ["Max output tokens", tokens(limit["max_output_tokens"])],
-            ["Max tokens", tokens(limit["max_tokens"])],
-        ]
-    )
+    lines += _limit_lines(page["limits"], page.get("limit_sources", {}))
 
     label = {True: "yes", False: "no", None: "unknown"}
     lines += ["", "Capabilities"] + _table(
@@ -111,22 +122,7 @@ def render_text(page: dict) -> str:
     lines += _benchmark_lines(page["benchmarks"], page["more_family_benchmarks"], route["family"])
     lines += _docs_lines(page["docs"])
 
-    sources = page["sources"]
-    lines += ["", "Sources"] + _table(
-        [
-            ["Pricing data", f"LiteLLM model cost map ({sources['litellm']})"],
-            *[
-                [s["label"], f"{s['source']} ({s['status']}{': ' + s['version'] if s.get('version') else ''})"]
-                for s in sources["others"]
-            ],
-            [
-                "As of",
-                f"{sources['as_of']} (snapshot {sources['snapshot_id']}, published "
-                f"{sources['published']:%Y-%m-%d %H:%M} UTC)",
-            ],
-            ["Provider page", route["source_url"] or "N/A"],
-        ]
-    )
+    lines += _source_lines(page["sources"], route, page.get("route_sources", []))
 
     if page["alternatives"]:
         lines += ["", f"Other providers of {route['base_model']} (cheapest first)"]
@@ -234,29 +230,118 @@ def _similar_lines(rows: list[dict], lens: str) -> list[str]:
     return ["", f"Similar models ({LENS_TITLES[lens]}; 'from' is the route itself)", *_table(cells)]
 
 
+def stated_by(value: dict) -> str:
+    """``litellm*, models_dev_metadata``: the sources stating a price or limit, the one whose value is published
+    starred; empty for a snapshot from before the catalog recorded them."""
+    return ", ".join(f"{s}*" if s == value.get("source") else s for s in value.get("sources_stating") or [])
+
+
+def rule_text(value: dict) -> str:
+    """Why the published value is the one published, in words (empty before the catalog recorded it)."""
+    if value.get("rule") == "agreement" and value.get("statements"):
+        return "most sources agree"
+    return RULE_LABELS.get(value.get("rule"), "")
+
+
+def disagreement_text(statements: list[dict], show, chosen: str | None = None) -> str:
+    """Every source's statement of a value the sources disagree on, as one line: its value (``show`` writes it),
+    its date, the failure class it fell in, and which one is published (``chosen``)."""
+    return "sources disagree: " + ", ".join(
+        f"{s['source']} {show(s)} (as of {s['as_of']}"
+        f"{'; ' + s['flag'] + ', set aside' if s['flag'] else ''}{'; published' if s['source'] == chosen else ''})"
+        for s in statements
+    )
+
+
+def _with_disagreements(rows: list[list[str]], values: list[dict], show, header: list[str] | None = None) -> list[str]:
+    """The table of ``rows`` (under ``header``, indented as a sub-table), each value's row followed by its
+    disagreement line; ``show(statement, value)`` writes a statement's value."""
+    lines = _table([header, *rows], indent="    ") if header else _table(rows)
+    out = lines[:1] if header else []
+    for line, value in zip(lines[1:] if header else lines, values, strict=True):
+        out.append(line)
+        if value.get("statements"):
+            said = disagreement_text(value["statements"], lambda s, v=value: show(s, v), value.get("source"))
+            out.append(f"{' ' * 6}≠ {said}")
+    return out
+
+
+def _price_statement(statement: dict, price: dict) -> str:
+    return money(statement["usd"], price.get("unit") or "usd_per_1m_tokens")
+
+
 def _pricing_lines(prices: list[dict]) -> list[str]:
-    base = {
-        (p["price_kind"], p["unit"]): p["usd"] for p in prices if p["tier"] == "standard" and p["condition"] is None
-    }
-    lines = ["", "Pricing"] + _table(
+    base = {(p["price_kind"], p["unit"]): p for p in prices if p["tier"] == "standard" and p["condition"] is None}
+    headline = [base.get((kind, "usd_per_1m_tokens"), {}) for kind in ("input", "output", "cache_read")]
+    stated = any(p.get("sources_stating") for p in prices)  # not in a snapshot from before provenance
+    title = "Pricing (sources stating each price; * the one published)" if stated else "Pricing"
+    lines = ["", title] + _with_disagreements(
         [
-            ["Input", money(base.get(("input", "usd_per_1m_tokens")))],
-            ["Output", money(base.get(("output", "usd_per_1m_tokens")))],
-            ["Cached input", money(base.get(("cache_read", "usd_per_1m_tokens")))],
+            [label, money(p.get("usd")), stated_by(p), rule_text(p)]
+            for label, p in zip(("Input", "Output", "Cached input"), headline, strict=True)
+        ],
+        headline,
+        _price_statement,
+    )
+    others = [p for p in prices if not any(p is h for h in headline)]
+    if others:
+        lines += ["  Every other price:"] + _with_disagreements(
+            [
+                [p["price_kind"], p["tier"], p["condition"] or "", money(p["usd"], p["unit"]), stated_by(p)]
+                for p in others
+            ],
+            others,
+            _price_statement,
+            header=["kind", "tier", "condition", "price", "sources"],
+        )
+    return lines
+
+
+def _limit_lines(limits: dict, provenance: dict) -> list[str]:
+    stated = [provenance.get(key, {}) for key in LIMIT_LABELS]
+    return ["", "Token limits"] + _with_disagreements(
+        [
+            [label, tokens(limits[key]), stated_by(p)]
+            for (key, label), p in zip(LIMIT_LABELS.items(), stated, strict=True)
+        ],
+        stated,
+        lambda statement, _: tokens(statement["value"]),
+    )
+
+
+def _source_lines(sources: dict, route: dict, route_sources: list[dict]) -> list[str]:
+    """The snapshot's every source with what the catalog takes from it, the day its statements are of, its status
+    (with the note of one skipped or fallen back) and whether it states this route (as which id)."""
+    own_ids = {s["source"]: s["source_route_id"] for s in route_sources}
+    lines = ["", "Sources"] + _table(
+        [
+            [
+                "As of",
+                f"{sources['as_of']} (snapshot {sources['snapshot_id']}, published "
+                f"{sources['published']:%Y-%m-%d %H:%M} UTC)",
+            ],
+            ["Provider page", route["source_url"] or "N/A"],
         ]
     )
-    others = [
-        [p["price_kind"], p["tier"], p["condition"] or "", money(p["usd"], p["unit"])]
-        for p in prices
-        if not (
-            p["tier"] == "standard"
-            and p["condition"] is None
-            and p["unit"] == "usd_per_1m_tokens"
-            and p["price_kind"] in ("input", "output", "cache_read")
+    rows = [["source", "provides", "as of", "status", "this route"]]
+    notes = []
+    for s in sources["listed"]:
+        states = s["source"] in own_ids or s["source"] in (route.get("sources") or [])
+        own_id = own_ids.get(s["source"], route["route_id"])  # as which id, when the source names it otherwise
+        rows.append(
+            [
+                s["source"] + (f" ({s['version']})" if s["version"] else ""),
+                ", ".join(s["provides"]),
+                str(s["as_of"] or ""),
+                s["status"] or "",
+                ("states it" + (f" as {own_id}" if own_id != route["route_id"] else "")) if states else "",
+            ]
         )
-    ]
-    if others:
-        lines += ["  Every other price:"] + _table([["kind", "tier", "condition", "price"], *others], indent="    ")
+        notes.append(s["note"])
+    table = _table(rows)
+    lines.append(table[0])
+    for line, note in zip(table[1:], notes, strict=True):
+        lines += [line] + ([f"{' ' * 6}{note}"] if note else [])
     return lines
 
 

@@ -1,19 +1,25 @@
 """The data of a model page: one route, section by section, from one snapshot's views (the sections of the
 reference catalog page: pricing, token limits, capabilities, benchmarks, sources, other providers, similar models),
 as plain data that `llm-catalog show` (llm_catalog.readers.formatting) and the site lay out.
+
+Each price and limit carries whose word it is (`source`, `sources_stating`, `sources_agreeing`, `rule`) and, where
+the sources disagree, every source's statement (`statements`, from price_disagreements and limit_disagreements);
+a snapshot from before those tables or columns (an earlier release's, or older code's) shows none of them.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import duckdb
 
 from llm_catalog.errors import CatalogError
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
+from llm_catalog.normalized.pricing import payload_as_of
 from llm_catalog.paths import SQL_DIR
 from llm_catalog.readers.query import fetch_rows
-from llm_catalog.registry import SOURCES
+from llm_catalog.registry import BY_NAME
 
 SIMILAR_SHOWN = 10  # ranked rows of the similar-models table
 PAGE_SQL = SQL_DIR / "readers" / "page"
@@ -29,7 +35,19 @@ PAGE_TABLES = {
     "price_history": "price_history",
     "similar_models": "similar_models",
     "route_cells": "similar_models_page",  # reads route_cells and similar_models: the view made of both
+    "route_sources": "route_sources",
+    "price_disagreements": "price_disagreements",
+    "limit_provenance": "limit_provenance",
+    "limit_disagreements": "limit_disagreements",
 }
+# columns later code added to a view a page query reads: the {placeholder} of each file, the column it stands for
+# and the expression it becomes; NULL for a snapshot from before the column
+LATER_COLUMNS = {
+    "benchmarks": ("benchmarks", {"reported_by": "b.reported_by"}),
+    "routes": ("routes", {"sources": "sources"}),
+    "prices": ("prices", {c: c for c in ("source", "sources_stating", "sources_agreeing", "rule")}),
+}
+PRICE_KEY = ("price_kind", "tier", "condition", "unit")
 SIMILAR_TABLES = ("similar_models", "route_cells")  # read with the lenses and the number of rows shown
 PAGE_BATCH = 1000  # routes read per query: bounded memory, few queries
 FAMILY_BENCHMARKS_SHOWN = 20  # rows of the family's other base models, after all of the route's and base model's
@@ -59,12 +77,11 @@ def gather_pages(
         route_ids = [r for (r,) in con.execute("SELECT route_id FROM routes ORDER BY route_id").fetchall()]
     sources = snapshot_sources(con, snapshot_id)
     present = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
-    stated = "benchmarks" in present and "reported_by" in con.sql("SELECT * FROM benchmarks LIMIT 0").columns
-    reported_by = "b.reported_by" if stated else "NULL"
+    stand_ins = _stand_ins(con, present)
     for start in range(0, len(route_ids), batch):
         params = {"routes": route_ids[start : start + batch]}
         tables = {
-            name: _by_route(con, name, present, params, reported_by=reported_by)
+            name: _by_route(con, name, present, params, stand_ins.get(name, {}))
             for name in PAGE_TABLES
             if name not in SIMILAR_TABLES
         }
@@ -93,12 +110,28 @@ def _page(
     by_lens: dict[str, list[dict]] = {lens: [] for lens in lenses}
     for row in similar:
         by_lens[row.pop("lens")].append(row)
+    disagreeing = {
+        tuple(d[k] for k in PRICE_KEY): d["statements"] for d in tables["price_disagreements"].get(route_id, [])
+    }
+    prices = [
+        {**p, "statements": disagreeing.get(tuple(p[k] for k in PRICE_KEY), [])}
+        for p in tables["prices"].get(route_id, [])
+    ]
+    limit_statements = {d["limit_name"]: d["statements"] for d in tables["limit_disagreements"].get(route_id, [])}
     return {
         "route": {"route_id": route_id, **route},
-        "prices": tables["prices"].get(route_id, []),
+        "prices": prices,
         "limits": limits[0]
         if limits
         else dict.fromkeys(("context_window", "max_input_tokens", "max_output_tokens", "max_tokens")),
+        "limit_sources": {
+            p["limit_name"]: {
+                **{k: v for k, v in p.items() if k != "limit_name"},
+                "statements": limit_statements.get(p["limit_name"], []),
+            }
+            for p in tables["limit_provenance"].get(route_id, [])
+        },
+        "route_sources": tables["route_sources"].get(route_id, []),
         "capabilities": {c: supported.get(c) for c in CORE_CAPABILITIES},
         "benchmarks": benchmarks,
         "more_family_benchmarks": more_benchmarks,
@@ -132,14 +165,26 @@ def _similar_rows(route_id: str, listed: list[dict], cells: dict[str, dict]) -> 
     ]
 
 
+def _stand_ins(con: duckdb.DuckDBPyConnection, present: set[str]) -> dict[str, dict[str, str]]:
+    """What each {placeholder} of LATER_COLUMNS becomes in the snapshot of ``con``: its expression where the view
+    has the column, NULL where the snapshot predates it."""
+    stand_ins = {}
+    for name, (view, columns) in LATER_COLUMNS.items():
+        have = set(con.sql(f"SELECT * FROM {view} LIMIT 0").columns) if view in present else set()
+        stand_ins[name] = {column: expr if column in have else "NULL" for column, expr in columns.items()}
+    return stand_ins
+
+
 def _by_route(
-    con: duckdb.DuckDBPyConnection, name: str, present: set[str], params: dict, reported_by: str = ""
+    con: duckdb.DuckDBPyConnection, name: str, present: set[str], params: dict, stand_ins: dict[str, str] | None = None
 ) -> dict[str, list[dict]]:
     """The rows of sql/readers/page/<name>.sql for a batch of routes, grouped by route id (the file orders them);
     none when the snapshot predates the table the file reads."""
     if PAGE_TABLES[name] not in present:
         return {}
-    sql = (PAGE_SQL / f"{name}.sql").read_text().replace("{reported_by}", reported_by)
+    sql = (PAGE_SQL / f"{name}.sql").read_text()
+    for column, expr in (stand_ins or {}).items():
+        sql = sql.replace(f"{{{column}}}", expr)
     grouped: dict[str, list[dict]] = {}
     for row in fetch_rows(con, sql, params):
         grouped.setdefault(row.pop("route_id"), []).append(row)
@@ -147,21 +192,47 @@ def _by_route(
 
 
 def snapshot_sources(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> dict:
-    """The sources section: the snapshot's pricing source and every other source with its status."""
+    """The sources section: every source of the snapshot, in the order it records them, with what the catalog takes
+    from it (the registry's `provides`), its status (fetched, fallback: an earlier payload, skipped) and note, and
+    the day its statements are of (llm_catalog.normalized.pricing.payload_as_of; none for a skipped source)."""
     snapshot = fetch_rows(con, "SELECT as_of, created_at, sources FROM snapshots WHERE snapshot_id = ?", [snapshot_id])[
         0
     ]
-    litellm = next((s for s in snapshot["sources"] if s["source"] == "litellm"), {})
+    listed = [
+        {
+            "source": s["source"],
+            "provides": list(BY_NAME[s["source"]].provides) if s["source"] in BY_NAME else [],
+            "attribution": BY_NAME[s["source"]].attribution if s["source"] in BY_NAME else None,
+            "version": s.get("version"),
+            "status": s.get("status"),
+            "note": s.get("note"),
+            "origin": s.get("origin"),
+            "as_of": payload_as_of(s) if s.get("status") != "skipped" and _stamped(s) else None,
+        }
+        for s in _manifest_sources(con, snapshot_id) or snapshot["sources"]
+    ]
     return {
         "snapshot_id": snapshot_id,
         "as_of": snapshot["as_of"],
         "published": snapshot["created_at"],
-        "litellm": litellm.get("version") or litellm.get("origin", ""),
-        "others": [
-            {"label": label, **{k: s.get(k) for k in ("source", "status", "version")}}
-            for label, s in _model_sources(snapshot["sources"])
-        ],
+        "listed": listed,
+        "pricing": [s for s in listed if "prices" in s["provides"] and s["status"] != "skipped"],
     }
+
+
+def _manifest_sources(con: duckdb.DuckDBPyConnection, snapshot_id: str) -> list[dict] | None:
+    """The sources of the manifest sql/readers/views.sql bound (with each one's note, fetch and release times,
+    which the `snapshots` table leaves out); None when ``con`` is bound to another snapshot or to none."""
+    try:
+        (text,) = con.execute("SELECT getvariable('manifest')").fetchone()
+    except duckdb.Error:
+        return None
+    manifest = json.loads(text) if text else {}
+    return manifest.get("sources") if manifest.get("snapshot_id") == snapshot_id else None
+
+
+def _stamped(source: dict) -> bool:
+    return bool(source.get("released") or source.get("fetched_at"))
 
 
 def _benchmarks(marks: list[dict]) -> tuple[list[dict], int]:
@@ -171,9 +242,3 @@ def _benchmarks(marks: list[dict]) -> tuple[list[dict], int]:
     family = [m for m in marks if m["from_family"]]
     shown = max(FAMILY_BENCHMARKS_SHOWN - len(own), 5)
     return own + family[:shown], max(len(family) - shown, 0)
-
-
-def _model_sources(sources: list[dict]) -> list[tuple[str, dict]]:
-    """The snapshot's sources other than its prices, each labelled by the first thing the catalog takes from it."""
-    labels = {s.name: s.provides[0].capitalize() for s in SOURCES if "prices" not in s.provides}
-    return [(labels[s["source"]], s) for s in sources if s["source"] in labels]

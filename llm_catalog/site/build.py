@@ -202,6 +202,7 @@ def _filters(index: list[dict]) -> dict:
             {m for r in index for m in (r["input_modalities"] or []) + (r["output_modalities"] or [])}
         ),
         "capabilities": sorted({f for r in index for f in r["features"]}),
+        "disagreeing": sum(r["disagree"] for r in index),
     }
 
 
@@ -227,6 +228,7 @@ def _index_data(index: list[dict]) -> dict:
         "output_text",
         "context",
         "context_text",
+        "disagree",
     ]
     rows = [
         [
@@ -248,6 +250,7 @@ def _index_data(index: list[dict]) -> dict:
             formatting.money(r["output_price"], r["output_price_unit"] or "usd_per_1m_tokens"),
             r["context_window"],
             formatting.tokens(r["context_window"]),
+            r["disagree"],
         ]
         for r in index
     ]

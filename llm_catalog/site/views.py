@@ -1,9 +1,11 @@
 """What a route page shows beyond the page data of llm_catalog.readers.page: the headline prices, the pricing table's
-groups, the quick read, and the similar models of every lens as one table the lens filter reorders."""
+groups (each price with its sources and, where they disagree, every source's value), the limits with theirs, the
+snapshot's sources with whether each states the route, the quick read, and the similar models of every lens as one
+table the lens filter reorders."""
 
 from __future__ import annotations
 
-from llm_catalog.readers.formatting import LENSES, money, tokens
+from llm_catalog.readers.formatting import LENSES, LIMIT_LABELS, money, rule_text, tokens
 from llm_catalog.site.charts import price_chart
 
 KIND_LABELS = {"input": "Input", "output": "Output", "cache_read": "Cached input", "cache_write": "Cache write"}
@@ -14,6 +16,8 @@ def route_view(page: dict) -> dict:
     return {
         "headline": headline(page["prices"]),
         "pricing": pricing_groups(page["prices"]),
+        "limits": limit_rows(page["limits"], page["limit_sources"]),
+        "sources": source_rows(page["sources"]["listed"], page["route"], page["route_sources"]),
         "quick_read": quick_read(page),
         "reference": reference,
         "similar": similar,
@@ -46,8 +50,50 @@ def pricing_groups(prices: list[dict]) -> list[dict]:
         if p["condition"]:
             title += ", " + ", ".join(c.replace("_", " ") for c in p["condition"].split(","))
         group = groups.setdefault((p["tier"], p["condition"]), {"title": title, "rows": []})
-        group["rows"].append({**p, "label": kind_label(p["price_kind"]), "price": money(p["usd"], p["unit"])})
+        group["rows"].append(
+            {
+                **p,
+                **provenance(p, lambda usd, unit=p["unit"]: money(usd, unit), "usd"),
+                "label": kind_label(p["price_kind"]),
+                "price": money(p["usd"], p["unit"]),
+            }
+        )
     return list(groups.values())
+
+
+def provenance(value: dict, show, field: str) -> dict:
+    """Whose word a price or limit is, as its row shows it: every source stating it (the published one marked),
+    why that one, and where they disagree each source's statement written by ``show`` from its ``field``."""
+    return {
+        "stated": [{"source": s, "chosen": s == value.get("source")} for s in value.get("sources_stating") or []],
+        "why": rule_text(value),
+        "statements": [
+            {**s, "shown": show(s[field]), "chosen": s["source"] == value.get("source")}
+            for s in value.get("statements") or []
+        ],
+    }
+
+
+def limit_rows(limits: dict, stated: dict) -> list[dict]:
+    """The token limits with their sources (none stated: no sources)."""
+    return [
+        {"key": key, "label": label, "value": limits[key], **provenance(stated.get(key, {}), tokens, "value")}
+        for key, label in LIMIT_LABELS.items()
+    ]
+
+
+def source_rows(listed: list[dict], route: dict, route_sources: list[dict]) -> list[dict]:
+    """Every source of the snapshot, and whether (and as which id) it states this route."""
+    own_ids = {s["source"]: s["source_route_id"] for s in route_sources}
+    listing = set(route.get("sources") or []) | set(own_ids)
+    return [
+        {
+            **s,
+            "states": s["source"] in listing,
+            "own_id": own_ids.get(s["source"]) if own_ids.get(s["source"]) != route["route_id"] else None,
+        }
+        for s in listed
+    ]
 
 
 def quick_read(page: dict) -> dict:

@@ -95,7 +95,8 @@ def test_show_json_round_trips_the_page(synced_warehouse, capsys):
     )
     assert f"${page['prices'][0]['usd']:.4f}" in text
     assert page["limits"]["context_window"] == 131072 and "131.1K" in text
-    assert page["capabilities"]["function_calling"] is True and page["capabilities"]["vision"] is None
+    stated = dict(con.execute("SELECT capability, supported FROM capabilities WHERE route_id = ?", [route]).fetchall())
+    assert page["capabilities"] == {c: stated.get(c) for c in page["capabilities"]} and stated["function_calling"]
     assert page["sources"]["snapshot_id"] == snapshot_id and str(page["sources"]["as_of"]) in text
     assert [a["other_route_id"] for a in page["alternatives"]] and all(
         a["other_route_id"] in text for a in page["alternatives"]

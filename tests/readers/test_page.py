@@ -4,9 +4,11 @@ import json
 from datetime import date
 
 import pytest
+from conftest import ROUTE
 
 from llm_catalog.errors import PublishError
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
+from llm_catalog.readers import snapshot
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 
@@ -16,7 +18,7 @@ def test_show_prints_every_section_that_has_data_for_the_real_map(synced_warehou
     assert main(["show", "--warehouse", str(synced_warehouse), "deepinfra/openai/gpt-oss-20b"]) == 0
     page = capsys.readouterr().out
     sections = [
-        "Pricing",
+        "Pricing (sources stating each price; * the one published)",
         "Token limits",
         "Capabilities",
         "Benchmarks",
@@ -30,14 +32,22 @@ def test_show_prints_every_section_that_has_data_for_the_real_map(synced_warehou
     assert page.startswith("gpt-oss-20b\nDeepInfra · chat model · route deepinfra/openai/gpt-oss-20b")
     assert "  Input         $0.0300 / 1M tokens" in page and "  Output        $0.1400 / 1M tokens" in page
     assert "  Context window     131.1K" in page
-    assert "  Function calling           yes" in page and "  Vision                     unknown" in page
+    assert "  Function calling           yes" in page
+    con, _ = snapshot.connect(Warehouse(synced_warehouse))  # each capability as the reconciled table states it
+    stated = dict(con.execute("SELECT capability, supported FROM capabilities WHERE route_id = ?", [ROUTE]).fetchall())
+    for capability in CORE_CAPABILITIES:
+        label = capability.replace("_", " ").capitalize().replace("Pdf", "PDF")
+        assert f"\n  {label:<25}  {({True: 'yes', False: 'no'}).get(stated.get(capability), 'unknown')}\n" in page
     assert "SWE-bench Verified" in page and "60.7%" in page and "Family gpt-oss: gpt-oss-120b" in page
     benchmarks = page.split("\nBenchmarks")[1].split("\nDocs")[0]
     assert "self_reported" in benchmarks and "model_cards https://openai.com/index/introducing-gpt-oss/" in benchmarks
     docs = page.split("\nDocs")[1].split("\nSources")[0]  # from the bundled models.dev metadata
     assert "Knowledge cutoff" in docs and "(models_dev_metadata)" in docs
-    assert "models_dev_metadata (fetched: " in page and "models_dev (skipped)" in page
-    assert "LiteLLM model cost map (1.110.2)" in page and "https://deepinfra.com/pricing" in page
+    sources = {line.split()[0]: line.split() for line in page.split("\nSources\n")[1].split("\n\n")[0].splitlines()}
+    as_of = str(Warehouse(synced_warehouse).as_of(Warehouse(synced_warehouse).current_id()))  # the map's release day
+    assert sources["litellm"][1:] == ["(1.110.2)", "prices", as_of, "fetched", "states", "it"]
+    assert sources["models_dev_metadata"][-3:] == ["fetched", "states", "it"] and sources["models_dev"][-1] == "skipped"
+    assert "  Provider page  https://deepinfra.com/pricing" in page
     assert "groq/openai/gpt-oss-20b" in page.split("Other providers")[1].split("Similar models")[0]
     similar = page.split("\nSimilar models")[1]
     reference, first = similar.splitlines()[2:4]
@@ -97,18 +107,23 @@ def _page_rows(warehouse, route_id: str, lens: str) -> list[dict]:
 
 def test_one_query_fills_the_similar_models_table_of_the_page(synced_warehouse):
     """The view has the reference row and every cell of the page's table, and agrees with the tables it joins."""
-    from llm_catalog.readers import snapshot
-
-    rows = _page_rows(synced_warehouse, "deepinfra/openai/gpt-oss-20b", "overall")
+    rows = _page_rows(synced_warehouse, ROUTE, "overall")
     reference, ranked = rows[0], rows[1:]
+    con, _ = snapshot.connect(Warehouse(synced_warehouse))
     assert reference["is_reference"] and reference["rank"] == 0 and reference["score"] is None
     assert (reference["model_name"], reference["provider_name"]) == ("gpt-oss-20b", "DeepInfra")
     assert (reference["input_price"], reference["output_price"]) == (0.03, 0.14)
     assert reference["input_price_unit"] == reference["output_price_unit"] == "usd_per_1m_tokens"
-    assert reference["features"] == ["Function calling", "Tool choice"]
+    supported = {
+        c
+        for (c,) in con.execute(
+            "SELECT capability FROM capabilities WHERE route_id = ? AND supported", [ROUTE]
+        ).fetchall()
+    }
+    assert {f.lower().replace(" ", "_") for f in reference["features"]} == supported & set(CORE_CAPABILITIES)
+    assert {"Function calling", "Tool choice"} <= set(reference["features"])
     assert [r["rank"] for r in ranked] == list(range(1, 26))
     assert [r["score"] for r in ranked] == sorted((r["score"] for r in ranked), reverse=True)
-    con, _ = snapshot.connect(Warehouse(synced_warehouse))
     for row in ranked:
         other = row["other_route_id"]
         stated = {
@@ -126,8 +141,6 @@ def test_one_query_fills_the_similar_models_table_of_the_page(synced_warehouse):
 
 
 def test_unknown_modalities_stay_unknown_and_image_routes_show_their_own_unit(synced_warehouse):
-    from llm_catalog.readers import snapshot
-
     con, _ = snapshot.connect(Warehouse(synced_warehouse))
     ((route,),) = con.execute("""SELECT route_id FROM similar_models JOIN routes USING (route_id)
                                WHERE mode = 'image_generation' ORDER BY route_id LIMIT 1""").fetchall()

@@ -31,6 +31,7 @@ function setupIndex(data) {
       if (!listed.includes(output ? f.modality.slice(1) : f.modality)) return false;
     }
     if (f.capability && !row[at.features].includes(f.capability)) return false;
+    if (f.sources === "disagree" && !row[at.disagree]) return false;
     for (const [key, min, max] of [[at.input, f.priceMin, f.priceMax], [at.context, f.contextMin, f.contextMax]]) {
       if (min === null && max === null) continue;
       const value = row[key];
@@ -60,7 +61,15 @@ function setupIndex(data) {
     for (const r of matching.slice(0, limit)) {
       const row = r.row, tr = document.createElement("tr");
       tr.dataset.route = row[at.id];
-      link(cell(tr, ""), row[at.path], row[at.name], row[at.id]);
+      const name = cell(tr, "");
+      link(name, row[at.path], row[at.name], row[at.id]);
+      if (row[at.disagree]) {
+        const mark = document.createElement("span");
+        mark.className = "disagree";
+        mark.title = "the sources disagree on a price of this route";
+        mark.textContent = "≠ sources disagree";
+        name.appendChild(mark);
+      }
       cell(tr, row[at.provider_name]);
       link(cell(tr, ""), row[at.base_path], row[at.base]);
       cell(tr, row[at.mode] || "");
@@ -82,7 +91,7 @@ function setupIndex(data) {
     const text = $("search").value.trim().toLowerCase();
     const f = {
       text: text ? text.split(/\s+/) : null, provider: $("f-provider").value, mode: $("f-mode").value,
-      modality: $("f-modality").value, capability: $("f-capability").value,
+      modality: $("f-modality").value, capability: $("f-capability").value, sources: $("f-sources").value,
       priceMin: number("f-price-min"), priceMax: number("f-price-max"),
       contextMin: number("f-context-min"), contextMax: number("f-context-max"),
     };

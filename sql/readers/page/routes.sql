@@ -1,6 +1,7 @@
--- The routes of one batch of pages ($routes: their ids).
+-- The routes of one batch of pages ($routes: their ids), with the sources listing each ({sources}: NULL in a
+-- snapshot from before the column).
 SELECT route_id, provider, provider_name, model, base_model, family, mode, input_modalities, output_modalities,
-       modalities_stated, deprecation_date, source_url
+       modalities_stated, deprecation_date, source_url, {sources} AS sources
 FROM routes
 WHERE route_id IN (SELECT unnest($routes))
 ORDER BY route_id
