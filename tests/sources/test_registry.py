@@ -9,6 +9,7 @@ import shutil
 from dataclasses import replace
 from datetime import date
 
+import duckdb
 import pytest
 
 from assets.benchmarks import benchmark_tables
@@ -22,8 +23,8 @@ from llm_catalog.models.metadata import PRECEDENCE as MODEL_PRECEDENCE
 from llm_catalog.normalized import aider, models_dev_api
 from llm_catalog.normalized.fields import day
 from llm_catalog.normalized.parsed import ParsedSource
-from llm_catalog.readers.page import _model_sources
-from llm_catalog.registry import BY_NAME, OPTIONAL, PARSED, SOURCES, parsed_asset, providing
+from llm_catalog.readers.page import snapshot_sources
+from llm_catalog.registry import BY_NAME, OPTIONAL, PARSED, PRICING, SOURCES, parsed_asset, providing
 from llm_catalog.sources.fetch import RawPayload, store_raw
 from llm_catalog.sources.source import Bundled, ingest
 from pipelines.cli import build_parser, main
@@ -50,18 +51,18 @@ def test_the_cli_and_the_page_read_the_registry(capsys):
     assert all(name in " ".join(sync_help.split()) for name in OPTIONAL)
     assert main(["sync", "--benchmarks", "litellm=x.json"]) == 1  # a required source cannot be pointed by name
     assert f"NAME one of {', '.join(OPTIONAL)}" in capsys.readouterr().err
-    snapshot_sources = [{"source": s.name, "status": "fetched"} for s in SOURCES]
-    labelled = _model_sources(snapshot_sources)
-    assert [s["source"] for _, s in labelled] == [s.name for s in SOURCES if "prices" not in s.provides]
-    assert dict((s["source"], label) for label, s in labelled) == {
-        "model_cards": "Benchmarks",
-        "aider": "Benchmarks",
-        "artificial_analysis": "Benchmarks",
-        "models_dev_metadata": "Model metadata",
-        "models_dev_api": "Model metadata",
-        "models_dev": "Model metadata",
-        "llm_stats": "Model metadata",
-    }
+    # the page's Sources section lists every source of the snapshot, in its order, with what the registry says
+    # the catalog takes from it
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE snapshots AS SELECT 's1' AS snapshot_id, DATE '2026-01-01' AS as_of, "
+        "TIMESTAMP '2026-01-01' AS created_at, ?::STRUCT(source VARCHAR, status VARCHAR)[] AS sources",
+        [[{"source": s.name, "status": "fetched"} for s in SOURCES]],
+    )
+    listed = snapshot_sources(con, "s1")
+    assert [s["source"] for s in listed["listed"]] == [s.name for s in SOURCES]
+    assert {s["source"]: s["provides"] for s in listed["listed"]} == {s.name: list(s.provides) for s in SOURCES}
+    assert [s["source"] for s in listed["pricing"]] == [s.name for s in PRICING]
 
 
 def test_every_bundled_source_json_has_one_shape_naming_its_copy():
