@@ -5,7 +5,7 @@ reconciliation. A source the sync skipped gets passing checks that say so."""
 import dagster as dg
 import pyarrow as pa
 
-from assets.normalized import source_tables
+from assets.normalized import pricing_inputs, source_tables
 from assets.resources import WarehouseResource
 from llm_catalog.checks import agreement
 from llm_catalog.checks.guards import Guard
@@ -13,7 +13,7 @@ from llm_catalog.normalized.pricing import is_skipped
 from llm_catalog.readers.snapshot import current_snapshot
 from llm_catalog.registry import PRICING
 
-_PAYLOADS = {source.asset: dg.AssetIn(source.asset) for source in PRICING}
+_PAYLOADS = {source.asset: dg.AssetIn(source.asset) for source in PRICING}  # each pricing source's payload
 
 
 def previous_agreement(warehouse: WarehouseResource) -> tuple[dict[str, agreement.SourceAgreement], str | None]:
@@ -102,14 +102,7 @@ def _suite_result(source, reports) -> dg.AssetCheckResult:
 
 @dg.multi_asset_check(
     specs=[_suite_spec(source) for source in PRICING],
-    ins={
-        **{
-            f"{source.name}__{name}": dg.AssetIn(key=dg.AssetKey(source_tables(source, name)))
-            for source in PRICING
-            for name in ("routes", "prices")
-        },
-        **_PAYLOADS,
-    },
+    ins=pricing_inputs("routes", "prices"),
 )
 def source_suites(context: dg.AssetCheckExecutionContext, **inputs: pa.Table):
     """Each pricing source's routes and prices against its light suite, one GX context per source; a skipped

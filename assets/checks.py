@@ -9,7 +9,7 @@ and the current snapshot stays current. Failing guards block too. Warnings are p
 import dagster as dg
 import pyarrow as pa
 
-from assets.normalized import source_tables
+from assets.normalized import pricing_inputs, source_tables
 from assets.resources import CatalogSettings, WarehouseResource
 from llm_catalog import schemas
 from llm_catalog.checks import guards
@@ -208,14 +208,7 @@ def catalog_guards(
 
 @dg.multi_asset_check(
     specs=[_reject_share_spec(source) for source in PRICING],
-    ins={
-        **{
-            f"{source.name}__{name}": dg.AssetIn(key=dg.AssetKey(source_tables(source, name)))
-            for source in PRICING
-            for name in ("routes", "rejects")
-        },
-        **{source.asset: dg.AssetIn(source.asset) for source in PRICING},
-    },
+    ins=pricing_inputs("routes", "rejects"),
 )
 def source_guards(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, **inputs):
     """Each pricing source's reject share, before reconciliation: a broken source stops the sync and its failure

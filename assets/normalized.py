@@ -28,6 +28,17 @@ def source_tables(source: Source, name: str) -> list[str]:
     return [source.name, name]
 
 
+def pricing_inputs(*names: str) -> dict[str, dg.AssetIn]:
+    """The inputs of a step that reads ``names`` of every pricing source's tables (``<source>__<name>``) and every
+    pricing source's payload (by its asset's name)."""
+    tables = {
+        f"{source.name}__{name}": dg.AssetIn(key=dg.AssetKey(source_tables(source, name)))
+        for source in PRICING
+        for name in names
+    }
+    return {**tables, **{source.asset: dg.AssetIn(source.asset) for source in PRICING}}
+
+
 def _normalized_asset(source: Source) -> dg.AssetsDefinition:
     @dg.multi_asset(
         name=f"{source.name}_tables",

@@ -4,7 +4,7 @@ value per field with the source it comes from and the rule that chose it, and ev
 import dagster as dg
 import pyarrow as pa
 
-from assets.normalized import column_schema, source_tables
+from assets.normalized import column_schema, pricing_inputs
 from assets.resources import CatalogSettings
 from llm_catalog import schemas
 from llm_catalog.reconciliation.catalog import reconcile_sources
@@ -25,11 +25,6 @@ DESCRIPTIONS = {
     "capability_disagreements": "The capability flags where a source disagrees with the chosen value.",
 }
 RECONCILED = {**schemas.CATALOG, **schemas.RECONCILIATION}
-_INPUTS = {
-    f"{source.name}__{name}": dg.AssetIn(key=dg.AssetKey(source_tables(source, name)))
-    for source in PRICING
-    for name in schemas.NORMALIZED
-}
 
 
 @dg.multi_asset(
@@ -42,7 +37,7 @@ _INPUTS = {
         )
         for name, schema in RECONCILED.items()
     },
-    ins={**_INPUTS, **{source.asset: dg.AssetIn(source.asset) for source in PRICING}},
+    ins=pricing_inputs(*schemas.NORMALIZED),
 )
 def catalog_tables(context: dg.AssetExecutionContext, catalog: CatalogSettings, **inputs):
     """sql/reconciliation: routes matched across sources, a value chosen per field (the provider's own statement,

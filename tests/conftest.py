@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import threading
 
 import pytest
 
@@ -95,6 +96,18 @@ def built_site(synced_warehouse, tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "site"
     assert main(["site", "--warehouse", str(synced_warehouse), "--out", str(out), "--quiet"]) == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built site served on 127.0.0.1, as `llm-catalog site --serve` serves it."""
+    from llm_catalog.site.serve import site_server
+
+    server = site_server(built_site)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="session")

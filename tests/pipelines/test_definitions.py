@@ -48,12 +48,16 @@ def test_the_sync_job_materializes_every_asset(tmp_path):
     )
     assert result.success
     materialized = {e.asset_key.to_user_string() for e in result.get_asset_materialization_events()}
-    assert {"litellm_cost_map", "routes", "prices", "rejects", "catalog_snapshot"} <= materialized
-    routes_meta = [e for e in result.get_asset_materialization_events() if e.asset_key.to_user_string() == "routes"][
-        0
-    ].materialization.metadata
-    assert routes_meta["dagster/row_count"].value > 4000
-    assert routes_meta["entries_left_out"].value >= 1
+    assert {"litellm_cost_map", "litellm/routes", "routes", "prices", "rejects", "catalog_snapshot"} <= materialized
+
+    def metadata(asset: str) -> dict:
+        events = result.get_asset_materialization_events()
+        return next(e for e in events if e.asset_key.to_user_string() == asset).materialization.metadata
+
+    assert metadata("litellm/routes")["dagster/row_count"].value > 4000
+    assert metadata("litellm/routes")["entries_left_out"].value >= 1
+    # the catalog: the map's routes and those only the other bundled sources list
+    assert metadata("routes")["dagster/row_count"].value > metadata("litellm/routes")["dagster/row_count"].value
 
 
 def test_every_validated_table_has_a_blocking_check_and_the_publish_waits_for_them():

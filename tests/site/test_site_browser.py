@@ -19,15 +19,6 @@ from llm_catalog.site.serve import site_server
 from llm_catalog.warehouse.store import Warehouse
 
 
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    server = site_server(built_site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
-
-
 def open_page(driver, url: str) -> None:
     driver.get(url)
     wait_for_js(driver, "return window.siteReady")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import re
-import threading
 
 import pytest
 from browser import console_errors, screenshot, wait_for_js
@@ -17,7 +16,6 @@ from selenium.webdriver.support.ui import Select
 from llm_catalog.normalized.pricing import payload_as_of
 from llm_catalog.readers import formatting, snapshot
 from llm_catalog.site.links import route_path
-from llm_catalog.site.serve import site_server
 from llm_catalog.warehouse.store import Warehouse
 
 REFERENCE = "openrouter/openai/gpt-oss-20b"  # the reference page's route: only models.dev and genai-prices list it
@@ -120,15 +118,6 @@ def test_the_index_marks_exactly_the_routes_whose_sources_disagree(built_site, c
     marked = {row[at["id"]] for row in data["rows"] if row[at["disagree"]]}
     expected = {r for (r,) in con.execute("SELECT DISTINCT route_id FROM price_disagreements").fetchall()}
     assert marked == expected and len(expected) > 50
-
-
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    server = site_server(built_site)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
-    server.server_close()
 
 
 def test_the_sources_disagree_filter_finds_exactly_the_routes_with_a_price_disagreement(browser, site_url, con):
