@@ -52,6 +52,7 @@ RULE_LABELS = {
     "generated_from_authority": "generated from the provider's own",
     "unit_slip": "a unit slip set aside",
     "cache_price_in_input": "a cache price as input set aside",
+    "zero_placeholder": "a placeholder zero set aside",
     "single_source": "one source",
     "agreement": "sources agree",
     "recency": "most recent",
@@ -66,6 +67,11 @@ def money(usd: float | None, unit: str = "usd_per_1m_tokens") -> str:
         return "N/A"
     amount = f"{usd:.4f}" if usd == 0 or abs(usd) >= 0.00005 else readable_number(usd)
     return f"${amount} {UNIT_LABELS.get(unit, unit)}"
+
+
+def exact_tokens(count: int | None) -> str:
+    """A token count in full (where sources disagree, 8,191 and 8,192 must not both read 8.2K)."""
+    return "N/A" if count is None else f"{count:,}"
 
 
 def tokens(count: int | None) -> str:
@@ -305,7 +311,7 @@ def _limit_lines(limits: dict, provenance: dict) -> list[str]:
             for (key, label), p in zip(LIMIT_LABELS.items(), stated, strict=True)
         ],
         stated,
-        lambda statement, _: tokens(statement["value"]),
+        lambda statement, _: exact_tokens(statement["value"]),
     )
 
 

@@ -5,7 +5,7 @@ table the lens filter reorders."""
 
 from __future__ import annotations
 
-from llm_catalog.readers.formatting import LENSES, LIMIT_LABELS, money, rule_text, tokens
+from llm_catalog.readers.formatting import LENSES, LIMIT_LABELS, exact_tokens, money, rule_text, tokens
 from llm_catalog.site.charts import price_chart
 
 KIND_LABELS = {"input": "Input", "output": "Output", "cache_read": "Cached input", "cache_write": "Cache write"}
@@ -77,7 +77,7 @@ def provenance(value: dict, show, field: str) -> dict:
 def limit_rows(limits: dict, stated: dict) -> list[dict]:
     """The token limits with their sources (none stated: no sources)."""
     return [
-        {"key": key, "label": label, "value": limits[key], **provenance(stated.get(key, {}), tokens, "value")}
+        {"key": key, "label": label, "value": limits[key], **provenance(stated.get(key, {}), exact_tokens, "value")}
         for key, label in LIMIT_LABELS.items()
     ]
 

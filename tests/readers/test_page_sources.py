@@ -195,8 +195,8 @@ def test_each_price_names_its_sources_and_a_disagreement_lists_every_sources_val
     ]
     assert section(text, "Token limits") == [
         "  Context window     128.0K  litellm*, genai_prices",
-        "      ≠ sources disagree: litellm 128.0K (as of 2026-11-20; published), "
-        "genai_prices 200.0K (as of 2026-11-10)",
+        "      ≠ sources disagree: litellm 128,000 (as of 2026-11-20; published), "
+        "genai_prices 200,000 (as of 2026-11-10)",
         "  Max input tokens   N/A",
         "  Max output tokens  8.2K    litellm*",
         "  Max tokens         N/A",
