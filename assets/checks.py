@@ -206,27 +206,49 @@ def catalog_guards(
     )
 
 
+def _route_count_spec(source) -> dg.AssetCheckSpec:
+    return dg.AssetCheckSpec(
+        "route_count",
+        asset=dg.AssetKey(source_tables(source, "routes")),
+        blocking=True,
+        additional_deps=[source.asset],
+        description=f"{source.name} lists about as many routes as the catalog last had from it.",
+    )
+
+
 @dg.multi_asset_check(
-    specs=[_reject_share_spec(source) for source in PRICING],
+    specs=[spec for source in PRICING for spec in (_reject_share_spec(source), _route_count_spec(source))],
     ins=pricing_inputs("routes", "rejects"),
 )
-def source_guards(context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, **inputs):
-    """Each pricing source's reject share, before reconciliation: a broken source stops the sync and its failure
-    names the source, the entries and the fields."""
+def source_guards(
+    context: dg.AssetCheckExecutionContext, catalog: CatalogSettings, warehouse: WarehouseResource, **inputs
+):
+    """Each pricing source on its own, before reconciliation: its reject share, and its route count against the
+    routes the current snapshot had from it. A broken source stops the sync, its failure naming the source (and the
+    entries and fields); a skipped one passes, said so."""
+    previous = previous_tables(warehouse)
+    listed_before = guards.routes_by_source(previous["routes"] if previous else None)
     for source in PRICING:
-        payload = inputs[source.asset]
+        payload, routes = inputs[source.asset], inputs[f"{source.name}__routes"]
         name = f"{payload['source']} ({payload['origin']})"
-        guard = (
-            guards.Guard("reject_share", True, f"source {name}: skipped ({payload.get('note')})", {})
-            if is_skipped(payload)
-            else guards.reject_share_guard(
-                inputs[f"{source.name}__rejects"],
-                inputs[f"{source.name}__routes"].num_rows,
-                source=name,
-                max_share=catalog.max_reject_share,
+        if is_skipped(payload):
+            skipped = f"source {name}: skipped ({payload.get('note')})"
+            checks = (guards.Guard("reject_share", True, skipped, {}), guards.Guard("route_count", True, skipped, {}))
+        else:
+            checks = (
+                guards.reject_share_guard(
+                    inputs[f"{source.name}__rejects"], routes.num_rows, source=name, max_share=catalog.max_reject_share
+                ),
+                guards.route_count_guard(
+                    routes.num_rows,
+                    listed_before.get(source.name),
+                    max_drop=catalog.max_route_drop,
+                    accept=catalog.accept_drop,
+                    source=name,
+                ),
             )
-        )
-        yield _result(dg.AssetKey(source_tables(source, "rejects")), guard)
+        for table, guard in zip(("rejects", "routes"), checks, strict=True):
+            yield _result(dg.AssetKey(source_tables(source, table)), guard)
 
 
 def _result(asset, guard: guards.Guard) -> dg.AssetCheckResult:

@@ -5,8 +5,9 @@ import dagster as dg
 import pyarrow as pa
 
 from assets.normalized import column_schema, pricing_inputs
-from assets.resources import CatalogSettings
+from assets.resources import CatalogSettings, WarehouseResource
 from llm_catalog import schemas
+from llm_catalog.readers.snapshot import current_snapshot
 from llm_catalog.reconciliation.catalog import reconcile_sources
 from llm_catalog.registry import PRICING
 
@@ -24,6 +25,14 @@ DESCRIPTIONS = {
     "limit_disagreements": "The limits where a source disagrees with the chosen value.",
     "capability_disagreements": "The capability flags where a source disagrees with the chosen value.",
 }
+
+
+def published_routes(warehouse: WarehouseResource) -> pa.Table | None:
+    """The current snapshot's route_sources (None before the first reconciled snapshot): its route ids stay."""
+    bound = current_snapshot(warehouse.store())
+    return bound.read_tables(("route_sources",)).get("route_sources") if bound else None
+
+
 RECONCILED = {**schemas.CATALOG, **schemas.RECONCILIATION}
 
 
@@ -39,14 +48,14 @@ RECONCILED = {**schemas.CATALOG, **schemas.RECONCILIATION}
     },
     ins=pricing_inputs(*schemas.NORMALIZED),
 )
-def catalog_tables(context: dg.AssetExecutionContext, catalog: CatalogSettings, **inputs):
+def catalog_tables(context: dg.AssetExecutionContext, catalog: CatalogSettings, warehouse: WarehouseResource, **inputs):
     """sql/reconciliation: routes matched across sources, a value chosen per field (the provider's own statement,
     then agreement between independent sources, then the most recent; a known failure class never wins)."""
     payloads = {source.name: inputs[source.asset] for source in PRICING}
     normalized: dict[str, dict[str, pa.Table]] = {
         source.name: {name: inputs[f"{source.name}__{name}"] for name in schemas.NORMALIZED} for source in PRICING
     }
-    reconciled = reconcile_sources(normalized, payloads, only=catalog.pricing())
+    reconciled = reconcile_sources(normalized, payloads, only=catalog.pricing(), published=published_routes(warehouse))
     stats = reconciled.stats
     for name, table in reconciled.tables.items():
         metadata = {"dagster/row_count": table.num_rows}

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import duckdb
@@ -70,6 +71,16 @@ def route_count_guard(
         )
     note = " (accepted with --accept-drop)" if drop > max_drop else ""
     return Guard("route_count", True, f"{routes} routes, {previous_routes} before{note}", meta)
+
+
+def routes_by_source(routes: pa.Table | None) -> Counter:
+    """How many routes of a published catalog each source listed (a snapshot from before the sources were
+    reconciled, or an earlier release's, is the map's alone)."""
+    if routes is None:
+        return Counter()
+    if "sources" not in routes.column_names:
+        return Counter({"litellm": routes.num_rows})
+    return Counter(source for listed in routes.column("sources").to_pylist() for source in listed)
 
 
 def price_change_guard(

@@ -38,13 +38,15 @@ def reconcile_sources(
     payloads: Mapping[str, dict],
     *,
     only: list[str] | None = None,
+    published: pa.Table | None = None,
     threads: int | None = None,
 ) -> Reconciled:
     """``normalized`` and ``payloads``: each pricing source's tables and payload, by source name; ``only``: the
-    pricing sources to reconcile (None: all of them)."""
+    pricing sources to reconcile (None: all of them); ``published``: the current snapshot's ``route_sources``, whose
+    route ids stay."""
     info = {source.name: source_info(source, payloads.get(source.name)) for source in PRICING}
     chosen = chosen_sources(only)
     in_run = {
         name: normalized[name] for name in chosen if name in normalized and not is_skipped(payloads.get(name, {}))
     }
-    return reconcile(in_run, info, threads=threads)
+    return reconcile(in_run, info, published=published, threads=threads)

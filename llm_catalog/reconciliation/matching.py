@@ -151,15 +151,20 @@ class Matching:
     stats: dict  # per source: routes, matched per pass, new
 
 
-def match_routes(con: duckdb.DuckDBPyConnection, sources: list[str], keys: pa.Table) -> Matching:
+def match_routes(
+    con: duckdb.DuckDBPyConnection, sources: list[str], keys: pa.Table, published: pa.Table | None = None
+) -> Matching:
     """Match every source's routes (``keys``: ROUTE_KEYS of all of them) onto the catalog, in source order; leaves
-    the tables ``catalog_keys`` and ``route_sources`` on ``con``."""
+    the tables ``catalog_keys`` and ``route_sources`` on ``con``. ``published``: the ``route_sources`` of the
+    catalog published before, whose route ids stay (sql/reconciliation/keep_published_ids.sql)."""
     con.register("route_keys", keys)
+    con.register("previous_route_sources", ROUTE_SOURCES.empty_table() if published is None else published)
     run(con, "match_start.sql", [sources[0]])
     for source in sources[1:]:
         for name in PASSES:
             run(con, "match_pass.sql", [source, name], key=name)
         run(con, "match_new.sql", [source])
+    run(con, "keep_published_ids.sql")
     counts = con.execute("SELECT source, matched_by, count(*) FROM route_sources GROUP BY ALL ORDER BY ALL").fetchall()
     stats = {source: {"routes": 0} for source in sources}
     for source, matched_by, count in counts:

@@ -55,11 +55,13 @@ def reconcile(
     info: Mapping[str, SourceInfo],
     *,
     resolver: ModelResolver | None = None,
+    published: pa.Table | None = None,
     threads: int | None = None,
 ) -> Reconciled:
     """``sources``: source name -> its normalized tables (``routes``, ``prices``, ``limits``, ``capabilities``), the
     first source's route ids kept. ``info``: each source's SourceInfo; it may also describe a source not in the run
-    (its authority still puts a source generated from it second in line)."""
+    (its authority still puts a source generated from it second in line). ``published``: the ``route_sources`` the
+    catalog published last, whose route ids stay."""
     names = list(sources)
     if not names:
         raise ValueError("reconcile needs at least one source")
@@ -73,7 +75,7 @@ def reconcile(
     for kind in KEPT_TABLES:  # optional: what a source could not type, and what it left out
         con.register(f"source_{kind}", with_source([(name, kept_table(name, kind, sources[name])) for name in names]))
     keys = pa.concat_tables([route_keys(name, checked[name]["routes"], resolver) for name in names])
-    matching = match_routes(con, names, keys)
+    matching = match_routes(con, names, keys, None if published is None else published.cast(schemas.ROUTE_SOURCES))
     chosen = choose(con)
     tables = {
         "routes": _select(con, "catalog_routes", "route_id"),

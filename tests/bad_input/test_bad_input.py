@@ -99,7 +99,10 @@ def test_a_broadly_broken_map_is_refused_naming_source_entry_and_field(published
     path = tmp_path / f"{case}.json"
     path.write_text(every_tenth_with(small_map, field, value))
     err = refused(warehouse, before, path, capsys)
-    assert f"check rejects:reject_share failed: source litellm ({path}): 6 of 60 entries (10.0%) have errors" in err
+    assert (
+        f"check litellm/rejects:reject_share failed: source litellm ({path}): 6 of 60 entries (10.0%) have errors"
+        in err
+    )
     first = next(iter(small_map))
     assert f"entry {first!r}, field {field!r}: {message}" in err and f"(value {shown})" in err
 
@@ -147,7 +150,7 @@ def test_a_route_count_drop_is_blocked_unless_accepted(published, small_map, tmp
     capsys.readouterr()
     assert main(["sync", "--warehouse", str(warehouse), "--litellm", str(path)]) == 1
     err = capsys.readouterr().err
-    assert "check routes:route_count failed: route count fell from 60 to 40 (33.3%, limit 10%)" in err
+    assert "check litellm/routes:route_count failed: route count fell from 60 to 40 (33.3%, limit 10%)" in err
     assert Warehouse(warehouse).current_id() == before
     assert main(["sync", "--warehouse", str(warehouse), "--litellm", str(path), "--accept-drop"]) == 0
     assert Warehouse(warehouse).current_id() != before

@@ -90,9 +90,10 @@ def hostile(tmp_path_factory, medium_map):
     good.write_text(json.dumps(medium_map))
     bad.write_text(hostile_text(medium_map))
     warehouse = root / "wh"
-    assert main(["sync", "--warehouse", str(warehouse), "--litellm", str(good), "--quiet"]) == 0
+    alone = ("--pricing-sources", "litellm")  # the map's own handling: no other source fills its gaps
+    assert main(["sync", "--warehouse", str(warehouse), "--litellm", str(good), "--quiet", *alone]) == 0
     before = Warehouse(warehouse).current_id()
-    done = cli("sync", "--warehouse", str(warehouse), "--litellm", str(bad))
+    done = cli("sync", "--warehouse", str(warehouse), "--litellm", str(bad), *alone)
     return warehouse, before, done
 
 
@@ -156,7 +157,7 @@ def test_defect_2_the_reject_share_guard_still_stops_a_broadly_broken_source(tmp
     capsys.readouterr()
     assert main(["sync", "--warehouse", str(warehouse), "--litellm", str(path), "--quiet"]) == 1
     err = capsys.readouterr().err
-    assert "check rejects:reject_share failed" in err and f"source litellm ({path})" in err
+    assert "check litellm/rejects:reject_share failed" in err and f"source litellm ({path})" in err
     assert "40 of 400 entries (10.0%) have errors (0 left out, 40 published without a bad field)" in err
     first = next(iter(medium_map))
     assert f"entry {first!r}, field 'max_tokens': a token limit above 100,000,000 is not plausible (value 1e+20)" in err

@@ -184,3 +184,26 @@ def test_a_provider_the_map_splits_is_one_provider_and_a_region_is_its_own_route
     assert found[("models_dev", "bedrock/eu.anthropic.claude-sonnet-5")][1] == "new"
     providers = {row["route_id"]: row["provider"] for row in result.tables["routes"].to_pylist()}
     assert providers["vertex_ai/claude-opus-4-7@default"] == "vertex_ai-anthropic_models"  # the first source's
+
+
+def test_a_published_route_keeps_its_id_when_an_earlier_source_lists_it_later():
+    infos = {"litellm": info(1), "models_dev": info(1)}
+    nova = {"prices": {"input": 0.3}}
+    later = source_tables(route("bedrock/amazon.nova-9-lite-v1:0", "bedrock", **nova), route("zai/glm-5.3"))
+    before = reconcile({"litellm": source_tables(route("gradient_ai/claude")), "models_dev": later}, infos)
+    published = before.tables["route_sources"]
+    assert "bedrock/amazon.nova-9-lite-v1:0" in published.column("route_id").to_pylist()
+    # the map now lists the same route under its own key: the published id stays, the map's is its source route id
+    now = {
+        "litellm": source_tables(route("gradient_ai/claude"), route("amazon.nova-9-lite-v1:0", "bedrock", **nova)),
+        "models_dev": later,
+    }
+    kept = reconcile(now, infos, published=published)
+    found = {(r["source"], r["source_route_id"]): r["route_id"] for r in kept.tables["route_sources"].to_pylist()}
+    assert found[("litellm", "amazon.nova-9-lite-v1:0")] == "bedrock/amazon.nova-9-lite-v1:0"
+    assert found[("models_dev", "bedrock/amazon.nova-9-lite-v1:0")] == "bedrock/amazon.nova-9-lite-v1:0"
+    prices = {r["route_id"] for r in kept.tables["prices"].to_pylist()}
+    assert "bedrock/amazon.nova-9-lite-v1:0" in prices and "amazon.nova-9-lite-v1:0" not in prices
+    # without what was published, the map's id is the route's
+    fresh = reconcile(now, infos)
+    assert "amazon.nova-9-lite-v1:0" in fresh.tables["routes"].column("route_id").to_pylist()
