@@ -13,7 +13,7 @@ import gzip
 import json
 import math
 import os
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from itertools import count
 
 import pyarrow as pa
@@ -31,6 +31,8 @@ from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.normalized.litellm.payload import parse_payload
 from llm_catalog.normalized.litellm.vocabulary import MAX_TOKENS_LIMIT, PRICE_BOUNDS, PROVIDER_ID, ROUTE_ID
 from llm_catalog.readers.snapshot import bind
+from llm_catalog.reconciliation.reconcile import reconcile
+from llm_catalog.reconciliation.sources import SourceInfo
 from llm_catalog.registry import BY_NAME
 from llm_catalog.sources.fetch import RawPayload
 from llm_catalog.sources.source import ingest
@@ -230,11 +232,14 @@ def sync_plain(root, path) -> str:
     ):
         if not guard.passed:
             raise CatalogError(f"check {guard.name} failed: {guard.description}")
-    found = guards.anomalies(normalized, previous)
+    # the catalog of the map alone, reconciled as a sync reconciles it
+    catalog = reconcile({"litellm": normalized}, {"litellm": SourceInfo(as_of=date(2026, 1, 1))}).tables
+    found = guards.anomalies(catalog, previous)
+    found = found.append_column("source", pa.array(["checks"] * found.num_rows, pa.string()))
     tables = {
         **{name: schemas.TABLES[name].empty_table() for name in schemas.DERIVED},
-        **normalized,
-        "rejects": pa.concat_tables([normalized["rejects"], found]),
+        **catalog,
+        "rejects": pa.concat_tables([catalog["rejects"], found.cast(schemas.CATALOG_REJECTS)]),
     }
     now = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=next(_clock))  # ids in publishing order
     plan = warehouse.plan(sources=[payload_.to_dict()], code="property", now=now)
