@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from llm_catalog.paths import warehouse_dir
 from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS, MAX_PAYLOAD_BYTES
+from llm_catalog.sources.source import Source
 from llm_catalog.warehouse.layout import RUN_SCRATCH
 from llm_catalog.warehouse.store import Warehouse
 
@@ -79,6 +80,11 @@ class CatalogSettings(dg.ConfigurableResource):
         """The names ``pricing_sources`` lists (None: every pricing source)."""
         names = [name.strip() for name in self.pricing_sources.split(",") if name.strip()]
         return names or None
+
+    def leaves_out(self, source: Source) -> bool:
+        """Whether ``source`` only feeds reconciliation and ``pricing_sources`` leaves it out: it is not read."""
+        names = self.pricing()
+        return names is not None and source.normalize is not None and source.parse is None and source.name not in names
 
     def location(self, source: str) -> str:
         """What the sync was told for ``source`` ("" when nothing: the declaration's defaults apply)."""

@@ -5,7 +5,7 @@ import dagster as dg
 
 from assets.resources import CatalogSettings, WarehouseResource
 from llm_catalog.registry import SOURCES
-from llm_catalog.sources.source import Source, ingest
+from llm_catalog.sources.source import OFF, Source, ingest
 from llm_catalog.warehouse.version import code_version, fingerprint
 
 UNCHANGED = "unchanged_since"  # metadata key of the observation an unchanged sync records on each source
@@ -22,6 +22,8 @@ def _previous(warehouse: WarehouseResource, source: str) -> dict | None:
 
 def fetch(context, source: Source, catalog: CatalogSettings, warehouse: WarehouseResource) -> dict:
     """``source``'s payload, read from where the sync's setting of the same name (or the declaration) says."""
+    if source.optional and catalog.leaves_out(source):
+        return {"source": source.name, "origin": OFF, "status": "skipped", "note": "not among --pricing-sources"}
     payload = ingest(
         source,
         catalog.location(source.name),

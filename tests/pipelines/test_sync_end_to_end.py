@@ -34,14 +34,32 @@ def resolved_entries(raw: dict) -> dict:
     return out
 
 
+def rows(root, sql_from_table: str, table: str) -> list[tuple]:
+    return duckdb.sql(sql_from_table.format(table=f"'{published(root, table)}'")).fetchall()
+
+
 def test_routes_hold_every_model_entry_and_the_rest_is_accounted_for(synced_warehouse, bundled_map):
-    route_ids = {r[0] for r in duckdb.sql(f"select route_id from '{published(synced_warehouse, 'routes')}'").fetchall()}
-    assert route_ids == set(resolved_entries(bundled_map))
-    left_out = set(bundled_map) - route_ids
+    # every entry of the map is a route under its own id, and the map is on record as stating it
+    from_map = dict(
+        rows(
+            synced_warehouse, "select source_route_id, route_id from {table} where source = 'litellm'", "route_sources"
+        )
+    )
+    assert from_map == {key: key for key in resolved_entries(bundled_map)}
+    # every other route is some other source's, and routes.sources says whose
+    stated_by = {}
+    for route_id, source in rows(synced_warehouse, "select route_id, source from {table}", "route_sources"):
+        stated_by.setdefault(route_id, set()).add(source)
+    listed = dict(rows(synced_warehouse, "select route_id, sources from {table}", "routes"))
+    assert {r: set(s) for r, s in listed.items()} == stated_by
+    assert len(listed) > len(from_map) and all(stated_by.values())
+    left_out = set(bundled_map) - set(from_map)
     rejected = dict(
-        duckdb.sql(
-            f"select route_id, rule from '{published(synced_warehouse, 'rejects')}' where rule in {tuple(ENTRY_RULES)}"
-        ).fetchall()
+        rows(
+            synced_warehouse,
+            f"select route_id, rule from {{table}} where source = 'litellm' and rule in {tuple(ENTRY_RULES)}",
+            "rejects",
+        )
     )
     assert set(rejected) == left_out  # every entry left out has a reason on record
     assert rejected == {"sample_spec": "documentation_entry", "fallback_generalizations": "routing_rules"}
@@ -79,42 +97,78 @@ def expected_prices(entries: dict):
     return expected
 
 
-def test_every_price_the_map_states_is_published_at_its_value(synced_warehouse, bundled_map):
+def test_every_price_the_map_states_is_published_at_its_value_or_outvoted_on_record(synced_warehouse, bundled_map):
     expected = expected_prices(resolved_entries(bundled_map))
     got = {
-        (r, f): usd
-        for r, f, usd in duckdb.sql(
-            f"select route_id, source_field, usd from '{published(synced_warehouse, 'prices')}' "
-            "where source_field not like 'tiered_pricing%' and source_field not like 'off_peak_pricing%'"
-        ).fetchall()
+        (r, f): (usd, source)
+        for r, f, usd, source in rows(
+            synced_warehouse,
+            "select route_id, source_field, usd, source from {table} "
+            "where source_field not like 'tiered_pricing%' and source_field not like 'off_peak_pricing%'",
+            "prices",
+        )
     }
     assert len(expected) > 20000
-    assert got == expected
+    assert {k: got[k][0] for k in expected if got.get(k, (0, None))[1] == "litellm"} == {
+        k: v for k, v in expected.items() if got.get(k, (0, None))[1] == "litellm"
+    }
+    assert not {k for k, (_, source) in got.items() if source == "litellm"} - set(expected)
+    # where another source's value was chosen, the map's value is kept in price_disagreements, chosen against
+    outvoted = {k: v for k, v in expected.items() if got.get(k, (0, None))[1] != "litellm"}
+    kept = {}
+    for route_id, usd, rule, statements in rows(
+        synced_warehouse, "select route_id, usd, rule, statements from {table}", "price_disagreements"
+    ):
+        for s in statements:
+            if s["source"] == "litellm":
+                kept.setdefault(route_id, []).append((s["usd"], usd, rule))
+    for (route_id, field), value in outvoted.items():
+        assert any(stated == value and chosen != value for stated, chosen, _ in kept.get(route_id, [])), (
+            route_id,
+            field,
+        )
+    assert 0 < len(outvoted) < len(expected) / 100  # the map is outvoted rarely, and only on the record
     # and a spot check against the raw numbers, without the decimal helper
     raw = bundled_map["deepinfra/openai/gpt-oss-20b"]
-    assert got[("deepinfra/openai/gpt-oss-20b", "input_cost_per_token")] == pytest.approx(
+    assert got[("deepinfra/openai/gpt-oss-20b", "input_cost_per_token")][0] == pytest.approx(
         raw["input_cost_per_token"] * 1e6
     )
 
 
-def test_limits_and_capabilities_match_the_map(synced_warehouse, bundled_map):
+def test_limits_and_capabilities_match_the_map_or_say_whose_they_are(synced_warehouse, bundled_map):
     entries = resolved_entries(bundled_map)
     limits = {
         r[0]: r[1:]
-        for r in duckdb.sql(
-            f"select route_id, max_input_tokens, max_output_tokens from '{published(synced_warehouse, 'limits')}'"
-        ).fetchall()
+        for r in rows(synced_warehouse, "select route_id, max_input_tokens, max_output_tokens from {table}", "limits")
     }
+    provenance = {
+        (r, name): (value, source)
+        for r, name, value, source in rows(
+            synced_warehouse, "select route_id, limit_name, value, source from {table}", "limit_provenance"
+        )
+    }
+    outvoted = dict(
+        rows(synced_warehouse, "select route_id || '/' || limit_name, statements from {table}", "limit_disagreements")
+    )
     for route_id, entry in entries.items():
         for i, name in enumerate(("max_input_tokens", "max_output_tokens")):
             value = entry.get(name)
             want = int(value) if isinstance(value, (int, float)) and value > 0 else None
-            assert limits[route_id][i] == want, (route_id, name)
+            if limits[route_id][i] == want:
+                continue
+            if want is None:  # the map is silent; another source states it, on record
+                stated_value, source = provenance[(route_id, name)]
+                assert (stated_value, source != "litellm") == (limits[route_id][i], True), (route_id, name)
+            else:
+                statements = outvoted[f"{route_id}/{name}"]
+                assert {"source": "litellm", "value": want} in [
+                    {k: s[k] for k in ("source", "value")} for s in statements
+                ]
     caps = {
-        (r, c): s
-        for r, c, s in duckdb.sql(
-            f"select route_id, capability, supported from '{published(synced_warehouse, 'capabilities')}'"
-        ).fetchall()
+        (r, c): (s, source)
+        for r, c, s, source in rows(
+            synced_warehouse, "select route_id, capability, supported, source from {table}", "capabilities"
+        )
     }
     stated = {
         (r, f.removeprefix("supports_")): v
@@ -122,8 +176,16 @@ def test_limits_and_capabilities_match_the_map(synced_warehouse, bundled_map):
         for f, v in e.items()
         if f.startswith("supports_") and isinstance(v, bool)
     }
-    assert {k: caps[k] for k in stated} == stated
-    assert caps[("deepinfra/openai/gpt-oss-20b", "vision")] is None
+    disagreements = {
+        (r, c): [(s["source"], s["supported"]) for s in st]
+        for r, c, st in rows(
+            synced_warehouse, "select route_id, capability, statements from {table}", "capability_disagreements"
+        )
+    }
+    for key, value in stated.items():
+        assert caps[key][0] == value or ("litellm", value) in disagreements[key], key
+    assert ("deepinfra/openai/gpt-oss-20b", "vision") not in stated  # the map is silent; models.dev says no
+    assert caps[("deepinfra/openai/gpt-oss-20b", "vision")] == (False, "models_dev_metadata")
 
 
 def test_manifest_checksums_match_the_files(synced_warehouse):
