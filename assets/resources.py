@@ -12,6 +12,7 @@ from pathlib import Path
 import dagster as dg
 import pyarrow as pa
 import pyarrow.parquet as pq
+from pydantic import PrivateAttr
 
 from llm_catalog.paths import warehouse_dir
 from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS, MAX_PAYLOAD_BYTES
@@ -94,9 +95,12 @@ class CatalogSettings(dg.ConfigurableResource):
 class StagedTableIOManager(dg.ConfigurableIOManager):
     """Hands asset outputs on through ``<warehouse>/_io``: Arrow tables as Parquet, small dicts as JSON. Each run
     writes under its own folder, so concurrent runs never read each other's tables; ``_io/latest`` keeps the last
-    output of every asset for runs that materialize only part of the graph. Working storage, not the catalog."""
+    output of every asset for runs that materialize only part of the graph. Working storage, not the catalog.
+    Within one process the tables a run wrote are also kept in memory and handed on from there: reading them back
+    cost about 2 s of a full sync (Arrow tables are immutable, so every reader can share one)."""
 
     warehouse: str = ""
+    _tables: dict = PrivateAttr(default_factory=dict)  # the path a table was staged at (under its run) -> the table
 
     def _root(self) -> Path:
         return warehouse_dir(self.warehouse or None) / "_io"
@@ -115,6 +119,8 @@ class StagedTableIOManager(dg.ConfigurableIOManager):
         path = work_dir(self._root().parent, context.run_id) / self._name(context, suffix)
         path.parent.mkdir(parents=True, exist_ok=True)
         write(path)
+        if isinstance(obj, pa.Table):
+            self._tables[path] = obj
         latest = self._root() / "latest" / self._name(context, suffix)
         latest.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=latest.parent, prefix=".tmp-")
@@ -130,6 +136,8 @@ class StagedTableIOManager(dg.ConfigurableIOManager):
             bases.insert(0, work_dir(self._root().parent, context.step_context.run_id))
         for base in bases:
             table = base / self._name(context, ".parquet")
+            if table in self._tables:
+                return self._tables[table]
             if table.exists():
                 return pq.read_table(table)
             record = base / self._name(context, ".json")

@@ -39,7 +39,11 @@ def instance(warehouse: Path):
         return dg.DagsterInstance.get()
     home = warehouse / "_dagster"
     home.mkdir(parents=True, exist_ok=True)
-    return dg.DagsterInstance.local_temp(tempdir=str(home), overrides={"telemetry": {"enabled": False}})
+    from pipelines.run_log import run_log_settings
+
+    return dg.DagsterInstance.local_temp(
+        tempdir=str(home), overrides={"telemetry": {"enabled": False}, **run_log_settings(str(home))}
+    )
 
 
 def failures(result) -> list[str]:
@@ -87,10 +91,10 @@ def run_sync(
         # whose step was skipped, on Python's root logger, and that is noise on a terminal or in a cron mail
         logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
     # one sync at a time per warehouse, for the whole run (the publish step takes the same lock again)
-    with Warehouse(warehouse, lock_timeout=lock_timeout).lock():
+    with Warehouse(warehouse, lock_timeout=lock_timeout).lock(), instance(warehouse) as run_instance:
         before = Warehouse(warehouse).current_id()
         result = defs.resolve_job_def("sync").execute_in_process(
-            instance=instance(warehouse), run_config={"loggers": loggers}, raise_on_error=False
+            instance=run_instance, run_config={"loggers": loggers}, raise_on_error=False
         )
     if not result.success:
         kept = f"snapshot {before} stays current" if before else "no snapshot published yet"

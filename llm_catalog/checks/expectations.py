@@ -77,6 +77,9 @@ def as_frame(name: str, table: pa.Table) -> pd.DataFrame:
     # lists, maps and structs are checked through the plain columns _with_counts adds, not value by value
     table = table.drop_columns([f.name for f in table.schema if pa.types.is_nested(f.type)])
     frame = table.to_pandas(integer_object_nulls=True)  # nullable ints stay ints, not float64
+    for column, dtype in frame.dtypes.items():  # GX compares int32 values row by row, int64 ones vectorized
+        if dtype == "int32":
+            frame[column] = frame[column].astype("int64")
     if name == "price_history":
         frame["condition"] = frame["condition"].fillna("")
     for column in ("deprecation_date", "measured", "checked", "as_of"):  # dates as text, to check they print as dates

@@ -139,19 +139,28 @@ class ModelResolver:
         self.aliases = aliases
         self.families = families
         self._cache: dict[tuple[str, str | None], Resolution] = {}
+        # the same names recur across sources and stages: family_of and _clean were a second of every sync
+        self._families_of: dict[str, str | None] = {}
+        self._cleaned: dict[str, tuple[str, str | None]] = {}
 
     @classmethod
     def from_files(cls, aliases: Path = MODEL_ALIASES_CSV, families: Path = MODEL_FAMILIES_CSV) -> ModelResolver:
         return cls(_load_aliases(aliases), _load_families(families))
 
     def family_of(self, base_model: str) -> str | None:
-        for prefix, family in self.families:
-            if base_model.startswith(prefix):
-                return family
-        return None
+        if base_model not in self._families_of:
+            self._families_of[base_model] = next(
+                (family for prefix, family in self.families if base_model.startswith(prefix)), None
+            )
+        return self._families_of[base_model]
 
     def _clean(self, name: str) -> tuple[str, str | None]:
         """Rules 4, 4b and 5 on one lowercased name: (cleaned name, version or None)."""
+        if name not in self._cleaned:
+            self._cleaned[name] = self._clean_once(name)
+        return self._cleaned[name]
+
+    def _clean_once(self, name: str) -> tuple[str, str | None]:
         version = None
         # suffixes, dates and spellings uncover one another (``-4-5-20251001``): apply until nothing changes
         previous = None

@@ -14,7 +14,8 @@ The order of the files is the algorithm:
    profiles, the modality and capability scores and the best each lens can reach.
 6. ``similar_lists.sql``, per chunk of references: every candidate of the profiles that can reach the reference's
    bounds, scored (cost and context per pair, modality and capabilities from the profile pair), a streaming top-K
-   per route and lens.
+   per route and lens. Routes alike in all a reference brings to a pair have the same lists: one route of each
+   such class is the reference in steps 4 and 6, and ``expand_lists.sql`` copies its lists to the rest.
 7. ``similar_models.sql`` and ``alternatives.sql``: the published rows, with component scores and reasons.
 
 Steps 4-6 only prune pairs that cannot be in a top K, so the lists are exactly those of scoring every pair
@@ -76,6 +77,7 @@ def similar_models(con: duckdb.DuckDBPyConnection, chunk: int = CHUNK) -> pa.Tab
         con.execute("SET VARIABLE ref_from = ?", [start])
         con.execute("SET VARIABLE ref_to = ?", [start + chunk])
         _run(con, "similar_lists.sql")
+    _run(con, "expand_lists.sql")
     table = con.sql((SIMILARITY_SQL / "similar_models.sql").read_text()).to_arrow_table()
     return table.cast(schemas.SIMILAR_MODELS)
 

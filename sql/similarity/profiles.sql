@@ -30,5 +30,6 @@ FROM (
     FROM profiles pa JOIN profiles pb ON pb.block_id = pa.block_id
 );
 
-CREATE OR REPLACE TEMP TABLE similar_lists (ref INTEGER, overall BIGINT[], cost BIGINT[], modality BIGINT[],
+-- the lists of each class's representative (similar_lists.sql), copied to the class by expand_lists.sql
+CREATE OR REPLACE TEMP TABLE class_lists (ref INTEGER, overall BIGINT[], cost BIGINT[], modality BIGINT[],
                                              capabilities BIGINT[], context BIGINT[]);

@@ -103,6 +103,7 @@ SELECT
     candidate,
     -- filled by the bounds pass (similarity_bounds.sql): what a candidate must reach to enter this route's lists
     NULL::INTEGER AS price_pos, NULL::INTEGER AS context_pos, NULL::INTEGER AS pid, NULL::INTEGER AS pid_pos,
+    NULL::INTEGER AS rep,
     -1::BIGINT AS overall_bound, -1::BIGINT AS cost_bound, -1::BIGINT AS modality_bound,
     -1::BIGINT AS capabilities_bound, -1::BIGINT AS context_bound,
     -- the same bounds as scores (-inf: no bound)

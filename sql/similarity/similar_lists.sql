@@ -4,15 +4,15 @@
 -- context per pair, m and k from the profile pair), pairs below every bound are dropped on their scores, and a
 -- streaming top-K keeps the lists (max(key, k) keeps a heap of k keys, no sort of all pairs).
 -- Runs once per chunk of references (idx in [ref_from, ref_to)), so that one chunk's pairs are in flight at a
--- time; the chunk's lists are appended to similar_lists.
+-- time; the lists of the chunk's class representatives (similarity_bounds.sql) are appended to class_lists.
 -- Variables: k, ref_from, ref_to. Relations: route_features and the tables of profiles.sql.
-INSERT INTO similar_lists
+INSERT INTO class_lists
 WITH refs AS (
     SELECT idx AS ref, pid AS pa, model_id, log_price, has_price, log_context, has_context, log_output, has_output,
            overall_bound, cost_bound, modality_bound, capabilities_bound, context_bound,
            overall_score_bound, cost_score_bound, modality_score_bound, capabilities_score_bound, context_score_bound
     FROM route_features
-    WHERE block IS NOT NULL AND idx >= getvariable('ref_from') AND idx < getvariable('ref_to')
+    WHERE block IS NOT NULL AND idx = rep AND idx >= getvariable('ref_from') AND idx < getvariable('ref_to')
 ),
 scored AS (
     SELECT *, overall_score(cost, m, k, context) AS overall

@@ -16,21 +16,30 @@ FROM (SELECT idx,
             FROM route_features)) ranked
 WHERE f.idx = ranked.idx;
 
+-- Routes alike in everything a reference brings to a pair (profile, base model, price, window, output cap) have the
+-- same lists (a pair's keys depend on nothing else, and each excludes the other's base model alike): the first of
+-- them, `rep`, stands for all in the passes below, and expand_lists.sql copies its lists to the others.
+UPDATE route_features f SET rep = c.rep
+FROM (SELECT idx, min(idx) OVER (PARTITION BY pid, model_id, log_price, has_price, log_context, has_context,
+                                              log_output, has_output) AS rep
+      FROM route_features) c
+WHERE f.idx = c.idx;
+
 -- The sample as equi-joins on (block, position): each route meets 2 x sample_band neighbours per order, never the
 -- whole block. UNION, not UNION ALL: a pair near in several orders counts once.
 CREATE OR REPLACE VIEW pair_list AS
 WITH offsets AS (SELECT unnest(range(-getvariable('sample_band'), getvariable('sample_band') + 1)) AS offset_)
 SELECT a.idx AS ref, b.idx AS other
 FROM route_features a CROSS JOIN offsets JOIN route_features b ON b.block_id = a.block_id AND b.price_pos = a.price_pos + offset_
-WHERE a.block IS NOT NULL
+WHERE a.block IS NOT NULL AND a.idx = a.rep
 UNION
 SELECT a.idx, b.idx
 FROM route_features a CROSS JOIN offsets JOIN route_features b ON b.block_id = a.block_id AND b.context_pos = a.context_pos + offset_
-WHERE a.block IS NOT NULL
+WHERE a.block IS NOT NULL AND a.idx = a.rep
 UNION
 SELECT a.idx, b.idx
 FROM route_features a CROSS JOIN offsets JOIN route_features b ON b.pid = a.pid AND b.pid_pos = a.pid_pos + offset_
-WHERE a.block IS NOT NULL;
+WHERE a.block IS NOT NULL AND a.idx = a.rep;
 
 CREATE OR REPLACE TEMP TABLE sampled_bounds AS
 SELECT ref,
