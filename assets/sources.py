@@ -1,6 +1,9 @@
 """Source assets: fetch each upstream payload of the registry and keep it, content-addressed, under the warehouse's
 raw/ folder; and the sync's gate: nothing downstream runs when no source and no code changed."""
 
+import importlib
+import threading
+
 import dagster as dg
 
 from assets.resources import CatalogSettings, WarehouseResource
@@ -8,6 +11,7 @@ from llm_catalog.registry import SOURCES
 from llm_catalog.sources.source import OFF, Source, ingest
 from llm_catalog.warehouse.version import code_version, fingerprint
 
+VALIDATION_MODULE = "llm_catalog.checks.expectations"  # what the validation steps import (Great Expectations)
 UNCHANGED = "unchanged_since"  # metadata key of the observation an unchanged sync records on each source
 
 
@@ -72,5 +76,8 @@ def sources(context: dg.AssetExecutionContext, catalog: CatalogSettings, warehou
             for name, payload in payloads.items():
                 yield dg.AssetObservation(asset_key=name, metadata={**_metadata(payload), UNCHANGED: current})
             return
+    # the run will validate: Great Expectations takes seconds to import, mostly while the steps before validation
+    # run DuckDB queries, which leave the interpreter free; importing it alongside them overlaps the two
+    threading.Thread(target=importlib.import_module, args=(VALIDATION_MODULE,), daemon=True).start()
     for name, payload in payloads.items():
         yield dg.Output(payload, output_name=name, metadata=_metadata(payload))

@@ -62,14 +62,21 @@ def with_prices_past_their_unit(prices: pa.Table) -> pa.Table:
 
 def route_modalities(routes: pa.Table) -> pa.Table:
     """routes' list columns, one row per (route, direction, modality): the shape GX checks value by value."""
-    rows = [
-        {"route_id": r["route_id"], "direction": direction, "modality": m}
-        for r in routes.select(["route_id", "input_modalities", "output_modalities"]).to_pylist()
-        for direction, column in (("input", "input_modalities"), ("output", "output_modalities"))
-        for m in r[column] or []
-    ]
-    return pa.Table.from_pylist(
-        rows, schema=pa.schema([("route_id", pa.string()), ("direction", pa.string()), ("modality", pa.string())])
+    parts = []
+    for direction, column in (("input", "input_modalities"), ("output", "output_modalities")):
+        lists = routes.column(column).combine_chunks()
+        owners = pc.list_parent_indices(lists)
+        parts.append(
+            pa.table(
+                {
+                    "route_id": routes.column("route_id").take(owners),
+                    "direction": pa.repeat(direction, len(owners)),
+                    "modality": pc.list_flatten(lists),
+                }
+            )
+        )
+    return pa.concat_tables(parts).cast(
+        pa.schema([("route_id", pa.string()), ("direction", pa.string()), ("modality", pa.string())])
     )
 
 

@@ -3,7 +3,7 @@ them), in a shape the IO manager hands on as JSON, so that each payload is parse
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date
 
 import pyarrow as pa
@@ -50,7 +50,12 @@ class ParsedSource:
     def to_dict(self) -> dict:
         """JSON-ready: dates as YYYY-MM-DD."""
         scores = [{k: v.isoformat() if isinstance(v, date) else v for k, v in row.items()} for row in self.scores]
-        return {**asdict(self), "scores": scores}
+        # one level down by hand: every value is flat, and asdict's recursive deep copy cost half a second a sync
+        return {
+            **{f.name: getattr(self, f.name) for f in fields(self)},
+            "models": [{f.name: getattr(m, f.name) for f in fields(ModelFacts)} for m in self.models],
+            "scores": scores,
+        }
 
     @classmethod
     def from_dict(cls, data: dict) -> ParsedSource:

@@ -60,4 +60,4 @@ SELECT route_id, lens, rank, other_route_id, score, cost_score, modality_score, 
              WHEN context_a = context_b THEN 'Same context' END
     ], lambda x: x IS NOT NULL) AS reasons
 FROM scored
-ORDER BY route_id, lens, rank
+ORDER BY ref, lens, rank  -- ref numbers the routes in route_id order: the same order, sorted on integers
