@@ -20,6 +20,12 @@ from great_expectations.data_context.types.base import (
 from llm_catalog.checks.reconciliation_suites import RECONCILIATION_SUITES
 from llm_catalog.checks.suites import CRITICAL, ROUTE_ID_COLUMNS, SUITES
 from llm_catalog.normalized.litellm.vocabulary import PRICE_BOUNDS
+from llm_catalog.paths import SQL_DIR
+
+LISTS_SQL = SQL_DIR / "checks" / "lists"
+# the tables of ranked lists, checked one row per list (a million rows of similar_models made validation most of a
+# sync; every rule of a row is a rule of its list)
+LIST_TABLES = ("similar_models", "alternatives")
 
 
 def with_unknown_route_ids(table: pa.Table, route_ids: list[str]) -> pa.Table:
@@ -187,10 +193,22 @@ def run_suite(context, label: str, frame: pd.DataFrame, expectations: list, rows
     return report
 
 
+def list_summaries(name: str, table: pa.Table, route_ids: list[str]) -> pa.Table:
+    """A list table (similar_models, alternatives) as its suite checks it: one row per list, from
+    ``sql/checks/lists/<name>.sql``, in DuckDB."""
+    with duckdb.connect() as con:
+        con.register(name, table)
+        con.register("route_ids", pa.table({"route_id": pa.array(route_ids, pa.string())}))
+        return con.sql((LISTS_SQL / f"{name}.sql").read_text()).to_arrow_table()
+
+
 def validate(name: str, table: pa.Table, *, route_ids: list[str]) -> ValidationReport:
     """Run the table's suite in a fresh ephemeral GX context."""
+    rows = table.num_rows
     if name in ("prices", "price_history"):
         table = with_prices_past_their_unit(table)
+    if name in LIST_TABLES:
+        table = list_summaries(name, table, route_ids)
     frame = as_frame(name, _with_counts(with_unknown_route_ids(table, route_ids)))
     expectations = {**SUITES, **RECONCILIATION_SUITES}[name]()
-    return run_suite(gx_context(), name, frame, expectations, table.num_rows)
+    return run_suite(gx_context(), name, frame, expectations, rows)

@@ -158,44 +158,40 @@ def rejects_suite() -> list:
     ]
 
 
-def similar_models_suite() -> list:
+def _lists() -> list:
+    """The rules every list (a route's similar models in one lens, a route's alternatives) keeps, checked on its
+    summary (sql/checks/lists): no rank and no other route twice, no null, ranks from 1, every route a catalog
+    route. The ``*_in`` columns name the list that breaks a rule, else are null."""
     return [
-        *_not_null(
-            "route_id",
-            "lens",
-            "rank",
-            "other_route_id",
-            "score",
-            "cost_score",
-            "modality_score",
-            "capability_score",
-            "context_score",
-        ),
-        E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "lens", "rank"], severity=CRITICAL),
-        E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "lens", "other_route_id"], severity=CRITICAL),
-        E.ExpectColumnValuesToBeInSet(
-            column="lens", value_set=["overall", "cost", "modality", "capabilities", "context"], severity=CRITICAL
-        ),
-        E.ExpectColumnValuesToBeBetween(column="rank", min_value=1, severity=CRITICAL),
+        *_not_null("route_id"),
         *[
-            E.ExpectColumnValuesToBeBetween(column=c, min_value=0, max_value=1, severity=CRITICAL)
-            for c in ("score", "cost_score", "modality_score", "capability_score", "context_score")
+            E.ExpectColumnValuesToBeNull(column=column, severity=CRITICAL)
+            for column in ("repeated_rank_in", "repeated_other_in", "null_value_in")
         ],
+        E.ExpectColumnValuesToBeBetween(column="first_rank", min_value=1, severity=CRITICAL),
         *_in_routes(),
         *_in_routes("other_route_id"),
     ]
 
 
-def alternatives_suite() -> list:
+def similar_models_suite() -> list:
+    """On the summary of each (route, lens) list: (route, lens, rank) and (route, lens, other) are unique, and
+    every score is in 0..1."""
     return [
-        *_not_null("route_id", "rank", "other_route_id", "other_provider", "price_basis"),
-        E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "rank"], severity=CRITICAL),
-        E.ExpectCompoundColumnsToBeUnique(column_list=["route_id", "other_route_id"], severity=CRITICAL),
-        E.ExpectColumnValuesToBeBetween(column="rank", min_value=1, severity=CRITICAL),
-        E.ExpectColumnValuesToBeBetween(column="other_unit_price", min_value=0, severity=CRITICAL),
-        E.ExpectColumnValuesToBeBetween(column="price_ratio", min_value=0, severity=CRITICAL),
-        *_in_routes(),
-        *_in_routes("other_route_id"),
+        *_lists(),
+        E.ExpectColumnValuesToBeInSet(
+            column="lens", value_set=["overall", "cost", "modality", "capabilities", "context"], severity=CRITICAL
+        ),
+        E.ExpectColumnValuesToBeBetween(column="lowest_score", min_value=0, severity=CRITICAL),
+        E.ExpectColumnValuesToBeBetween(column="highest_score", max_value=1, severity=CRITICAL),
+    ]
+
+
+def alternatives_suite() -> list:
+    """On the summary of each route's list: (route, rank) and (route, other) are unique, prices not negative."""
+    return [
+        *_lists(),
+        E.ExpectColumnValuesToBeBetween(column="lowest_price", min_value=0, severity=CRITICAL),
     ]
 
 

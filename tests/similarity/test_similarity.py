@@ -2,8 +2,10 @@
 and the real bundled map."""
 
 import duckdb
+import pyarrow as pa
 import pytest
 
+from llm_catalog.checks.expectations import validate
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.similarity import lists
 
@@ -253,3 +255,39 @@ def test_gpt_oss_20b_on_deepinfra(real_similarity, bundled_normalized):
     prices = [price for _, price, _, _ in listed if price is not None]
     assert prices == sorted(prices)
     assert {"groq", "together_ai", "fireworks_ai"} <= {provider for *_, provider in listed}
+
+
+def test_the_list_suites_pass_the_real_lists_and_name_the_list_a_broken_row_is_in(real_similarity, bundled_normalized):
+    """similar_models and alternatives are validated one row per list (sql/checks/lists): each rule of a row is a
+    rule of its list, and a failure names the list."""
+    _, models, alternatives = real_similarity
+    ids = bundled_normalized.tables["routes"].column("route_id").to_pylist()
+    assert validate("similar_models", models, route_ids=ids).errors == []
+    assert validate("alternatives", alternatives, route_ids=ids).errors == []
+
+    first = models.slice(0, 1).to_pylist()[0]
+    named = f"{first['route_id']} {first['lens']}"
+    broken = [
+        {**first},  # the same rank and other route twice in one list
+        {**first, "rank": 900, "other_route_id": "nowhere/model"},
+        {**first, "rank": 901, "other_route_id": "x/y", "score": 1.5},
+        {**first, "rank": 0, "other_route_id": "x/z", "context_score": -0.1},
+    ]
+    report = validate(
+        "similar_models", pa.concat_tables([models, pa.Table.from_pylist(broken, models.schema)]), route_ids=ids
+    )
+    found = {(r["column"], tuple(r["examples"])) for r in report.errors}
+    assert ("repeated_rank_in", (named,)) in found and ("repeated_other_in", (named,)) in found
+    assert ("unknown_other_route_id", ("nowhere/model",)) in found
+    assert {"highest_score", "lowest_score", "first_rank"} <= {column for column, _ in found}
+    assert report.rows == models.num_rows + len(broken)
+
+    first = alternatives.slice(0, 1).to_pylist()[0]
+    missing = {**first, "rank": 77, "other_route_id": "a/b", "other_provider": None, "price_ratio": -1.0}
+    report = validate(
+        "alternatives",
+        pa.concat_tables([alternatives, pa.Table.from_pylist([missing], alternatives.schema)]),
+        route_ids=ids,
+    )
+    found = {(r["column"], tuple(r["examples"])) for r in report.errors}
+    assert ("null_value_in", (first["route_id"],)) in found and ("lowest_price", (-1.0,)) in found
