@@ -1,6 +1,7 @@
 """Source assets: fetch each upstream payload of the registry and keep it, content-addressed, under the warehouse's
 raw/ folder; and the sync's gate: nothing downstream runs when no source and no code changed."""
 
+import contextlib
 import importlib
 import threading
 
@@ -41,6 +42,12 @@ def fetch(context, source: Source, catalog: CatalogSettings, warehouse: Warehous
     return payload
 
 
+def _import_quietly(module: str) -> None:
+    """Import ``module`` ahead of time; if that fails, the step that needs it imports it again and says why."""
+    with contextlib.suppress(Exception):
+        importlib.import_module(module)
+
+
 def _metadata(payload: dict) -> dict:
     metadata = {k: str(payload.get(k) or "") for k in ("status", "origin", "sha256", "note", "version")}
     if payload.get("stored_path"):
@@ -78,6 +85,6 @@ def sources(context: dg.AssetExecutionContext, catalog: CatalogSettings, warehou
             return
     # the run will validate: Great Expectations takes seconds to import, mostly while the steps before validation
     # run DuckDB queries, which leave the interpreter free; importing it alongside them overlaps the two
-    threading.Thread(target=importlib.import_module, args=(VALIDATION_MODULE,), daemon=True).start()
+    threading.Thread(target=_import_quietly, args=(VALIDATION_MODULE,), name="import-gx", daemon=True).start()
     for name, payload in payloads.items():
         yield dg.Output(payload, output_name=name, metadata=_metadata(payload))
