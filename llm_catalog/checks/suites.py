@@ -179,6 +179,7 @@ def similar_models_suite() -> list:
     every score is in 0..1."""
     return [
         *_lists(),
+        *_not_null("lens"),  # a list's lens: in-set below passes a null
         E.ExpectColumnValuesToBeInSet(
             column="lens", value_set=["overall", "cost", "modality", "capabilities", "context"], severity=CRITICAL
         ),

@@ -272,14 +272,16 @@ def test_the_list_suites_pass_the_real_lists_and_name_the_list_a_broken_row_is_i
         {**first, "rank": 900, "other_route_id": "nowhere/model"},
         {**first, "rank": 901, "other_route_id": "x/y", "score": 1.5},
         {**first, "rank": 0, "other_route_id": "x/z", "context_score": -0.1},
+        {**first, "lens": None, "rank": 1, "other_route_id": "x/w"},
     ]
     report = validate(
         "similar_models", pa.concat_tables([models, pa.Table.from_pylist(broken, models.schema)]), route_ids=ids
     )
     found = {(r["column"], tuple(r["examples"])) for r in report.errors}
     assert ("repeated_rank_in", (named,)) in found and ("repeated_other_in", (named,)) in found
-    assert ("unknown_other_route_id", ("nowhere/model",)) in found
-    assert {"highest_score", "lowest_score", "first_rank"} <= {column for column, _ in found}
+    unknown = next(examples for column, examples in found if column == "unknown_other_route_id")
+    assert "nowhere/model" in unknown  # one unknown id per list: the broken list's, and the null-lens list's
+    assert {"highest_score", "lowest_score", "first_rank", "lens"} <= {column for column, _ in found}
     assert report.rows == models.num_rows + len(broken)
 
     first = alternatives.slice(0, 1).to_pylist()[0]

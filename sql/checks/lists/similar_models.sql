@@ -1,5 +1,5 @@
--- similar_models as GX checks it: one row per list (route and lens) with what its rows must satisfy, so that a
--- suite of some twenty expectations reads 50,000 rows, not 1.3 million. Each row-level rule becomes a rule on the
+-- similar_models as GX checks it: one row per list (route and lens) with what its rows must satisfy, so that its
+-- suite reads 53,000 rows, not 1.3 million. Each row-level rule becomes a rule on the
 -- list: (route, lens, rank) and (route, lens, other) unique, and no null value, are `repeated_rank_in`,
 -- `repeated_other_in` and `null_value_in` null (else they name the list, as the example a report shows); ranks
 -- from 1 is `first_rank`; scores in 0..1 are the lowest and highest of them; every other route a catalog route is
