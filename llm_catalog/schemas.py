@@ -19,6 +19,8 @@ ROUTES = pa.schema(
         pa.field("output_modalities", pa.list_(pa.string())),
         pa.field("modalities_stated", pa.bool_(), nullable=False),  # false: inferred from mode and flags
         pa.field("region", pa.string()),  # a region segment or dotted geography in the key; '*' for any
+        # what of the user's own the route needs: fine_tune | provisioned_throughput | custom_model; never similar
+        pa.field("requires_own", pa.string()),
         pa.field("alias_of", pa.string()),  # the entry this key is an alias of (its fields are the target's)
         pa.field("duplicate_of", pa.string()),  # same provider, same model, same data under a shorter key
         pa.field("deprecation_date", pa.date32()),
@@ -159,7 +161,9 @@ SIMILAR_MODELS = pa.schema(
         pa.field("route_id", pa.string(), nullable=False),
         pa.field("lens", pa.string(), nullable=False),  # overall | cost | modality | capabilities | context
         pa.field("rank", pa.int32(), nullable=False),  # 1 = closest
+        # the cheapest of the other model's variants on its provider (regions, dated keys, deployment types)
         pa.field("other_route_id", pa.string(), nullable=False),
+        pa.field("variants", pa.int32(), nullable=False),  # how many routes of that model and provider it stands for
         pa.field("score", pa.float64(), nullable=False),  # the lens score, 0..1
         pa.field("cost_score", pa.float64(), nullable=False),
         pa.field("modality_score", pa.float64(), nullable=False),

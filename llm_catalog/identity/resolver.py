@@ -19,6 +19,10 @@ README and tested one by one):
 6. Look the result up in the curated alias table (``data/model_aliases.csv``): exact matches only.
 7. ``family`` is the longest prefix of base_model listed in ``data/model_families.csv``; no match leaves it null
    (counted as unresolved).
+
+Beside the name, a key says whether the route needs an artefact of the user's own (``requires_own``): a fine-tuned
+model (``ft:gpt-4o-...``, ``...:peft``), provisioned throughput bought ahead (Bedrock's ``1-month-commitment/``), or a
+custom model slot (``llmgateway/custom``). Such routes are listed, but never offered as a similar model.
 """
 
 from __future__ import annotations
@@ -46,6 +50,12 @@ _SERVING_SUFFIXES = re.compile(
       | -(?:us|eu)$                # a region suffix (deepseek-v4.1-flash-us)
     )""",
     re.VERBOSE,
+)
+# what of the user's own a key needs before it can be called (see the module docstring)
+_REQUIRES_OWN = (
+    ("fine_tune", re.compile(r"(?:^|/)ft:|:ft-|:peft(?::|$)")),
+    ("provisioned_throughput", re.compile(r"(?:^|/)\d+-months?-commitment/|provisioned")),
+    ("custom_model", re.compile(r"(?:^|/)custom$")),
 )
 _DATE_SUFFIX = re.compile(r"[-@](?P<date>20\d{2}-?[01]\d-?[0-3]\d)$")
 # OpenAI's -0613 (month-day); Mistral's and Qwen's -2407 (year-month) and ByteDance's -260215 (year-month-day): the
@@ -97,6 +107,7 @@ class Resolution:
     model_version: str | None
     region: str | None
     resolved_by: str  # "alias" (curated table) or "rules"
+    requires_own: str | None = None  # fine_tune | provisioned_throughput | custom_model: see the module docstring
 
 
 def _norm(token: str) -> str:
@@ -121,6 +132,12 @@ def _region(model: str) -> str | None:
             return seg
     geo = _DOTTED_GEO.match(model.split("/")[-1].lower())
     return geo.group(0)[:-1] if geo else None
+
+
+def requires_own(model: str) -> str | None:
+    """What of the user's own a route's model key needs (a fine-tune, provisioned throughput, a custom model)."""
+    lowered = model.lower()
+    return next((kind for kind, pattern in _REQUIRES_OWN if pattern.search(lowered)), None)
 
 
 def _load_aliases(path: Path) -> dict[str, str]:
@@ -235,7 +252,7 @@ class ModelResolver:
         if cached is None:
             model = strip_provider_prefix(key, provider)
             base, family, version, resolved_by = self.resolve_name(model, provider)
-            cached = Resolution(model, base, family, version, _region(model), resolved_by)
+            cached = Resolution(model, base, family, version, _region(model), resolved_by, requires_own(model))
             self._cache[(key, provider)] = cached
         return cached
 

@@ -276,7 +276,8 @@ def _model(walker: _Walker, resolver, provider_names, provider: dict, model: dic
             **{"base_model": resolution.base_model, "family": resolution.family},
             **{"model_version": resolution.model_version, "resolved_by": resolution.resolved_by},
             **{"mode": None, "input_modalities": None, "output_modalities": None, "modalities_stated": False},
-            **{"region": resolution.region, "alias_of": None, "duplicate_of": None, "deprecation_date": None},
+            **{"region": resolution.region, "requires_own": resolution.requires_own},
+            **{"alias_of": None, "duplicate_of": None, "deprecation_date": None},
             "source_url": url,
         }
     )

@@ -198,6 +198,7 @@ class ModelsDevRoutes:
                 "output_modalities": outputs,
                 "modalities_stated": inputs is not None and outputs is not None,
                 "region": resolution.region,
+                "requires_own": resolution.requires_own,
                 "alias_of": None,
                 "duplicate_of": None,
                 "deprecation_date": None,

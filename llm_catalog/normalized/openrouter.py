@@ -203,6 +203,7 @@ class OpenRouterModels:
                 "output_modalities": outputs,
                 "modalities_stated": inputs is not None and outputs is not None,
                 "region": resolution.region,
+                "requires_own": resolution.requires_own,
                 "alias_of": None,
                 "duplicate_of": None,
                 "deprecation_date": stated_date(self.out, route_id, "expiration_date", model.get("expiration_date")),

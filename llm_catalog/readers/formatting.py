@@ -221,7 +221,9 @@ def _similar_lines(rows: list[dict], lens: str) -> list[str]:
             [
                 "from" if r["rank"] == 0 else str(r["rank"]),
                 r["model_name"],
-                r["provider_name"] or "",
+                # a row standing for several routes of one model on one provider links the cheapest
+                (r["provider_name"] or "")
+                + (f" (cheapest of {r['variants']} variants)" if (r.get("variants") or 0) > 1 else ""),
                 money(r["input_price"], r["input_price_unit"] or "usd_per_1m_tokens"),
                 money(r["output_price"], r["output_price_unit"] or "usd_per_1m_tokens"),
                 " ".join(r["input_modalities"] or ["unknown"])

@@ -21,7 +21,7 @@ from llm_catalog.paths import SQL_DIR
 from llm_catalog.readers.query import fetch_rows
 from llm_catalog.registry import BY_NAME
 
-SIMILAR_SHOWN = 10  # ranked rows of the similar-models table
+SIMILAR_SHOWN = 20  # ranked rows of the similar-models table
 PAGE_SQL = SQL_DIR / "readers" / "page"
 # the queries of sql/readers/page/ and the view each reads (a snapshot from before that view gives no rows)
 PAGE_TABLES = {
@@ -46,6 +46,7 @@ LATER_COLUMNS = {
     "benchmarks": ("benchmarks", {"reported_by": "b.reported_by"}),
     "routes": ("routes", {"sources": "sources"}),
     "prices": ("prices", {c: c for c in ("source", "sources_stating", "sources_agreeing", "rule")}),
+    "similar_models": ("similar_models", {"variants": "variants"}),
 }
 PRICE_KEY = ("price_kind", "tier", "condition", "unit")
 SIMILAR_TABLES = ("similar_models", "route_cells")  # read with the lenses and the number of rows shown
@@ -86,7 +87,9 @@ def gather_pages(
             if name not in SIMILAR_TABLES
         }
         similar = {
-            name: _by_route(con, name, present, {**params, "lenses": list(lenses), "shown": SIMILAR_SHOWN})
+            name: _by_route(
+                con, name, present, {**params, "lenses": list(lenses), "shown": SIMILAR_SHOWN}, stand_ins.get(name, {})
+            )
             for name in SIMILAR_TABLES
         }
         cells = {route_id: found[0] for route_id, found in similar["route_cells"].items()}
@@ -156,6 +159,7 @@ def _similar_rows(route_id: str, listed: list[dict], cells: dict[str, dict]) -> 
             "lens": row["lens"],
             "rank": row["rank"],
             "other_route_id": row["other_route_id"],
+            "variants": row["variants"],
             **{k: v for k, v in cells[row["other_route_id"]].items() if k not in ("provider", "mode")},
             "reasons": row["reasons"].split("|"),
             "score": row["score"],

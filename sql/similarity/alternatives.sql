@@ -1,5 +1,6 @@
 -- For each route, the other routes serving the same base model, cheapest first by the block's price basis
--- (tokens: 3 input : 1 output per 1M), with what differs. Duplicate and alias keys are not listed as alternatives.
+-- (tokens: 3 input : 1 output per 1M), with what differs. Duplicate and alias keys, and routes that need something of
+-- the user's own (routes.requires_own), are not listed as alternatives.
 -- Relations: route_features.
 WITH page_capabilities(capability, bit) AS (
     VALUES ('vision', 1), ('function_calling', 2), ('parallel_function_calling', 4), ('tool_choice', 8),
@@ -14,7 +15,7 @@ pairs AS (
            a.context_window, b.context_window AS other_context_window,
            a.cap_true AS true_a, a.cap_known AS known_a, b.cap_true AS true_b, b.cap_known AS known_b
     FROM route_features a
-    JOIN route_features b ON a.base_model = b.base_model AND a.idx <> b.idx AND b.candidate
+    JOIN route_features b ON a.base_model = b.base_model AND a.idx <> b.idx AND b.listable
 )
 SELECT route_id,
        row_number() OVER (PARTITION BY route_id ORDER BY other_unit_price NULLS LAST, other_route_id)::INTEGER AS rank,

@@ -2,9 +2,15 @@
 -- `pid`), the candidates in join order, and every pair of profiles of a block with its modality and capability
 -- scores and the best score each lens can reach with it. Run once, before the chunks of similar_lists.sql.
 -- Relations: route_features (after similarity_bounds.sql).
+-- A reference's profile may have no candidate (every route of it a variant or a fine-tune): profiles are every
+-- route's, `offered` says whether a candidate has it.
 CREATE OR REPLACE TEMP TABLE profiles AS
-SELECT DISTINCT pid, block_id, io_mask, io_absent, inv_n_io, cap_true, cap_false, cap_weight, has_price, has_context
-FROM route_features WHERE block IS NOT NULL AND candidate;
+SELECT pid, any_value(block_id) AS block_id, any_value(io_mask) AS io_mask, any_value(io_absent) AS io_absent,
+       any_value(inv_n_io) AS inv_n_io, any_value(cap_true) AS cap_true, any_value(cap_false) AS cap_false,
+       any_value(cap_weight) AS cap_weight, any_value(has_price) AS has_price, any_value(has_context) AS has_context,
+       bool_or(candidate) AS offered
+FROM route_features WHERE block IS NOT NULL
+GROUP BY pid;
 
 -- the candidates, with only what a pair needs, in join order
 CREATE OR REPLACE TEMP TABLE candidates AS
@@ -27,7 +33,7 @@ FROM (
            0.5 + 0.5 * pa.has_price * pb.has_price AS c, 0.75 + 0.25 * pa.has_context * pb.has_context AS x,
            modality_score(pa.io_mask, pa.inv_n_io, pb.io_mask, pb.io_absent) AS m,
            capability_score(pa.cap_true, pa.cap_false, pa.cap_weight, pb.cap_true, pb.cap_false) AS k
-    FROM profiles pa JOIN profiles pb ON pb.block_id = pa.block_id
+    FROM profiles pa JOIN profiles pb ON pb.block_id = pa.block_id AND pb.offered
 );
 
 -- the lists of each class's representative (similar_lists.sql), copied to the class by expand_lists.sql

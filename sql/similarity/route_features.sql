@@ -7,6 +7,10 @@
 --   io_absent  the modalities known NOT to be there: every unlisted one when the map lists the route's modalities,
 --              and those a flag states false (supports_vision = false: no image input); the rest are unknown.
 --   cap_true / cap_known   the 13 page capabilities as bit masks: supported, and stated either way.
+--   candidate  may be listed as a similar model: not a duplicate or alias key, needs nothing of the user's own
+--              (routes.requires_own), and the cheapest of its variants: the routes of one base model on one
+--              provider (regions, geography prefixes, dated keys, deployment types) are one candidate, the cheapest
+--              on the block's price basis (then the first route_id); `variants` counts what it stands for.
 --   unit_price the block's price basis: tokens blended 3 input : 1 output per 1M (chat, embedding, rerank, ...),
 --              per image (image), per second (video, transcription), per 1M characters (speech).
 WITH base_prices AS (
@@ -73,7 +77,7 @@ featured AS (
         coalesce(caps.cap_known, 0) AS cap_known,
         l.context_window, l.max_output_tokens,
         p.input_tokens, p.output_tokens,
-        r.duplicate_of IS NULL AND r.alias_of IS NULL AS candidate,
+        r.duplicate_of IS NULL AND r.alias_of IS NULL AND r.requires_own IS NULL AS listable,
         p.per_image, p.output_per_second, p.input_per_second, p.per_1m_characters
     FROM routes r
     JOIN io USING (route_id)
@@ -100,7 +104,8 @@ SELECT
     CASE WHEN context_window IS NULL THEN 0.0 ELSE 1.0 END AS has_context,
     max_output_tokens, coalesce(log2(max_output_tokens), 0.0) AS log_output,
     CASE WHEN max_output_tokens IS NULL THEN 0.0 ELSE 1.0 END AS has_output,
-    candidate,
+    listable, listable AND variant_rank = 1 AS candidate,
+    CASE WHEN listable AND variant_rank = 1 THEN variants END AS variants,
     -- filled by the bounds pass (similarity_bounds.sql): what a candidate must reach to enter this route's lists
     NULL::INTEGER AS price_pos, NULL::INTEGER AS context_pos, NULL::INTEGER AS pid, NULL::INTEGER AS pid_pos,
     NULL::INTEGER AS rep,
@@ -110,6 +115,10 @@ SELECT
     -1e9 AS overall_score_bound, -1e9 AS cost_score_bound, -1e9 AS modality_score_bound,
     -1e9 AS capabilities_score_bound, -1e9 AS context_score_bound
 FROM (
+    SELECT *,
+        row_number() OVER variant_group AS variant_rank,
+        count(*) FILTER (WHERE listable) OVER (PARTITION BY listable, provider, base_model, block) AS variants
+    FROM (
     SELECT *,
         CASE block
             WHEN 'image' THEN per_image
@@ -129,4 +138,6 @@ FROM (
             ELSE 'usd_per_1m_tokens_3in_1out'
         END AS price_basis
     FROM featured
+    )
+    WINDOW variant_group AS (PARTITION BY listable, provider, base_model, block ORDER BY unit_price NULLS LAST, route_id)
 )

@@ -1,6 +1,7 @@
 -- The comparable pairs among `pair_list` (ref, other), with their four component scores and five lens keys.
 -- Comparable: same block, not the same route, not the same base model (those are alternatives, not similar models),
--- and the candidate not a duplicate or alias key. Each pass defines `pair_list` (every pair in a block for the
+-- and the other route a candidate (route_features.sql: not a duplicate or alias key, nothing of the user's own needed,
+-- the cheapest of its variants). Each pass defines `pair_list` (every pair in a block for the
 -- reference form, a sample for the bounds, the band join for the full pass); pairs outside the rules are dropped here.
 -- Relations: pair_list, route_features.
 CREATE OR REPLACE VIEW scored_pairs AS

@@ -13,7 +13,7 @@ WITH ranked AS (
 ),
 scored AS (
     SELECT r.ref, r.lens, r.rank, key_score(r.key) AS score, a.route_id, b.route_id AS other_route_id,
-           a.provider = b.provider AS same_provider,
+           b.variants, a.provider = b.provider AS same_provider,
            a.family IS NOT NULL AND a.family = b.family AS same_family,
            a.io_mask AS io_a, b.io_mask AS io_b,
            -- 'Text', 'Text and image', ...: the media the reference takes or gives, for the 'covered' reason
@@ -34,7 +34,7 @@ scored AS (
     JOIN route_features a ON a.idx = r.ref
     JOIN route_features b ON b.idx = 16777215 - r.key % 16777216
 )
-SELECT route_id, lens, rank, other_route_id, score, cost_score, modality_score, capability_score, context_score,
+SELECT route_id, lens, rank, other_route_id, variants, score, cost_score, modality_score, capability_score, context_score,
     list_filter([
         CASE WHEN same_provider THEN 'Same provider' END,
         CASE WHEN same_family THEN 'Same family' END,

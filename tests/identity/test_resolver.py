@@ -70,6 +70,38 @@ def test_regions_and_wildcards_are_reported(resolver):
     assert (wildcard.region, wildcard.base_model) == ("*", "command-text-v14")
 
 
+@pytest.mark.parametrize(
+    "key, provider, needs",
+    [
+        ("ft:gpt-4o-2024-08-06", "openai", "fine_tune"),
+        ("openai/ft:gpt-4o-mini", "openai", "fine_tune"),
+        ("ft:babbage-002", "text-completion-openai", "fine_tune"),
+        ("thinkingmachines/Inkling:peft:262144", "thinkingmachines", "fine_tune"),
+        ("bedrock/*/1-month-commitment/cohere.command-text-v14", "bedrock", "provisioned_throughput"),
+        ("bedrock/eu-central-1/6-month-commitment/anthropic.claude-v1", "bedrock", "provisioned_throughput"),
+        ("llmgateway/custom", "llmgateway", "custom_model"),
+        ("gpt-4o", "openai", None),
+        ("gemini/gemini-3.1-pro-preview-customtools", "gemini", None),  # a model of Google's, not the user's
+        ("eu.anthropic.claude-sonnet-4-20250514-v1:0", "bedrock_converse", None),
+        ("openrouter/openai/gpt-oss-20b:free", "openrouter", None),
+    ],
+)
+def test_routes_needing_the_users_own_artefact_are_marked(resolver, key, provider, needs):
+    assert resolver.resolve(key, provider).requires_own == needs
+
+
+def test_requires_own_marks_what_the_real_sources_list(bundled_normalized):
+    """On the bundled map: every `ft:` key is a fine-tune and every commitment key provisioned throughput, and
+    nothing else is marked."""
+    routes = bundled_normalized.tables["routes"].to_pylist()
+    marked = {r["route_id"]: r["requires_own"] for r in routes if r["requires_own"]}
+    fine_tunes = {r["route_id"] for r in routes if "ft:" in r["route_id"]}
+    assert {k for k, v in marked.items() if v == "fine_tune"} == fine_tunes
+    commitments = {r["route_id"] for r in routes if "-commitment/" in r["route_id"]}
+    assert len(commitments) >= 20
+    assert {k for k, v in marked.items() if v == "provisioned_throughput"} == commitments
+
+
 def test_alias_table_wins_over_rules():
     resolver = ModelResolver({"my-odd-name": "gpt-oss-20b"}, [("gpt-oss", "gpt-oss")])
     resolution = resolver.resolve("someprovider/my-odd-name", "someprovider")

@@ -202,6 +202,52 @@ def test_alternatives_are_the_same_base_model_cheapest_first():
     assert nebius["other_unit_price"] is None and nebius["price_basis"] == "usd_per_1m_tokens_3in_1out"
 
 
+def test_variants_of_one_model_on_one_provider_are_one_row_linking_the_cheapest():
+    """Bedrock's geography prefixes and a dated key of one snapshot are one candidate: the row names how many routes
+    it stands for and links to the cheapest of them."""
+    bedrock = {"litellm_provider": "bedrock_converse"}
+    rows, _ = similar_rows(
+        {
+            "deepinfra/ref-model": entry(),
+            "anthropic.claude-sonnet-4-20250514-v1:0": entry(**bedrock),
+            "eu.anthropic.claude-sonnet-4-20250514-v1:0": entry(**bedrock, input_cost_per_token=1.1e-07),
+            "us.anthropic.claude-sonnet-4-20250514-v1:0": entry(**bedrock, input_cost_per_token=0.9e-07),
+            "apac.anthropic.claude-sonnet-4-20250514-v1:0": entry(**bedrock, input_cost_per_token=1.2e-07),
+            "deepinfra/other-model": entry(input_cost_per_token=3e-07),
+        }
+    )
+    for lens in ("overall", "cost", "modality", "capabilities", "context"):
+        listed = [(r["other_route_id"], r["variants"]) for r in rows_for(rows, "deepinfra/ref-model", lens)]
+        assert ("us.anthropic.claude-sonnet-4-20250514-v1:0", 4) in listed  # the cheapest of the four
+        assert len(listed) == 2 and ("deepinfra/other-model", 1) in listed
+    # a variant's own lists are those of any route: the other variants are its own model, never listed
+    assert {r["other_route_id"] for r in rows if r["route_id"] == "eu.anthropic.claude-sonnet-4-20250514-v1:0"} == {
+        "deepinfra/ref-model",
+        "deepinfra/other-model",
+    }
+
+
+def test_a_route_needing_the_users_own_artefact_is_marked_and_never_a_similar_model():
+    entries = {
+        "gpt-4o": entry(litellm_provider="openai"),
+        "ft:gpt-4o-2024-08-06": entry(litellm_provider="openai"),  # the user's own fine-tune
+        "bedrock/us-east-1/1-month-commitment/anthropic.claude-instant-v1": entry(litellm_provider="bedrock"),
+        "gpt-4o-mini": entry(litellm_provider="openai", input_cost_per_token=2e-07),
+    }
+    tables = normalize(entries).tables
+    marked = {r["route_id"]: r["requires_own"] for r in tables["routes"].to_pylist()}
+    assert marked == {
+        "gpt-4o": None,
+        "ft:gpt-4o-2024-08-06": "fine_tune",
+        "bedrock/us-east-1/1-month-commitment/anthropic.claude-instant-v1": "provisioned_throughput",
+        "gpt-4o-mini": None,
+    }
+    rows = lists.compute(tables)["similar_models"].to_pylist()
+    assert {r["other_route_id"] for r in rows} == {"gpt-4o", "gpt-4o-mini"}
+    # the fine-tune still has a page with similar models: the routes anyone can call
+    assert {r["other_route_id"] for r in rows if r["route_id"] == "ft:gpt-4o-2024-08-06"} == {"gpt-4o", "gpt-4o-mini"}
+
+
 @pytest.fixture(scope="module")
 def real_similarity(bundled_normalized):
     tables = bundled_normalized.tables

@@ -72,6 +72,7 @@ class EntryNormalizer:
                 "output_modalities": outputs,
                 "modalities_stated": stated.inputs is not None and stated.outputs is not None,
                 "region": resolution.region,
+                "requires_own": resolution.requires_own,
                 "alias_of": alias_of,
                 "duplicate_of": None,
                 "deprecation_date": stated.deprecation,
