@@ -13,8 +13,9 @@ from llm_catalog.similarity import lists
         "similar_models": dg.AssetOut(
             group_name="similarity",
             kinds={"duckdb", "parquet"},
-            description="Per route and lens (overall, cost, modality, capabilities, context), the top K routes of "
-            "other base models, with the component scores and the reasons each is close.",
+            description="Per route and lens (overall, cost, modality, capabilities, context, quality), the top K "
+            "routes of other base models, one per model and provider, with the component scores and the reasons "
+            "each is close.",
         ),
         "alternatives": dg.AssetOut(
             group_name="similarity",
@@ -31,9 +32,11 @@ def similarity_tables(
     prices: pa.Table,
     limits: pa.Table,
     capabilities: pa.Table,
+    benchmarks: pa.Table,
 ):
     tables = lists.compute(
-        {"routes": routes, "prices": prices, "limits": limits, "capabilities": capabilities}, k=catalog.similar_k
+        {"routes": routes, "prices": prices, "limits": limits, "capabilities": capabilities, "benchmarks": benchmarks},
+        k=catalog.similar_k,
     )
     for name, table in tables.items():
         yield dg.Output(

@@ -169,6 +169,7 @@ SIMILAR_MODELS = pa.schema(
         pa.field("modality_score", pa.float64(), nullable=False),
         pa.field("capability_score", pa.float64(), nullable=False),
         pa.field("context_score", pa.float64(), nullable=False),
+        pa.field("quality_score", pa.float64(), nullable=False),  # 0.5 where the two share no quality scale
         pa.field("reasons", pa.list_(pa.string()), nullable=False),
     ]
 )

@@ -181,7 +181,9 @@ def similar_models_suite() -> list:
         *_lists(),
         *_not_null("lens"),  # a list's lens: in-set below passes a null
         E.ExpectColumnValuesToBeInSet(
-            column="lens", value_set=["overall", "cost", "modality", "capabilities", "context"], severity=CRITICAL
+            column="lens",
+            value_set=["overall", "cost", "modality", "capabilities", "context", "quality"],
+            severity=CRITICAL,
         ),
         E.ExpectColumnValuesToBeBetween(column="lowest_score", min_value=0, severity=CRITICAL),
         E.ExpectColumnValuesToBeBetween(column="highest_score", max_value=1, severity=CRITICAL),

@@ -24,20 +24,15 @@ UNIT_LABELS = {
     "usd_per_1k_calls": "/ 1K calls",
     "usd_per_gb_day": "/ GB-day",
 }
-LENSES = ("overall", "cost", "modality", "capabilities", "context")
-LENS_LABELS = {
-    "overall": "overall",
-    "cost": "cost",
-    "modality": "modality",
-    "capabilities": "features",
-    "context": "context",
-}
+LENSES = ("overall", "cost", "modality", "capabilities", "context", "quality")
+LENS_LABELS = {lens: lens for lens in LENSES} | {"capabilities": "features"}
 LENS_TITLES = {
-    "overall": "overall: cost, modalities, capabilities and context blended",
+    "overall": "overall: cost, modalities, capabilities, context and (where known) quality blended",
     "cost": "cost lens: closest in price first",
     "modality": "modality lens: same inputs and outputs first",
     "capabilities": "capabilities lens: same stated features first",
     "context": "context lens: closest context window and output cap first",
+    "quality": "quality lens: closest leaderboard standing first (where both have a figure)",
 }
 
 LIMIT_LABELS = {

@@ -2,8 +2,9 @@
 
 The order of the files is the algorithm:
 
-1. ``route_features.sql``: one packed row per route (comparability block, modality and capability bit masks,
-   log price and log context with known-flags).
+1. ``quality.sql``: per base model, its positions on the quality scales (one leaderboard or index each), from the
+   benchmarks; ``route_features.sql``: one packed row per route (comparability block, modality and capability bit
+   masks, log price and log context with known-flags, quality positions).
 2. ``scoring.sql``: the component scores, the blend and the lens scores, as SQL macros.
 3. ``scored_pairs.sql``: the comparable pairs of a pair list (same block, other base model, no duplicate keys) with
    their component scores and lens keys; each pass below defines its own ``pair_list``.
@@ -34,6 +35,9 @@ from llm_catalog.paths import SQL_DIR
 
 SIMILARITY_SQL = SQL_DIR / "similarity"
 DEFAULT_K = 25
+# rows of one other base model in a list (on its best providers for the reference): a list of other models, not one
+# model on twenty providers; that model's page lists all of them
+PER_MODEL = 2
 CHUNK = 4000  # references whose pairs are in flight at once (memory), see similar_lists.sql
 SAMPLE_BAND = 30  # candidates on each side, in each sample order, that the bounds pass scores per route
 
@@ -47,22 +51,29 @@ def connect(
     prices: pa.Table,
     limits: pa.Table,
     capabilities: pa.Table,
+    benchmarks: pa.Table | None = None,
     *,
     k: int = DEFAULT_K,
+    per_model: int = PER_MODEL,
     sample_band: int = SAMPLE_BAND,
     threads: int | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory connection holding route_features, the scoring macros and the scored_pairs view (over every
-    pair until a pass defines its own pair list)."""
+    pair until a pass defines its own pair list). Without ``benchmarks`` no route has a quality figure."""
     con = duckdb.connect(config={"temp_directory": tempfile.gettempdir() + "/llm-catalog-duckdb"})
     con.execute("SET enable_progress_bar = false")  # the sync prints its own stage lines
     if threads:
         con.execute(f"SET threads = {int(threads)}")
-    for name, table in {"routes": routes, "prices": prices, "limits": limits, "capabilities": capabilities}.items():
+    if benchmarks is None:
+        benchmarks = schemas.BENCHMARKS.empty_table()
+    relations = {"routes": routes, "prices": prices, "limits": limits, "capabilities": capabilities}
+    for name, table in {**relations, "benchmarks": benchmarks}.items():
         con.register(name, table)
     con.execute(f"SET VARIABLE k = {int(k)}")
+    con.execute(f"SET VARIABLE per_model = {int(per_model)}")
     con.execute(f"SET VARIABLE sample_band = {int(sample_band)}")
     _run(con, "scoring.sql")
+    _run(con, "quality.sql")
     con.execute(f"CREATE TABLE route_features AS {(SIMILARITY_SQL / 'route_features.sql').read_text()}")
     _run(con, "all_pairs.sql")
     _run(con, "scored_pairs.sql")
@@ -96,7 +107,8 @@ def pruned_lists(con: duckdb.DuckDBPyConnection) -> pa.Table:
             UNION ALL SELECT ref, 'cost', cost FROM similar_lists
             UNION ALL SELECT ref, 'modality', modality FROM similar_lists
             UNION ALL SELECT ref, 'capabilities', capabilities FROM similar_lists
-            UNION ALL SELECT ref, 'context', context FROM similar_lists)""").to_arrow_table()
+            UNION ALL SELECT ref, 'context', context FROM similar_lists
+            UNION ALL SELECT ref, 'quality', quality FROM similar_lists)""").to_arrow_table()
 
 
 def alternatives(con: duckdb.DuckDBPyConnection) -> pa.Table:
@@ -104,6 +116,14 @@ def alternatives(con: duckdb.DuckDBPyConnection) -> pa.Table:
 
 
 def compute(tables: dict[str, pa.Table], *, k: int = DEFAULT_K, threads: int | None = None) -> dict[str, pa.Table]:
-    """similar_models and alternatives for the normalized tables."""
-    con = connect(tables["routes"], tables["prices"], tables["limits"], tables["capabilities"], k=k, threads=threads)
+    """similar_models and alternatives for the normalized tables (and ``benchmarks``, when given)."""
+    con = connect(
+        tables["routes"],
+        tables["prices"],
+        tables["limits"],
+        tables["capabilities"],
+        tables.get("benchmarks"),
+        k=k,
+        threads=threads,
+    )
     return {"similar_models": similar_models(con), "alternatives": alternatives(con)}

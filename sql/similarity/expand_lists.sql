@@ -1,5 +1,5 @@
 -- Every route's lists: its class representative's (similarity_bounds.sql), which similar_lists.sql computed.
 -- Relations: route_features, class_lists.
 CREATE OR REPLACE TEMP TABLE similar_lists AS
-SELECT f.idx AS ref, l.overall, l.cost, l.modality, l.capabilities, l.context
+SELECT f.idx AS ref, l.overall, l.cost, l.modality, l.capabilities, l.context, l.quality
 FROM route_features f JOIN class_lists l ON l.ref = f.rep;

@@ -1,12 +1,17 @@
--- The plain form of similar_lists.sql: score every comparable pair, rank with a window function, keep the top K.
+-- The plain form of similar_lists.sql: score every comparable pair, keep each lens's `per_model` best pairs of each
+-- other base model, rank with a window function, keep the top K.
 -- Not used by the sync: it is what the pruned form must equal (tests) and what it is measured against (benchmarks).
--- Variables: k. Relations: scored_pairs over the pair_list of all_pairs.sql.
+-- Variables: k, per_model. Relations: scored_pairs over the pair_list of all_pairs.sql.
 SELECT ref, lens, key FROM (
     SELECT ref, lens, key, row_number() OVER (PARTITION BY ref, lens ORDER BY key DESC) AS rank
     FROM (
-        SELECT ref,
-               unnest(['overall', 'cost', 'modality', 'capabilities', 'context']) AS lens,
-               unnest([overall_key, cost_key, modality_key, capabilities_key, context_key]) AS key
-        FROM scored_pairs
+        SELECT *, row_number() OVER (PARTITION BY ref, lens, other_model ORDER BY key DESC) AS nth
+        FROM (
+            SELECT ref, other_model,
+                   unnest(['overall', 'cost', 'modality', 'capabilities', 'context', 'quality']) AS lens,
+                   unnest([overall_key, cost_key, modality_key, capabilities_key, context_key, quality_key]) AS key
+            FROM scored_pairs
+        )
     )
+    WHERE nth <= getvariable('per_model')
 ) WHERE rank <= getvariable('k')

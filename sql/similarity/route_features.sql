@@ -11,6 +11,8 @@
 --              (routes.requires_own), and the cheapest of its variants: the routes of one base model on one
 --              provider (regions, geography prefixes, dated keys, deployment types) are one candidate, the cheapest
 --              on the block's price basis (then the first route_id); `variants` counts what it stands for.
+--   q1..q3 / h1..h3  the base model's positions on the quality scales (quality.sql) and whether it has one;
+--              has_quality: any of them.
 --   unit_price the block's price basis: tokens blended 3 input : 1 output per 1M (chat, embedding, rerank, ...),
 --              per image (image), per second (video, transcription), per 1M characters (speech).
 WITH base_prices AS (
@@ -78,12 +80,15 @@ featured AS (
         l.context_window, l.max_output_tokens,
         p.input_tokens, p.output_tokens,
         r.duplicate_of IS NULL AND r.alias_of IS NULL AND r.requires_own IS NULL AS listable,
-        p.per_image, p.output_per_second, p.input_per_second, p.per_1m_characters
+        p.per_image, p.output_per_second, p.input_per_second, p.per_1m_characters,
+        coalesce(q.q1, 0.0) AS q1, coalesce(q.h1, 0.0) AS h1, coalesce(q.q2, 0.0) AS q2, coalesce(q.h2, 0.0) AS h2,
+        coalesce(q.q3, 0.0) AS q3, coalesce(q.h3, 0.0) AS h3
     FROM routes r
     JOIN io USING (route_id)
     LEFT JOIN caps USING (route_id)
     LEFT JOIN limits l USING (route_id)
     LEFT JOIN base_prices p USING (route_id)
+    LEFT JOIN model_quality q ON q.base_model = r.base_model
 )
 SELECT
     (row_number() OVER (ORDER BY route_id) - 1)::INTEGER AS idx,  -- route_id order: ties break by route_id
@@ -104,16 +109,18 @@ SELECT
     CASE WHEN context_window IS NULL THEN 0.0 ELSE 1.0 END AS has_context,
     max_output_tokens, coalesce(log2(max_output_tokens), 0.0) AS log_output,
     CASE WHEN max_output_tokens IS NULL THEN 0.0 ELSE 1.0 END AS has_output,
+    q1, h1, q2, h2, q3, h3, greatest(h1, h2, h3) AS has_quality,
     listable, listable AND variant_rank = 1 AS candidate,
     CASE WHEN listable AND variant_rank = 1 THEN variants END AS variants,
     -- filled by the bounds pass (similarity_bounds.sql): what a candidate must reach to enter this route's lists
     NULL::INTEGER AS price_pos, NULL::INTEGER AS context_pos, NULL::INTEGER AS pid, NULL::INTEGER AS pid_pos,
+    NULL::INTEGER AS quality_pos,
     NULL::INTEGER AS rep,
     -1::BIGINT AS overall_bound, -1::BIGINT AS cost_bound, -1::BIGINT AS modality_bound,
-    -1::BIGINT AS capabilities_bound, -1::BIGINT AS context_bound,
+    -1::BIGINT AS capabilities_bound, -1::BIGINT AS context_bound, -1::BIGINT AS quality_bound,
     -- the same bounds as scores (-inf: no bound)
     -1e9 AS overall_score_bound, -1e9 AS cost_score_bound, -1e9 AS modality_score_bound,
-    -1e9 AS capabilities_score_bound, -1e9 AS context_score_bound
+    -1e9 AS capabilities_score_bound, -1e9 AS context_score_bound, -1e9 AS quality_score_bound
 FROM (
     SELECT *,
         row_number() OVER variant_group AS variant_rank,

@@ -9,6 +9,7 @@ WITH ranked AS (
         UNION ALL SELECT ref, 'modality', unnest(modality) FROM similar_lists
         UNION ALL SELECT ref, 'capabilities', unnest(capabilities) FROM similar_lists
         UNION ALL SELECT ref, 'context', unnest(context) FROM similar_lists
+        UNION ALL SELECT ref, 'quality', unnest(quality) FROM similar_lists
     )
 ),
 scored AS (
@@ -29,12 +30,19 @@ scored AS (
            round(modality_score(a.io_mask, a.inv_n_io, b.io_mask, b.io_absent), 6) AS modality_score,
            round(capability_score(a.cap_true, a.cap_false, a.cap_weight, b.cap_true, b.cap_false), 6) AS capability_score,
            round(context_score(a.log_context, a.has_context, b.log_context, b.has_context,
-                               a.log_output, a.has_output, b.log_output, b.has_output), 6) AS context_score
+                               a.log_output, a.has_output, b.log_output, b.has_output), 6) AS context_score,
+           round(quality_score(a.q1, a.h1, a.q2, a.h2, a.q3, a.h3, b.q1, b.h1, b.q2, b.h2, b.q3, b.h3), 6)
+               AS quality_score,
+           shared_scales(a.h1, a.h2, a.h3, b.h1, b.h2, b.h3) > 0 AS quality_known,
+           -- how far b stands above a, in spans, averaged over the scales both have a figure on
+           (a.h1 * b.h1 * (b.q1 - a.q1) + a.h2 * b.h2 * (b.q2 - a.q2) + a.h3 * b.h3 * (b.q3 - a.q3))
+               / greatest(shared_scales(a.h1, a.h2, a.h3, b.h1, b.h2, b.h3), 1) AS quality_lead
     FROM ranked r
     JOIN route_features a ON a.idx = r.ref
     JOIN route_features b ON b.idx = 16777215 - r.key % 16777216
 )
 SELECT route_id, lens, rank, other_route_id, variants, score, cost_score, modality_score, capability_score, context_score,
+    quality_score,
     list_filter([
         CASE WHEN same_provider THEN 'Same provider' END,
         CASE WHEN same_family THEN 'Same family' END,
@@ -57,7 +65,13 @@ SELECT route_id, lens, rank, other_route_id, variants, score, cost_score, modali
              WHEN status_a = status_b THEN 'Similar price' END,
         CASE WHEN context_b >= 2 * context_a THEN 'Larger context'
              WHEN 2 * context_b <= context_a THEN 'Smaller context'
-             WHEN context_a = context_b THEN 'Same context' END
+             WHEN context_a = context_b THEN 'Same context' END,
+        -- quality: the mean lead over the shared scales, in spans (quality.sql): a quarter of a span either way
+        -- (about 19 LMArena points, a little over the width of a well-voted model's confidence interval)
+        CASE WHEN NOT quality_known THEN NULL
+             WHEN quality_lead > 0.25 THEN 'Rated higher'
+             WHEN quality_lead < -0.25 THEN 'Rated lower'
+             ELSE 'Similar rating' END
     ], lambda x: x IS NOT NULL) AS reasons
 FROM scored
 ORDER BY ref, lens, rank  -- ref numbers the routes in route_id order: the same order, sorted on integers

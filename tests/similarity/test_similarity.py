@@ -5,6 +5,7 @@ import duckdb
 import pyarrow as pa
 import pytest
 
+from llm_catalog import schemas
 from llm_catalog.checks.expectations import validate
 from llm_catalog.normalized.litellm.normalize import normalize
 from llm_catalog.similarity import lists
@@ -61,8 +62,8 @@ def test_cost_lens_ranks_a_2x_price_gap_above_a_10x_one():
     )
     cost = rows_for(rows, "deepinfra/ref", "cost")
     assert [r["other_route_id"] for r in cost] == ["deepinfra/double", "deepinfra/tenfold"]
-    assert cost[0]["cost_score"] == pytest.approx(1 - 0.30103 / 2, abs=1e-5)  # log10(2) decades over a span of 2
-    assert cost[1]["cost_score"] == pytest.approx(1 - 1 / 2, abs=1e-5)
+    assert cost[0]["cost_score"] == pytest.approx(1 - 0.30103, abs=1e-5)  # log10(2) decades over a span of 1
+    assert cost[1]["cost_score"] == 0  # a tenfold price is a different class of offer
     assert "Pricier" in cost[1]["reasons"]
 
 
@@ -125,7 +126,7 @@ def test_near_twins_score_above_0_9_and_differences_are_visible():
         assert score[other] < 0.9, other
         assert score["deepinfra/twin"] - score[other] >= 0.09, other
     cost = {r["other_route_id"]: r for r in rows_for(rows, "deepinfra/ref", "cost")}
-    assert cost["deepinfra/price-9x"]["cost_score"] == pytest.approx(1 - 0.954243 / 2, abs=1e-5)
+    assert cost["deepinfra/price-9x"]["cost_score"] == pytest.approx(1 - 0.954243, abs=1e-5)  # log10(9) over 1
     assert "Pricier" in cost["deepinfra/price-9x"]["reasons"]
 
 
@@ -246,6 +247,84 @@ def test_a_route_needing_the_users_own_artefact_is_marked_and_never_a_similar_mo
     assert {r["other_route_id"] for r in rows} == {"gpt-4o", "gpt-4o-mini"}
     # the fine-tune still has a page with similar models: the routes anyone can call
     assert {r["other_route_id"] for r in rows if r["route_id"] == "ft:gpt-4o-2024-08-06"} == {"gpt-4o", "gpt-4o-mini"}
+
+
+def arena_figures(ratings: dict[str, float]) -> pa.Table:
+    """LMArena text ratings for base models, as the benchmarks table holds them."""
+    rows = [
+        {
+            "benchmark": "lmarena_text",
+            "benchmark_name": "LMArena Text",
+            "variant": "overall",
+            "metric": "rating",
+            "unit": "elo",
+            "score": rating,
+            "higher_is_better": True,
+            "source_model": base,
+            "base_model": base,
+            "scope": "base_model",
+            "evaluator": "third_party",
+            "source": "lmarena",
+            "source_url": "https://arena.ai/leaderboard/text",
+            "attribution": "LMArena, CC BY 4.0",
+        }
+        for base, rating in ratings.items()
+    ]
+    return pa.Table.from_pylist(rows, schema=schemas.BENCHMARKS)
+
+
+def test_a_far_better_rated_model_scores_lower_than_an_equal_offer_with_a_close_rating():
+    """Two offers alike in price, limits and features: the one whose leaderboard rating is close to the reference's
+    ranks first on overall and on the quality lens; a model 150 points above is not a near-twin, and one with no
+    figure sits between (evidence outranks silence)."""
+    tables = normalize(
+        {
+            "deepinfra/small-3b": entry(),
+            "deepinfra/close-8b": entry(),
+            "deepinfra/frontier-120b": entry(),
+            "deepinfra/unrated-7b": entry(),
+        }
+    ).tables
+    ratings = {"small-3b": 1200.0, "close-8b": 1210.0, "frontier-120b": 1350.0}
+    rows = lists.compute({**tables, "benchmarks": arena_figures(ratings)})["similar_models"].to_pylist()
+    for lens in ("overall", "quality"):
+        ranked = rows_for(rows, "deepinfra/small-3b", lens)
+        assert [r["other_route_id"] for r in ranked] == [
+            "deepinfra/close-8b",
+            "deepinfra/unrated-7b",
+            "deepinfra/frontier-120b",
+        ]
+    overall = {r["other_route_id"]: r for r in rows_for(rows, "deepinfra/small-3b", "overall")}
+    assert overall["deepinfra/close-8b"]["quality_score"] == pytest.approx(1 - 10 / 75, abs=1e-5)
+    assert overall["deepinfra/close-8b"]["score"] > 0.95
+    assert "Similar rating" in overall["deepinfra/close-8b"]["reasons"]
+    assert overall["deepinfra/frontier-120b"]["quality_score"] == 0  # 150 points apart: twice the span
+    assert overall["deepinfra/frontier-120b"]["score"] == pytest.approx(0.65)  # 0.65 offer blend of 1, quality 0
+    assert "Rated higher" in overall["deepinfra/frontier-120b"]["reasons"]
+    assert overall["deepinfra/unrated-7b"]["quality_score"] == 0.5
+    # a reference with no figure ranks by the offer alone: everything alike scores 1
+    assert {r["score"] for r in rows_for(rows, "deepinfra/unrated-7b", "overall")} == {1.0}
+
+
+def test_a_model_appears_on_at_most_two_providers_and_scores_spread():
+    """One model served by six providers fills two rows, not six; the list goes on to other models, and on hand-made
+    routes a step in price, window or features is a visible step in score."""
+    providers = ("deepinfra", "together_ai", "groq", "fireworks_ai", "nebius", "novita")
+    entries = {f"{p}/popular-70b": entry(litellm_provider=p) for p in providers}
+    entries |= {
+        "deepinfra/ref-model": entry(),
+        "deepinfra/price-2x": entry(input_cost_per_token=2e-07, output_cost_per_token=8e-07),
+        "deepinfra/window-half": entry(max_input_tokens=65536, max_output_tokens=4096),
+        "deepinfra/no-vision": entry(supports_vision=False),
+    }
+    rows, _ = similar_rows(entries)
+    overall = rows_for(rows, "deepinfra/ref-model", "overall")
+    listed = [r["other_route_id"] for r in overall]
+    assert sum(route.endswith("popular-70b") for route in listed) == 2
+    assert listed[2:] == ["deepinfra/price-2x", "deepinfra/window-half", "deepinfra/no-vision"]
+    scores = [r["score"] for r in overall]
+    # the twins at 1; twice the price 0.91; half the window and output cap 0.90; vision stated false 0.79
+    assert scores == [1.0, 1.0, pytest.approx(0.909691), pytest.approx(0.9), pytest.approx(0.791667)]
 
 
 @pytest.fixture(scope="module")

@@ -10,13 +10,14 @@ SELECT s.route_id, s.lens,
        CASE WHEN count(DISTINCT s.other_route_id) < count(*) THEN concat_ws(' ', s.route_id, s.lens) END
            AS repeated_other_in,
        CASE WHEN bool_or(s.rank IS NULL OR s.other_route_id IS NULL OR s.score IS NULL OR s.cost_score IS NULL
-                         OR s.modality_score IS NULL OR s.capability_score IS NULL OR s.context_score IS NULL)
+                         OR s.modality_score IS NULL OR s.capability_score IS NULL OR s.context_score IS NULL
+                         OR s.quality_score IS NULL)
             THEN concat_ws(' ', s.route_id, s.lens) END AS null_value_in,
        min(s.rank) AS first_rank,
        least(min(s.score), min(s.cost_score), min(s.modality_score), min(s.capability_score),
-             min(s.context_score)) AS lowest_score,
+             min(s.context_score), min(s.quality_score)) AS lowest_score,
        greatest(max(s.score), max(s.cost_score), max(s.modality_score), max(s.capability_score),
-                max(s.context_score)) AS highest_score,
+                max(s.context_score), max(s.quality_score)) AS highest_score,
        min(s.other_route_id) FILTER (WHERE s.other_route_id IS NOT NULL AND k.route_id IS NULL)
            AS unknown_other_route_id
 FROM similar_models s
