@@ -35,9 +35,6 @@ from llm_catalog.paths import SQL_DIR
 
 SIMILARITY_SQL = SQL_DIR / "similarity"
 DEFAULT_K = 25
-# rows of one other base model in a list (on its best providers for the reference): a list of other models, not one
-# model on twenty providers; that model's page lists all of them
-PER_MODEL = 2
 CHUNK = 4000  # references whose pairs are in flight at once (memory), see similar_lists.sql
 SAMPLE_BAND = 30  # candidates on each side, in each sample order, that the bounds pass scores per route
 
@@ -54,7 +51,6 @@ def connect(
     benchmarks: pa.Table | None = None,
     *,
     k: int = DEFAULT_K,
-    per_model: int = PER_MODEL,
     sample_band: int = SAMPLE_BAND,
     threads: int | None = None,
 ) -> duckdb.DuckDBPyConnection:
@@ -70,7 +66,6 @@ def connect(
     for name, table in {**relations, "benchmarks": benchmarks}.items():
         con.register(name, table)
     con.execute(f"SET VARIABLE k = {int(k)}")
-    con.execute(f"SET VARIABLE per_model = {int(per_model)}")
     con.execute(f"SET VARIABLE sample_band = {int(sample_band)}")
     _run(con, "scoring.sql")
     _run(con, "quality.sql")

@@ -1,7 +1,7 @@
--- The plain form of similar_lists.sql: score every comparable pair, keep each lens's `per_model` best pairs of each
--- other base model, rank with a window function, keep the top K.
+-- The plain form of similar_lists.sql: score every comparable pair, keep each lens's best pair of each other base
+-- model, rank with a window function, keep the top K.
 -- Not used by the sync: it is what the pruned form must equal (tests) and what it is measured against (benchmarks).
--- Variables: k, per_model. Relations: scored_pairs over the pair_list of all_pairs.sql.
+-- Variables: k. Relations: scored_pairs over the pair_list of all_pairs.sql.
 SELECT ref, lens, key FROM (
     SELECT ref, lens, key, row_number() OVER (PARTITION BY ref, lens ORDER BY key DESC) AS rank
     FROM (
@@ -13,5 +13,5 @@ SELECT ref, lens, key FROM (
             FROM scored_pairs
         )
     )
-    WHERE nth <= getvariable('per_model')
+    WHERE nth = 1
 ) WHERE rank <= getvariable('k')

@@ -60,12 +60,8 @@ CREATE OR REPLACE MACRO lens_score(component, overall) AS 0.6 * component + 0.4 
 CREATE OR REPLACE MACRO rank_key(score, idx_b) AS round(score * 1e6)::BIGINT * 16777216 + (16777215 - idx_b);
 CREATE OR REPLACE MACRO key_score(key) AS round((key // 16777216) / 1e6, 6);
 
--- A list's keys as its top K, best first, and its K-th best key (-1 when it has fewer than K): over keys already cut
--- to at most `per_model` per other base model (a list shows a model on its best few providers; the rest of that
--- model's providers are on its own page).
-CREATE OR REPLACE MACRO top_keys(keys) AS list_slice(list_reverse_sort(keys), 1, getvariable('k'));
-CREATE OR REPLACE MACRO kth_key(keys) AS
-    CASE WHEN len(keys) >= getvariable('k') THEN list_reverse_sort(keys)[getvariable('k')] ELSE -1 END;
+-- The K-th best of a list of at most K keys (max(key, k) gives them best first), -1 when it has fewer than K.
+CREATE OR REPLACE MACRO kth_key(keys) AS CASE WHEN len(keys) >= getvariable('k') THEN keys[getvariable('k')] ELSE -1 END;
 
 -- A sortable key's score, less rank_key's rounding, as the bound a pair's raw score is compared with;
 -- -inf when there is no bound (fewer than K pairs in the sample).

@@ -47,21 +47,20 @@ kept AS (
        OR lens_score(m, overall) >= modality_score_bound OR lens_score(k, overall) >= capabilities_score_bound
        OR lens_score(context, overall) >= context_score_bound OR lens_score(quality, overall) >= quality_score_bound
 ),
--- at most `per_model` keys of one other base model per lens, then the top K of what is left
+-- one key per other base model and lens (its best provider for the reference), then the streaming top K
 per_model AS (
     SELECT ref,
-           max(overall_key, getvariable('per_model')) FILTER (WHERE overall_key >= overall_bound) AS overall,
-           max(cost_key, getvariable('per_model')) FILTER (WHERE cost_key >= cost_bound) AS cost,
-           max(modality_key, getvariable('per_model')) FILTER (WHERE modality_key >= modality_bound) AS modality,
-           max(capabilities_key, getvariable('per_model')) FILTER (WHERE capabilities_key >= capabilities_bound)
-               AS capabilities,
-           max(context_key, getvariable('per_model')) FILTER (WHERE context_key >= context_bound) AS context,
-           max(quality_key, getvariable('per_model')) FILTER (WHERE quality_key >= quality_bound) AS quality
+           max(overall_key) FILTER (WHERE overall_key >= overall_bound) AS overall,
+           max(cost_key) FILTER (WHERE cost_key >= cost_bound) AS cost,
+           max(modality_key) FILTER (WHERE modality_key >= modality_bound) AS modality,
+           max(capabilities_key) FILTER (WHERE capabilities_key >= capabilities_bound) AS capabilities,
+           max(context_key) FILTER (WHERE context_key >= context_bound) AS context,
+           max(quality_key) FILTER (WHERE quality_key >= quality_bound) AS quality
     FROM kept
     GROUP BY ref, other_model
 )
-SELECT ref, top_keys(flatten(list(overall))) AS overall, top_keys(flatten(list(cost))) AS cost,
-       top_keys(flatten(list(modality))) AS modality, top_keys(flatten(list(capabilities))) AS capabilities,
-       top_keys(flatten(list(context))) AS context, top_keys(flatten(list(quality))) AS quality
+SELECT ref, max(overall, getvariable('k')) AS overall, max(cost, getvariable('k')) AS cost,
+       max(modality, getvariable('k')) AS modality, max(capabilities, getvariable('k')) AS capabilities,
+       max(context, getvariable('k')) AS context, max(quality, getvariable('k')) AS quality
 FROM per_model
 GROUP BY ref;

@@ -55,20 +55,18 @@ FROM route_features a CROSS JOIN offsets
 JOIN route_features b ON b.block_id = a.block_id AND b.quality_pos = a.quality_pos + offset_
 WHERE a.block IS NOT NULL AND a.idx = a.rep AND a.h1 = 1;
 
--- each lens's K-th best key of the sample, with at most `per_model` keys of one other base model (as the lists)
+-- each lens's K-th best key of the sample, one key per other base model (as the lists)
 CREATE OR REPLACE TEMP TABLE sampled_bounds AS
 WITH per_model AS (
-    SELECT ref,
-           max(overall_key, getvariable('per_model')) AS overall, max(cost_key, getvariable('per_model')) AS cost,
-           max(modality_key, getvariable('per_model')) AS modality,
-           max(capabilities_key, getvariable('per_model')) AS capabilities,
-           max(context_key, getvariable('per_model')) AS context, max(quality_key, getvariable('per_model')) AS quality
+    SELECT ref, max(overall_key) AS overall, max(cost_key) AS cost, max(modality_key) AS modality,
+           max(capabilities_key) AS capabilities, max(context_key) AS context, max(quality_key) AS quality
     FROM scored_pairs
     GROUP BY ref, other_model
 )
-SELECT ref, kth_key(flatten(list(overall))) AS overall_bound, kth_key(flatten(list(cost))) AS cost_bound,
-       kth_key(flatten(list(modality))) AS modality_bound, kth_key(flatten(list(capabilities))) AS capabilities_bound,
-       kth_key(flatten(list(context))) AS context_bound, kth_key(flatten(list(quality))) AS quality_bound
+SELECT ref, kth_key(max(overall, getvariable('k'))) AS overall_bound, kth_key(max(cost, getvariable('k'))) AS cost_bound,
+       kth_key(max(modality, getvariable('k'))) AS modality_bound,
+       kth_key(max(capabilities, getvariable('k'))) AS capabilities_bound,
+       kth_key(max(context, getvariable('k'))) AS context_bound, kth_key(max(quality, getvariable('k'))) AS quality_bound
 FROM per_model
 GROUP BY ref;
 

@@ -306,9 +306,9 @@ def test_a_far_better_rated_model_scores_lower_than_an_equal_offer_with_a_close_
     assert {r["score"] for r in rows_for(rows, "deepinfra/unrated-7b", "overall")} == {1.0}
 
 
-def test_a_model_appears_on_at_most_two_providers_and_scores_spread():
-    """One model served by six providers fills two rows, not six; the list goes on to other models, and on hand-made
-    routes a step in price, window or features is a visible step in score."""
+def test_a_model_appears_once_at_its_closest_provider_and_scores_spread():
+    """One model served by six providers fills one row (its provider closest to the reference), not six; the list
+    goes on to other models, and on hand-made routes a step in price, window or features is a visible step in score."""
     providers = ("deepinfra", "together_ai", "groq", "fireworks_ai", "nebius", "novita")
     entries = {f"{p}/popular-70b": entry(litellm_provider=p) for p in providers}
     entries |= {
@@ -320,11 +320,15 @@ def test_a_model_appears_on_at_most_two_providers_and_scores_spread():
     rows, _ = similar_rows(entries)
     overall = rows_for(rows, "deepinfra/ref-model", "overall")
     listed = [r["other_route_id"] for r in overall]
-    assert sum(route.endswith("popular-70b") for route in listed) == 2
-    assert listed[2:] == ["deepinfra/price-2x", "deepinfra/window-half", "deepinfra/no-vision"]
+    assert listed == ["deepinfra/popular-70b", "deepinfra/price-2x", "deepinfra/window-half", "deepinfra/no-vision"]
     scores = [r["score"] for r in overall]
-    # the twins at 1; twice the price 0.91; half the window and output cap 0.90; vision stated false 0.79
-    assert scores == [1.0, 1.0, pytest.approx(0.909691), pytest.approx(0.9), pytest.approx(0.791667)]
+    # the twin at 1 (of its six providers, the same one as the reference); twice the price 0.91; half the window and
+    # output cap 0.90; vision stated false 0.79
+    assert scores == [1.0, pytest.approx(0.909691), pytest.approx(0.9), pytest.approx(0.791667)]
+    # the row is the provider closest on the lens: with deepinfra's dearer, the first of the five equal ones by route_id
+    dearer = {**entries, "deepinfra/popular-70b": entry(input_cost_per_token=3e-07)}
+    rows, _ = similar_rows(dearer)
+    assert [r["other_route_id"] for r in rows_for(rows, "deepinfra/ref-model", "overall")][0] == "fireworks_ai/popular-70b"
 
 
 @pytest.fixture(scope="module")
