@@ -1,15 +1,17 @@
 """How our similar-models list compares with the reference catalog page's, on the map of the page's own month.
 
     .venv/bin/python speed-scripts/reference_page.py [--version 1.88.0] \
-        [--route openrouter/openai/gpt-oss-20b] [--top 15]
-
-Then, on the bundled map: over every chat route (not a duplicate or alias key), the median score gap between rank 1
-and rank 25 of the overall lens, and the median scores at ranks 1, 10 and 25.
+        [--route openrouter/openai/gpt-oss-20b] [--top 15] [--warehouse data/warehouse]
 
 Downloads the litellm wheel of that version from PyPI (cached under $XDG_CACHE_HOME/llm-catalog, never committed),
-normalizes its map, runs the similarity stage, and prints: our overall top N for the route with scores and reasons,
-which of the reference page's first ten similar models are in it (matched on model name and provider), and the
-scores of our first and N-th. The reference page is ../shared/reference/model-page-example.txt beside the repository.
+normalizes its map, links the benchmark figures of the warehouse's current snapshot (its raw payloads, parsed and
+linked as the sync does) to that map's models, runs the similarity stage, and prints: our overall top N for the route
+with scores and reasons, which of the reference page's first ten similar models are in it (matched on model name and
+provider), and the scores of our first and N-th. The reference page is ../shared/reference/model-page-example.txt.
+
+Then, on the warehouse's current snapshot (the default catalog after `make sync`): over every chat route (not a
+duplicate or alias key), the median score gap between rank 1 and rank 25 of the overall lens, and the median scores
+at ranks 1, 10 and 25.
 """
 
 from __future__ import annotations
@@ -23,10 +25,15 @@ from pathlib import Path
 
 import duckdb
 
+from llm_catalog.benchmarks.link import link
+from llm_catalog.identity.resolver import default_resolver
 from llm_catalog.normalized.litellm.normalize import normalize
-from llm_catalog.paths import REPO_ROOT
-from llm_catalog.similarity.lists import lists
+from llm_catalog.paths import REPO_ROOT, warehouse_dir
+from llm_catalog.registry import providing
+from llm_catalog.similarity import lists
 from llm_catalog.sources.bundle import map_from_wheel
+from llm_catalog.sources.fetch import RawPayload
+from llm_catalog.warehouse.store import Warehouse
 
 REFERENCE_PAGE = REPO_ROOT.parent / "shared" / "reference" / "model-page-example.txt"
 CACHE = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "llm-catalog"
@@ -54,13 +61,28 @@ def reference_rows(page: str) -> list[tuple[str, str, float]]:
     return rows
 
 
+def linked_benchmarks(warehouse: Warehouse, routes):
+    """The benchmark figures of the warehouse's current snapshot, re-linked to ``routes`` (as coverage.py does)."""
+    rows, pointers = [], {}
+    parsers = {source.name: source.parse for source in providing("benchmarks")}
+    for payload in warehouse.manifest(warehouse.current_id())["sources"]:
+        if payload["source"] in parsers and payload.get("sha256"):
+            found = parsers[payload["source"]](RawPayload.from_dict(payload).read_bytes(), source=payload["source"])
+            rows += found.scores
+            pointers[payload["source"]] = found.pointers
+    return link(rows, routes, default_resolver(), pointers)[0]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--version", default="1.88.0")
     parser.add_argument("--route", default="openrouter/openai/gpt-oss-20b")
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--warehouse")
     args = parser.parse_args()
+    warehouse = Warehouse(warehouse_dir(args.warehouse))
     tables = normalize(cached_map(args.version)).tables
+    tables["benchmarks"] = linked_benchmarks(warehouse, tables["routes"])
     out = lists.compute(tables)
     models, routes = out["similar_models"], tables["routes"]  # noqa: F841 (read by DuckDB by name)
     ours = duckdb.sql(f"""
@@ -89,16 +111,13 @@ def main() -> None:
         f"\n{found} of {len(reference)} in our top {args.top}; our #1 scores {ours[0][5]:.1%}, "
         f"#{args.top} scores {ours[args.top - 1][5]:.1%}"
     )
-    spread_on_bundled_map()
+    spread_on_the_catalog(warehouse)
 
 
-def spread_on_bundled_map() -> None:
-    import gzip
-
-    from llm_catalog.paths import BUNDLED_LITELLM_MAP
-
-    tables = normalize(json.loads(gzip.decompress(BUNDLED_LITELLM_MAP.read_bytes()))).tables
-    models, routes = lists.compute(tables)["similar_models"], tables["routes"]  # noqa: F841 (DuckDB reads them)
+def spread_on_the_catalog(warehouse: Warehouse) -> None:
+    snapshot = warehouse.current_id()
+    models = duckdb.read_parquet(str(warehouse.table_path("similar_models", snapshot)))  # noqa: F841 (DuckDB reads)
+    routes = duckdb.read_parquet(str(warehouse.table_path("routes", snapshot)))  # noqa: F841
     ((routes_n, gap, first, tenth, last),) = duckdb.sql("""
         SELECT count(*), median(first - last), median(first), median(tenth), median(last) FROM (
             SELECT s.route_id, max(score) FILTER (WHERE rank = 1) AS first,
@@ -109,7 +128,8 @@ def spread_on_bundled_map() -> None:
               AND r.duplicate_of IS NULL AND r.alias_of IS NULL
             GROUP BY s.route_id HAVING count(*) = 25)""").fetchall()
     print(
-        f"\nbundled map, {routes_n} chat routes: median overall score at rank 1 {first:.1%}, rank 10 {tenth:.1%}, "
+        f"\nsnapshot {snapshot}, {routes_n} chat routes: median overall score at rank 1 {first:.1%}, rank 10 "
+        f"{tenth:.1%}, "
         f"rank 25 {last:.1%}; median gap rank 1 - rank 25: {gap:.3f}"
     )
 
