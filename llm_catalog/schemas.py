@@ -214,7 +214,7 @@ BENCHMARKS = pa.schema(
         pa.field("evaluator", pa.string(), nullable=False),  # self_reported | third_party
         pa.field(
             "source", pa.string(), nullable=False
-        ),  # model_cards | models_dev | llm_stats | aider | artificial_analysis
+        ),  # model_cards | models_dev | llm_stats | aider | artificial_analysis | lmarena
         pa.field("source_url", pa.string(), nullable=False),
         pa.field("attribution", pa.string(), nullable=False),  # licence or attribution the source requires
         pa.field("measured", pa.date32()),

@@ -1,6 +1,11 @@
 """Linking benchmark scores to the catalog's models: every row a source's parser gave (llm_catalog.normalized) is
 placed with the same resolver the routes use (llm_catalog.identity), exact matches only.
 
+One fallback, for every source: a name that does not resolve to a catalog model is tried again without its
+reasoning-effort suffix (``gpt-5-high`` is gpt-5 run at high effort: the effort is a setting of the model, not another
+model; fields.split_effort). The full name always comes first, so ``qwen3.8-max``, a model of the catalog, stays
+itself; a row placed by its full name then has no effort where that effort was only the end of the model's name.
+
 The same figure for the same benchmark and model from several sources is published once, by the first source in
 PRECEDENCE order, with every source that reported it in ``reported_by`` (sql/benchmarks/merge_duplicates.sql);
 different figures all stay.
@@ -13,12 +18,16 @@ import pyarrow as pa
 
 from llm_catalog import schemas
 from llm_catalog.identity.resolver import ModelResolver
+from llm_catalog.normalized.fields import split_effort
 from llm_catalog.paths import SQL_DIR
 
 # in order of precedence: a figure several sources report is published as the first one's row
-PRECEDENCE = ("model_cards", "models_dev", "llm_stats", "aider", "artificial_analysis")
+PRECEDENCE = ("model_cards", "models_dev", "llm_stats", "aider", "artificial_analysis", "lmarena")
 # sources that name the exact model argument they ran (a LiteLLM route key); the others name models
 ROUTE_SCOPED = frozenset({"aider"})
+
+
+NO_ROUTE = "no route of the catalog has this base model"
 
 
 def place(
@@ -37,7 +46,17 @@ def place(
             return found.pop(), None
         if found:
             return base, f"models.dev routes pointing at it resolve to several base models: {sorted(found)}"
-    return base, "no route of the catalog has this base model"
+    return base, NO_ROUTE
+
+
+def without_effort(name: str, bases: set[str], resolver: ModelResolver) -> str | None:
+    """The base model of ``name`` without its reasoning-effort suffix, when a route has it (else None): the fallback
+    for a name that ``place`` found no route for."""
+    bare, effort = split_effort(name)
+    if effort is None:
+        return None
+    base, _, _, _ = resolver.resolve_name(bare)
+    return base if base in bases else None
 
 
 def link(
@@ -61,6 +80,9 @@ def link(
             row.update(scope="route", route_id=name, base_model=route["base_model"], family=route["family"])
         else:
             base, reason = place(name, families.keys(), resolver, (pointers or {}).get(row["source"]))
+            plain = without_effort(name, families.keys(), resolver) if reason == NO_ROUTE else None
+            if plain is not None:
+                base, reason = plain, None
             if reason:
                 unmatched.append(
                     {
@@ -74,6 +96,8 @@ def link(
                 )
                 continue
             row.update(scope="base_model", route_id=None, base_model=base, family=families[base])
+            if plain is None and row["reasoning_effort"] and split_effort(name)[1] == row["reasoning_effort"]:
+                row["reasoning_effort"] = None  # the catalog's model is named so: the suffix is part of its name
         tally[0] += 1
         matched.append(row)
     rates = {

