@@ -97,16 +97,12 @@ def main() -> None:
     found = 0
     print(f"\nthe reference page's first ten, and their rank in our overall list (top {args.top} counts):")
     for name, provider, score in reference:
-        rank = next(
-            (
-                r
-                for r, _, n, p, pn, *_ in ours
-                if n == name.lower() and provider.lower() in (p, pn, pn.replace(" ai", ""))
-            ),
-            None,
-        )
+        # our lists hold one row per other model (its provider closest to the route): matched on the model's name,
+        # and the provider we list is printed beside it
+        rank, listed_provider = next(((r, pn) for r, _, n, _, pn, *_ in ours if n == name.lower()), (None, None))
         found += rank is not None and rank <= args.top
-        print(f"  {name:<32} {provider:<12} page {score:4.0%}   ours: {rank if rank else 'not in top 25'}")
+        where = f"{rank} (on {listed_provider})" if rank else "not in top 25"
+        print(f"  {name:<32} {provider:<12} page {score:4.0%}   ours: {where}")
     print(
         f"\n{found} of {len(reference)} in our top {args.top}; our #1 scores {ours[0][5]:.1%}, "
         f"#{args.top} scores {ours[args.top - 1][5]:.1%}"

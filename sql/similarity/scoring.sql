@@ -48,12 +48,12 @@ CREATE OR REPLACE MACRO quality_score(q1a, h1a, q2a, h2a, q3a, h3a, q1b, h1b, q2
          ELSE 0.5 END;
 
 -- overall blends the four offer components, and quality when the reference a has a figure (has_quality_a = 1):
--- then 0.75 of the offer blend + 0.25 quality. A reference with no figure ranks every candidate alike on quality,
+-- then 0.70 of the offer blend + 0.30 quality. A reference with no figure ranks every candidate alike on quality,
 -- so its blend is the offer blend alone. A lens weighs its own component 0.6 and overall 0.4.
 CREATE OR REPLACE MACRO offer_score(cost, modality, capabilities, context) AS
     0.30 * cost + 0.25 * modality + 0.25 * capabilities + 0.20 * context;
 CREATE OR REPLACE MACRO overall_score(cost, modality, capabilities, context, quality, has_quality_a) AS
-    (1.0 - 0.35 * has_quality_a) * offer_score(cost, modality, capabilities, context) + 0.35 * has_quality_a * quality;
+    (1.0 - 0.30 * has_quality_a) * offer_score(cost, modality, capabilities, context) + 0.30 * has_quality_a * quality;
 CREATE OR REPLACE MACRO lens_score(component, overall) AS 0.6 * component + 0.4 * overall;
 
 -- A sortable key per (score, candidate): the score to 6 decimals, ties broken by route_id (idx is route_id order).

@@ -67,7 +67,7 @@ SELECT route_id, lens, rank, other_route_id, variants, score, cost_score, modali
              WHEN 2 * context_b <= context_a THEN 'Smaller context'
              WHEN context_a = context_b THEN 'Same context' END,
         -- quality: the mean lead over the shared scales, in spans (quality.sql): a quarter of a span either way
-        -- (about 19 LMArena points, a little over the width of a well-voted model's confidence interval)
+        -- (25 LMArena points, about twice the width of a well-voted model's 95% confidence interval)
         CASE WHEN NOT quality_known THEN NULL
              WHEN quality_lead > 0.25 THEN 'Rated higher'
              WHEN quality_lead < -0.25 THEN 'Rated lower'

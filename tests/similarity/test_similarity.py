@@ -1,13 +1,19 @@
 """Similar models and alternatives: scoring properties on hand-made maps, exactness against the every-pair form,
 and the real bundled map."""
 
+import gzip
+
 import duckdb
 import pyarrow as pa
 import pytest
 
 from llm_catalog import schemas
+from llm_catalog.benchmarks.link import link
 from llm_catalog.checks.expectations import validate
+from llm_catalog.identity.resolver import default_resolver
+from llm_catalog.normalized import lmarena
 from llm_catalog.normalized.litellm.normalize import normalize
+from llm_catalog.paths import BUNDLED_LMARENA
 from llm_catalog.similarity import lists
 
 CHAT = {
@@ -295,13 +301,14 @@ def test_a_far_better_rated_model_scores_lower_than_an_equal_offer_with_a_close_
             "deepinfra/frontier-120b",
         ]
     overall = {r["other_route_id"]: r for r in rows_for(rows, "deepinfra/small-3b", "overall")}
-    assert overall["deepinfra/close-8b"]["quality_score"] == pytest.approx(1 - 10 / 75, abs=1e-5)
+    assert overall["deepinfra/close-8b"]["quality_score"] == pytest.approx(1 - 10 / 100, abs=1e-5)
     assert overall["deepinfra/close-8b"]["score"] > 0.95
     assert "Similar rating" in overall["deepinfra/close-8b"]["reasons"]
-    assert overall["deepinfra/frontier-120b"]["quality_score"] == 0  # 150 points apart: twice the span
-    assert overall["deepinfra/frontier-120b"]["score"] == pytest.approx(0.65)  # 0.65 offer blend of 1, quality 0
+    assert overall["deepinfra/frontier-120b"]["quality_score"] == 0  # 150 points apart: beyond the span of 100
+    assert overall["deepinfra/frontier-120b"]["score"] == pytest.approx(0.70)  # 0.70 x an offer blend of 1, quality 0
     assert "Rated higher" in overall["deepinfra/frontier-120b"]["reasons"]
     assert overall["deepinfra/unrated-7b"]["quality_score"] == 0.5
+    assert overall["deepinfra/unrated-7b"]["score"] == pytest.approx(0.85)
     # a reference with no figure ranks by the offer alone: everything alike scores 1
     assert {r["score"] for r in rows_for(rows, "deepinfra/unrated-7b", "overall")} == {1.0}
 
@@ -328,19 +335,34 @@ def test_a_model_appears_once_at_its_closest_provider_and_scores_spread():
     # the row is the provider closest on the lens: with deepinfra's dearer, the first of the five equal ones by route_id
     dearer = {**entries, "deepinfra/popular-70b": entry(input_cost_per_token=3e-07)}
     rows, _ = similar_rows(dearer)
-    assert [r["other_route_id"] for r in rows_for(rows, "deepinfra/ref-model", "overall")][0] == "fireworks_ai/popular-70b"
+    first = rows_for(rows, "deepinfra/ref-model", "overall")[0]
+    assert first["other_route_id"] == "fireworks_ai/popular-70b"
 
 
 @pytest.fixture(scope="module")
-def real_similarity(bundled_normalized):
+def bundled_ratings(bundled_normalized) -> pa.Table:
+    """The bundled LMArena ratings, linked to the bundled map's models as the sync links them."""
+    found = lmarena.parse(gzip.decompress(BUNDLED_LMARENA.read_bytes()))
+    benchmarks, _, _ = link(found.scores, bundled_normalized.tables["routes"], default_resolver())
+    return benchmarks
+
+
+@pytest.fixture(scope="module")
+def real_similarity(bundled_normalized, bundled_ratings):
     tables = bundled_normalized.tables
-    con = lists.connect(tables["routes"], tables["prices"], tables["limits"], tables["capabilities"])
+    con = lists.connect(tables["routes"], tables["prices"], tables["limits"], tables["capabilities"], bundled_ratings)
     models = lists.similar_models(con)
     return con, models, lists.alternatives(con)
 
 
 def test_pruned_lists_equal_the_every_pair_form_on_the_real_map(real_similarity):
+    """With the bundled ratings: most chat routes have a quality figure, so every lens's bounds and the one row per
+    model are exercised on real data."""
     con, _, _ = real_similarity
+    ((rated, chat),) = con.sql(
+        "SELECT count(*) FILTER (WHERE has_quality = 1), count(*) FROM route_features WHERE block = 'chat'"
+    ).fetchall()
+    assert rated > chat / 2
     pruned = lists.pruned_lists(con)  # noqa: F841 - read by name in the SQL below (DuckDB's replacement scan)
     reference = lists.reference_lists(con)  # noqa: F841 - the same
     key = "SELECT ref, lens, key FROM t ORDER BY ALL"
