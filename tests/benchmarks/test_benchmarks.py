@@ -168,6 +168,7 @@ def test_sync_publishes_benchmarks_from_every_source_with_provenance(synced_with
         {"source": "aider", "n": 1, "scopes": 1},
         {"source": "artificial_analysis", "n": 9, "scopes": 1},
         {"source": "llm_stats", "n": 3, "scopes": 1},
+        {"source": "lmarena", "n": 58, "scopes": 1},  # the bundled Arena ratings of the small map's models
         {"source": "model_cards", "n": 6, "scopes": 1},
         {"source": "models_dev", "n": 1, "scopes": 1},
     ]
@@ -209,6 +210,7 @@ def test_sync_publishes_benchmarks_from_every_source_with_provenance(synced_with
         "llm_stats": "fetched",
         "genai_prices": "skipped",  # left out by --pricing-sources: not read at all
         "openrouter": "skipped",
+        "lmarena": "fetched",
     }
     assert (
         main(
@@ -237,7 +239,7 @@ def test_bundled_defaults_give_every_gpt_oss_20b_route_the_model_card_rows(synce
         SELECT r.route_id,
                list(b.benchmark_name || ' ' || coalesce(b.variant, '') || '=' || b.score ORDER BY b.benchmark)
         FROM '{routes}' r JOIN '{benchmarks}' b ON b.base_model = r.base_model AND b.scope = 'base_model'
-        WHERE r.base_model = 'gpt-oss-20b' GROUP BY r.route_id""").fetchall()
+        WHERE r.base_model = 'gpt-oss-20b' AND b.source = 'model_cards' GROUP BY r.route_id""").fetchall()
     all_routes = duckdb.sql(f"SELECT count(*) FROM '{routes}' WHERE base_model = 'gpt-oss-20b'").fetchall()[0][0]
     assert len(per_route) == all_routes >= 20
     expected = [
@@ -249,8 +251,15 @@ def test_bundled_defaults_give_every_gpt_oss_20b_route_the_model_card_rows(synce
         "SWE-bench Verified =60.7",
     ]
     assert all(rows == expected for _, rows in per_route)
-    family = duckdb.sql(f"SELECT count(*) FROM '{benchmarks}' WHERE family = 'gpt-oss'").fetchall()[0][0]
-    assert family == 12  # the page's family view: 20b and 120b rows
+    family = duckdb.sql(f"""SELECT source, count(DISTINCT base_model) FROM '{benchmarks}' WHERE family = 'gpt-oss'
+                             GROUP BY ALL ORDER BY source""").fetchall()
+    assert family == [("lmarena", 2), ("model_cards", 2)]  # the page's family view: 20b and 120b rows from both
+    cards = duckdb.sql(f"SELECT count(*) FROM '{benchmarks}' WHERE family = 'gpt-oss' AND source = 'model_cards'")
+    assert cards.fetchall()[0][0] == 12
+    # the bundled Arena ratings are offline too: gpt-oss-20b's text rating, of the day of the copy
+    arena = duckdb.sql(f"""SELECT unit, measured FROM '{benchmarks}' WHERE base_model = 'gpt-oss-20b'
+                            AND benchmark = 'lmarena_text' AND variant = 'overall'""").fetchall()
+    assert [(unit, str(day)) for unit, day in arena] == [("elo", "2026-10-05")]
 
 
 @pytest.mark.slow  # a real sync
