@@ -143,10 +143,24 @@ def _module_statement(reader: _Reader, statement: ast.stmt) -> ast.expr | None:
     reader.fail(statement, where, f"the statement `{ast.unparse(statement)[:80]}` is not allowed")
 
 
+def _parse(text: str | bytes, name: str, attempts: int = 5) -> ast.Module:
+    """ast.parse, again when another thread's ast.parse ran at the same moment: CPython 3.11 keeps the AST
+    converter's recursion depth per interpreter, not per call (CPython issue 106905), so a concurrent parse (the
+    early import of Great Expectations calls inspect, which calls ast.parse) fails one of them with a SystemError
+    about the depth. The text is not at fault, and a second attempt succeeds."""
+    for attempt in range(attempts):
+        try:
+            return ast.parse(text, filename=name)
+        except SystemError as exc:
+            if "recursion depth mismatch" not in str(exc) or attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
 def read_data_py(text: str | bytes, *, name: str = "genai_prices/data.py") -> list[dict]:
     """The providers of a genai-prices ``data.py``, parsed (never run) into plain values."""
     try:
-        module = ast.parse(text, filename=name)
+        module = _parse(text, name)
     except (SyntaxError, ValueError, RecursionError) as exc:
         raise BrokenPayloadError(SOURCE, f"{name} is not Python source this reader can parse: {exc}") from exc
     reader = _Reader(name)

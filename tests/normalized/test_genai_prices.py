@@ -301,3 +301,31 @@ def test_the_json_form_and_the_python_form_give_the_same_tables():
     from_python = one([DATED])
     for name in ("routes", "prices", "limits", "rejects"):
         assert from_json.tables[name].equals(from_python.tables[name]), name
+
+
+def test_a_parse_that_collides_with_another_threads_is_parsed_again(monkeypatch):
+    """CPython 3.11 fails one of two concurrent ast.parse calls with a SystemError about its recursion depth (the
+    sync imports Great Expectations in a thread meanwhile); the reader parses again rather than failing the sync. Any
+    other SystemError is raised."""
+    import ast
+
+    from llm_catalog.normalized import genai_prices_ast
+
+    real_parse, calls = ast.parse, []
+
+    def collides_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise SystemError("AST constructor recursion depth mismatch (before=1, after=0)")
+        return real_parse(*args, **kwargs)
+
+    monkeypatch.setattr(genai_prices_ast.ast, "parse", collides_once)
+    providers = genai_prices_ast.read_data_py("providers = []\n")
+    assert providers == [] and len(calls) == 2
+
+    def broken(*args, **kwargs):
+        raise SystemError("something else")
+
+    monkeypatch.setattr(genai_prices_ast.ast, "parse", broken)
+    with pytest.raises(SystemError, match="something else"):
+        genai_prices_ast.read_data_py("providers = []\n")

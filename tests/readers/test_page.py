@@ -153,11 +153,11 @@ def test_unknown_modalities_stay_unknown_and_image_routes_show_their_own_unit(sy
 
 def test_show_lens_reorders_the_similar_models_as_the_page_filter_does(synced_warehouse, capsys):
     orders = {}
-    for lens in ("overall", "cost", "context"):
+    for lens in ("overall", "cost", "context", "quality"):
         capsys.readouterr()
         assert main(["show", "--warehouse", str(synced_warehouse), "deepinfra/openai/gpt-oss-20b", "--lens", lens]) == 0
         table = capsys.readouterr().out.split("\nSimilar models")[1].splitlines()[3:]
         orders[lens] = [line.split()[1] for line in table if line.strip()]
-        expected = [r["model_name"] for r in _page_rows(synced_warehouse, "deepinfra/openai/gpt-oss-20b", lens)][1:11]
-        assert orders[lens] == expected
-    assert orders["overall"] != orders["cost"] != orders["context"]
+        expected = [r["model_name"] for r in _page_rows(synced_warehouse, "deepinfra/openai/gpt-oss-20b", lens)][1:21]
+        assert orders[lens] == expected and len(expected) == 20  # the page shows twenty rows
+    assert orders["overall"] != orders["cost"] != orders["context"] != orders["quality"]

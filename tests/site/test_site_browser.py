@@ -93,12 +93,15 @@ def test_the_lens_filter_reorders_the_similar_models(browser, site_url, synced_w
 
     expected = {
         lens: [r["other_route_id"] for r in page.gather(con, ROUTE, snapshot_id, lens)["similar_models"][1:]]
-        for lens in ("overall", "cost")
+        for lens in ("overall", "cost", "quality")
     }
-    assert visible() == expected["overall"]
+    assert visible() == expected["overall"] and len(expected["overall"]) == 20
     Select(browser.find_element(By.ID, "lens")).select_by_value("cost")
     assert visible() == expected["cost"] != expected["overall"]
     assert browser.find_element(By.CSS_SELECTOR, "#similar-rows tr:not([hidden]) .score").text.startswith("Cost ")
+    Select(browser.find_element(By.ID, "lens")).select_by_value("quality")  # the leaderboard lens
+    assert visible() == expected["quality"] != expected["cost"]
+    assert browser.find_element(By.CSS_SELECTOR, "#similar-rows tr:not([hidden]) .score").text.startswith("Quality ")
 
 
 def test_the_index_search_finds_a_route_by_its_base_model(browser, site_url):
