@@ -6,17 +6,20 @@ The order of the files is the algorithm:
    benchmarks; ``route_features.sql``: one packed row per route (comparability block, modality and capability bit
    masks, log price and log context with known-flags, quality positions).
 2. ``scoring.sql``: the component scores, the blend and the lens scores, as SQL macros.
-3. ``scored_pairs.sql``: the comparable pairs of a pair list (same block, other base model, no duplicate keys) with
-   their component scores and lens keys; each pass below defines its own ``pair_list``.
+3. ``scored_pairs.sql``: the comparable pairs of a pair list (same block, other base model, the other route a
+   candidate: no duplicate key, nothing of the user's own, the cheapest of its variants) with their component scores
+   and lens keys; each pass below defines its own ``pair_list``.
 4. ``similarity_bounds.sql``: per route, the K-th best score of each lens among a sample (its nearest candidates in
-   price, in context window, and in price within its own profile; band joins on positions): a bound that every
-   member of the true top K reaches.
-5. ``profiles.sql``: candidate profiles (modality and capability masks, known price and window) and, per pair of
-   profiles, the modality and capability scores and the best each lens can reach.
+   price, in context window, on the LMArena scale, and in price within its own profile; band joins on positions),
+   one per other model as in the lists: a bound that every member of the true top K reaches.
+5. ``profiles.sql``: profiles (modality and capability masks, known price and window, a quality figure or not) and,
+   per pair of a reference's profile and a candidate's, the modality and capability scores and the best each lens
+   can reach.
 6. ``similar_lists.sql``, per chunk of references: every candidate of the profiles that can reach the reference's
-   bounds, scored (cost and context per pair, modality and capabilities from the profile pair), a streaming top-K
-   per route and lens. Routes alike in all a reference brings to a pair have the same lists: one route of each
-   such class is the reference in steps 4 and 6, and ``expand_lists.sql`` copies its lists to the rest.
+   bounds, scored (cost, context and quality per pair, modality and capabilities from the profile pair), the best
+   key of each other base model, then a streaming top-K per route and lens. Routes alike in all a reference brings
+   to a pair have the same lists: one route of each such class is the reference in steps 4 and 6, and
+   ``expand_lists.sql`` copies its lists to the rest.
 7. ``similar_models.sql`` and ``alternatives.sql``: the published rows, with component scores and reasons.
 
 Steps 4-6 only prune pairs that cannot be in a top K, so the lists are exactly those of scoring every pair
