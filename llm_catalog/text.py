@@ -1,0 +1,63 @@
+"""Rules for text that comes from sources and is shown to people: ids, names and links.
+
+One place decides which code points may stand in an id or a name and which URLs may become links, so that every
+normalizer rejects the same things and the site and the command line never render what a normalizer let through."""
+
+from __future__ import annotations
+
+import unicodedata
+from urllib.parse import urlsplit
+
+# Cc controls (terminal escapes, NUL), Cf format characters (bidirectional overrides, zero-width space, BOM, soft
+# hyphen), Co private use, Cs lone surrogates, Cn unassigned code points (every noncharacter is one): none is visible
+# as itself, so two ids that differ only by one of them look the same on a page, and a bidirectional control makes an
+# id display reversed
+HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs", "Cn"})
+LINK_SCHEMES = frozenset({"http", "https"})
+
+
+def hidden_code_points(text: str) -> list[str]:
+    """Each code point of ``text`` that is invisible, a control or not a character, as `U+202E RIGHT-TO-LEFT
+    OVERRIDE` (in order, once each); empty for text that shows as what it is."""
+    found = dict.fromkeys(ch for ch in text if unicodedata.category(ch) in HIDDEN_CATEGORIES)
+    return [code_point_name(ch) for ch in found]
+
+
+def code_point_name(ch: str) -> str:
+    name = unicodedata.name(ch, "")
+    if not name:
+        name = "noncharacter" if _is_noncharacter(ord(ch)) else f"{unicodedata.category(ch)} code point"
+    return f"U+{ord(ch):04X} {name}"
+
+
+def _is_noncharacter(cp: int) -> bool:
+    return 0xFDD0 <= cp <= 0xFDEF or (cp & 0xFFFE) == 0xFFFE
+
+
+def visible(text: str) -> str:
+    """``text`` with each hidden code point written as `<U+200B>`, for printing or rendering a value that must be
+    shown as it is (a reject's value) without letting it act on the terminal or the page."""
+    if not hidden_code_points(text):
+        return text
+    return "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch) in HIDDEN_CATEGORIES else ch for ch in text)
+
+
+def web_link(url: object) -> str | None:
+    """``url`` if it may become a link: an absolute http(s) URL with a host, and nothing a browser would read
+    differently from how it shows (backslashes, whitespace, hidden code points); else None. Scheme-relative
+    (`//host`), backslash (`/\\host`), relative and `javascript:` URLs are all None."""
+    if not isinstance(url, str) or not url or len(url) > 2048:
+        return None
+    if "\\" in url or any(ch.isspace() for ch in url) or hidden_code_points(url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed IPv6 bracket, a bad port
+        return None
+    if (
+        parts.scheme.lower() not in LINK_SCHEMES
+        or not parts.hostname
+        or not url.lower().startswith(parts.scheme.lower() + "://")
+    ):
+        return None
+    return url
