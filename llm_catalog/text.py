@@ -5,7 +5,9 @@ normalizer rejects the same things and the site and the command line never rende
 
 from __future__ import annotations
 
+import sys
 import unicodedata
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 # Cc controls (terminal escapes, NUL), Cf format characters (bidirectional overrides, zero-width space, BOM, soft
@@ -21,6 +23,34 @@ def hidden_code_points(text: str) -> list[str]:
     OVERRIDE` (in order, once each); empty for text that shows as what it is."""
     found = dict.fromkeys(ch for ch in text if unicodedata.category(ch) in HIDDEN_CATEGORIES)
     return [code_point_name(ch) for ch in found]
+
+
+def hidden_message(text: str, what: str) -> str | None:
+    """Why ``text`` (an id, a name, a mode: ``what``) may not be published, naming each hidden code point; None when
+    it has none."""
+    found = hidden_code_points(text)
+    if not found:
+        return None
+    return f"{what} holds code points that do not show as themselves: {', '.join(found)}"
+
+
+@lru_cache(maxsize=1)
+def hidden_class() -> str:
+    """The hidden code points as the body of a regex character class (``[^...]`` keeps them out), so that a regex
+    check (a Great Expectations suite, an id pattern) refuses exactly what ``hidden_code_points`` names."""
+    ranges, start = [], None
+    for cp in range(sys.maxunicode + 2):
+        hidden = cp <= sys.maxunicode and unicodedata.category(chr(cp)) in HIDDEN_CATEGORIES
+        if hidden and start is None:
+            start = cp
+        elif not hidden and start is not None:
+            ranges.append(_escaped(start) if start == cp - 1 else f"{_escaped(start)}-{_escaped(cp - 1)}")
+            start = None
+    return "".join(ranges)
+
+
+def _escaped(cp: int) -> str:
+    return f"\\x{cp:02x}" if cp < 0x100 else f"\\u{cp:04x}" if cp < 0x10000 else f"\\U{cp:08x}"
 
 
 def code_point_name(ch: str) -> str:

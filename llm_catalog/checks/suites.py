@@ -18,6 +18,7 @@ from llm_catalog.normalized.litellm.vocabulary import (
     ROUTE_ID,
 )
 from llm_catalog.normalized.price_fields import PRICE_UNITS, STANDARD_TIER, TIERS
+from llm_catalog.text import hidden_class
 
 E = gx.expectations
 CRITICAL, WARNING = "critical", "warning"
@@ -34,6 +35,11 @@ def _not_null(*columns: str, severity: str = CRITICAL, mostly: float = 1.0) -> l
 
 ROUTE_ID_COLUMNS = ("route_id", "other_route_id")
 ROUTE_ID_REGEX = r"^" + ROUTE_ID.pattern + r"\Z"  # the normalizer's pattern, as a full match
+# text shown as it is (a name, a mode): no hidden code point, as the normalizers reject (llm_catalog.text)
+SHOWN_TEXT_REGEX = rf"^[^{hidden_class()}]*\Z"
+# a source's link a page may show (llm_catalog.text.web_link, the normalizers' rule): absolute http(s), a host, no
+# backslash, whitespace or hidden code point
+WEB_LINK_REGEX = rf"^https?://[^\s\\/?#{hidden_class()}]+(?:[/?#][^\s\\{hidden_class()}]*)?\Z"
 
 
 def _in_routes(column: str = "route_id") -> list:
@@ -56,7 +62,9 @@ def routes_suite() -> list:
             column="deprecation_date", strftime_format="%Y-%m-%d", severity=CRITICAL
         ),
         E.ExpectColumnValuesToBeInSet(column="mode", value_set=KNOWN_MODES, severity=WARNING),
-        E.ExpectColumnValuesToMatchRegex(column="source_url", regex=r"^https?://", severity=WARNING),
+        E.ExpectColumnValuesToMatchRegex(column="source_url", regex=WEB_LINK_REGEX, severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="provider_name", regex=SHOWN_TEXT_REGEX, severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="mode", regex=SHOWN_TEXT_REGEX, severity=CRITICAL),
         # how much of the catalog the resolver places in a family (benchmarks and "same family" depend on it)
         *_not_null("family", severity=WARNING, mostly=0.8),
         *_not_null("provider_name"),
@@ -68,6 +76,7 @@ def route_modalities_suite() -> list:
         *_not_null("route_id", "direction", "modality"),
         E.ExpectColumnValuesToBeInSet(column="direction", value_set=["input", "output"], severity=CRITICAL),
         E.ExpectColumnValuesToBeInSet(column="modality", value_set=sorted(OUTPUT_VOCABULARY), severity=WARNING),
+        E.ExpectColumnValuesToMatchRegex(column="modality", regex=SHOWN_TEXT_REGEX, severity=CRITICAL),
         *_in_routes(),
     ]
 
@@ -246,8 +255,9 @@ def models_suite() -> list:
         ),
         E.ExpectColumnValuesToBeBetween(column="parameter_count", min_value=1, severity=CRITICAL),
         E.ExpectColumnValuesToBeBetween(column="routes", min_value=1, severity=CRITICAL),
-        E.ExpectColumnValuesToMatchRegex(column="docs_url", regex=r"^https?://", severity=CRITICAL),
-        E.ExpectColumnValuesToMatchRegex(column="weights_url", regex=r"^https?://", severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="docs_url", regex=WEB_LINK_REGEX, severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="weights_url", regex=WEB_LINK_REGEX, severity=CRITICAL),
+        E.ExpectColumnValuesToMatchRegex(column="display_name", regex=SHOWN_TEXT_REGEX, severity=CRITICAL),
         # coverage a reader should look at: how many base models any source names
         *_not_null("display_name", severity=WARNING, mostly=0.3),
     ]

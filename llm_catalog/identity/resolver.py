@@ -99,6 +99,11 @@ _SPELLING = (
 )
 
 
+# what a normalizer says of a key that resolves to an empty base model (``openai/``, ``-v1:0``, ``:free``): an entry
+# reject, as an empty base model would fail the models table's check and stop the sync
+NO_MODEL_NAME = "no model name is left once the provider prefix and serving tags (-v1:0, :free, ...) are taken off"
+
+
 @dataclass(frozen=True)
 class Resolution:
     model: str  # the key without its provider prefix
@@ -108,6 +113,11 @@ class Resolution:
     region: str | None
     resolved_by: str  # "alias" (curated table) or "rules"
     requires_own: str | None = None  # fine_tune | provisioned_throughput | custom_model: see the module docstring
+
+    @property
+    def names_a_model(self) -> bool:
+        """False when nothing of the key is left to name a model (see NO_MODEL_NAME)."""
+        return bool(self.base_model)
 
 
 def _norm(token: str) -> str:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from llm_catalog.errors import SourceError
 from llm_catalog.identity.providers import load_provider_names, provider_display_name
-from llm_catalog.identity.resolver import ModelResolver, default_resolver
+from llm_catalog.identity.resolver import NO_MODEL_NAME, ModelResolver, default_resolver
 from llm_catalog.normalized.genai_prices_ast import SOURCE, read_genai_prices
 from llm_catalog.normalized.genai_prices_prices import (
     PRICE_KEYS,
@@ -37,8 +37,9 @@ from llm_catalog.normalized.genai_prices_time import resolve_conditional
 from llm_catalog.normalized.litellm.fields import token_limit
 from llm_catalog.normalized.litellm.normalize import NormalizedMap
 from llm_catalog.normalized.litellm.rows import TableRows, as_json
-from llm_catalog.normalized.litellm.vocabulary import ROUTE_ID
+from llm_catalog.normalized.litellm.vocabulary import PROVIDER_ID, ROUTE_ID
 from llm_catalog.paths import DATA_DIR
+from llm_catalog.text import hidden_message, web_link
 
 BUNDLED_DIR = DATA_DIR / "genai_prices"
 ATTRIBUTION = "genai-prices by Pydantic (https://github.com/pydantic/genai-prices), MIT"
@@ -46,7 +47,9 @@ ENV = "LLM_CATALOG_GENAI_PRICES"  # a file or URL of its data.json (or data.py) 
 PROVIDER_NAMES_CSV = DATA_DIR / "provider_names" / "genai_prices.csv"
 # ModelInfo's fields kept in extra_fields as they are; any other field is kept too, flagged known = false
 EXTRA_MODEL_FIELDS = ("name", "description", "price_comments", "deprecated", "match")
-ENTRY_RULES = frozenset({"not_an_object", "missing_id", "invalid_route_id", "duplicate_route", "missing_provider"})
+ENTRY_RULES = frozenset(
+    {"not_an_object", "missing_id", "invalid_route_id", "duplicate_route", "missing_provider", "no_model_name"}
+)
 
 
 def bundled_data(folder: Path = BUNDLED_DIR) -> tuple[bytes, dict]:
@@ -249,9 +252,15 @@ def _route(out, provider: dict, index: int, model, provider_map, seen: set, unma
     catalog, prefix, mapped = catalog_provider(source_provider, model_id, provider_map)
     if not mapped:
         unmapped.add(source_provider)
+    if not PROVIDER_ID.fullmatch(catalog):
+        message = hidden_message(source_provider, "the provider id") or "the provider id is not a provider id"
+        out.reject(f"{source_provider}/models[{index}]", "provider.id", source_provider, "invalid_provider", message)
+        return None
     route_id = f"{catalog}/{prefix}{model_id}"
     if not ROUTE_ID.fullmatch(route_id):
-        message = "a route id must be 1-256 printable characters with no whitespace or control characters"
+        message = hidden_message(model_id, "id") or (
+            "a route id must be 1-256 printable characters with no whitespace or control characters"
+        )
         out.reject(f"{source_provider}/models[{index}]", "id", model_id, "invalid_route_id", message)
         return None
     if route_id in seen:
@@ -265,11 +274,21 @@ def _model(walker: _Walker, resolver, provider_names, provider: dict, model: dic
     out = walker.out
     catalog = route_id.split("/", 1)[0]
     resolution = resolver.resolve(route_id, catalog)
+    if not resolution.names_a_model:
+        out.reject(route_id, "id", model.get("id"), "no_model_name", NO_MODEL_NAME)
+        return
     walker.stats["routes_without_family"] += resolution.family is None
     own_name = provider.get("name") if isinstance(provider.get("name"), str) else None
+    if own_name is not None and (why := hidden_message(own_name, "the provider's name")):
+        out.reject(route_id, "provider.name", own_name, "hidden_characters", why)
+        own_name = None
     name = provider_names.get(catalog) or own_name or provider_display_name(catalog, provider_names)
     urls = provider.get("pricing_urls")
     url = urls[0] if isinstance(urls, list) and urls and isinstance(urls[0], str) else None
+    if url is not None and web_link(url) is None:
+        message = "pricing_urls[0] is not an absolute http(s) URL a page may link to; left out"
+        out.reject(route_id, "provider.pricing_urls[0]", url, "url_not_a_web_link", message)
+        url = None
     out.rows["routes"].append(
         {
             **{"route_id": route_id, "provider": catalog, "provider_name": name, "model": resolution.model},
@@ -295,7 +314,9 @@ def _model(walker: _Walker, resolver, provider_names, provider: dict, model: dic
     walker.variants(route_id, model.get("price_variants"))
     known = {"id", "context_window", "prices", "price_variants", *EXTRA_MODEL_FIELDS}
     for field, value in model.items():
-        if field in EXTRA_MODEL_FIELDS and value is not None:
+        if field == "name" and isinstance(value, str) and (why := hidden_message(value, "name")):
+            out.reject(route_id, field, value, "hidden_characters", why)
+        elif field in EXTRA_MODEL_FIELDS and value is not None:
             walker.extra(route_id, field, value)
         elif field not in known:
             walker.extra(route_id, field, value, known=False)

@@ -10,6 +10,7 @@ from functools import partial
 
 from llm_catalog.errors import BrokenPayloadError
 from llm_catalog.normalized.benchmark_names import identify
+from llm_catalog.normalized.facts_text import shown_link, shown_name
 from llm_catalog.normalized.fields import day, json_document, month, typed
 from llm_catalog.normalized.parsed import ModelFacts, ParsedSource, score_row
 from llm_catalog.sources.fetch import tree_files
@@ -30,9 +31,10 @@ class LlmStats:
     models: dict[str, ModelFacts] = field(default_factory=dict)  # model_id -> facts
     benchmarks: list[dict] = field(default_factory=list)  # raw scores with their model
     max_scores: dict[str, float] = field(default_factory=dict)  # benchmark_id -> max_score
+    left_out: list[dict] = field(default_factory=list)  # names and links left out: {entry, field, value, message}
 
 
-def _llm_stats_model(name: str, doc, source: str) -> ModelFacts:
+def _llm_stats_model(name: str, doc, source: str, left_out: list[dict]) -> ModelFacts:
     if not isinstance(doc, dict):
         raise BrokenPayloadError(source, "expected an object", entry=name)
     params = typed(doc.get("param_count"), float, source=source, entry=name, field="param_count")
@@ -40,15 +42,34 @@ def _llm_stats_model(name: str, doc, source: str) -> ModelFacts:
     return ModelFacts(
         source="llm_stats",
         source_model=typed(doc.get("model_id"), str, source=source, entry=name, field="model_id", required=True),
-        display_name=typed(doc.get("name"), str, source=source, entry=name, field="name", required=True),
+        display_name=shown_name(
+            typed(doc.get("name"), str, source=source, entry=name, field="name", required=True),
+            left_out,
+            entry=name,
+            field="name",
+        ),
         release_date=month(doc.get("release_date"), source=source, entry=name, field="release_date"),
         knowledge_cutoff=month(doc.get("knowledge_cutoff"), source=source, entry=name, field="knowledge_cutoff"),
         open_weights=None if licence is None else licence != "proprietary",
         parameter_count=int(params) if params else None,
-        docs_url=typed(
-            doc.get("source_api_ref") or doc.get("source_paper"), str, source=source, entry=name, field="source_api_ref"
+        docs_url=shown_link(
+            typed(
+                doc.get("source_api_ref") or doc.get("source_paper"),
+                str,
+                source=source,
+                entry=name,
+                field="source_api_ref",
+            ),
+            left_out,
+            entry=name,
+            field="source_api_ref",
         ),
-        weights_url=typed(doc.get("source_weights_link"), str, source=source, entry=name, field="source_weights_link"),
+        weights_url=shown_link(
+            typed(doc.get("source_weights_link"), str, source=source, entry=name, field="source_weights_link"),
+            left_out,
+            entry=name,
+            field="source_weights_link",
+        ),
     )
 
 
@@ -57,7 +78,7 @@ def _score_field(score: dict, key: str, kind, *, source: str, entry: str, where:
     return typed(score.get(key), kind, source=source, entry=entry, field=f"{where}.{key}", required=required)
 
 
-def _llm_stats_scores(name: str, doc, model: str, source: str) -> list[dict]:
+def _llm_stats_scores(name: str, doc, model: str, source: str, left_out: list[dict]) -> list[dict]:
     if not isinstance(doc, list):
         raise BrokenPayloadError(source, "expected a list of scores", entry=name)
     found = []
@@ -74,7 +95,13 @@ def _llm_stats_scores(name: str, doc, model: str, source: str) -> list[dict]:
                 "name": read("benchmark_name", str, required=True),
                 "score": float(read("score", float, required=True)),
                 "self_reported": read("is_self_reported", bool, required=True),
-                "url": read("self_reported_source_link", str),
+                # a link a page may not show is left out: the figure then links to its LLM Stats page
+                "url": shown_link(
+                    read("self_reported_source_link", str),
+                    left_out,
+                    entry=name,
+                    field=f"{where}.self_reported_source_link",
+                ),
                 "method": read("analysis_method", str),
                 "date": day(
                     score.get("verification_date") or score.get("updated_at"),
@@ -104,10 +131,10 @@ def parse_llm_stats(data: bytes, *, source: str = "llm_stats") -> LlmStats:
         elif match := _LLM_STATS_MODEL.match(name):
             doc = json_document(name, raw, source)
             if match["file"] == "model":
-                facts = _llm_stats_model(name, doc, source)
+                facts = _llm_stats_model(name, doc, source, stats.left_out)
                 stats.models[facts.source_model] = facts
             else:
-                scores[match["model"]] = _llm_stats_scores(name, doc, match["model"], source)
+                scores[match["model"]] = _llm_stats_scores(name, doc, match["model"], source, stats.left_out)
     if not stats.models:
         raise BrokenPayloadError(source, "no model files under data/organizations/<org>/models/<id>/model.json")
     for found in scores.values():  # a model folder may have scores and no model.json: named by its folder
@@ -152,4 +179,9 @@ def parse(
     data: bytes, *, source: str = "llm_stats", checked: date | None = None, url: str | None = None
 ) -> ParsedSource:
     stats = parse_llm_stats(data, source=source)
-    return ParsedSource("llm_stats", models=list(stats.models.values()), scores=llm_stats_rows(stats, checked=checked))
+    return ParsedSource(
+        "llm_stats",
+        models=list(stats.models.values()),
+        scores=llm_stats_rows(stats, checked=checked),
+        left_out=stats.left_out,
+    )

@@ -12,6 +12,7 @@ from urllib.parse import urlparse
 
 from llm_catalog.errors import BrokenPayloadError
 from llm_catalog.normalized.benchmark_names import identify
+from llm_catalog.normalized.facts_text import shown_link, shown_name
 from llm_catalog.normalized.fields import day, month, typed
 from llm_catalog.normalized.parsed import ModelFacts, ParsedSource, score_row
 from llm_catalog.sources.fetch import tree_files
@@ -45,6 +46,7 @@ class ModelsDevTree:
     pointers: dict[str, list[str]] = field(default_factory=dict)  # "<lab>/<model>" -> served model ids pointing at it
     benchmarks: list[dict] = field(default_factory=list)  # raw [[benchmarks]] entries with their model
     provider_docs: dict[str, str] = field(default_factory=dict)
+    left_out: list[dict] = field(default_factory=list)  # names and links left out: {entry, field, value, message}
 
 
 def _toml(name: str, raw: bytes, source: str) -> dict:
@@ -66,18 +68,35 @@ def _first_url(items, kind: str | None, *, source: str, entry: str, field: str) 
     return None
 
 
-def _model_file(name: str, doc: dict, source: str) -> tuple[ModelFacts, list[dict]]:
+def _model_file(name: str, doc: dict, source: str, left_out: list[dict]) -> tuple[ModelFacts, list[dict]]:
+    """A model file's facts and benchmark figures; a name or a link that may not be shown is left out of them and
+    recorded in ``left_out``, a figure whose source may not be linked to with it."""
     ref = name.removeprefix("models/").removesuffix(".toml")
     facts = ModelFacts(
         source="models_dev",
         source_model=ref,
-        display_name=typed(doc.get("name"), str, source=source, entry=name, field="name", required=True),
+        display_name=shown_name(
+            typed(doc.get("name"), str, source=source, entry=name, field="name", required=True),
+            left_out,
+            entry=name,
+            field="name",
+        ),
         family=typed(doc.get("family"), str, source=source, entry=name, field="family"),
         release_date=month(doc.get("release_date"), source=source, entry=name, field="release_date"),
         knowledge_cutoff=month(doc.get("knowledge"), source=source, entry=name, field="knowledge"),
         open_weights=typed(doc.get("open_weights"), bool, source=source, entry=name, field="open_weights"),
-        weights_url=_first_url(doc.get("weights"), None, source=source, entry=name, field="weights"),
-        docs_url=_first_url(doc.get("links"), ("docs", "model_card"), source=source, entry=name, field="links"),
+        weights_url=shown_link(
+            _first_url(doc.get("weights"), None, source=source, entry=name, field="weights"),
+            left_out,
+            entry=name,
+            field="weights",
+        ),
+        docs_url=shown_link(
+            _first_url(doc.get("links"), ("docs", "model_card"), source=source, entry=name, field="links"),
+            left_out,
+            entry=name,
+            field="links",
+        ),
     )
     scores = doc.get("benchmarks") or []
     if not isinstance(scores, list):
@@ -87,6 +106,11 @@ def _model_file(name: str, doc: dict, source: str) -> tuple[ModelFacts, list[dic
         where = f"benchmarks[{i}]"
         if not isinstance(score, dict):
             raise BrokenPayloadError(source, "expected a table", entry=name, field=where)
+        figure_source = typed(
+            score.get("source"), str, source=source, entry=name, field=f"{where}.source", required=True
+        )
+        if shown_link(figure_source, left_out, entry=name, field=f"{where}.source") is None:
+            continue  # a figure is published with its source's link: without one a reader cannot check it
         found.append(
             {
                 "model": ref,
@@ -96,9 +120,7 @@ def _model_file(name: str, doc: dict, source: str) -> tuple[ModelFacts, list[dic
                     typed(score.get("score"), float, source=source, entry=name, field=f"{where}.score", required=True)
                 ),
                 "metric": typed(score.get("metric"), str, source=source, entry=name, field=f"{where}.metric"),
-                "url": typed(
-                    score.get("source"), str, source=source, entry=name, field=f"{where}.source", required=True
-                ),
+                "url": figure_source,
                 "date": day(score.get("date"), source=source, entry=name, field=f"{where}.date"),
                 "variant": " ".join(str(score[k]) for k in ("variant", "dataset", "harness") if score.get(k)) or None,
                 "version": None if score.get("version") is None else str(score["version"]),
@@ -111,13 +133,16 @@ def parse_models_dev_tree(data: bytes, *, source: str = "models_dev") -> ModelsD
     tree = ModelsDevTree()
     for name, raw in sorted(tree_files(data).items()):
         if match := _MODEL_FILE.match(name):
-            facts, scores = _model_file(name, _toml(name, raw, source), source)
+            facts, scores = _model_file(name, _toml(name, raw, source), source, tree.left_out)
             tree.models[facts.source_model] = facts
             tree.benchmarks += scores
         elif match := _PROVIDER_FILE.match(name):
             doc = _toml(name, raw, source).get("doc")
+            doc = shown_link(
+                typed(doc, str, source=source, entry=name, field="doc"), tree.left_out, entry=name, field="doc"
+            )
             if doc is not None:
-                tree.provider_docs[match["provider"]] = typed(doc, str, source=source, entry=name, field="doc")
+                tree.provider_docs[match["provider"]] = doc
         elif (match := _SERVED_FILE.match(name)) and b"base_model" in raw:  # only pointers are read from routes
             pointer = _toml(name, raw, source).get("base_model")
             if pointer is not None:
@@ -185,4 +210,5 @@ def parse(
         scores=models_dev_rows(tree, checked=checked),
         pointers=tree.pointers,
         provider_docs=tree.provider_docs,
+        left_out=tree.left_out,
     )

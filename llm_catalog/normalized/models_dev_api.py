@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from llm_catalog.errors import BrokenPayloadError
+from llm_catalog.normalized.facts_text import shown_name
 from llm_catalog.normalized.fields import json_document, month, typed
 from llm_catalog.normalized.parsed import ModelFacts, ParsedSource
 
@@ -45,7 +46,12 @@ def parse_models_dev_api(data: bytes, *, source: str = "models_dev_api") -> tupl
                     source="models_dev_api",
                     source_model=model_id,
                     served_by=provider_id,
-                    display_name=typed(model.get("name"), str, source=source, entry=entry, field="name"),
+                    display_name=shown_name(
+                        typed(model.get("name"), str, source=source, entry=entry, field="name"),
+                        left_out,
+                        entry=entry,
+                        field="name",
+                    ),
                     family=typed(model.get("family"), str, source=source, entry=entry, field="family"),
                     release_date=dated(model.get("release_date"), entry, "release_date"),
                     knowledge_cutoff=dated(model.get("knowledge"), entry, "knowledge"),

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import date
 
 from llm_catalog.errors import BrokenPayloadError
+from llm_catalog.normalized.facts_text import shown_link, shown_name
 from llm_catalog.normalized.fields import month, typed
 from llm_catalog.normalized.parsed import ModelFacts, ParsedSource
 
@@ -32,13 +33,22 @@ def models_dev_database(data: bytes, *, source: str) -> Iterator[sqlite3.Connect
         con.close()
 
 
-def parse_models_dev_metadata(data: bytes, *, source: str = "models_dev_metadata") -> tuple[list[ModelFacts], dict]:
-    """The bundled SQLite: (one ModelFacts per served model, {provider id: docs link})."""
+def parse_models_dev_metadata(
+    data: bytes, *, source: str = "models_dev_metadata"
+) -> tuple[list[ModelFacts], dict, list[dict]]:
+    """The bundled SQLite: (one ModelFacts per served model, {provider id: docs link}, the names and links left out
+    as {entry, field, value, message})."""
     with models_dev_database(data, source=source) as con:
         rows = con.execute(
             "SELECT full_id, provider_id, id, name, family, knowledge, open_weights FROM models ORDER BY full_id"
         ).fetchall()
-        docs = dict(con.execute("SELECT id, doc FROM providers WHERE doc LIKE 'http%'").fetchall())
+        providers = con.execute("SELECT id, doc FROM providers WHERE doc IS NOT NULL ORDER BY id").fetchall()
+    left_out: list[dict] = []
+    docs = {
+        provider: doc
+        for provider, doc in providers
+        if shown_link(doc, left_out, entry=f"providers[{provider}]", field="doc") is not None
+    }
     facts = []
     for full_id, provider, model_id, name, family, knowledge, open_weights in rows:
         entry = f"models[{full_id}]"
@@ -48,17 +58,19 @@ def parse_models_dev_metadata(data: bytes, *, source: str = "models_dev_metadata
                 source="models_dev_metadata",
                 source_model=model_id,
                 served_by=provider,
-                display_name=typed(name, str, source=source, entry=entry, field="name"),
+                display_name=shown_name(
+                    typed(name, str, source=source, entry=entry, field="name"), left_out, entry=entry, field="name"
+                ),
                 family=typed(family, str, source=source, entry=entry, field="family"),
                 knowledge_cutoff=month(knowledge, source=source, entry=entry, field="knowledge"),
                 open_weights=None if open_weights is None else bool(open_weights),
             )
         )
-    return facts, docs
+    return facts, docs, left_out
 
 
 def parse(
     data: bytes, *, source: str = "models_dev_metadata", checked: date | None = None, url: str | None = None
 ) -> ParsedSource:
-    facts, docs = parse_models_dev_metadata(data, source=source)
-    return ParsedSource("models_dev_metadata", models=facts, provider_docs=docs)
+    facts, docs, left_out = parse_models_dev_metadata(data, source=source)
+    return ParsedSource("models_dev_metadata", models=facts, provider_docs=docs, left_out=left_out)

@@ -26,8 +26,8 @@ from collections.abc import Collection
 from datetime import date
 from pathlib import Path
 
-from llm_catalog.identity.providers import load_provider_names
-from llm_catalog.identity.resolver import ModelResolver, default_resolver
+from llm_catalog.identity.providers import load_provider_names, provider_display_name
+from llm_catalog.identity.resolver import NO_MODEL_NAME, ModelResolver, default_resolver
 from llm_catalog.normalized.litellm.fields import ExtraFields, token_limit
 from llm_catalog.normalized.litellm.normalize import NormalizedMap
 from llm_catalog.normalized.litellm.prices import PriceRows
@@ -44,6 +44,7 @@ from llm_catalog.normalized.models_dev_metadata import models_dev_database
 from llm_catalog.normalized.price_fields import STANDARD_TIER, PriceField
 from llm_catalog.paths import BUNDLED_MODELSDEV_DB, DATA_DIR
 from llm_catalog.sources.fetch import read_location
+from llm_catalog.text import hidden_message, web_link
 
 SOURCE = "models_dev_routes"
 PROVIDER_NAMES_CSV = DATA_DIR / "provider_names" / "models_dev.csv"
@@ -156,13 +157,16 @@ class ModelsDevRoutes:
         full_id, model_id = str(model["full_id"]), model["id"]
         provider = self.provider(model["provider_id"])
         if provider is None:
-            self.out.reject(
-                full_id, "provider_id", model["provider_id"], "invalid_provider", "provider_id is not a provider id"
-            )
+            source_provider = model["provider_id"]
+            why = isinstance(source_provider, str) and hidden_message(source_provider, "provider_id")
+            message = why or "provider_id is not a provider id"
+            self.out.reject(full_id, "provider_id", source_provider, "invalid_provider", message)
             return None
         route_id = f"{provider}/{model_id}"
         if not isinstance(model_id, str) or not model_id or not ROUTE_ID.fullmatch(route_id):
-            message = "a route id must be 1-256 printable characters with no whitespace or control characters"
+            message = (isinstance(model_id, str) and hidden_message(model_id, "id")) or (
+                "a route id must be 1-256 printable characters with no whitespace or control characters"
+            )
             self.out.reject(full_id, "id", model_id, "invalid_route_id", message)
             return None
         if route_id in self.seen:
@@ -178,16 +182,19 @@ class ModelsDevRoutes:
             return
         route_id, provider = found
         resolution = self.resolver.resolve(route_id, provider)
+        if not resolution.names_a_model:
+            self.out.reject(route_id, "id", model["id"], "no_model_name", NO_MODEL_NAME)
+            return
         if resolution.family is None:
             self.stats["routes_without_family"] += 1
         inputs = self._modalities(route_id, "input", modalities.get("input"))
         outputs = self._modalities(route_id, "output", modalities.get("output"))
-        name, doc = provider_info or (None, None)
+        name, doc = self._provider_info(route_id, provider_info)
         self.out.rows["routes"].append(
             {
                 "route_id": route_id,
                 "provider": provider,
-                "provider_name": self.provider_names.get(provider) or name,
+                "provider_name": self.provider_names.get(provider) or name or provider_display_name(provider, {}),
                 "model": resolution.model,
                 "base_model": resolution.base_model,
                 "family": resolution.family,
@@ -202,7 +209,7 @@ class ModelsDevRoutes:
                 "alias_of": None,
                 "duplicate_of": None,
                 "deprecation_date": None,
-                "source_url": doc if isinstance(doc, str) and doc.startswith(("http://", "https://")) else None,
+                "source_url": doc,
             }
         )
         limits = {
@@ -219,6 +226,19 @@ class ModelsDevRoutes:
                     {"route_id": route_id, "field": column, "value_json": as_json(value), "known": True}
                 )
 
+    def _provider_info(self, route_id: str, provider_info) -> tuple[str | None, str | None]:
+        """The provider's (name, docs link) as a route may show them: a name with a hidden code point and a link a
+        page may not link to are rejected (as the route's field) and left out."""
+        name, doc = provider_info or (None, None)
+        if isinstance(name, str) and (why := hidden_message(name, "the provider's name")):
+            self.out.reject(route_id, "provider.name", name, "hidden_characters", why)
+            name = None
+        if doc is not None and web_link(doc) is None:
+            message = "the provider's doc is not an absolute http(s) URL a page may link to; left out"
+            self.out.reject(route_id, "provider.doc", doc, "url_not_a_web_link", message)
+            doc = None
+        return name if isinstance(name, str) else None, doc
+
     def _modalities(self, route_id: str, direction: str, values) -> list[str] | None:
         if not values:
             return None
@@ -227,7 +247,9 @@ class ModelsDevRoutes:
         listed = sorted({v.lower() for v in values if isinstance(v, str)} - dropped)
         bad = [v for v in values if not isinstance(v, str) or not NAME.fullmatch(v.lower())]
         if bad:
-            self.out.reject(route_id, f"modalities.{direction}", values, "modalities_not_a_list", "not modality names")
+            hidden = [why for v in bad if isinstance(v, str) and (why := hidden_message(v, "a modality"))]
+            rule, message = ("hidden_characters", hidden[0]) if hidden else ("modalities_not_a_list", "not names")
+            self.out.reject(route_id, f"modalities.{direction}", values, rule, message)
             return None
         unknown = [m for m in listed if m not in vocabulary]
         if unknown:

@@ -19,7 +19,7 @@ from decimal import Decimal, InvalidOperation
 
 from llm_catalog.errors import BrokenPayloadError
 from llm_catalog.identity.providers import load_provider_names, provider_display_name
-from llm_catalog.identity.resolver import ModelResolver, default_resolver
+from llm_catalog.identity.resolver import NO_MODEL_NAME, ModelResolver, default_resolver
 from llm_catalog.normalized.fields import json_document
 from llm_catalog.normalized.litellm.fields import ExtraFields
 from llm_catalog.normalized.litellm.normalize import NormalizedMap
@@ -29,6 +29,7 @@ from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES, DATE, M
 from llm_catalog.normalized.models_dev_routes import nonzero_limit, normalize_bundled
 from llm_catalog.normalized.price_fields import STANDARD_TIER, PriceField
 from llm_catalog.sources.fetch import read_location
+from llm_catalog.text import hidden_message
 
 SOURCE = "openrouter"
 PROVIDER = "openrouter"
@@ -134,7 +135,10 @@ def stated_modalities(out: TableRows, route_id: str, field: str, value) -> list[
     if value is None:
         return None
     if not (isinstance(value, list) and value and all(isinstance(m, str) and NAME.fullmatch(m.lower()) for m in value)):
-        out.reject(route_id, where, value, "modalities_not_a_list", "expected a list of modality names")
+        hidden = [why for m in value if isinstance(m, str) and (why := hidden_message(m, "a modality"))]
+        hidden = hidden if isinstance(value, list) else []
+        rule, message = ("hidden_characters", hidden[0]) if hidden else ("modalities_not_a_list", "expected names")
+        out.reject(route_id, where, value, rule, message)
         return None
     listed = sorted({m.lower() for m in value})
     vocabulary = (MODALITIES | {"file"}) if field == "input_modalities" else OUTPUT_VOCABULARY
@@ -168,7 +172,9 @@ class OpenRouterModels:
             return None
         route_id = f"{PROVIDER}/{model_id}" if isinstance(model_id, str) else None
         if not model_id or route_id is None or not ROUTE_ID.fullmatch(route_id):
-            message = "id must be a string of printable characters, no whitespace, at most 256 with the prefix"
+            message = (route_id is not None and hidden_message(model_id, "id")) or (
+                "id must be a string of printable characters, no whitespace, at most 256 with the prefix"
+            )
             self.out.reject(where, "id", model_id, "invalid_route_id", message)
             return None
         if route_id in self.seen:
@@ -182,6 +188,9 @@ class OpenRouterModels:
         if route_id is None:
             return
         resolution = self.resolver.resolve(route_id, PROVIDER)
+        if not resolution.names_a_model:
+            self.out.reject(route_id, "id", model.get("id"), "no_model_name", NO_MODEL_NAME)
+            return
         if resolution.family is None:
             self.stats["routes_without_family"] += 1
         architecture = stated_object(self.out, route_id, "architecture", model.get("architecture"))
@@ -237,7 +246,11 @@ class OpenRouterModels:
                     self._extra(route_id, f"{prefix}.{name}", value)
 
     def _extra(self, route_id: str, name: str, value) -> None:
-        """A field kept verbatim, flagged known when it is one the API documents."""
+        """A field kept verbatim, flagged known when it is one the API documents; a display name with a hidden code
+        point is rejected instead (the site shows it as the model's name)."""
+        if name == "name" and isinstance(value, str) and (why := hidden_message(value, "name")):
+            self.out.reject(route_id, name, value, "hidden_characters", why)
+            return
         known = name in KNOWN_EXTRAS
         if not known:
             self.unknown[name] += 1
@@ -317,7 +330,7 @@ def normalize_openrouter(
     for index, model in enumerate(models):
         walker.model(index, model)
     tables = out.tables()
-    entry_rules = {"not_an_object", "missing_id", "invalid_route_id", "route_duplicate"}
+    entry_rules = {"not_an_object", "missing_id", "invalid_route_id", "route_duplicate", "no_model_name"}
     return NormalizedMap(
         tables=tables,
         stats={

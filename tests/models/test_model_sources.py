@@ -228,7 +228,7 @@ def test_the_bundled_models_dev_data_match_their_source_json_and_date_most_chat_
             meta["size_bytes"],
             "MIT",
         )
-    served, docs = parse_models_dev_metadata(gzip.decompress(BUNDLED_MODELSDEV_DB.read_bytes()))
+    served, docs, _ = parse_models_dev_metadata(gzip.decompress(BUNDLED_MODELSDEV_DB.read_bytes()))
     assert len(served) > 6000 and docs["openai"].startswith("https://")
     api, left_out = parse_models_dev_api(gzip.decompress(BUNDLED_MODELSDEV_API.read_bytes()))
     assert len(api) > 4000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from llm_catalog.normalized.litellm.rows import TableRows
 from llm_catalog.normalized.litellm.vocabulary import FLAG_INPUTS, MODALITIES, MODE_MODALITIES, OUTPUT_VOCABULARY
+from llm_catalog.text import hidden_message
 
 
 def stated_modalities(out: TableRows, route_id: str, name: str, value) -> list[str] | None:
@@ -11,6 +12,9 @@ def stated_modalities(out: TableRows, route_id: str, name: str, value) -> list[s
     the field rejected, when it is not a list of names. Names outside the vocabulary are kept, with a warning."""
     vocabulary = MODALITIES if name == "supported_modalities" else OUTPUT_VOCABULARY
     if isinstance(value, list) and value and all(isinstance(m, str) for m in value):
+        if hidden := next((why for m in value if (why := hidden_message(m, "a modality"))), None):
+            out.reject(route_id, name, value, "hidden_characters", hidden)
+            return None
         listed = sorted({m.lower() for m in value})
         unknown = [m for m in listed if m not in vocabulary]
         if unknown:

@@ -11,11 +11,12 @@ from datetime import date
 import pyarrow as pa
 
 from llm_catalog.identity.providers import load_provider_names
-from llm_catalog.identity.resolver import ModelResolver, default_resolver
+from llm_catalog.identity.resolver import NO_MODEL_NAME, ModelResolver, default_resolver
 from llm_catalog.normalized.litellm.entry import EntryNormalizer
 from llm_catalog.normalized.litellm.payload import is_big_int, parse_payload
 from llm_catalog.normalized.litellm.rows import TableRows, as_json, storable
 from llm_catalog.normalized.litellm.vocabulary import ENTRY_RULES, PROVIDER_ID, ROUTE_ID
+from llm_catalog.text import hidden_message, web_link
 
 
 @dataclass
@@ -45,14 +46,11 @@ def model_entry(out: TableRows, key: str, value, entries: dict) -> tuple[dict, s
     """(the entry, the key it is an alias of) when ``key`` is a model entry with a provider id; else None, with the
     entry rejected under one of the ENTRY_RULES."""
     if not ROUTE_ID.fullmatch(key):
-        out.reject(
-            key,
-            None,
-            value,
-            "invalid_route_id",
+        message = hidden_message(key, "the route id") or (
             "a route id must be 1-256 printable characters with no whitespace, control characters or "
-            f"lone surrogates; got {storable(key)!r}",
+            f"lone surrogates; got {storable(key)!r}"
         )
+        out.reject(key, None, value, "invalid_route_id", message)
         return None
     if key == "sample_spec":  # left out by design: severity info, not an error of the source
         out.reject(
@@ -88,9 +86,30 @@ def model_entry(out: TableRows, key: str, value, entries: dict) -> tuple[dict, s
         out.reject(key, "litellm_provider", None, "missing_provider", "the entry names no litellm_provider")
         return None
     if not isinstance(provider, str) or is_big_int(provider) or not PROVIDER_ID.fullmatch(provider):
-        out.reject(key, "litellm_provider", provider, "invalid_provider", "litellm_provider is not a provider id")
+        why = isinstance(provider, str) and hidden_message(provider, "litellm_provider")
+        message = why or "litellm_provider is not a provider id"
+        out.reject(key, "litellm_provider", provider, "invalid_provider", message)
         return None
     return entry, alias_of
+
+
+def shown_fields(out: TableRows, key: str, entry: dict) -> dict:
+    """``entry`` without a mode that holds a hidden code point (a terminal escape, a bidirectional control: a mode is
+    shown as it is on every page and in the terminal) and without a web ``source`` that may not become a link (a
+    backslash, whitespace, no host); each left out is rejected."""
+    left_out = []
+    mode = entry.get("mode")
+    if isinstance(mode, str) and (why := hidden_message(mode, "mode")):
+        out.reject(key, "mode", mode, "hidden_characters", why)
+        left_out.append("mode")
+    source = entry.get("source")
+    # a source that is not a web address at all is a note, kept in extra_fields as JSON; one that means to be a link
+    # is published as the route's source_url, so it must be one a page may link to
+    if isinstance(source, str) and source.lower().startswith(("http:", "https:")) and web_link(source) is None:
+        message = "source is not an absolute http(s) URL a page may link to; left out"
+        out.reject(key, "source", source, "url_not_a_web_link", message)
+        left_out.append("source")
+    return {name: value for name, value in entry.items() if name not in left_out} if left_out else entry
 
 
 def _entry_fingerprint(entry: dict) -> str:
@@ -143,8 +162,11 @@ def normalize(
                 f"another key differs only by case: {others}; both are published",
                 severity="warning",
             )
-        walker.entry(key, entry, alias_of)
         resolution = resolver.resolve(key, provider)
+        if not resolution.names_a_model:
+            out.reject(key, "key", value, "no_model_name", NO_MODEL_NAME)
+            continue
+        walker.entry(key, shown_fields(out, key, entry), alias_of)
         groups[(provider, resolution.base_model, resolution.model_version, _entry_fingerprint(entry))].append(key)
 
     tables = out.tables()

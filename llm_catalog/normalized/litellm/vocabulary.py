@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from llm_catalog.text import hidden_class
+
 LIMIT_FIELDS = ("max_input_tokens", "max_output_tokens", "max_tokens")
 # shown on every model page: always published, with supported = null when the map is silent
 CORE_CAPABILITIES = (
@@ -102,12 +104,14 @@ ENTRY_RULES = frozenset(
         "missing_provider",
         "invalid_provider",
         "invalid_route_id",
+        "no_model_name",
     }
 )
 # full-match patterns (re.fullmatch): `$` would also match before a trailing newline
 PROVIDER_ID = re.compile(r"[A-Za-z0-9_.\-]+")
-# a route id is the map's key: printable, no whitespace or control characters, no lone surrogates, 1-256 characters
-ROUTE_ID = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,256}")
+# a route id is the map's key: 1-256 characters, no whitespace and no hidden code point (llm_catalog.text: controls,
+# format characters such as bidirectional overrides and zero-width spaces, private use, surrogates, unassigned)
+ROUTE_ID = re.compile(rf"[^\s{hidden_class()}]{{1,256}}")
 FIELD_NAME = re.compile(r"[^\s\x00-\x1f\x7f-\x9f\ud800-\udfff]{1,200}")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # modes whose output is not generated tokens (a vector, a label, a ranking, media): a zero output limit on one of
