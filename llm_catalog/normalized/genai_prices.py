@@ -314,7 +314,8 @@ def _model(walker: _Walker, resolver, provider_names, provider: dict, model: dic
     walker.variants(route_id, model.get("price_variants"))
     known = {"id", "context_window", "prices", "price_variants", *EXTRA_MODEL_FIELDS}
     for field, value in model.items():
-        if field == "name" and isinstance(value, str) and (why := hidden_message(value, "name")):
+        # surrounding whitespace is not refused: real names end in a tab (novita's llama-3.2-1b-instruct)
+        if field == "name" and isinstance(value, str) and (why := hidden_message(value.strip(), "name")):
             out.reject(route_id, field, value, "hidden_characters", why)
         elif field in EXTRA_MODEL_FIELDS and value is not None:
             walker.extra(route_id, field, value)

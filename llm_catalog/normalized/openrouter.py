@@ -248,7 +248,7 @@ class OpenRouterModels:
     def _extra(self, route_id: str, name: str, value) -> None:
         """A field kept verbatim, flagged known when it is one the API documents; a display name with a hidden code
         point is rejected instead (the site shows it as the model's name)."""
-        if name == "name" and isinstance(value, str) and (why := hidden_message(value, "name")):
+        if name == "name" and isinstance(value, str) and (why := hidden_message(value.strip(), "name")):
             self.out.reject(route_id, name, value, "hidden_characters", why)
             return
         known = name in KNOWN_EXTRAS
