@@ -192,9 +192,7 @@ def test_models_dev_routes_hidden_ids_names_modalities_links_and_empty_model_nam
 
 
 def test_models_dev_api_names_are_stripped_and_hidden_ones_left_out():
-    data = (
-        '{"p": {"models": {"a": {"name": "Turbo\\t"}, "b": {"name": "B\\u202eC"}, "c": {"name": "Fam\\u200dily"}}}}'
-    ).encode()
+    data = b'{"p": {"models": {"a": {"name": "Turbo\\t"}, "b": {"name": "B\\u202eC"}, "c": {"name": "Fam\\u200dily"}}}}'
     parsed = models_dev_api.parse(data)
     names = {f.source_model: f.display_name for f in parsed.models}
     assert names == {"a": "Turbo", "b": None, "c": None}  # a trailing tab (real data) is whitespace, not refused
