@@ -134,6 +134,20 @@ def _read(data: bytes, source: str, only: Collection[str] | None) -> tuple[list,
     return models, pricing, modalities, providers
 
 
+def shown_provider(out: TableRows, route_id: str, provider_info) -> tuple[str | None, str | None]:
+    """The provider's (name, docs link) as a route may show them: a name with a hidden code point and a link a
+    page may not link to are rejected (as the route's field) and left out."""
+    name, doc = provider_info or (None, None)
+    if isinstance(name, str) and (why := hidden_message(name, "the provider's name")):
+        out.reject(route_id, "provider.name", name, "hidden_characters", why)
+        name = None
+    if doc is not None and web_link(doc) is None:
+        message = "the provider's doc is not an absolute http(s) URL a page may link to; left out"
+        out.reject(route_id, "provider.doc", doc, "url_not_a_web_link", message)
+        doc = None
+    return name if isinstance(name, str) else None, doc
+
+
 class ModelsDevRoutes:
     """Walks models.dev's rows into ``out``, one route per model."""
 
@@ -189,7 +203,7 @@ class ModelsDevRoutes:
             self.stats["routes_without_family"] += 1
         inputs = self._modalities(route_id, "input", modalities.get("input"))
         outputs = self._modalities(route_id, "output", modalities.get("output"))
-        name, doc = self._provider_info(route_id, provider_info)
+        name, doc = shown_provider(self.out, route_id, provider_info)
         self.out.rows["routes"].append(
             {
                 "route_id": route_id,
@@ -225,19 +239,6 @@ class ModelsDevRoutes:
                 self.out.rows["extra_fields"].append(
                     {"route_id": route_id, "field": column, "value_json": as_json(value), "known": True}
                 )
-
-    def _provider_info(self, route_id: str, provider_info) -> tuple[str | None, str | None]:
-        """The provider's (name, docs link) as a route may show them: a name with a hidden code point and a link a
-        page may not link to are rejected (as the route's field) and left out."""
-        name, doc = provider_info or (None, None)
-        if isinstance(name, str) and (why := hidden_message(name, "the provider's name")):
-            self.out.reject(route_id, "provider.name", name, "hidden_characters", why)
-            name = None
-        if doc is not None and web_link(doc) is None:
-            message = "the provider's doc is not an absolute http(s) URL a page may link to; left out"
-            self.out.reject(route_id, "provider.doc", doc, "url_not_a_web_link", message)
-            doc = None
-        return name if isinstance(name, str) else None, doc
 
     def _modalities(self, route_id: str, direction: str, values) -> list[str] | None:
         if not values:

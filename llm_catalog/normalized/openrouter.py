@@ -135,8 +135,8 @@ def stated_modalities(out: TableRows, route_id: str, field: str, value) -> list[
     if value is None:
         return None
     if not (isinstance(value, list) and value and all(isinstance(m, str) and NAME.fullmatch(m.lower()) for m in value)):
-        hidden = [why for m in value if isinstance(m, str) and (why := hidden_message(m, "a modality"))]
-        hidden = hidden if isinstance(value, list) else []
+        listed = value if isinstance(value, list) else []
+        hidden = [why for m in listed if isinstance(m, str) and (why := hidden_message(m, "a modality"))]
         rule, message = ("hidden_characters", hidden[0]) if hidden else ("modalities_not_a_list", "expected names")
         out.reject(route_id, where, value, rule, message)
         return None
@@ -146,6 +146,14 @@ def stated_modalities(out: TableRows, route_id: str, field: str, value) -> list[
     if unknown:
         out.reject(route_id, where, value, "modality_unknown", f"unknown modality {unknown}", "warning")
     return listed
+
+
+def rejected_name(out: TableRows, route_id: str, value) -> bool:
+    """True, with a reject, when a display name holds a hidden code point (the site shows it as the model's name)."""
+    why = isinstance(value, str) and hidden_message(value.strip(), "name")
+    if why:
+        out.reject(route_id, "name", value, "hidden_characters", why)
+    return bool(why)
 
 
 class OpenRouterModels:
@@ -172,9 +180,8 @@ class OpenRouterModels:
             return None
         route_id = f"{PROVIDER}/{model_id}" if isinstance(model_id, str) else None
         if not model_id or route_id is None or not ROUTE_ID.fullmatch(route_id):
-            message = (route_id is not None and hidden_message(model_id, "id")) or (
-                "id must be a string of printable characters, no whitespace, at most 256 with the prefix"
-            )
+            why = route_id is not None and hidden_message(model_id, "id")
+            message = why or "id must be a string of printable characters, no whitespace, at most 256 with the prefix"
             self.out.reject(where, "id", model_id, "invalid_route_id", message)
             return None
         if route_id in self.seen:
@@ -246,10 +253,8 @@ class OpenRouterModels:
                     self._extra(route_id, f"{prefix}.{name}", value)
 
     def _extra(self, route_id: str, name: str, value) -> None:
-        """A field kept verbatim, flagged known when it is one the API documents; a display name with a hidden code
-        point is rejected instead (the site shows it as the model's name)."""
-        if name == "name" and isinstance(value, str) and (why := hidden_message(value.strip(), "name")):
-            self.out.reject(route_id, name, value, "hidden_characters", why)
+        """A field kept verbatim, flagged known when it is one the API documents (a name that may not be shown: not)."""
+        if name == "name" and rejected_name(self.out, route_id, value):
             return
         known = name in KNOWN_EXTRAS
         if not known:

@@ -275,7 +275,10 @@ def test_hostile_ids_and_providers_are_entry_rejects_or_keep_their_own_id(hostil
     assert _rejects(hostile, "deepinfra:blank") == {("id", "invalid_route_id", "error")}
     assert _rejects(hostile, "deepinfra:spaced") == {("id", "invalid_route_id", "error")}
     assert _rejects(hostile, "bad host:m") == {("provider_id", "invalid_provider", "error")}
-    assert _rejects(hostile, "new-host/m") == {("id", "route_duplicate", "error")}  # twin maps onto the same id
+    assert _rejects(hostile, "new-host/m") == {  # its twin maps onto the same id; its doc is no link (issue 21)
+        ("id", "route_duplicate", "error"),
+        ("provider.doc", "url_not_a_web_link", "error"),
+    }
     assert hostile.stats["entries_left_out"] == 4
     assert hostile.stats["unmapped_providers"] == ["New-Host", "bad host"]
     (new,) = _rows(hostile, "routes", "new-host/m")
