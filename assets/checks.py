@@ -19,7 +19,7 @@ from llm_catalog.registry import PRICING
 
 ANOMALY_SOURCE = "checks"  # what `rejects` names as the source of the catalog's own warnings
 PAYLOADS = [source.asset for source in PRICING]  # what the catalog was made of
-VALIDATED = [*schemas.CATALOG, *schemas.RECONCILIATION, "anomalies", *schemas.DERIVED]
+VALIDATED = [*schemas.CATALOG, *schemas.RECONCILIATION, "anomalies", "model_rejects", *schemas.DERIVED]
 
 
 def previous_tables(warehouse: WarehouseResource) -> dict[str, pa.Table] | None:

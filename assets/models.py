@@ -39,3 +39,17 @@ def models(context: dg.AssetExecutionContext, routes: pa.Table, **parsed: dict) 
             f"{item['source']}: left out {item['entry']} {item['field']} {item['value']!r}: {item['message']}"
         )
     return table
+
+
+@dg.asset(
+    group_name="normalized",
+    kinds={"parquet"},
+    ins={parsed_asset(s): dg.AssetIn(parsed_asset(s)) for s in MODEL_SOURCES},
+    description="What the model metadata sources left out (names with hidden code points, links a page may not "
+    "show, dates that are none), in the rejects table's shape: published in `rejects`.",
+)
+def model_rejects(context: dg.AssetExecutionContext, **parsed: dict) -> pa.Table:
+    found = {s.name: ParsedSource.from_dict(parsed[parsed_asset(s)]) for s in MODEL_SOURCES}
+    table = model_metadata.left_out_rejects(found)
+    context.add_output_metadata({"dagster/row_count": table.num_rows})
+    return table

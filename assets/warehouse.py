@@ -107,9 +107,10 @@ def catalog_snapshot(
     The earlier releases' snapshots go first, oldest first, each whole before the next (a sync killed between them
     leaves the last one current, and the next sync goes on from it)."""
     sources = [inputs.pop(name) for name in SOURCE_ASSETS]  # the snapshot records which payload each used
-    found = inputs.pop("anomalies")
+    found = [inputs.pop("anomalies"), inputs.pop("model_rejects")]
     tables: dict[str, pa.Table] = {name: inputs[name] for name in (*schemas.TABLES, *HISTORY_TABLES)}
-    tables["rejects"] = pa.concat_tables([tables["rejects"], found])  # warnings are published with the rejects
+    # the catalog's warnings and what the model metadata sources left out are published with the sources' rejects
+    tables["rejects"] = pa.concat_tables([tables["rejects"], *found])
     reports = _passed_reports(validation, history_validation)
     rejects = tables["rejects"].to_pylist()
     stats = {

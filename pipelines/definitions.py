@@ -11,7 +11,7 @@ from assets.agreement import agreement_checks, source_suites
 from assets.benchmarks import benchmark_tables
 from assets.checks import anomalies, catalog_guards, source_guards, validation
 from assets.history import history_tables, history_validation, release_history
-from assets.models import models
+from assets.models import model_rejects, models
 from assets.normalized import NORMALIZED_SOURCES
 from assets.parsed_sources import PARSED_SOURCES
 from assets.reconciliation import catalog_tables
@@ -33,6 +33,7 @@ ASSETS = [
     similarity_tables,
     benchmark_tables,
     models,  # derived
+    model_rejects,
     validation,  # checks: every suite, once; a blocking check per table
     snapshot_plan,  # publish: the snapshot's id, the one it follows, its as_of
     release_history,  # history: the bundled earlier releases the history lacks, published first

@@ -326,6 +326,7 @@ SUITES = {
     "extra_fields": extra_fields_suite,
     "rejects": rejects_suite,
     "anomalies": rejects_suite,
+    "model_rejects": rejects_suite,
     "similar_models": similar_models_suite,
     "alternatives": alternatives_suite,
     "benchmarks": benchmarks_suite,

@@ -7,6 +7,7 @@ the first source in PRECEDENCE that says something wins and ``provenance`` recor
 
 from __future__ import annotations
 
+import json
 from dataclasses import asdict
 
 import duckdb
@@ -117,3 +118,23 @@ def build(routes: pa.Table, rows: list[dict], attributions: dict[str, str]) -> p
     )
     table = con.sql((SQL_DIR / "models" / "models.sql").read_text()).to_arrow_table()
     return table.cast(schemas.MODELS)
+
+
+def left_out_rejects(parsed: dict[str, ParsedSource]) -> pa.Table:
+    """What the model metadata sources left out (a name with a hidden code point, a link a page may not show, a date
+    that is none), as `rejects` rows naming source, entry and field: published with the snapshot, never only
+    logged."""
+    rows = [
+        {
+            "route_id": item["entry"],
+            "field": item["field"],
+            "value": json.dumps(item["value"], ensure_ascii=True, default=str),
+            "rule": item.get("rule", "value_left_out"),
+            "message": item["message"],
+            "severity": "error",
+            "source": name,
+        }
+        for name, source in sorted(parsed.items())
+        for item in source.left_out
+    ]
+    return pa.Table.from_pylist(rows, schema=schemas.CATALOG_REJECTS)

@@ -1,6 +1,6 @@
 """The names and links of the model metadata sources (models.dev, LLM Stats) as the catalog may show them: a name
 with a hidden code point or a link a page may not link to is left out, and recorded in the source's ``left_out``
-(entry, field, value, message) so the sync says so; the entry itself is kept."""
+(entry, field, value, rule, message) so the sync says so; the entry itself is kept."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ def shown_name(value: str | None, left_out: list[dict], *, entry: str, field: st
     why = hidden_message(name, field)
     if why is None:
         return name
-    left_out.append({"entry": entry, "field": field, "value": value, "message": f"{why}; left out"})
+    left_out.append(
+        {"entry": entry, "field": field, "value": value, "rule": "hidden_characters", "message": f"{why}; left out"}
+    )
     return None
 
 
@@ -26,5 +28,5 @@ def shown_link(value: str | None, left_out: list[dict], *, entry: str, field: st
     if value is None or web_link(value) is not None:
         return value
     message = "not an absolute http(s) URL a page may link to; left out"
-    left_out.append({"entry": entry, "field": field, "value": value, "message": message})
+    left_out.append({"entry": entry, "field": field, "value": value, "rule": "url_not_a_web_link", "message": message})
     return None

@@ -31,7 +31,7 @@ class LlmStats:
     models: dict[str, ModelFacts] = field(default_factory=dict)  # model_id -> facts
     benchmarks: list[dict] = field(default_factory=list)  # raw scores with their model
     max_scores: dict[str, float] = field(default_factory=dict)  # benchmark_id -> max_score
-    left_out: list[dict] = field(default_factory=list)  # names and links left out: {entry, field, value, message}
+    left_out: list[dict] = field(default_factory=list)  # names and links left out: {entry, field, value, rule, message}
 
 
 def _llm_stats_model(name: str, doc, source: str, left_out: list[dict]) -> ModelFacts:

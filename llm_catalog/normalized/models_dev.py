@@ -46,7 +46,7 @@ class ModelsDevTree:
     pointers: dict[str, list[str]] = field(default_factory=dict)  # "<lab>/<model>" -> served model ids pointing at it
     benchmarks: list[dict] = field(default_factory=list)  # raw [[benchmarks]] entries with their model
     provider_docs: dict[str, str] = field(default_factory=dict)
-    left_out: list[dict] = field(default_factory=list)  # names and links left out: {entry, field, value, message}
+    left_out: list[dict] = field(default_factory=list)  # names and links left out: {entry, field, value, rule, message}
 
 
 def _toml(name: str, raw: bytes, source: str) -> dict:

@@ -26,10 +26,20 @@ def parse_models_dev_api(data: bytes, *, source: str = "models_dev_api") -> tupl
         try:
             found = month(value, source=source, entry=entry, field=name)
         except BrokenPayloadError as exc:
-            left_out.append({"entry": entry, "field": name, "value": value, "message": exc.detail})
+            left_out.append(
+                {"entry": entry, "field": name, "value": value, "rule": "date_unparseable", "message": exc.detail}
+            )
             return None
         if found and found < "2015":  # 1970-01-01: a placeholder, not a date of any served LLM
-            left_out.append({"entry": entry, "field": name, "value": value, "message": "a placeholder date"})
+            left_out.append(
+                {
+                    "entry": entry,
+                    "field": name,
+                    "value": value,
+                    "rule": "date_placeholder",
+                    "message": "a placeholder date",
+                }
+            )
             return None
         return found
 

@@ -44,7 +44,7 @@ class ParsedSource:
     scores: list[dict] = field(default_factory=list)  # benchmark rows (score_row), not yet linked
     pointers: dict[str, list[str]] = field(default_factory=dict)  # a model -> the served ids that say they are it
     provider_docs: dict[str, str] = field(default_factory=dict)  # provider id -> its docs link
-    left_out: list[dict] = field(default_factory=list)  # values left out: {entry, field, value, message}
+    left_out: list[dict] = field(default_factory=list)  # values left out: {entry, field, value, rule, message}
     skipped: str | None = None
 
     def to_dict(self) -> dict:

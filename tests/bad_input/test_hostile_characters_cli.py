@@ -140,3 +140,13 @@ def test_defects_3_and_15_links_a_page_may_not_show_are_left_out_and_the_sync_pu
     assert all(m["weights_url"] is None or m["weights_url"].startswith("https://") for m in models)
     urls = _query(warehouse, "SELECT source_url FROM benchmarks WHERE source = 'models_dev'")
     assert all("evil.example" not in r["source_url"] for r in urls)
+
+
+def test_what_the_model_sources_left_out_is_in_rejects_naming_source_entry_and_field(hostile_sync):
+    warehouse, _ = hostile_sync
+    rows = _query(warehouse, "SELECT route_id, field, value, rule FROM rejects WHERE source = 'models_dev'")
+    found = {(r["route_id"], r["field"]): r for r in rows}
+    name = found[("models/openai/gpt-oss-20b.toml", "name")]
+    assert name["rule"] == "hidden_characters" and "\\u202e" in name["value"]
+    links = {r["value"] for r in rows if r["rule"] == "url_not_a_web_link"}
+    assert {'"//evil.example/phish"', '"javascript:alert(document.cookie)"'} <= links
