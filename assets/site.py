@@ -1,14 +1,13 @@
 """The catalog site: static pages of the current snapshot, built after each publish from the published Parquet only
 (a consumer of the catalog like any other)."""
 
-import json
-
 import dagster as dg
 
 from assets.resources import WarehouseResource
 from assets.warehouse import catalog_snapshot
 from llm_catalog.paths import site_dir
-from llm_catalog.site.build import MARKER, build_site
+from llm_catalog.site.build import build_site
+from llm_catalog.site.marker import site_record
 
 
 @dg.asset(
@@ -24,8 +23,7 @@ def catalog_site(context: dg.AssetExecutionContext, warehouse: WarehouseResource
     snapshot, in the warehouse's site/ folder; rebuilt only when the current snapshot is not the one it shows."""
     store = warehouse.store().require()
     out = site_dir(store.root)
-    marker = out / MARKER
-    shown = json.loads(marker.read_text()) if marker.is_file() else None
+    shown = site_record(out)  # None: no site of ours there yet (build_site refuses a folder that is not ours)
     if shown and shown["snapshot_id"] == store.current_id():
         context.log.info(f"the site already shows snapshot {shown['snapshot_id']}: nothing to build")
         return dg.MaterializeResult(

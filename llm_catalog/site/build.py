@@ -2,7 +2,10 @@
 read-only connection as `llm-catalog query`), so it needs no server and shows what any consumer could build.
 
 A build is written into a fresh folder beside the target and moved into place at the end: a failed build leaves the
-previous site as it was. A folder that is not a site of ours (no site.json) is never replaced."""
+previous site as it was. Only an empty folder or a site of ours holding nothing else is replaced (site.marker).
+
+Every string a page or the index's data shows passes text.visible (hidden code points written as `<U+200B>`), and a
+URL from a source becomes a link only if text.web_link accepts it (the `external` macro)."""
 
 from __future__ import annotations
 
@@ -15,21 +18,22 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
-from llm_catalog.errors import CatalogError
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
 from llm_catalog.paths import SQL_DIR
 from llm_catalog.readers import formatting, page, snapshot
 from llm_catalog.readers.query import fetch_rows
 from llm_catalog.site import links
 from llm_catalog.site.changes import changes_table, month_views, write_change_pages
+from llm_catalog.site.marker import MARKER, require_replaceable, stamp, written_files
 from llm_catalog.site.views import route_view
+from llm_catalog.text import visible, web_link
 from llm_catalog.warehouse.store import Warehouse
 
 HERE = Path(__file__).resolve().parent
 TEMPLATES, STATIC = HERE / "templates", HERE / "static"
 SITE_SQL = SQL_DIR / "site"
-MARKER = "site.json"
 INDEX_SHOWN = 200  # rows the index draws at first (the script draws the rest on demand; all.html has every row)
 
 
@@ -37,11 +41,7 @@ def build_site(warehouse: Warehouse, out: Path, snapshot_id: str | None = None, 
     """Build the site of ``snapshot_id`` (else the snapshot current on ``as_of``, else the current one) into ``out``;
     returns what site.json records."""
     target = Path(out).expanduser().resolve()
-    if target.exists() and any(target.iterdir()) and not (target / MARKER).is_file():
-        raise CatalogError(
-            f"{target} is not empty and holds no {MARKER}: not a site built here, so not replaced; "
-            "choose an empty or new folder"
-        )
+    require_replaceable(target)
     con, snapshot_id = snapshot.connect(warehouse, snapshot_id, as_of=as_of)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
@@ -57,6 +57,7 @@ def build_site(warehouse: Warehouse, out: Path, snapshot_id: str | None = None, 
 
 
 def _replace(new: Path, target: Path) -> None:
+    require_replaceable(target)  # again: the user may have put a file there while the site was built
     old = None
     if target.exists():
         old = target.with_name(f".{target.name}.old-{time.time_ns()}")
@@ -75,6 +76,7 @@ def environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
+        finalize=shown,
     )
     env.filters.update(
         money=formatting.money,
@@ -85,6 +87,7 @@ def environment() -> jinja2.Environment:
         route_path=links.route_path,
         model_path=links.model_path,
         benchmark_path=links.benchmark_path,
+        web_link=web_link,
     )
     env.globals.update(
         lenses=formatting.LENSES,
@@ -93,6 +96,16 @@ def environment() -> jinja2.Environment:
         capability_labels={c: c.replace("_", " ").capitalize().replace("Pdf", "PDF") for c in CORE_CAPABILITIES},
     )
     return env
+
+
+def shown(value):
+    """Each `{{ }}` output as the page shows it: a string with its hidden code points written out (text.visible),
+    so two ids that differ by a zero-width space look different and no bidirectional control turns the page. Markup
+    is left as it is: it is a macro's output, whose own values came through here, or the index's data, made visible
+    by _index_data (no other value is marked safe)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
 
 
 def write_site(con, snapshot_id: str, out: Path) -> dict:
@@ -136,7 +149,8 @@ def write_site(con, snapshot_id: str, out: Path) -> dict:
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 2),
     }
-    (out / MARKER).write_text(json.dumps(record, indent=1) + "\n")
+    record = stamp(record, written_files(out))
+    (out / MARKER).write_text(json.dumps(record, indent=1) + "\n")  # last: a site without it is no site of ours
     return record
 
 
@@ -196,7 +210,7 @@ def _write_benchmark_pages(env, scores: list[dict], out: Path, common: dict) -> 
 def _filters(index: list[dict]) -> dict:
     """The choices of the index's filters, from the routes themselves."""
     return {
-        "providers": sorted({(r["provider"], r["provider_name"]) for r in index}, key=lambda p: p[1].lower()),
+        "providers": sorted({(r["provider"], r["provider_name"]) for r in index}, key=lambda p: (p[1].lower(), p[0])),
         "modes": sorted({r["mode"] for r in index if r["mode"]}),
         "modalities": sorted(
             {m for r in index for m in (r["input_modalities"] or []) + (r["output_modalities"] or [])}
@@ -254,4 +268,13 @@ def _index_data(index: list[dict]) -> dict:
         ]
         for r in index
     ]
-    return {"columns": columns, "rows": rows}
+    return {"columns": columns, "rows": [[_visible_value(v) for v in row] for row in rows]}
+
+
+def _visible_value(value):
+    """A value of the index's data as the page would show it: the script writes its strings as they are."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list):
+        return [_visible_value(v) for v in value]
+    return value
