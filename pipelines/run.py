@@ -132,9 +132,7 @@ def run_sync(
                 return True, _outcome(result, before, warehouse)
             failed, run = failures(result), f" (run {result.run_id})"
         except Exception as exc:  # noqa: BLE001 - e.g. Dagster's own storage on a full disk, after the publish
-            from pipelines.cli import describe_failure
-
-            failed, run = [describe_failure(exc)], ""
+            failed, run = [f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"], ""
         return _outcome_of_failure(store, before, failed, run)
 
 
