@@ -3,10 +3,13 @@ instance, its failures told in one line each."""
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import sys
 from pathlib import Path
 
+from llm_catalog.warehouse.layout import POINTER, fsync_write
 from llm_catalog.warehouse.store import Warehouse
 
 
@@ -67,6 +70,31 @@ def failures(result) -> list[str]:
     return lines or ["the run failed; see its log in the Dagster UI (make ui) or sync again with --verbose"]
 
 
+def _outcome_of_failure(store: Warehouse, before: str | None, failed: list[str], run: str) -> tuple[bool, str]:
+    """What a failed run did to the warehouse, said with the failure: nothing (CURRENT is where it was), or a
+    snapshot published before the failure (the run's end could not be recorded), which counts as published when it
+    verifies; one that does not is taken back (CURRENT returns to ``before``, the next sync removes it)."""
+    said = "\n".join(f"sync failed: {line}" for line in failed)
+    kept = f"snapshot {before} stays current" if before else "no snapshot published yet"
+    after = store.current_id()
+    if after == before:
+        return False, f"{said}\nnothing published; {kept}{run}"
+    problems = store.verify(after)
+    if not problems:
+        for line in failed:
+            print(f"warning: the run failed after its publish: {line}", file=sys.stderr)
+        print(f"warning: snapshot {after} is published and verifies", file=sys.stderr)
+        return True, f"published snapshot {after} to {store.root}{run}"
+    if before is None:
+        (store.root / POINTER).unlink()
+    else:
+        fsync_write(store.root / POINTER, json.dumps({"snapshot_id": before}).encode())
+    return False, (
+        f"{said}\nsnapshot {after} was published but does not verify ({'; '.join(problems)}): taken back, "
+        f"nothing published; {kept}{run}"
+    )
+
+
 def run_sync(
     warehouse: Path,
     *,
@@ -78,7 +106,6 @@ def run_sync(
 ) -> tuple[bool, str]:
     """One sync through the Dagster job, under the warehouse lock: (published or unchanged, what to tell).
     Progress goes to stderr one line per stage unless ``quiet``; ``verbose`` adds Dagster's own log at INFO."""
-    from assets.sources import UNCHANGED
     from pipelines.definitions import build_definitions
 
     defs = build_definitions(warehouse=str(warehouse), litellm=litellm, lock_timeout_seconds=lock_timeout, **settings)
@@ -91,29 +118,42 @@ def run_sync(
         # whose step was skipped, on Python's root logger, and that is noise on a terminal or in a cron mail
         logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
     # one sync at a time per warehouse, for the whole run (the publish step takes the same lock again)
-    with Warehouse(warehouse, lock_timeout=lock_timeout).lock(), instance(warehouse) as run_instance:
-        before = Warehouse(warehouse).current_id()
-        result = defs.resolve_job_def("sync").execute_in_process(
-            instance=run_instance, run_config={"loggers": loggers}, raise_on_error=False
-        )
-    if not result.success:
-        kept = f"snapshot {before} stays current" if before else "no snapshot published yet"
-        said = "\n".join(f"sync failed: {line}" for line in failures(result))
-        return False, f"{said}\nnothing published; {kept} (run {result.run_id})"
+    store = Warehouse(warehouse, lock_timeout=lock_timeout)
+    with store.lock():
+        before = store.current_id()  # a broken CURRENT is refused here, naming the file
+        for path, problem in store.broken_manifests():
+            print(f"warning: {path} is not a snapshot manifest ({problem}); ignored", file=sys.stderr)
+        try:
+            with instance(warehouse) as run_instance:
+                result = defs.resolve_job_def("sync").execute_in_process(
+                    instance=run_instance, run_config={"loggers": loggers}, raise_on_error=False
+                )
+            if result.success:
+                return True, _outcome(result, before, warehouse)
+            failed, run = failures(result), f" (run {result.run_id})"
+        except Exception as exc:  # noqa: BLE001 - e.g. Dagster's own storage on a full disk, after the publish
+            failed, run = [f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"], ""
+        return _outcome_of_failure(store, before, failed, run)
+
+
+def _outcome(result, before: str | None, warehouse: Path) -> str:
+    """What a successful run did: published a snapshot, or found nothing new."""
+    from assets.sources import UNCHANGED
+
     if result.is_node_skipped("catalog_snapshot"):  # the sources' gate found nothing new: nothing else ran
         unchanged = [
             o.metadata[UNCHANGED].value
             for o in result.asset_observations_for_node("sources")
             if UNCHANGED in o.metadata
         ]
-        return True, (
+        return (
             f"nothing changed: sources and code match snapshot {unchanged[0] if unchanged else before}, "
             f"nothing published (run {result.run_id})"
         )
     outcome = result.output_for_node("catalog_snapshot")
     if outcome["published"]:
-        return True, f"published snapshot {outcome['snapshot_id']} to {warehouse} (run {result.run_id})"
-    return True, (
+        return f"published snapshot {outcome['snapshot_id']} to {warehouse} (run {result.run_id})"
+    return (
         f"nothing changed: inputs and code match snapshot {outcome['snapshot_id']}, nothing published "
         f"(run {result.run_id})"
     )

@@ -14,7 +14,6 @@ CLI's ``--allow-files``) leaves DuckDB's defaults for a user who asks."""
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -27,6 +26,7 @@ import pyarrow.dataset as ds
 from llm_catalog import schemas
 from llm_catalog.errors import CatalogError
 from llm_catalog.paths import SQL_DIR
+from llm_catalog.warehouse.layout import check_snapshot_id
 from llm_catalog.warehouse.store import Warehouse
 
 VIEWS_SQL = SQL_DIR / "readers" / "views.sql"
@@ -90,6 +90,9 @@ def _bind_on(
     con: duckdb.DuckDBPyConnection, warehouse: Warehouse, snapshot_id: str | None, as_of: date | None
 ) -> BoundSnapshot:
     warehouse.require()
+    if snapshot_id is not None:
+        # an id becomes a file name: `../../elsewhere/m` must not reach views.sql; a broken manifest is named
+        warehouse.manifest(check_snapshot_id(snapshot_id))
     if warehouse.current_id() is None:
         raise CatalogError(f"no snapshot published in {warehouse.root} yet: run `llm-catalog sync` first")
     con.execute("SET VARIABLE warehouse = ?", [str(warehouse.root)])
@@ -100,11 +103,18 @@ def _bind_on(
             con.execute(statement)
     except duckdb.InvalidInputException as exc:  # the error() of views.sql: an unknown or unpublished snapshot
         raise CatalogError(str(exc).removeprefix("Invalid Input Error: ")) from exc
+    except duckdb.Error as exc:  # e.g. a manifest that is not JSON, read for --as-of
+        broken = "; ".join(f"{path}: {problem}" for path, problem in warehouse.broken_manifests())
+        raise CatalogError(f"cannot read the manifests of {warehouse.root}: {broken or exc}") from exc
     bound, manifest, published, files = con.execute(
         "SELECT getvariable('snapshot'), getvariable('manifest'), getvariable('published'), "
         "getvariable('snapshot_files')"
     ).fetchall()[0]
-    return BoundSnapshot(warehouse.root, bound, json.loads(manifest), published, files)
+    manifest = warehouse.manifest(bound)  # checked: a clear error naming the file when it is broken
+    # a stray or broken file in manifests/ is no snapshot (a sync warns about it): leave it out of the list
+    complete = set(warehouse.snapshot_ids())
+    kept = [(i, f) for i, f in zip(published, files, strict=True) if i in complete]
+    return BoundSnapshot(warehouse.root, bound, manifest, [i for i, _ in kept], [f for _, f in kept])
 
 
 def bind(warehouse: Warehouse, snapshot_id: str | None = None, *, as_of: date | None = None) -> BoundSnapshot:

@@ -15,9 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
+import secrets
 import sys
-import tempfile
 from pathlib import Path
+
+from llm_catalog.errors import PublishError
 
 POINTER = "CURRENT"
 MANIFESTS = "manifests"
@@ -26,6 +29,21 @@ VALIDATION = "validation"
 RAW = "raw"
 PART = "part-0.parquet"
 RUN_SCRATCH = "_io/runs"  # a Dagster run's working storage, one folder per run id (assets.resources.work_dir)
+# a snapshot id: the UTC time of its plan and the first 8 hex digits of its fingerprint; ids sort in publishing order
+SNAPSHOT_ID = re.compile(r"\d{8}T\d{6}Z-[0-9a-f]{8}")
+SNAPSHOT_ID_FORMAT = "%Y%m%dT%H%M%SZ"
+
+
+def check_snapshot_id(snapshot_id: str) -> str:
+    """``snapshot_id`` if it has the form of one, else a PublishError naming it: an id becomes a file name in the
+    warehouse, so anything else (``../elsewhere/m``) must never reach a path."""
+    if not isinstance(snapshot_id, str) or not SNAPSHOT_ID.fullmatch(snapshot_id):
+        raise PublishError(
+            f"{snapshot_id!r} is not a snapshot id (an id looks like 20260301T123005Z-0123abcd; "
+            "see `llm-catalog versions`)"
+        )
+    return snapshot_id
+
 
 # The audit event (sys.audit) a publish and its cleanup raise at each named step: removing_leftovers,
 # writing_parquet, tables_moved, manifest_written, pointer_moved. With no audit hook installed it costs nothing and
@@ -39,9 +57,12 @@ def reached(root: Path, step: str) -> None:
 
 
 def fsync_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, fsync, rename."""
+    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, fsync, rename. The file gets the
+    mode the umask gives (0644 under 022), as the Parquet files do: other users read a warehouse too (mkstemp's
+    0600 made CURRENT and the manifests unreadable to them)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.tmp-")
+    tmp = path.parent / f".{path.name}.tmp-{secrets.token_hex(8)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -13,11 +13,16 @@ from llm_catalog.warehouse.reading import WarehouseReader
 class WarehouseMaintenance(WarehouseReader):
     def clean_leftovers(self) -> list[str]:
         """Remove what a publish that died part-way left: staging folders, temporary files, snapshots the pointer
-        never reached (newer than the current one), and table folders with no manifest. Call under the lock."""
+        never reached (newer than the current one, and not one it follows), and table folders with no manifest.
+        Never a snapshot that was current: one the current snapshot follows stays, even with a newer id (a clock
+        that stepped back once made such ids), and a broken manifest is left alone, with its files. Call under the
+        lock."""
         removed = []
         current = self.current_id()
-        for snapshot_id in self.snapshot_ids():
-            if current is None or snapshot_id > current:
+        newer = [i for i in self.snapshot_ids() if current is None or i > current]
+        was_current = self._lineage(current) if newer else set()
+        for snapshot_id in newer:
+            if snapshot_id not in was_current:
                 # manifest first: once it is gone the snapshot no longer counts as complete
                 (self.root / MANIFESTS / f"{snapshot_id}.json").unlink()
                 (self.root / VALIDATION / f"{snapshot_id}.json").unlink(missing_ok=True)
@@ -31,7 +36,7 @@ class WarehouseMaintenance(WarehouseReader):
             for tmp in folder.glob(".*.tmp-*") if folder.exists() else []:
                 tmp.unlink(missing_ok=True)
                 removed.append(str(tmp.relative_to(self.root)))
-        complete = set(self.snapshot_ids())
+        complete = {path.stem for path in self._manifest_files()}  # a broken manifest's files are kept too
         for name in schemas.PUBLISHED_TABLES:
             folder = self.root / name
             if not folder.exists():
@@ -42,6 +47,15 @@ class WarehouseMaintenance(WarehouseReader):
                     removed.append(str(partition.relative_to(self.root)))
                     reached(self.root, "removing_leftovers")  # part-way through: a reader may look meanwhile
         return removed
+
+    def _lineage(self, snapshot_id: str | None) -> set[str]:
+        """``snapshot_id`` and every snapshot it follows (each manifest names the one before), as far as their
+        manifests go: the snapshots that were current before it."""
+        lineage, complete = set(), set(self.snapshot_ids())
+        while snapshot_id in complete and snapshot_id not in lineage:
+            lineage.add(snapshot_id)
+            snapshot_id = self.manifest(snapshot_id).get("previous_snapshot_id")
+        return lineage
 
     def gc(self, *, keep: int) -> list[str]:
         """Remove all but the newest ``keep`` snapshots, never the current one. Safe for history: each snapshot

@@ -19,6 +19,7 @@ from llm_catalog.warehouse.layout import (
     MANIFESTS,
     PART,
     POINTER,
+    SNAPSHOT_ID_FORMAT,
     STAGING,
     VALIDATION,
     fsync_write,
@@ -29,6 +30,11 @@ from llm_catalog.warehouse.maintenance import WarehouseMaintenance
 from llm_catalog.warehouse.version import fingerprint
 
 MANIFEST_SOURCE_FIELDS = ("source", "origin", "sha256", "size_bytes", "version", "status")
+
+
+def utc_now() -> datetime:
+    """The publishing clock (a test sets it back to play a clock that steps back)."""
+    return datetime.now(UTC)
 
 
 @dataclass(frozen=True)
@@ -95,9 +101,9 @@ class WarehousePublisher(WarehouseMaintenance):
         date the data describes (default: today, UTC); ``now`` is the publishing time. ``earlier``: the sources and
         date of each earlier release to publish first, oldest first (not when the sources are unchanged); their ids
         are a second apart before ``now``, so that ids keep the publishing order."""
-        now = (now or datetime.now(UTC)).replace(microsecond=0)
         key = fingerprint(sources, code)
         current = self.current_id()
+        now = self._after_every_snapshot((now or utc_now()).replace(microsecond=0), len(earlier))
         unchanged = current is not None and self.manifest(current)["fingerprint"] == key
         chain, follows = [], current
         for back, (earlier_sources, day) in enumerate([] if unchanged else earlier):
@@ -115,6 +121,16 @@ class WarehousePublisher(WarehouseMaintenance):
             for planned in (*chain, plan):
                 self._refuse_out_of_order(planned, published)
         return plan
+
+    def _after_every_snapshot(self, now: datetime, earlier: int) -> datetime:
+        """``now``, or when the clock is behind (stepped back, or another host's) the second after the newest
+        snapshot's id, with room for ``earlier`` snapshots before: a new id sorts after every existing one, since
+        "published" and the cleanup go by id order."""
+        newest = max(self.snapshot_ids(), default=None)
+        if newest is None:
+            return now
+        floor = datetime.strptime(newest[:16], SNAPSHOT_ID_FORMAT).replace(tzinfo=UTC)
+        return max(now, floor + timedelta(seconds=earlier + 1))
 
     def _refuse_out_of_order(self, plan: SnapshotPlan, published: list[str]) -> None:
         if plan.snapshot_id in published:
