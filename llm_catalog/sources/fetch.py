@@ -8,7 +8,6 @@ import hashlib
 import io
 import os
 import re
-import stat
 import tarfile
 import tempfile
 import threading
@@ -25,6 +24,7 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError
 from urllib3.util.retry import Retry
 
 from llm_catalog.errors import BrokenPayloadError, SourceError
+from llm_catalog.sources.local import require_data_file
 
 # Generous for a ~4 MB JSON file; a payload past this is refused rather than read into memory. The limit holds on
 # the decompressed bytes: they are read in chunks and reading stops at the limit (a gzip bomb never expands).
@@ -227,7 +227,7 @@ def read_location(
     path = Path(location.removeprefix("file://")).expanduser()
     if path.is_dir():
         raise SourceError(source, f"{path} is a directory, not a file")
-    _require_data_file(path, source)
+    require_data_file(path, source)
     if path.stat().st_size > max_bytes:
         raise SourceError(source, f"{path} is larger than the {max_bytes} byte limit")
     with path.open("rb") as handle:
@@ -235,32 +235,6 @@ def read_location(
 
 
 GZIP_MAGIC = b"\x1f\x8b"
-# the kernel's pseudo-files: regular files to stat(), but what they hold is the process's or the machine's state
-# (/proc/self/environ is the environment), never a source's payload
-KERNEL_FOLDERS = ("proc", "sys")
-FILE_KINDS = {
-    stat.S_IFIFO: "a FIFO (named pipe)",
-    stat.S_IFCHR: "a character device",
-    stat.S_IFBLK: "a block device",
-    stat.S_IFSOCK: "a socket",
-}
-
-
-def _require_data_file(path: Path, source: str) -> None:
-    """Refuse, before reading a byte, anything but a regular file of data: no such file, a device, a FIFO (which
-    would block), a socket, a kernel pseudo-file under /proc or /sys (symlinks followed: /dev/stdin is one)."""
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        raise SourceError(source, f"no such file: {path}") from None
-    resolved = path.resolve()
-    if len(resolved.parts) > 1 and resolved.parts[1] in KERNEL_FOLDERS:
-        raise SourceError(
-            source, f"{path} is a pseudo-file of the kernel (under /{resolved.parts[1]}), not a data file; give a file"
-        )
-    if not stat.S_ISREG(mode):
-        kind = FILE_KINDS.get(stat.S_IFMT(mode), "not a regular file")
-        raise SourceError(source, f"{path} is {kind}, not a data file; save it to a file first")
 
 
 def _read_capped(handle, *, source: str, what: str, max_bytes: int) -> bytes:

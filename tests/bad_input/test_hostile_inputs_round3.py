@@ -16,7 +16,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from llm_catalog.history.backfill import refuse_future
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 
@@ -110,6 +109,8 @@ def test_defect_14_sync_as_of_a_future_day_is_refused(tmp_path, capsys):
 
 
 def test_defect_14_tomorrow_in_utc_is_still_today_somewhere():
+    from llm_catalog.history.backfill import refuse_future
+
     today = datetime.now(UTC).date()
     assert refuse_future(today + timedelta(days=1), "x") == today + timedelta(days=1)
     with pytest.raises(Exception, match="after today"):
