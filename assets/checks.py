@@ -16,6 +16,7 @@ from llm_catalog.checks import guards
 from llm_catalog.normalized.pricing import is_skipped
 from llm_catalog.readers.snapshot import current_snapshot
 from llm_catalog.registry import PRICING
+from llm_catalog.sources.source import route_limit
 
 ANOMALY_SOURCE = "checks"  # what `rejects` names as the source of the catalog's own warnings
 PAYLOADS = [source.asset for source in PRICING]  # what the catalog was made of
@@ -228,6 +229,13 @@ def source_guards(
     entries and fields); a skipped one passes, said so."""
     previous = previous_tables(warehouse)
     listed_before = guards.routes_by_source(previous["routes"] if previous else None)
+    listed = {
+        f"{inputs[s.asset]['source']} ({inputs[s.asset]['origin']})": inputs[f"{s.name}__routes"].num_rows
+        for s in PRICING
+    }
+    # too many routes together: the biggest source's route count check says so, and nothing downstream runs
+    over_limit = guards.route_limit_guard(listed, route_limit(catalog.max_routes))
+    biggest = max(PRICING, key=lambda s: inputs[f"{s.name}__routes"].num_rows)
     for source in PRICING:
         payload, routes = inputs[source.asset], inputs[f"{source.name}__routes"]
         name = f"{payload['source']} ({payload['origin']})"
@@ -239,7 +247,9 @@ def source_guards(
                 guards.reject_share_guard(
                     inputs[f"{source.name}__rejects"], routes.num_rows, source=name, max_share=catalog.max_reject_share
                 ),
-                guards.route_count_guard(
+                over_limit
+                if over_limit and source is biggest
+                else guards.route_count_guard(
                     routes.num_rows,
                     listed_before.get(source.name),
                     max_drop=catalog.max_route_drop,

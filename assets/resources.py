@@ -65,6 +65,10 @@ class CatalogSettings(dg.ConfigurableResource):
     # maximum, and a map with one entry in ten broken (the hand-made ones in tests/bad_input) is refused.
     max_reject_share: float = 0.05
     max_payload_bytes: int = MAX_PAYLOAD_BYTES  # a bigger payload is refused before it is parsed
+    # the most routes the pricing sources may list together (0: $LLM_CATALOG_MAX_ROUTES, else 50,000; see
+    # llm_catalog.sources.source.MAX_ROUTES): a source past it is refused as it is read, a sync past it before
+    # reconciliation
+    max_routes: int = 0
     download_deadline_seconds: float = (
         DOWNLOAD_DEADLINE_SECONDS  # the most one download may take, however the server trickles
     )

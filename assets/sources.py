@@ -9,7 +9,7 @@ import dagster as dg
 
 from assets.resources import CatalogSettings, WarehouseResource
 from llm_catalog.registry import SOURCES
-from llm_catalog.sources.source import OFF, Source, ingest
+from llm_catalog.sources.source import OFF, Source, ingest, route_limit
 from llm_catalog.warehouse.version import code_version, fingerprint
 
 VALIDATION_MODULE = "llm_catalog.checks.expectations"  # what the validation steps import (Great Expectations)
@@ -36,6 +36,7 @@ def fetch(context, source: Source, catalog: CatalogSettings, warehouse: Warehous
         previous=_previous(warehouse, source.name) if source.optional else None,
         max_bytes=catalog.max_payload_bytes,
         deadline=catalog.download_deadline_seconds,
+        max_routes=route_limit(catalog.max_routes),
     )
     if payload.get("status") != "fetched":
         context.log.warning(f"{payload['source']}: {payload['status']}: {payload.get('note')}")

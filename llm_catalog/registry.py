@@ -20,6 +20,7 @@ from llm_catalog.normalized import (
     openrouter,
 )
 from llm_catalog.normalized.litellm import normalize as litellm
+from llm_catalog.normalized.litellm.payload import parse_payload as parse_litellm_map
 from llm_catalog.paths import (
     BUNDLED_GENAI_PRICES,
     BUNDLED_GENAI_PRICES_SOURCE,
@@ -48,6 +49,7 @@ SOURCES: tuple[Source, ...] = (
         parse=None,
         bundled=Bundled(BUNDLED_LITELLM_MAP, BUNDLED_LITELLM_SOURCE, BUNDLED_LITELLM_RELEASES),
         normalize=litellm.normalize_payload,
+        count_entries=lambda data, *, source: len(parse_litellm_map(data, source=source)[0]),
     ),
     Source(
         name="model_cards",

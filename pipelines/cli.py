@@ -8,12 +8,15 @@ import argparse
 import errno
 import os
 import sys
+from datetime import date
 
 from llm_catalog.errors import CatalogError
 from llm_catalog.readers.formatting import LENSES
-from llm_catalog.registry import FROM_PACKAGE, OPTIONAL, PRICING
+from llm_catalog.readers.terminal import visible_lines
+from llm_catalog.registry import FROM_PACKAGE, OPTIONAL, PRICING, SOURCES
 from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS
 from llm_catalog.sources.releases import INDEX_ENV, PYPI
+from llm_catalog.sources.source import MAX_ROUTES, MAX_ROUTES_ENV
 from pipelines.read_commands import (
     cmd_diff,
     cmd_query,
@@ -130,6 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse a source payload larger than this (default 64)",
     )
     sync.add_argument(
+        "--max-routes",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"refuse sources that list more than N routes together, before the expensive stages (default: "
+        f"${MAX_ROUTES_ENV}, else {MAX_ROUTES:,}; the bundled sources list about 14,000)",
+    )
+    sync.add_argument(
         "--download-deadline",
         type=float,
         default=DOWNLOAD_DEADLINE_SECONDS,
@@ -217,6 +228,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def check_arguments(args) -> None:
+    """What the parser cannot see: a location given empty (which would silently mean the default: the bundled map
+    for `--litellm ""`), and a date after today, which no later sync could go past."""
+    from llm_catalog.history.backfill import refuse_future
+
+    empty = []
+    if getattr(args, "litellm", None) is not None and not args.litellm.strip():
+        empty.append("--litellm")
+    if getattr(args, "index_url", None) is not None and not args.index_url.strip():
+        empty.append("--index-url")
+    for spec in getattr(args, "benchmarks", None) or []:
+        name, sep, location = spec.partition("=")
+        if sep and not location.strip():
+            empty.append(f"--source {name}=")
+    if empty:
+        raise CatalogError(f"{', '.join(empty)} is empty: give a path or URL (or leave the option out for the default)")
+    if args.command == "sync":
+        for source in SOURCES:
+            source.location("")  # an environment variable set but empty says so here, before the run starts
+        if getattr(args, "max_routes", 0) < 0:
+            raise CatalogError(f"--max-routes takes a number of routes, got {args.max_routes}")
+        if args.as_of:
+            try:
+                day = date.fromisoformat(args.as_of)
+            except ValueError:
+                return  # the sync command says what --as-of takes
+            refuse_future(day, "--as-of")
+
+
 def describe_failure(exc: BaseException) -> str:
     """One line for a failure the catalog did not raise on purpose: what it means, not its traceback."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -252,6 +292,7 @@ def _quiet_stdout() -> None:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
+        check_arguments(args)
         result = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return result
@@ -261,12 +302,12 @@ def main(argv: list[str] | None = None) -> int:
     except CatalogError as exc:
         if args.debug:
             raise
-        print(f"error: {exc}", file=sys.stderr)
+        print(visible_lines(f"error: {exc}"), file=sys.stderr)
         return 1
     except Exception as exc:  # noqa: BLE001 - any other failure: one clear line, the traceback with --debug
         if args.debug:
             raise
-        print(f"error: {describe_failure(exc)} (--debug prints the traceback)", file=sys.stderr)
+        print(visible_lines(f"error: {describe_failure(exc)} (--debug prints the traceback)"), file=sys.stderr)
         return 1
 
 

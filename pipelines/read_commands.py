@@ -10,6 +10,7 @@ from pathlib import Path
 
 from llm_catalog.errors import CatalogError
 from llm_catalog.paths import site_dir, warehouse_dir
+from llm_catalog.readers.terminal import visible_data, visible_lines
 from llm_catalog.warehouse.store import Warehouse
 
 
@@ -44,7 +45,7 @@ def cmd_versions(args) -> int:
     if not listed:
         print(f"no snapshots in {warehouse.root}")
         return 0
-    for v in listed:
+    for v in visible_data(listed):
         sources = ", ".join(
             f"{s['source']}={s['version'] or (s['sha256'] or '')[:12] or s['status']}" for s in v["sources"]
         )
@@ -62,7 +63,7 @@ def cmd_verify(args) -> int:
     problems = warehouse.verify(snapshot_id)
     if problems:
         for problem in problems:
-            print(f"{snapshot_id or 'warehouse'}: {problem}", file=sys.stderr)
+            print(visible_lines(f"{snapshot_id or 'warehouse'}: {problem}"), file=sys.stderr)
         return 1
     manifest = warehouse.manifest(snapshot_id)
     rows = sum(info["rows"] for info in manifest["tables"].values())
@@ -108,6 +109,7 @@ def cmd_diff(args) -> int:
             )
         )
         return 0
+    old, new, shown = visible_data(old), visible_data(new), visible_data(shown)
     print(
         f"{old['snapshot_id']} (as of {old['as_of']}) -> {new['snapshot_id']} (as of {new['as_of']}): "
         f"{len(found)} changes"
@@ -135,7 +137,12 @@ def cmd_show(args) -> int:
     found = con.execute("SELECT count(*) FROM routes WHERE route_id = ?", [args.route]).fetchone()[0]
     if found:
         gathered = page.gather(con, args.route, snapshot_id, lens=args.lens)
-        print(formatting.render_json(gathered) if args.format == "json" else formatting.render_text(gathered))
+        text = (
+            formatting.render_json(gathered)
+            if args.format == "json"
+            else formatting.render_text(visible_data(gathered))
+        )
+        print(text)
         return 0
     matches = search.search(con, args.route, limit=args.limit)
     exact = search.exact_matches(matches)
@@ -149,14 +156,15 @@ def cmd_show(args) -> int:
     if args.format == "json":
         print(formatting.render_json({"query": args.route, "matches": exact, "page": gathered}))
         return 0
-    print(f"{args.route!r} is not a route id; {len(exact)} route(s) match it:")
+    print(visible_lines(f"{args.route!r} is not a route id; {len(exact)} route(s) match it:"))
     print(_matches_table(exact))
     if gathered:
-        print(f"\n{formatting.render_text(gathered)}")
+        print(f"\n{formatting.render_text(visible_data(gathered))}")
     return 0
 
 
 def _matches_table(matches: list[dict]) -> str:
+    """The matching routes as `query`'s table (whose cells are made visible)."""
     from llm_catalog.readers import query
 
     columns = ["route_id", "provider_name", "base_model", "family", "mode", "score", "matched"]

@@ -57,6 +57,7 @@ def cmd_sync(args) -> int:
         quiet=args.quiet,
         force=args.force,
         max_payload_bytes=int(args.max_payload_mb * 1024 * 1024),
+        max_routes=args.max_routes,
         download_deadline_seconds=args.download_deadline,
         **benchmark_sources,
     )

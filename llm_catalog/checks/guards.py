@@ -12,6 +12,7 @@ import pyarrow as pa
 from llm_catalog import schemas
 from llm_catalog.normalized.litellm.vocabulary import ENTRY_RULES
 from llm_catalog.paths import SQL_DIR
+from llm_catalog.sources.source import over_route_limit
 
 
 def sql_file(name: str) -> str:
@@ -51,6 +52,17 @@ class Guard:
 
 def _in_source(source: str | None) -> str:
     return f" in source {source}" if source else ""
+
+
+def route_limit_guard(listed: dict[str, int], limit: int) -> Guard | None:
+    """The refusal of a sync whose pricing sources list more routes than ``limit`` together (``listed``: each
+    source's routes by name), before they are reconciled and similarity runs over them; None when within it."""
+    total = sum(listed.values())
+    if total <= limit:
+        return None
+    each = ", ".join(f"{name}: {count:,}" for name, count in sorted(listed.items(), key=lambda item: -item[1]) if count)
+    meta = {"routes": total, "max_routes": limit}
+    return Guard("route_count", False, over_route_limit(f"the sync's sources ({each})", total, limit), meta)
 
 
 def route_count_guard(

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 import subprocess
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from llm_catalog.errors import CatalogError
@@ -15,10 +15,29 @@ from llm_catalog.sources.source import Source
 
 _DATED = re.compile(r"^(\d{4}-\d{2}-\d{2})")
 PERIODS = ("day", "week", "month")
+# a day ahead of UTC is still today somewhere (UTC+14); later, the date is a mistake, and a snapshot as of it would
+# refuse every later sync (none may go back before the newest as_of)
+FUTURE_SLACK = timedelta(days=1)
+
+
+def latest_allowed_day() -> date:
+    """The last day a snapshot may be as of: today in UTC, and the day after for the time zones ahead of it."""
+    return datetime.now(UTC).date() + FUTURE_SLACK
+
+
+def refuse_future(day: date, what: str) -> date:
+    """``day``, unless it is after ``latest_allowed_day``: then a CatalogError naming ``what`` (a file, an option)."""
+    if day > latest_allowed_day():
+        raise CatalogError(
+            f"{what} is dated {day.isoformat()}, after today ({datetime.now(UTC).date().isoformat()}, UTC): a snapshot "
+            "as of a future day would block every later sync; nothing was synced"
+        )
+    return day
 
 
 def dated_files(folder: Path) -> tuple[list[tuple[date, Path]], list[Path]]:
-    """(date, file) for each file whose name starts with YYYY-MM-DD, oldest first; and the files that do not."""
+    """(date, file) for each file whose name starts with YYYY-MM-DD, oldest first; and the files that do not. A
+    file dated after today is refused (``refuse_future``), before anything is synced."""
     found, skipped = [], []
     for path in sorted(Path(folder).iterdir()):
         if not path.is_file():
@@ -29,6 +48,8 @@ def dated_files(folder: Path) -> tuple[list[tuple[date, Path]], list[Path]]:
         except ValueError:
             skipped.append(path)
     found.sort(key=lambda item: (item[0], item[1].name))
+    for day, path in found:
+        refuse_future(day, f"backfill file {path}")
     return found, skipped
 
 
@@ -54,7 +75,7 @@ def git_versions(repo: Path, path: str, *, since: date | None = None, every: str
     for line in reversed(done.stdout.split("\n")):  # git log is newest first: walk oldest first
         if line.strip():
             commit, day = line.split()
-            when = date.fromisoformat(day)
+            when = refuse_future(date.fromisoformat(day), f"commit {commit} of {repo}")
             last[_period(when, every)] = (when, commit)  # a later commit in the period replaces an earlier one
     return sorted(last.values())
 

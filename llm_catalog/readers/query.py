@@ -10,6 +10,7 @@ import json
 import duckdb
 
 from llm_catalog.errors import CatalogError
+from llm_catalog.text import visible
 
 
 def fetch_rows(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> list[dict]:
@@ -39,6 +40,9 @@ def run(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[list[str], list[tuple
 
 
 def render(columns: list[str], rows: list[tuple], fmt: str = "table") -> str:
+    """The rows as a table for people (every cell made visible: a control or hidden code point shows as
+    `<U+001B>`, it never acts on the terminal), or as data: JSON (which escapes them) or CSV, which keeps every value
+    exact, as a program reading it needs (an id must join with the same id elsewhere) and CSV has no escape for."""
     if fmt == "json":
         return json.dumps([dict(zip(columns, row, strict=True)) for row in rows], default=str, indent=1)
     if fmt == "csv":
@@ -47,7 +51,8 @@ def render(columns: list[str], rows: list[tuple], fmt: str = "table") -> str:
         writer.writerow(columns)
         writer.writerows(rows)
         return buffer.getvalue().rstrip("\n")
-    cells = [[_cell(v) for v in row] for row in rows]
+    columns = [visible(c) for c in columns]
+    cells = [[visible(_cell(v)) for v in row] for row in rows]
     widths = [max([len(c)] + [len(r[i]) for r in cells]) for i, c in enumerate(columns)]
     lines = ["  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(v.ljust(w) for v, w in zip(r, widths, strict=True)).rstrip() for r in cells]

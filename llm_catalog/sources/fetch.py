@@ -24,6 +24,7 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError
 from urllib3.util.retry import Retry
 
 from llm_catalog.errors import BrokenPayloadError, SourceError
+from llm_catalog.sources.local import require_data_file
 
 # Generous for a ~4 MB JSON file; a payload past this is refused rather than read into memory. The limit holds on
 # the decompressed bytes: they are read in chunks and reading stops at the limit (a gzip bomb never expands).
@@ -226,8 +227,7 @@ def read_location(
     path = Path(location.removeprefix("file://")).expanduser()
     if path.is_dir():
         raise SourceError(source, f"{path} is a directory, not a file")
-    if not path.is_file():
-        raise SourceError(source, f"no such file: {path}")
+    require_data_file(path, source)
     if path.stat().st_size > max_bytes:
         raise SourceError(source, f"{path} is larger than the {max_bytes} byte limit")
     with path.open("rb") as handle:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from llm_catalog.errors import BrokenPayloadError, SourceError
+from llm_catalog.errors import BrokenPayloadError, CatalogError, SourceError
 from llm_catalog.sources.fetch import (
     DOWNLOAD_DEADLINE_SECONDS,
     MAX_PAYLOAD_BYTES,
@@ -23,6 +23,35 @@ from llm_catalog.sources.fetch import (
 )
 
 OFF = "off"  # the location that turns an optional source off
+# The most routes one sync may list, over every pricing source (each entry is at most one route). Similarity is
+# the stage that grows with them: on 2 cores it took 19 s for the real catalog (13,937 source routes, 11,864 routes),
+# about 121 s and 3.6 GiB at 50,000 synthetic routes, and 100,000 ran 24.5 minutes to 6.7 GB before it was killed.
+# 50,000 is 3.6 times the real catalog; a source past it is refused before it is normalized, a sync past it before
+# reconciliation. --max-routes (or the environment variable) raises it for a machine that can take more.
+MAX_ROUTES = 50_000
+MAX_ROUTES_ENV = "LLM_CATALOG_MAX_ROUTES"
+
+
+def route_limit(setting: int = 0) -> int:
+    """The most routes a sync may list: ``setting`` (the sync's --max-routes), else $LLM_CATALOG_MAX_ROUTES, else
+    MAX_ROUTES."""
+    if setting:
+        return setting
+    text = os.environ.get(MAX_ROUTES_ENV)
+    if text is None:
+        return MAX_ROUTES
+    if not text.strip().isdigit() or int(text) < 1:
+        raise CatalogError(f"${MAX_ROUTES_ENV} takes a whole number of routes (at least 1), got {text!r}")
+    return int(text)
+
+
+def over_route_limit(what: str, routes: int, limit: int) -> str:
+    """The refusal of a source or a sync that lists more routes than the limit: what, how many, how to raise it."""
+    return (
+        f"{what}: {routes:,} routes, over the limit of {limit:,} routes per sync (similarity grows with the "
+        f"routes: about 121 s and 3.6 GiB at 50,000); nothing is published. To sync it anyway, raise the limit with "
+        f"`llm-catalog sync --max-routes N` or ${MAX_ROUTES_ENV}"
+    )
 
 
 @dataclass(frozen=True)
@@ -83,13 +112,21 @@ class Source:
     authority: tuple[str, ...] = ()  # the providers whose own machine-readable statement this source is
     # (provider or '*', source): this source's routes of that provider are generated from that source
     generated_from: tuple[tuple[str, str], ...] = ()
+    # (data, *, source) -> the number of entries a payload lists (each at most one route), reading it only as far as
+    # it must to refuse one the source cannot read at all (not its format, not the shape its normalizer takes): a
+    # refused payload is never kept in raw/, and an oversized one is refused before it is normalized
+    count_entries: Callable[..., int] | None = None
 
     def location(self, setting: str = "") -> str | None:
         """Where to read it: ``setting``, else its environment variable, else None for the bundled copy, else the
         upstream URL."""
         if setting:
             return setting
-        if self.env and os.environ.get(self.env):
+        if self.env and self.env in os.environ:
+            if not os.environ[self.env].strip():  # set but empty: a mistake, not a wish for the default
+                raise SourceError(
+                    self.name, f"${self.env} is set but empty: give it a path or URL (or off), or unset it"
+                )
             return os.environ[self.env]
         if self.bundled is not None:
             return None
@@ -116,9 +153,12 @@ def ingest(
     previous: dict | None = None,
     max_bytes: int = MAX_PAYLOAD_BYTES,
     deadline: float = DOWNLOAD_DEADLINE_SECONDS,
+    max_routes: int = MAX_ROUTES,
 ) -> dict:
     """Read ``source`` from where ``setting`` and its declaration say, keep the payload under ``raw_dir`` and
-    describe it (RawPayload.to_dict). The bundled copy is checked against its SOURCE.json's sha256. A required
+    describe it (RawPayload.to_dict). The bundled copy is checked against its SOURCE.json's sha256; any other
+    payload of a source that can count its entries is read that far first, and refused, never kept, when it cannot
+    be read or lists more than ``max_routes`` entries. A required
     source that cannot be read raises. An optional one falls back on ``previous`` (the payload the current snapshot
     used; status ``fallback``, the error as ``note``), else is ``skipped`` with the reason, as it is when turned off
     or when its API key is missing. A payload that arrives but is broken raises: a fallback never hides it."""
@@ -155,6 +195,11 @@ def ingest(
             "status": "skipped",
             "note": f"{exc}; no earlier payload to fall back on",
         }
+    if source.count_entries is not None:
+        # outside the fallback above: a payload that arrived but is unreadable or too big fails the sync
+        entries = source.count_entries(data, source=f"{source.name} ({origin})")
+        if entries > max_routes:
+            raise SourceError(source.name, over_route_limit(f"{origin}", entries, max_routes))
     return store_raw(data, raw_dir=raw_dir, source=source.name, origin=origin).to_dict()
 
 
