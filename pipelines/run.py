@@ -9,7 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-from llm_catalog.warehouse.layout import POINTER, fsync_write
+from llm_catalog.files import fsync_write
+from llm_catalog.warehouse.layout import POINTER
 from llm_catalog.warehouse.store import Warehouse
 
 

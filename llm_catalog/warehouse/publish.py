@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 
 from llm_catalog import schemas
 from llm_catalog.errors import PublishError
+from llm_catalog.files import fsync_write
 from llm_catalog.warehouse.layout import (
     MANIFESTS,
     PART,
@@ -22,7 +23,6 @@ from llm_catalog.warehouse.layout import (
     SNAPSHOT_ID_FORMAT,
     STAGING,
     VALIDATION,
-    fsync_write,
     reached,
     sha256_file,
 )
