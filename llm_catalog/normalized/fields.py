@@ -92,14 +92,15 @@ def month(value, *, source: str, entry: str, field: str) -> str | None:
 
 
 class _Repeated(dict):
-    """An object of the map in which some key appears more than once: the last copy of each is kept, and
-    ``repeated`` holds every value such a key had, so the entry that holds the object can report it."""
+    """A parsed JSON object in which some key appears more than once: the last copy of each is kept, and
+    ``repeated`` holds every value such a key had, so that whoever reads the object can report it."""
 
     repeated: dict[str, list]
 
 
 def keep_last(pairs: list[tuple[str, object]]) -> dict:
-    """``json.loads``' object_pairs_hook: the last copy of a repeated key wins, as in LiteLLM, and is remembered."""
+    """``json.loads``' object_pairs_hook: the last copy of a repeated key wins (as in ``json.loads`` and LiteLLM),
+    and the object remembers every copy (``repeated_keys``)."""
     seen: dict[str, list] = {}
     for key, value in pairs:
         seen.setdefault(key, []).append(value)
