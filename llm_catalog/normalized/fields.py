@@ -91,9 +91,63 @@ def month(value, *, source: str, entry: str, field: str) -> str | None:
     return text
 
 
+class _Repeated(dict):
+    """A parsed JSON object in which some key appears more than once: the last copy of each is kept, and
+    ``repeated`` holds every value such a key had, so that whoever reads the object can report it."""
+
+    repeated: dict[str, list]
+
+
+def keep_last(pairs: list[tuple[str, object]]) -> dict:
+    """``json.loads``' object_pairs_hook: the last copy of a repeated key wins (as in ``json.loads`` and LiteLLM),
+    and the object remembers every copy (``repeated_keys``)."""
+    seen: dict[str, list] = {}
+    for key, value in pairs:
+        seen.setdefault(key, []).append(value)
+    if len(seen) == len(pairs):
+        return {key: values[0] for key, values in seen.items()}
+    kept = _Repeated((key, values[-1]) for key, values in seen.items())
+    kept.repeated = {key: values for key, values in seen.items() if len(values) > 1}
+    return kept
+
+
+def repeated_keys(obj) -> dict[str, list]:
+    """The keys repeated in ``obj`` itself (not in its nested objects), with every value each had."""
+    return obj.repeated if isinstance(obj, _Repeated) else {}
+
+
+def repeated_fields(entry: dict) -> list[tuple[str, list]]:
+    """Every key repeated anywhere inside an entry, as (the field's path, every value it had), in path order:
+    ``input_cost_per_token``, ``tiered_pricing[0].range``, ``search_context_cost_per_query.search_context_size_low``."""
+    found, stack = [], [("", entry)]
+    while stack:  # no recursion: the depth cut bounds the nesting, not the stack of the interpreter
+        path, item = stack.pop()
+        if isinstance(item, dict):
+            found.extend((f"{path}.{key}" if path else key, values) for key, values in repeated_keys(item).items())
+            stack.extend((f"{path}.{key}" if path else key, value) for key, value in item.items())
+        elif isinstance(item, list):
+            stack.extend((f"{path}[{i}]", value) for i, value in enumerate(item))
+    return sorted(found, key=lambda pair: pair[0])
+
+
 def json_document(entry: str, raw: bytes, source: str):
-    """One JSON document of a payload (``entry`` names it: a file of a tree, or the payload itself)."""
+    """One JSON document of a payload (``entry`` names it: a file of a tree, or the payload itself). A key repeated
+    inside one object is a BrokenPayloadError naming it, as any bad value of these sources is: which copy the
+    source means is not known, and keeping one without a word would drop the other silently."""
+    repeated = []
+
+    def keep_last_noting(pairs):
+        kept = keep_last(pairs)
+        repeated.extend(repeated_keys(kept))
+        return kept
+
     try:
-        return json.loads(raw.decode("utf-8"))
+        document = json.loads(raw.decode("utf-8"), object_pairs_hook=keep_last_noting)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BrokenPayloadError(source, f"not valid JSON: {exc}", entry=entry) from exc
+    if repeated:  # only then is the document walked for where they are
+        path, values = repeated_fields(document)[0]
+        raise BrokenPayloadError(
+            source, f"the key appears {len(values)} times in one object: {values!r:.200}", entry=entry, field=path
+        )
+    return document

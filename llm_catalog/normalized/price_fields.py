@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from llm_catalog.text import hidden_code_points, visible
+
 # unit word in the field name -> (modality folded into price_kind, published unit, factor applied to the value)
 UNITS: dict[str, tuple[str | None, str, float]] = {
     "token": (None, "usd_per_1m_tokens", 1e6),
@@ -79,6 +81,26 @@ _QUALIFIER = re.compile(
     )(?=_|$)""",
     re.VERBOSE,
 )
+
+
+# a key of a dict-valued price, published as the price's condition: the real keys are search context sizes
+# (search_context_size_low) and Bedrock guardrail units (contentPolicyUnits)
+CONDITION_KEY = re.compile(r"[A-Za-z0-9][A-Za-z0-9_]{0,63}")
+
+
+def condition_key_problem(key: str) -> tuple[str, str] | None:
+    """Why a dict-valued price's key cannot be the condition of its price (rule, message), or None. An empty key
+    would publish the price as the base price, and escapes or invisible code points would reach pages and
+    terminals."""
+    if hidden := hidden_code_points(key):
+        return "condition_key_invalid", (
+            f"a condition key must hold no invisible or control code points: {', '.join(hidden)}"
+        )
+    if not CONDITION_KEY.fullmatch(key):
+        return "condition_key_invalid", (
+            f"a condition key must be 1-64 letters, digits or _, starting with a letter or digit; got {visible(key)!r}"
+        )
+    return None
 
 
 @dataclass(frozen=True)

@@ -3,18 +3,23 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 
 from llm_catalog.identity.providers import provider_display_name
 from llm_catalog.identity.resolver import ModelResolver
+from llm_catalog.normalized.fields import repeated_fields
 from llm_catalog.normalized.litellm.fields import ExtraFields, deprecation_date, limit_value, storable_fields
 from llm_catalog.normalized.litellm.modalities import route_modalities, stated_modalities
 from llm_catalog.normalized.litellm.prices import PriceRows
-from llm_catalog.normalized.litellm.rows import TableRows
+from llm_catalog.normalized.litellm.rows import TableRows, as_json
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES, LIMIT_FIELDS
 from llm_catalog.normalized.price_fields import parse_price_field
+from llm_catalog.text import visible
+
+CAPABILITY_NAME = re.compile(r"[a-z0-9_]{1,100}")  # what the capabilities table's critical expectation allows
 
 
 @dataclass
@@ -42,6 +47,16 @@ class EntryNormalizer:
 
     def entry(self, route_id: str, entry: dict, alias_of: str | None) -> None:
         out = self.out
+        for path, values in repeated_fields(entry):
+            out.reject(
+                route_id,
+                visible(path),
+                values,
+                "duplicate_field",
+                f"the field appears {len(values)} times in the entry; the last copy ({as_json(values[-1])}) is used, "
+                "as LiteLLM does",
+                severity="warning",
+            )
         entry = storable_fields(out, route_id, entry)
         provider = entry["litellm_provider"]
         mode = self._mode(route_id, entry.get("mode"))
@@ -109,8 +124,17 @@ class EntryNormalizer:
         elif name in LIMIT_FIELDS:
             stated.limits[name] = limit_value(self.out, route_id, name, value, mode)
         elif name.startswith("supports_"):
-            if isinstance(value, bool):
-                stated.capabilities[name.removeprefix("supports_")] = value
+            capability = name.removeprefix("supports_")
+            if not CAPABILITY_NAME.fullmatch(capability):  # published as a capability's name: one spelling only
+                self.out.reject(
+                    route_id,
+                    name,
+                    value,
+                    "capability_name_invalid",
+                    "a capability flag is supports_ and 1-100 lower-case letters, digits or _; left out",
+                )
+            elif isinstance(value, bool):
+                stated.capabilities[capability] = value
             else:
                 self.out.reject(
                     route_id, name, value, "capability_not_boolean", "a supports_* flag must be true or false"

@@ -18,6 +18,31 @@ from llm_catalog.normalized.litellm.vocabulary import (
     NO_TOKEN_OUTPUT_MODES,
     OUTPUT_LIMIT_FIELDS,
 )
+from llm_catalog.text import hidden_code_points, visible
+
+NESTED_PREFIXES = ("tiered_pricing[", "off_peak_pricing.")  # how ExtraFields names the fields inside those blocks
+
+
+def field_name_problem(name: str) -> tuple[str, str] | None:
+    """Why ``name`` cannot name a field (rule, message), or None: whitespace, controls, or a code point that does
+    not show as itself (text.hidden_code_points), since the name is published and printed as it is."""
+    if not FIELD_NAME.fullmatch(name):
+        return "field_name_invalid", "a field name must be 1-200 printable characters, no whitespace"
+    if hidden := hidden_code_points(name):
+        return "field_name_invalid", f"a field name must hold no invisible or control code points: {', '.join(hidden)}"
+    return None
+
+
+def reserved_name_problem(name: str) -> tuple[str, str] | None:
+    """Why a top-level field may not have ``name``: the catalog names the fields of a tier band and of the off-peak
+    block ``tiered_pricing[0].x`` and ``off_peak_pricing.x`` in ``extra_fields``, and a top-level field named so
+    would take the place of one of them."""
+    if "[" in name or "]" in name or name.startswith(NESTED_PREFIXES):
+        return "field_name_reserved", (
+            "a top-level field name may not hold [ or ] nor start with off_peak_pricing.: the catalog names the "
+            "fields of tier bands and the off-peak block so"
+        )
+    return None
 
 
 def storable_fields(out: TableRows, route_id: str, entry: dict) -> dict:
@@ -25,13 +50,13 @@ def storable_fields(out: TableRows, route_id: str, entry: dict) -> dict:
     kept = {}
     for name, value in entry.items():
         problem = value_problem(name) or value_problem(value)
-        if problem is None and not FIELD_NAME.fullmatch(name):
-            problem = ("field_name_invalid", "a field name must be 1-200 printable characters, no whitespace")
+        if problem is None:
+            problem = field_name_problem(name) or reserved_name_problem(name)
         if problem is None:
             kept[name] = value
             continue
         shown = str(value)[:80] if problem[0] in ("number_out_of_range", "value_too_deep") else value
-        out.reject(route_id, name, shown, *problem)
+        out.reject(route_id, name if problem[0] == "not_encodable" else visible(name), shown, *problem)
     return kept
 
 

@@ -7,6 +7,7 @@ import json
 import re
 
 from llm_catalog.errors import SourceError
+from llm_catalog.normalized.fields import keep_last, repeated_keys
 
 SOURCE = "litellm"
 # nesting below a field deeper than this is not a catalog value; the parser cuts it out before json.loads (which
@@ -87,20 +88,12 @@ def value_problem(value) -> tuple[str, str] | None:
 
 def parse_payload(data: bytes, *, source: str = SOURCE) -> tuple[dict, list[tuple[str, list]]]:
     """Decode the map. Returns (entries, duplicates): LiteLLM keeps the last copy of a key repeated in the raw JSON
-    text (as ``json.loads`` does); each repeated key is reported with every value it had."""
+    text (as ``json.loads`` does); each repeated entry key is reported with every value it had. A key repeated
+    inside an entry stays on its object, for ``repeated_fields`` to report against that entry."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise SourceError(source, f"payload is not UTF-8 text ({exc.reason} at byte {exc.start})") from exc
-    duplicates: list[tuple[str, list]] = []
-
-    def keep_last(pairs):
-        seen: dict = {}
-        for key, value in pairs:
-            seen.setdefault(key, []).append(value)
-        duplicates.extend((key, values) for key, values in seen.items() if len(values) > 1)
-        return {key: values[-1] for key, values in seen.items()}
-
     try:
         entries = json.loads(cut_deep(text), object_pairs_hook=keep_last, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
@@ -113,4 +106,4 @@ def parse_payload(data: bytes, *, source: str = SOURCE) -> tuple[dict, list[tupl
         raise SourceError(source, f"expected a JSON object of model entries at the top, got a {type(entries).__name__}")
     if not entries:
         raise SourceError(source, "the map is an empty object: no model entries")
-    return entries, duplicates
+    return entries, list(repeated_keys(entries).items())

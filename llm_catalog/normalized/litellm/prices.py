@@ -6,10 +6,11 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from llm_catalog.normalized.litellm.fields import ExtraFields
+from llm_catalog.normalized.litellm.fields import ExtraFields, field_name_problem
 from llm_catalog.normalized.litellm.rows import TableRows
 from llm_catalog.normalized.litellm.vocabulary import MAX_TOKENS_LIMIT, PRICE_BOUNDS
-from llm_catalog.normalized.price_fields import STANDARD_TIER, PriceField, parse_price_field
+from llm_catalog.normalized.price_fields import STANDARD_TIER, PriceField, condition_key_problem, parse_price_field
+from llm_catalog.text import visible
 
 
 def to_price(value) -> float:
@@ -96,6 +97,9 @@ class PriceRows:
         source_field = prefix + name
         if isinstance(value, dict):  # search_context_cost_per_query: {search_context_size_low: ...}
             for sub, sub_value in value.items():
+                if problem := condition_key_problem(sub):
+                    self.out.reject(route_id, f"{source_field}.{visible(sub)}", sub_value, *problem)
+                    continue
                 self.price(route_id, f"{source_field}.{sub}", sub_value, parsed, tier=tier, condition=sub)
         else:
             self.price(route_id, source_field, value, parsed, tier=tier)
@@ -114,11 +118,20 @@ class PriceRows:
             for name, value in band.items():
                 if name in ("range", "max_results_range") and condition:
                     continue
+                if self.odd_name(route_id, f"tiered_pricing[{i}].", name, value):
+                    continue
                 parsed = parse_price_field(name)
                 if parsed is None:
                     self.extras.add(route_id, f"tiered_pricing[{i}].{name}", value)
                 else:
                     self.price(route_id, f"tiered_pricing[{i}].{name}", value, parsed, condition=condition)
+
+    def odd_name(self, route_id: str, prefix: str, name: str, value) -> bool:
+        """Whether a field inside a tier band or the off-peak block has a name no field may have (rejected)."""
+        problem = field_name_problem(name)
+        if problem:
+            self.out.reject(route_id, prefix + visible(name), value, *problem)
+        return problem is not None
 
     def band_condition(self, route_id: str, where: str, band: dict) -> str | None:
         """A tier band's condition from its range (``tokens_0_to_256000``); None, with the band rejected, when it
@@ -140,6 +153,8 @@ class PriceRows:
             self.extras.add(route_id, "off_peak_pricing", block)
             return
         for name, value in block.items():
+            if self.odd_name(route_id, "off_peak_pricing.", name, value):
+                continue
             parsed = parse_price_field(name)
             if parsed is None:
                 self.extras.add(route_id, f"off_peak_pricing.{name}", value)
