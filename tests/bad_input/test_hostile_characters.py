@@ -30,7 +30,7 @@ HIDDEN_IDS = {
 NO_MODEL_NAME_IDS = ("openai/", "bedrock/-v1:0", "openrouter/:free")
 
 
-def _published_text(tables) -> list[str]:
+def published_text(tables) -> list[str]:
     """Every string of every published (non-reject) table."""
     found = []
     for name, table in tables.items():
@@ -84,7 +84,7 @@ def test_litellm_hidden_code_points_in_ids_modes_modalities_and_empty_model_name
         "openai/phish",
     }
     assert routes["openai/escaped-mode"]["mode"] is None and routes["openai/phish"]["source_url"] is None
-    assert all(not hidden_code_points(text) for text in _published_text(normalized.tables))
+    assert all(not hidden_code_points(text) for text in published_text(normalized.tables))
     assert normalized.stats["entries_left_out"] >= len(HIDDEN_IDS) + 1 + len(NO_MODEL_NAME_IDS)
 
 
@@ -104,7 +104,7 @@ def test_openrouter_hidden_ids_names_modalities_and_empty_model_names_are_reject
     assert rejects[("openrouter/x/modal", "architecture.input_modalities")]["rule"] == "hidden_characters"
     routes = set(normalized.tables["routes"]["route_id"].to_pylist())
     assert routes == {"openrouter/openai/gpt-4o", "openrouter/openai/gpt-4o-mini", "openrouter/x/modal"}
-    assert all(not hidden_code_points(text) for text in _published_text(normalized.tables))
+    assert all(not hidden_code_points(text) for text in published_text(normalized.tables))
 
 
 def test_genai_prices_hidden_ids_provider_names_links_and_empty_model_names_are_rejects():
@@ -134,7 +134,7 @@ def test_genai_prices_hidden_ids_provider_names_links_and_empty_model_names_are_
     routes = {r["route_id"]: r for r in normalized.tables["routes"].to_pylist()}
     assert set(routes) == {"openai/gpt-4o", "openai/gpt-4o-mini"}
     assert routes["openai/gpt-4o"]["source_url"] is None and routes["openai/gpt-4o"]["provider_name"] == "OpenAI"
-    assert all(not hidden_code_points(text) for text in _published_text(normalized.tables))
+    assert all(not hidden_code_points(text) for text in published_text(normalized.tables))
 
 
 @pytest.fixture(scope="module")
@@ -179,7 +179,7 @@ def test_models_dev_routes_hidden_ids_names_modalities_links_and_empty_model_nam
     routes = {r["route_id"]: r for r in normalized.tables["routes"].to_pylist()}
     assert set(routes) == {"acme/good-1", "acme/named-1"}
     assert routes["acme/good-1"]["source_url"] is None and routes["acme/good-1"]["provider_name"] == "Acme"
-    assert all(not hidden_code_points(text) for text in _published_text(normalized.tables))
+    assert all(not hidden_code_points(text) for text in published_text(normalized.tables))
     # the metadata parser of the same rows: the hidden name and the docs link are left out and recorded
     parsed = models_dev_metadata.parse(models_dev_db)
     names = {f.source_model: f.display_name for f in parsed.models}

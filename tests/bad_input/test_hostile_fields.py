@@ -6,21 +6,17 @@ null. Before the fix the first class failed a critical expectation of a whole ta
 (defect 2); now each is a reject naming source, entry and field, and the sync publishes the rest."""
 
 import json
-import os
 import re
-import subprocess
-import sys
 
 import pytest
+from bad_input.hostile_cli import GOOD, cli, query_json
 
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 
 pytestmark = pytest.mark.slow  # end to end: a hostile map synced through the command line
 
-GOOD = "deepinfra/openai/gpt-oss-20b"
 NULL_ENTRY = "openai/a-null-entry"
-CLI = [sys.executable, "-m", "pipelines.cli"]
 ALONE = ("--pricing-sources", "litellm")  # the map's own handling: no other source fills its gaps
 # field -> the rule that rejects it (the field as the rejects table spells it: hidden code points made visible)
 ODD_FIELDS = {
@@ -44,17 +40,6 @@ ODD_CONDITIONS = {
 }
 
 
-@pytest.fixture(scope="module")
-def medium_map(bundled_map) -> dict:
-    """400 real entries, so that the broken ones stay under the reject share that stops a broken source."""
-    keys = [
-        k
-        for k, v in bundled_map.items()
-        if isinstance(v, dict) and "litellm_provider" in v and "mode" in v and k not in ("sample_spec", GOOD)
-    ][:399]
-    return {k: bundled_map[k] for k in [*keys, GOOD]}
-
-
 def hostile_text(entries: dict) -> str:
     """Every odd field and condition key on GOOD, one of its fields written twice, and a null entry."""
     bad = {
@@ -70,16 +55,6 @@ def hostile_text(entries: dict) -> str:
     text = json.dumps({**entries, GOOD: bad, NULL_ENTRY: None})
     at = text.index(json.dumps(GOOD) + ": {") + len(json.dumps(GOOD)) + 3
     return text[:at] + '"output_cost_per_token": 9e-06, ' + text[at:]  # the last copy (GOOD's own) counts
-
-
-def cli(*args) -> subprocess.CompletedProcess:
-    return subprocess.run([*CLI, *args], capture_output=True, text=True, env={**os.environ, "LLM_CATALOG_AIDER": "off"})
-
-
-def query_json(warehouse, sql) -> list[dict]:
-    done = cli("query", "--warehouse", str(warehouse), "--format", "json", sql)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 @pytest.fixture(scope="module")

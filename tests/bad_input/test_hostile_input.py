@@ -8,9 +8,9 @@ import gzip
 import json
 import os
 import subprocess
-import sys
 
 import pytest
+from bad_input.hostile_cli import CLI, GOOD, cli, query_json
 
 from llm_catalog.errors import SourceError
 from llm_catalog.readers import snapshot
@@ -20,20 +20,7 @@ from pipelines.cli import main
 
 pytestmark = pytest.mark.slow  # end to end: hostile maps synced through the command line
 
-GOOD = "deepinfra/openai/gpt-oss-20b"
-CLI = [sys.executable, "-m", "pipelines.cli"]
 DEEP = "[" * 100_000 + "]" * 100_000
-
-
-@pytest.fixture(scope="module")
-def medium_map(bundled_map) -> dict:
-    """400 real entries, so that one broken entry is under the 1% reject share that stops a broken source."""
-    keys = [
-        k
-        for k, v in bundled_map.items()
-        if isinstance(v, dict) and "litellm_provider" in v and "mode" in v and k not in ("sample_spec", GOOD)
-    ][:399]
-    return {k: bundled_map[k] for k in [*keys, GOOD]}
 
 
 def hostile_text(entries: dict) -> str:
@@ -68,18 +55,6 @@ def hostile_text(entries: dict) -> str:
         .replace('"@SURROGATE@"', '"x\\ud800y"')
         .replace('"@DEEP@"', DEEP)
     )
-
-
-def cli(*args, **kwargs) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [*CLI, *args], capture_output=True, text=True, env={**os.environ, "LLM_CATALOG_AIDER": "off"}, **kwargs
-    )
-
-
-def query_json(warehouse, sql) -> list[dict]:
-    done = cli("query", "--warehouse", str(warehouse), "--format", "json", sql)
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)
 
 
 @pytest.fixture(scope="module")

@@ -6,6 +6,7 @@ facts sources: recorded in left_out), and no hidden code point and no unlinkable
 import json
 from datetime import date
 
+from bad_input.test_hostile_characters import published_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -42,19 +43,8 @@ def hidden_text(draw) -> str:
     return before + draw(HIDDEN) + after
 
 
-def _published(tables) -> list[str]:
-    found = []
-    for name, table in tables.items():
-        if name == "rejects":
-            continue
-        for column in table.to_pydict().values():
-            for value in column:
-                found += value if isinstance(value, list) else [value]
-    return [v for v in found if isinstance(v, str)]
-
-
 def _clean(tables) -> None:
-    texts = _published(tables)
+    texts = published_text(tables)
     assert not [t for t in texts if hidden_code_points(t)]
     assert all(u is None or web_link(u) for u in tables["routes"]["source_url"].to_pylist())
 

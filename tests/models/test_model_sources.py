@@ -237,6 +237,7 @@ def test_the_bundled_models_dev_data_match_their_source_json_and_date_most_chat_
         "entry": "scaleway/qwen3-embedding-8b",
         "field": "release_date",
         "value": "2025-25-11",
+        "rule": "date_unparseable",
         "message": "expected YYYY-MM or YYYY-MM-DD, got '2025-25-11'",
     } in left_out and len(left_out) < 20
     routes = bundled_normalized.tables["routes"]

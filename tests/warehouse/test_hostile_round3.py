@@ -67,7 +67,9 @@ def test_what_a_publish_writes_is_readable_by_other_users_under_umask_022(base):
         base / "manifests" / f"{current}.json",
         base / "validation" / f"{current}.json",
         Warehouse(base).table_path("routes", current),
+        *sorted((base / "raw").glob("*/*.gz")),  # the kept payloads too (they were mkstemp's 0600 as well)
     ]
+    assert len(published) > 4
     modes = {str(path.relative_to(base)): oct(stat.S_IMODE(path.stat().st_mode)) for path in published}
     assert modes == dict.fromkeys(modes, "0o644")
 
