@@ -260,10 +260,11 @@ def test_defect_5_normal_queries_show_and_allow_files_still_work(hostile, tmp_pa
 
 def test_defect_7_diff_of_unknown_ids_is_one_line(hostile):
     warehouse, _, _ = hostile
-    done = cli("diff", "nosuch-1", "nosuch-2", "--warehouse", str(warehouse))
+    missing = "20000101T000000Z-00000000"  # well formed (a malformed one: tests/warehouse/test_hostile_round3.py)
+    done = cli("diff", missing, "20000102T000000Z-00000000", "--warehouse", str(warehouse))
     assert done.returncode == 1
-    assert done.stderr == f"error: no snapshot 'nosuch-1' in {warehouse} (see `llm-catalog versions`)\n"
-    debug = cli("diff", "nosuch-1", "nosuch-2", "--warehouse", str(warehouse), "--debug")
+    assert done.stderr == f"error: no snapshot '{missing}' in {warehouse} (see `llm-catalog versions`)\n"
+    debug = cli("diff", missing, "nosuch-2", "--warehouse", str(warehouse), "--debug")
     assert debug.returncode == 1 and "Traceback" in debug.stderr  # --debug shows it
 
 
@@ -362,8 +363,15 @@ def test_defect_7_a_full_disk_anywhere_is_one_message_and_changes_nothing(small_
                 raise _enospc(kwargs["dir"])
             return mkstemp(*args, **kwargs)
 
+        def full_open(path, flags, *args, **kwargs):  # llm_catalog.files.fsync_write creates with os.open
+            if flags & os.O_CREAT and where in str(path):
+                raise _enospc(path)
+            return os_open(path, flags, *args, **kwargs)
+
+        os_open = os.open
         monkeypatch.setattr(pq, "write_table", full_write_table)
         monkeypatch.setattr(tempfile, "mkstemp", full_mkstemp)
+        monkeypatch.setattr(os, "open", full_open)
     capfd.readouterr()
     assert main(["sync", "--warehouse", str(warehouse), "--litellm", str(changed), "--quiet"]) == 1
     out, err = capfd.readouterr()
