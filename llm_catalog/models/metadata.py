@@ -131,7 +131,7 @@ def left_out_rejects(parsed: dict[str, ParsedSource]) -> pa.Table:
             "value": json.dumps(item["value"], ensure_ascii=True, default=str),
             "rule": item.get("rule", "value_left_out"),
             "message": item["message"],
-            "severity": "error",
+            "severity": item.get("severity", "error"),
             "source": name,
         }
         for name, source in sorted(parsed.items())

@@ -37,6 +37,7 @@ def parse_models_dev_api(data: bytes, *, source: str = "models_dev_api") -> tupl
                     "field": name,
                     "value": value,
                     "rule": "date_placeholder",
+                    "severity": "warning",  # the source's way of saying "unknown", as a zero limit in the map
                     "message": "a placeholder date",
                 }
             )
