@@ -91,3 +91,17 @@ def web_link(url: object) -> str | None:
     ):
         return None
     return url
+
+
+def web_link_in(text: object) -> str | None:
+    """The link a source's free text means, where it is not a link as it stands: a URL followed by a note in
+    brackets (`https://docs.x.ai/docs/models (Vertex AI Model Garden)`) means the URL; a URL with plain spaces in
+    its query (Azure's `?$filter=productName eq '...'`) means them percent-encoded, as a browser sends them. Real
+    LiteLLM maps hold both; anything else is None."""
+    if not isinstance(text, str):
+        return None
+    stripped = text.strip(" ")
+    head, _, rest = stripped.partition(" ")
+    if rest.startswith("(") and rest.endswith(")") and (link := web_link(head)):
+        return link
+    return web_link(stripped.replace(" ", "%20"))

@@ -6,7 +6,7 @@ import unicodedata
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llm_catalog.text import hidden_code_points, visible, web_link
+from llm_catalog.text import hidden_code_points, visible, web_link, web_link_in
 
 HIDDEN = st.characters(categories=["Cc", "Cf", "Co", "Cs", "Cn"])
 SHOWN = st.characters(categories=["L", "N", "P", "S", "Zs"])
@@ -49,3 +49,16 @@ def test_only_absolute_http_urls_become_links():
 def test_a_link_is_always_absolute_http(url):
     link = web_link(url)
     assert link is None or (link.lower().startswith(("http://", "https://")) and "\\" not in link)
+
+
+def test_the_link_a_source_text_means():
+    assert web_link_in("https://docs.x.ai/docs/models (Vertex AI Model Garden)") == "https://docs.x.ai/docs/models"
+    assert web_link_in("https://x.example/p?q=a b") == "https://x.example/p?q=a%20b"
+    for text in ["//evil.example/x (docs)", "/\\evil.example/x", "javascript:alert(1) (x)", "see the docs", None]:
+        assert web_link_in(text) is None, text
+
+
+@given(st.text())
+def test_a_meant_link_is_always_absolute_http(text):
+    link = web_link_in(text)
+    assert link is None or web_link(link) == link

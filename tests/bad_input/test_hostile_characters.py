@@ -88,6 +88,35 @@ def test_litellm_hidden_code_points_in_ids_modes_modalities_and_empty_model_name
     assert normalized.stats["entries_left_out"] >= len(HIDDEN_IDS) + 1 + len(NO_MODEL_NAME_IDS)
 
 
+def test_litellm_sources_of_real_maps_that_mean_a_link_are_published_as_one_with_a_warning():
+    """Real maps (1.86 to 1.98, 1.106) hold a URL with a note after it and a URL with spaces in its query: the link
+    they mean is published (a warning says how), where a `//host` or backslash trick is still left out."""
+    entries = {
+        "vertex_ai/xai/grok-4.20-reasoning": {
+            **CHAT,
+            "source": "https://docs.x.ai/docs/models (Vertex AI Model Garden)",
+        },
+        "azure_ai/Microsoft-Decision-1": {
+            **CHAT,
+            "source": "https://prices.azure.com/api/retail/prices?$filter=productName eq 'Microsoft Decision Models'",
+        },
+        "openai/phish": {**CHAT, "source": "https://evil.example\\@good.example/ (docs)"},
+    }
+    normalized = normalize(entries)
+    rejects = _rejects(normalized)
+    urls = {r["route_id"]: r["source_url"] for r in normalized.tables["routes"].to_pylist()}
+    assert urls["vertex_ai/xai/grok-4.20-reasoning"] == "https://docs.x.ai/docs/models"
+    assert urls["azure_ai/Microsoft-Decision-1"] == (
+        "https://prices.azure.com/api/retail/prices?$filter=productName%20eq%20'Microsoft%20Decision%20Models'"
+    )
+    for key in ("vertex_ai/xai/grok-4.20-reasoning", "azure_ai/Microsoft-Decision-1"):
+        repaired = rejects[(key, "source")]
+        assert (repaired["rule"], repaired["severity"]) == ("url_repaired", "warning") and urls[key] in repaired[
+            "message"
+        ]
+    assert urls["openai/phish"] is None and rejects[("openai/phish", "source")]["rule"] == "url_not_a_web_link"
+
+
 def test_openrouter_hidden_ids_names_modalities_and_empty_model_names_are_rejects():
     models = [
         {"id": "openai/gpt-4o", "name": "GPT-4o", "pricing": {"prompt": "0.000001"}},

@@ -16,7 +16,7 @@ from llm_catalog.normalized.litellm.entry import EntryNormalizer
 from llm_catalog.normalized.litellm.payload import is_big_int, parse_payload
 from llm_catalog.normalized.litellm.rows import TableRows, as_json, storable
 from llm_catalog.normalized.litellm.vocabulary import ENTRY_RULES, PROVIDER_ID, ROUTE_ID
-from llm_catalog.text import hidden_message, web_link
+from llm_catalog.text import hidden_message, web_link, web_link_in
 
 
 @dataclass
@@ -106,6 +106,9 @@ def shown_fields(out: TableRows, key: str, entry: dict) -> dict:
     # a source that is not a web address at all is a note, kept in extra_fields as JSON; one that means to be a link
     # is published as the route's source_url, so it must be one a page may link to
     if isinstance(source, str) and source.lower().startswith(("http:", "https:")) and web_link(source) is None:
+        if link := web_link_in(source):  # a URL with a note after it, or spaces a browser would encode
+            out.reject(key, "source", source, "url_repaired", f"source published as {link}", severity="warning")
+            return {**{n: v for n, v in entry.items() if n not in left_out}, "source": link}
         message = "source is not an absolute http(s) URL a page may link to; left out"
         out.reject(key, "source", source, "url_not_a_web_link", message)
         left_out.append("source")
