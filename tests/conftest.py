@@ -91,6 +91,18 @@ def small_map(bundled_map) -> dict:
 
 
 @pytest.fixture(scope="session")
+def medium_map(bundled_map) -> dict:
+    """400 real entries, deepinfra/openai/gpt-oss-20b last: one broken entry is then under the reject share that
+    stops a broken source (the hostile-input tests)."""
+    keys = [
+        k
+        for k, v in bundled_map.items()
+        if isinstance(v, dict) and "litellm_provider" in v and "mode" in v and k not in ("sample_spec", ROUTE)
+    ][:399]
+    return {k: bundled_map[k] for k in [*keys, ROUTE]}
+
+
+@pytest.fixture(scope="session")
 def built_site(synced_warehouse, tmp_path_factory):
     """The site of the synced bundled map, as `llm-catalog site --out DIR` builds it."""
     out = tmp_path_factory.mktemp("site") / "site"
