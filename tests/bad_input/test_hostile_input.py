@@ -80,7 +80,8 @@ def test_defects_2_to_4_each_bad_value_is_a_per_field_reject_and_the_sync_publis
     assert current != before and Warehouse(warehouse).verify(current) == []
     rejects = query_json(
         warehouse,
-        "SELECT route_id, field, value, rule, severity FROM rejects WHERE severity = 'error' ORDER BY route_id, field",
+        "SELECT route_id, field, value, rule, severity FROM rejects WHERE severity = 'error' AND source = 'litellm' "
+        "ORDER BY route_id, field",
     )
     found = {(r["route_id"], r["field"], r["rule"]): r["value"] for r in rejects}
     assert all(r["severity"] == "error" for r in rejects)
