@@ -278,8 +278,9 @@ def test_cli_errors_are_one_clear_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "sync failed" in err and str(html) in err and "HTML page" in err
     assert Warehouse(tmp_path / "wh").current_id() is None
-    assert main(["query", "--warehouse", str(tmp_path / "wh"), "select 1"]) == 1  # a warehouse, with no snapshot yet
-    assert "no snapshot published" in capsys.readouterr().err
+    # the refused payload was not kept in raw/ (issue 21), so the failed first sync left no warehouse behind
+    assert main(["query", "--warehouse", str(tmp_path / "wh"), "select 1"]) == 1
+    assert f"error: no warehouse at {tmp_path / 'wh'}" in capsys.readouterr().err
 
 
 def test_a_failed_sync_leaves_the_current_snapshot_current(synced_warehouse, tmp_path, capsys):
