@@ -19,11 +19,13 @@ setup: $(STAMP)
 sync: $(STAMP)
 	$(BIN)/llm-catalog sync --warehouse $(WAREHOUSE)
 
-# headless Chromium and its driver for the browser tests, Debian's packages, installed (as root) only when missing
+# headless Chromium and its driver for the browser tests, Debian's packages, installed (as root) only when missing;
+# axe-core (package-lock.json, from the npm registry), the accessibility rules the browser tests run in each page
 browser:
 	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then \
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver; \
 	fi
+	@if [ ! -f node_modules/axe-core/axe.min.js ]; then npm ci --no-audit --no-fund --loglevel=error; fi
 
 test: $(STAMP) browser
 	$(BIN)/pytest -q

@@ -26,6 +26,7 @@ from llm_catalog.site.serve import folder_server
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"  # screenshots; ignored by git
+AXE = Path(__file__).resolve().parents[1] / "node_modules" / "axe-core" / "axe.min.js"  # `make browser` installs it
 WINDOW = (1400, 1000)
 MAX_SCREENSHOT_HEIGHT = 8000
 CHROMIUM_ARGS = (
@@ -139,3 +140,29 @@ def artifact_dir() -> Path:
     """tests/artifacts/, created on demand: where screenshots and other files to look at after a run go."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     return ARTIFACTS
+
+
+def axe_violations(driver: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict]:
+    """axe-core's accessibility check of the page the driver shows: each violation of the given impacts as
+    {id, impact, help, nodes (the first few targets)}; empty when the page passes. axe-core is injected from
+    node_modules (``make browser`` runs ``npm ci``), so the page itself ships nothing of it."""
+    if not AXE.is_file():
+        raise FileNotFoundError(f"{AXE} is missing: `make browser` installs axe-core from package-lock.json")
+    driver.execute_script(AXE.read_text())
+    driver.set_script_timeout(120)
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {resultTypes: ['violations']}).then((r) => done(r.violations), (e) => done(String(e)));"
+    )
+    if isinstance(result, str):
+        raise RuntimeError(f"axe-core failed on {driver.current_url}: {result}")
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
+        for v in result
+        if v["impact"] in impacts
+    ]
