@@ -21,6 +21,8 @@ LINK_SCHEMES = frozenset({"http", "https"})
 def hidden_code_points(text: str) -> list[str]:
     """Each code point of ``text`` that is invisible, a control or not a character, as `U+202E RIGHT-TO-LEFT
     OVERRIDE` (in order, once each); empty for text that shows as what it is."""
+    if text.isprintable():  # str.isprintable is false exactly for Other (Cc Cf Co Cs Cn) and separators but space
+        return []
     found = dict.fromkeys(ch for ch in text if unicodedata.category(ch) in HIDDEN_CATEGORIES)
     return [code_point_name(ch) for ch in found]
 

@@ -1,12 +1,13 @@
 """The shared rules for ids, names and links (llm_catalog/text.py), on the classes issue 21 names and on generated
 text (Hypothesis draws code points of the hidden categories Cc, Cf, Co, Cs, Cn)."""
 
+import sys
 import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llm_catalog.text import hidden_code_points, visible, web_link, web_link_in
+from llm_catalog.text import HIDDEN_CATEGORIES, hidden_code_points, visible, web_link, web_link_in
 
 HIDDEN = st.characters(categories=["Cc", "Cf", "Co", "Cs", "Cn"])
 SHOWN = st.characters(categories=["L", "N", "P", "S", "Zs"])
@@ -62,3 +63,13 @@ def test_the_link_a_source_text_means():
 def test_a_meant_link_is_always_absolute_http(text):
     link = web_link_in(text)
     assert link is None or web_link(link) == link
+
+
+def test_the_printable_fast_path_agrees_with_the_categories_on_every_code_point():
+    # hidden_code_points skips text that str.isprintable accepts: that shortcut must never hide a hidden code point
+    wrong = [
+        hex(cp)
+        for cp in range(sys.maxunicode + 1)
+        if chr(cp).isprintable() and unicodedata.category(chr(cp)) in HIDDEN_CATEGORIES
+    ]
+    assert wrong == []
