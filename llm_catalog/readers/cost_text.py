@@ -33,8 +33,9 @@ def render_quote(quote: dict, workload: Workload, fmt: str) -> str:
         return render(columns, rows + [("total", None, None, quote["total"])], "csv")
     rows = [(part, f"{tokens:,}", usd, money(amount)) for part, tokens, usd, amount in rows]
     head = f"{quote['route_id']}: {describe_workload(workload)}"
-    lines = [head, render(columns, rows), "", *_totals(quote), *(f"note: {note}" for note in quote["notes"])]
-    return "\n".join(lines + [f"note: {MONTH_NOTE}"])
+    table = render(columns, rows).splitlines()[:-1]  # without its "(3 rows)"
+    lines = [head, *table, "", *_totals(quote), *(f"note: {note}" for note in quote["notes"]), f"note: {MONTH_NOTE}"]
+    return "\n".join(line.rstrip() for line in lines)
 
 
 def _totals(quote: dict) -> list[str]:
@@ -57,7 +58,7 @@ def render_ranking(base_model: str, quotes: list[dict], workload: Workload, fmt:
     priced = sum(q["ok"] for q in quotes)
     head = f"{base_model}: {describe_workload(workload)}; {priced} of {len(quotes)} routes priced, cheapest first"
     table = render(columns, [tuple("" if v is None else v for v in row) for row in rows])
-    return "\n".join([head, table, f"note: {MONTH_NOTE}"])
+    return "\n".join(line.rstrip() for line in [head, *table.splitlines(), f"note: {MONTH_NOTE}"])
 
 
 def _money_pair(quote: dict) -> tuple[str, str]:
