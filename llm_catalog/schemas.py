@@ -93,7 +93,15 @@ PROVENANCE = [
     pa.field("sources_agreeing", _SOURCE_LIST, nullable=False),  # those that agree with the chosen value
     pa.field("rule", pa.string(), nullable=False),  # the rule that chose it (choose.RULES)
 ]
-CATALOG_ROUTES = pa.schema([*ROUTES, pa.field("sources", _SOURCE_LIST, nullable=False)])  # every source listing it
+CATALOG_ROUTES = pa.schema(
+    [
+        *ROUTES,
+        pa.field("sources", _SOURCE_LIST, nullable=False),  # every source listing it
+        # a runtime you run yourself (Ollama, LM Studio...: data/provider_names/self_hosted.csv), never a provider
+        # whose price competes; older snapshots lack the column (readers take the provider list instead)
+        pa.field("self_hosted", pa.bool_(), nullable=False),
+    ]
+)
 CATALOG_PRICES = pa.schema([*PRICES, *PROVENANCE])
 CATALOG_CAPABILITIES = pa.schema([*CAPABILITIES, *PROVENANCE])
 _FROM_SOURCE = pa.field("source", pa.string(), nullable=False)  # the source whose entry the row is about

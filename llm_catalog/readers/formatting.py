@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 
+from llm_catalog.readers import counts
+
 UNIT_LABELS = {
     "usd_per_1m_tokens": "/ 1M tokens",
     "usd_per_1m_characters": "/ 1M characters",
@@ -125,22 +127,7 @@ def render_text(page: dict) -> str:
 
     lines += _source_lines(page["sources"], route, page.get("route_sources", []))
 
-    if page["alternatives"]:
-        lines += ["", f"Other providers of {route['base_model']} (cheapest first)"]
-        lines += _table(
-            [
-                ["route", "provider", "price", "vs this route"],
-                *[
-                    [
-                        a["other_route_id"],
-                        a["other_provider_name"] or "",
-                        basis_text(a["other_unit_price"], a["price_basis"]),
-                        difference_text(a["price_difference"]),
-                    ]
-                    for a in page["alternatives"]
-                ],
-            ]
-        )
+    lines += counts.alternative_lines(page, _table, basis_text)
 
     lines += _similar_lines(page["similar_models"], page["similar_lens"])
     return "\n".join(lines)
@@ -365,10 +352,7 @@ def basis_text(price: float | None, basis: str) -> str:
     return f"${price:.4f} {unit}"
 
 
-def difference_text(diff: float | None) -> str:
-    if diff is None:
-        return ""
-    return "same price" if diff == 0 else f"{'+' if diff > 0 else '-'}${abs(diff):.4f}"
+difference_text = counts.difference_text  # within the cent of a cent: "same price", never -$0.0000
 
 
 def readable_number(value) -> str:

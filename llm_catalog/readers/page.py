@@ -18,6 +18,7 @@ from llm_catalog.errors import CatalogError
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
 from llm_catalog.normalized.pricing import payload_as_of
 from llm_catalog.paths import SQL_DIR
+from llm_catalog.readers.counts import not_priced, with_self_hosted
 from llm_catalog.readers.query import fetch_rows
 from llm_catalog.registry import BY_NAME
 
@@ -44,7 +45,8 @@ PAGE_TABLES = {
 # and the expression it becomes; NULL for a snapshot from before the column
 LATER_COLUMNS = {
     "benchmarks": ("benchmarks", {"reported_by": "b.reported_by"}),
-    "routes": ("routes", {"sources": "sources"}),
+    "routes": ("routes", {"sources": "sources", "self_hosted": "self_hosted"}),
+    "alternatives": ("routes", {"other_self_hosted": "o.self_hosted"}),
     "prices": ("prices", {c: c for c in ("source", "sources_stating", "sources_agreeing", "rule")}),
     "similar_models": ("similar_models", {"variants": "variants"}),
 }
@@ -117,12 +119,12 @@ def _page(
         tuple(d[k] for k in PRICE_KEY): d["statements"] for d in tables["price_disagreements"].get(route_id, [])
     }
     prices = [
-        {**p, "statements": disagreeing.get(tuple(p[k] for k in PRICE_KEY), [])}
+        {**p, **not_priced(route, p), "statements": disagreeing.get(tuple(p[k] for k in PRICE_KEY), [])}
         for p in tables["prices"].get(route_id, [])
     ]
     limit_statements = {d["limit_name"]: d["statements"] for d in tables["limit_disagreements"].get(route_id, [])}
     return {
-        "route": {"route_id": route_id, **route},
+        "route": with_self_hosted({"route_id": route_id, **route}),
         "prices": prices,
         "limits": limits[0]
         if limits
@@ -140,7 +142,7 @@ def _page(
         "more_family_benchmarks": more_benchmarks,
         "docs": docs[0] if docs else None,
         "sources": sources,
-        "alternatives": tables["alternatives"].get(route_id, []),
+        "alternatives": [with_self_hosted(a, "other_") for a in tables["alternatives"].get(route_id, [])],
         "price_history": tables["price_history"].get(route_id, []),
         "similar_lens": lenses[0],
         "similar_models": by_lens[lenses[0]],

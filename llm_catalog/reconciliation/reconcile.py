@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from llm_catalog import schemas
+from llm_catalog.identity.providers import with_self_hosted
 from llm_catalog.identity.resolver import ModelResolver
 from llm_catalog.reconciliation.choose import choose
 from llm_catalog.reconciliation.matching import match_routes, route_keys
@@ -78,7 +79,7 @@ def reconcile(
     matching = match_routes(con, names, keys, None if published is None else published.cast(schemas.ROUTE_SOURCES))
     chosen = choose(con)
     tables = {
-        "routes": _select(con, "catalog_routes", "route_id"),
+        "routes": with_self_hosted(_select(con, "catalog_routes", "route_id")),
         "prices": chosen.pop("chosen_prices"),
         "limits": _select(con, "catalog_limits", "route_id"),
         "capabilities": chosen.pop("chosen_capabilities"),
@@ -123,7 +124,9 @@ def one_source(name: str, tables: Mapping[str, pa.Table]) -> dict[str, pa.Table]
     routes = checked["routes"]
     stated = checked["capabilities"].filter(pc.is_valid(checked["capabilities"]["supported"]))
     found = {
-        "routes": routes.append_column("sources", column([name], routes.num_rows, pa.list_(pa.string()))),
+        "routes": with_self_hosted(
+            routes.append_column("sources", column([name], routes.num_rows, pa.list_(pa.string())))
+        ),
         "prices": provenance(checked["prices"]),
         "limits": checked["limits"],
         "capabilities": provenance(stated),

@@ -20,6 +20,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from llm_catalog.identity.providers import self_hosted_providers
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
 from llm_catalog.paths import SQL_DIR
 from llm_catalog.readers import formatting, page, snapshot
@@ -27,6 +28,7 @@ from llm_catalog.readers.query import fetch_rows
 from llm_catalog.site import links
 from llm_catalog.site.changes import changes_table, month_views, write_change_pages
 from llm_catalog.site.marker import MARKER, require_replaceable, stamp, written_files
+from llm_catalog.site.providers import write_provider_pages
 from llm_catalog.site.views import route_view
 from llm_catalog.text import visible, web_link
 from llm_catalog.warehouse.store import Warehouse
@@ -87,6 +89,7 @@ def environment() -> jinja2.Environment:
         route_path=links.route_path,
         model_path=links.model_path,
         benchmark_path=links.benchmark_path,
+        provider_path=links.provider_path,
         web_link=web_link,
     )
     env.globals.update(
@@ -94,6 +97,7 @@ def environment() -> jinja2.Environment:
         lens_labels=formatting.LENS_LABELS,
         lens_titles=formatting.LENS_TITLES,
         capability_labels={c: c.replace("_", " ").capitalize().replace("Pdf", "PDF") for c in CORE_CAPABILITIES},
+        self_hosted_providers=sorted(self_hosted_providers()),
     )
     return env
 
@@ -138,6 +142,7 @@ def write_site(con, snapshot_id: str, out: Path) -> dict:
         **common,
     )
     _render(env, "all.html", out / "all.html", root="", routes=index, **common)
+    providers = write_provider_pages(env, con, index, out, common)
 
     record = {
         "snapshot_id": snapshot_id,
@@ -145,6 +150,7 @@ def write_site(con, snapshot_id: str, out: Path) -> dict:
         "routes": routes,
         "models": models,
         "benchmarks": benchmarks,
+        "providers": providers,
         "changes": changes.num_rows,
         "built_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "build_seconds": round(time.perf_counter() - started, 2),
@@ -177,7 +183,8 @@ def _write_model_pages(env, con, index: list[dict], scores: list[dict], out: Pat
     template = env.get_template("model.html")
     routes = defaultdict(list)
     for row in index:
-        routes[row["base_model"]].append(row)
+        if row["listed"]:  # as `llm-catalog show BASE_MODEL` lists them: duplicate keys left out
+            routes[row["base_model"]].append(row)
     models = {m["base_model"]: m for m in fetch_rows(con, "SELECT * FROM models", [])}
     by_model = defaultdict(list)
     for row in scores:
@@ -229,6 +236,7 @@ def _index_data(index: list[dict]) -> dict:
         "name",
         "provider",
         "provider_name",
+        "provider_path",  # the provider's page (site/providers.py), for the index's provider cell
         "base",
         "base_path",
         "family",
@@ -251,6 +259,7 @@ def _index_data(index: list[dict]) -> dict:
             r["model_name"],
             r["provider"],
             r["provider_name"],
+            links.provider_path(r["provider"]),
             r["base_model"],
             links.model_path(r["base_model"]),
             r["family"],

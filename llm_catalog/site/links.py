@@ -27,3 +27,7 @@ def model_path(base_model: str) -> str:
 
 def benchmark_path(benchmark_name: str) -> str:
     return f"benchmarks/{slug(benchmark_name)}.html"
+
+
+def provider_path(provider: str) -> str:
+    return f"providers/{slug(provider)}.html"

@@ -5,6 +5,7 @@ table the lens filter reorders."""
 
 from __future__ import annotations
 
+from llm_catalog.readers import counts
 from llm_catalog.readers.formatting import LENSES, LIMIT_LABELS, exact_tokens, money, rule_text, tokens
 from llm_catalog.site.charts import price_chart
 
@@ -13,7 +14,11 @@ KIND_LABELS = {"input": "Input", "output": "Output", "cache_read": "Cached input
 
 def route_view(page: dict) -> dict:
     reference, similar = similar_table(page["similar_by_lens"])
+    hosted, runtimes = counts.split_alternatives(page["alternatives"])
     return {
+        "providers": counts.provider_summary(page["route"], page["alternatives"]),
+        "alternatives": hosted,
+        "self_hosted": runtimes,
         "headline": headline(page["prices"]),
         "pricing": pricing_groups(page["prices"]),
         "limits": limit_rows(page["limits"], page["limit_sources"]),
@@ -107,16 +112,7 @@ def quick_read(page: dict) -> dict:
         best += f", with {', '.join(features)}"
     if limits["context_window"]:
         best += f"; up to {tokens(limits['context_window'])} tokens of context"
-    others = page["alternatives"]
-    cheaper = sum(1 for a in others if a["price_difference"] is not None and a["price_difference"] < 0)
-    if others:
-        best += (
-            f". The cheapest of {len(others) + 1} providers of {route['base_model']}."
-            if not cheaper
-            else f". {cheaper} of the {len(others)} other providers of {route['base_model']} are cheaper."
-        )
-    else:
-        best += "."
+    best += counts.comparison_text(route, page["alternatives"]) or "."
     verify = [
         "Always check the provider page for discounts, cache pricing, region rules and limits that public "
         "metadata may not show."

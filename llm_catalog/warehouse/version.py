@@ -10,7 +10,12 @@ from llm_catalog.paths import DATA_DIR, REPO_ROOT
 
 # what decides the published data besides the inputs: a change here is a new code version
 _CODE_GLOBS = ("llm_catalog/**/*.py", "assets/**/*.py", "sql/**/*.sql")
-_CODE_DATA = ("providers.csv", "model_aliases.csv", "model_families.csv")  # model_cards.csv is a source
+_CODE_DATA = (
+    "providers.csv",
+    "provider_names/self_hosted.csv",
+    "model_aliases.csv",
+    "model_families.csv",
+)  # model_cards.csv is a source
 
 
 def code_version() -> str:

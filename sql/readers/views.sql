@@ -102,7 +102,9 @@ side_prices AS (
 )
 SELECT r.route_id, split_part(r.model, '/', -1) AS model_name, coalesce(r.provider_name, r.provider) AS provider_name,
        r.provider, r.mode, i.price.usd AS input_price, i.price.unit AS input_price_unit,
-       o.price.usd AS output_price, o.price.unit AS output_price_unit,
+       -- an embedding has no output tokens: the 0 sources write for them is no price (llm_catalog.readers.counts)
+       CASE WHEN o.price.usd = 0 AND coalesce(r.mode = 'embedding' OR r.output_modalities = ['embedding'], false)
+            THEN NULL ELSE o.price.usd END AS output_price, o.price.unit AS output_price_unit,
        r.input_modalities, r.output_modalities,
        coalesce((SELECT list(label ORDER BY position) FROM capabilities c JOIN page_capabilities USING (capability)
                  WHERE c.route_id = r.route_id AND c.supported), []) AS features,

@@ -26,6 +26,7 @@ def tables(routes=("deepinfra/m",)):
                 "resolved_by": "rules",
                 "modalities_stated": False,
                 "sources": ["litellm"],
+                "self_hosted": False,
             }
             for r in routes
         ],
