@@ -1,6 +1,6 @@
-"""The llm-catalog command line: sync, backfill, versions, diff, verify, query, show, search, site, gc. The commands
-are in pipelines/sync_commands.py (those that write a warehouse) and pipelines/read_commands.py (those that read
-one); this module parses the arguments and turns every failure into one line."""
+"""The llm-catalog command line: sync, backfill, versions, diff, verify, query, show, search, cost, site, gc.
+The commands are in pipelines/sync_commands.py (those that write a warehouse) and pipelines/read_commands.py (those
+that read one); this module parses the arguments and turns every failure into one line."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS
 from llm_catalog.sources.releases import INDEX_ENV, PYPI
 from llm_catalog.sources.source import MAX_ROUTES, MAX_ROUTES_ENV
 from pipelines.read_commands import (
+    cmd_cost,
     cmd_diff,
     cmd_query,
     cmd_search,
@@ -207,6 +208,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     show.set_defaults(func=cmd_show)
 
+    _cost_parser(sub, common)
+
     site = sub.add_parser("site", parents=[common], help="build the static site of a snapshot (or serve a built one)")
     site.add_argument("--snapshot", help="snapshot id (default: the current one)")
     site.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
@@ -226,6 +229,55 @@ def build_parser() -> argparse.ArgumentParser:
     find.add_argument("--format", choices=("text", "json"), default="text")
     find.set_defaults(func=cmd_search)
     return parser
+
+
+def _token_count(text: str) -> int:
+    from llm_catalog.readers.cost import parse_tokens
+
+    try:
+        return parse_tokens(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _share(text: str):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        share = Decimal(text.strip())
+    except InvalidOperation:
+        share = None
+    if share is None or not share.is_finite() or not 0 <= share <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a fraction from 0 to 1 (e.g. 0.3)")
+    return share
+
+
+def _cost_parser(sub, common: argparse.ArgumentParser) -> None:
+    cost = sub.add_parser(
+        "cost", parents=[common], help="price a workload on a route, or on every route of a base model (ranked)"
+    )
+    cost.add_argument("route", metavar="ROUTE|BASE_MODEL", help="a route id, or a base model: its routes ranked")
+    tokens = "tokens a --per period (1000000, 1_000_000, 1M, 200K)"
+    cost.add_argument("--input", type=_token_count, required=True, metavar="TOKENS", help=f"input {tokens}")
+    cost.add_argument("--output", type=_token_count, required=True, metavar="TOKENS", help=f"output {tokens}")
+    cost.add_argument(
+        "--cached-share", type=_share, default=0, metavar="F", help="the share of input read from a cache, 0..1"
+    )
+    cost.add_argument("--batch", action="store_true", help="use the route's batch prices")
+    cost.add_argument(
+        "--per", choices=("day", "month"), default="month", help="the tokens are a day's or a month's (30 days)"
+    )
+    cost.add_argument(
+        "--prompt-tokens",
+        type=_token_count,
+        metavar="N",
+        help="one request's prompt size, which decides a long-context tier (default: the base tier, and the "
+        "tier above is quoted in a note)",
+    )
+    cost.add_argument("--snapshot", help="snapshot id (default: the current one)")
+    cost.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
+    cost.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    cost.set_defaults(func=cmd_cost)
 
 
 def check_arguments(args) -> None:

@@ -1,5 +1,5 @@
-"""The commands that read a warehouse's published snapshots: versions, verify, diff, show, search, site, query. Each
-binds its snapshot through llm_catalog.readers.snapshot, read-only."""
+"""The commands that read a warehouse's published snapshots: versions, verify, diff, show, search, cost, site, query.
+Each binds its snapshot through llm_catalog.readers.snapshot, read-only."""
 
 from __future__ import annotations
 
@@ -178,6 +178,32 @@ def cmd_search(args) -> int:
     con, _ = snapshot.connect(warehouse, **_snapshot_choice(args))
     matches = search.search(con, args.text, limit=args.limit)
     print(formatting.render_json(matches) if args.format == "json" else _matches_table(matches))
+    return 0
+
+
+def cmd_cost(args) -> int:
+    """A workload priced on a route (its lines, total and notes), or on every route of a base model, ranked."""
+    from llm_catalog.readers import cost, cost_text, snapshot
+
+    try:
+        workload = cost.Workload(args.input, args.output, args.cached_share, args.batch, args.per, args.prompt_tokens)
+    except ValueError as exc:
+        raise CatalogError(str(exc)) from exc
+    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    con, snapshot_id = snapshot.connect(warehouse, **_snapshot_choice(args))
+    terms = cost.route_terms(con, [args.route])
+    if terms:
+        quote = cost.price(terms[args.route], workload)
+        if not quote["ok"] and args.format != "json":
+            raise CatalogError(quote["reason"])
+        print(visible_lines(cost_text.render_quote(quote, workload, args.format)))
+        return 0 if quote["ok"] else 1
+    quotes = cost.price_model(con, args.route, workload)
+    if not quotes:
+        raise CatalogError(
+            f"no route or base model {args.route!r} in snapshot {snapshot_id} (llm-catalog search TEXT finds one)"
+        )
+    print(visible_lines(cost_text.render_ranking(args.route, quotes, workload, args.format)))
     return 0
 
 
