@@ -15,8 +15,10 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from llm_catalog.paths import SQL_DIR
 from llm_catalog.readers.cost import route_terms
 from llm_catalog.readers.formatting import LIMIT_LABELS, money, score_text, tokens
+from llm_catalog.readers.query import fetch_rows
 from llm_catalog.site import links
 from llm_catalog.text import visible, web_link
 
@@ -27,24 +29,25 @@ HERE = Path(__file__).resolve().parent
 class Embedding:
     """The JSON a route page and a base-model page embed, from one read of every route's pricing terms."""
 
-    def __init__(self, terms: dict[str, dict]):
-        self.terms = terms
+    def __init__(self, terms: dict[str, dict], duplicates: set[str]):
+        self.terms, self.duplicates = terms, duplicates
 
     def route(self, page: dict, view: dict) -> Markup:
         return script_json(route_data(page, view, self.terms.get(page["route"]["route_id"])))
 
     def model(self, routes: list[dict]) -> Markup:
-        """Every route of a base model with its terms: the base-model page's calculator ranks them."""
+        """Every route of a base model with its terms, less duplicates of another route: the base-model page's
+        calculator ranks them as `llm-catalog cost BASE_MODEL` does (llm_catalog.readers.cost.model_route_ids)."""
         return script_json(
             [
                 {
                     "route_id": r["route_id"],
                     "path": links.route_path(r["route_id"]),
-                    "name": r["model_name"],
                     "provider_name": r["provider_name"],
                     "terms": self.terms.get(r["route_id"]),
                 }
                 for r in routes
+                if r["route_id"] not in self.duplicates
             ]
         )
 
@@ -55,7 +58,8 @@ def write_compare(env, con, out: Path, common: dict) -> Embedding:
     for name in STATIC_FILES:
         shutil.copyfile(HERE / "static" / name, out / "static" / name)
     (out / "compare.html").write_text(env.get_template("compare.html").render(root="", **common))
-    return Embedding(route_terms(con))
+    duplicates = {r["route_id"] for r in fetch_rows(con, (SQL_DIR / "site" / "duplicate_routes.sql").read_text(), [])}
+    return Embedding(route_terms(con), duplicates)
 
 
 def route_data(page: dict, view: dict, terms: dict | None) -> dict:

@@ -32,16 +32,22 @@
     return value;
   }
 
+  /* A percentage as the exact decimal fraction cost.js reads ("30" -> "0.30", "33.3" -> "0.333"): no float. */
+  function fraction(percent) {
+    const match = /^(\d+)(?:\.(\d*))?$/.exec(percent.trim());
+    if (!match || Number(percent) > 100) throw new Error("Cached share: a percentage from 0 to 100");
+    const fractionDigits = match[2] || "";
+    const places = fractionDigits.length + 2;
+    const digits = (match[1] + fractionDigits).padStart(places + 1, "0");
+    return digits.slice(0, -places) + "." + digits.slice(-places);
+  }
+
   /* The form's workload, in cost.js's keys; throws an Error naming the field it cannot read. */
   function readWorkload(form) {
-    const share = Number(form.elements.cached.value);
-    if (form.elements.cached.value.trim() === "" || !(share >= 0 && share <= 100)) {
-      throw new Error("Cached share: a percentage from 0 to 100");
-    }
     return {
       input: tokenField(form, "input", "Input tokens"),
       output: tokenField(form, "output", "Output tokens"),
-      cachedShare: share / 100,
+      cachedShare: fraction(form.elements.cached.value),
       batch: form.elements.batch.checked,
       per: form.elements.per.value,
       promptTokens: tokenField(form, "prompt", "Prompt size", true),
@@ -49,14 +55,22 @@
   }
 
   function price(terms, workload) {
-    if (!terms) return { ok: false, missing: ["prices"], reason: "no source states a price for this route" };
+    if (!terms) return { ok: false, missing: ["input", "output"], reason: "no price of this route is known to the calculator" };
     return LLMCost.price(terms, workload);
   }
 
-  function refusal(result) {
-    const missing = [].concat(result.missing || []).join(", ");
-    return "Cannot price this workload: " + (result.reason || "prices missing") + (missing ? " (missing: " + missing + ")" : "");
+  /* cost.js's reason names the route and the missing prices */
+  function refusal(result) { return result.reason; }
+
+  /* Two non-negative exact decimal strings (cost.js's amounts) compared without floats: -1, 0 or 1. */
+  function compareDecimals(a, b) {
+    const [aw, af = ""] = a.split("."), [bw, bf = ""] = b.split(".");
+    if (aw.length !== bw.length) return aw.length < bw.length ? -1 : 1;
+    const width = Math.max(af.length, bf.length);
+    const x = aw + af.padEnd(width, "0"), y = bw + bf.padEnd(width, "0");
+    return x < y ? -1 : x > y ? 1 : 0;
   }
+  const byId = (a, b) => (a.route.route_id < b.route.route_id ? -1 : a.route.route_id > b.route.route_id ? 1 : 0);
 
   /* One route's priced workload: the prices it used (a line each), its notes and the totals; or the refusal. */
   function resultNodes(result) {
@@ -87,15 +101,16 @@
     return box;
   }
 
-  /* Every route of a base model priced for the workload: the priced ones cheapest first (by the month's cost, then
-     id), then the refused ones with their reason. */
+  /* Every route of a base model priced for the workload as cost.rank orders them: the priced ones cheapest first
+     (ties by id), then the refused ones by id, with their reason. */
   function rankingNodes(routes, workload) {
     const priced = [], refused = [];
     for (const r of routes) {
       const result = price(r.terms, workload);
       (result.ok ? priced : refused).push({ route: r, result: result });
     }
-    priced.sort((a, b) => Number(a.result.per_month) - Number(b.result.per_month) || (a.route.route_id < b.route.route_id ? -1 : 1));
+    priced.sort((a, b) => compareDecimals(a.result.total, b.result.total) || byId(a, b));
+    refused.sort(byId);
     const table = el("table", null, "ranking");
     const head = el("thead");
     head.appendChild(row(["#", "Route", "Provider", "A day", "A month", "Prices used"], "th"));
@@ -103,7 +118,8 @@
     const body = el("tbody");
     priced.forEach((p, i) => {
       const link = el("a", p.route.route_id); link.href = "../" + p.route.path;
-      const used = p.result.lines.map((l) => l.part + " " + LLMCost.money(l.usd_per_1m)).join(", ");
+      const used = p.result.lines.map((l) => l.part + " " + LLMCost.money(l.usd_per_1m)).join(", ") +
+        p.result.notes.map((n) => "; " + n).join("");
       const tr = row([String(i + 1), link, p.route.provider_name, LLMCost.money(p.result.per_day), LLMCost.money(p.result.per_month), used]);
       tr.dataset.route = p.route.route_id;
       tr.dataset.state = "priced";
