@@ -27,6 +27,7 @@ from llm_catalog.readers import formatting, page, snapshot
 from llm_catalog.readers.query import fetch_rows
 from llm_catalog.site import links
 from llm_catalog.site.changes import changes_table, month_views, write_change_pages
+from llm_catalog.site.compare import write_compare
 from llm_catalog.site.marker import MARKER, require_replaceable, stamp, written_files
 from llm_catalog.site.providers import write_provider_pages
 from llm_catalog.site.views import route_view
@@ -124,9 +125,10 @@ def write_site(con, snapshot_id: str, out: Path) -> dict:
     for name in ("site.css", "site.js"):
         shutil.copyfile(STATIC / name, out / "static" / name)
 
+    embedding = write_compare(env, con, out, common)
     scores = _rows(con, "benchmark_scores")
-    routes = _write_route_pages(env, con, snapshot_id, out, common)
-    models = _write_model_pages(env, con, index, scores, out, common)
+    routes = _write_route_pages(env, con, snapshot_id, out, common, embedding)
+    models = _write_model_pages(env, con, index, scores, out, common, embedding)
     benchmarks = _write_benchmark_pages(env, scores, out, common)
     changes = changes_table(con)
     write_change_pages(env, month_views(changes, {r["route_id"] for r in index}), out, common)
@@ -168,17 +170,18 @@ def _render(env: jinja2.Environment, template: str, path: Path, **context) -> No
     path.write_text(env.get_template(template).render(**context))
 
 
-def _write_route_pages(env, con, snapshot_id: str, out: Path, common: dict) -> int:
+def _write_route_pages(env, con, snapshot_id: str, out: Path, common: dict, embedding) -> int:
     template = env.get_template("route.html")
     count = 0
     for found in page.gather_pages(con, snapshot_id, lenses=formatting.LENSES):
-        html = template.render(root="../", page=found, view=route_view(found), **common)
+        view = route_view(found)
+        html = template.render(root="../", page=found, view=view, compare_data=embedding.route(found, view), **common)
         (out / links.route_path(found["route"]["route_id"])).write_text(html)
         count += 1
     return count
 
 
-def _write_model_pages(env, con, index: list[dict], scores: list[dict], out: Path, common: dict) -> int:
+def _write_model_pages(env, con, index: list[dict], scores: list[dict], out: Path, common: dict, embedding) -> int:
     """A page per base model: its routes (cheapest input first), its metadata and its benchmark scores."""
     template = env.get_template("model.html")
     routes = defaultdict(list)
@@ -197,6 +200,7 @@ def _write_model_pages(env, con, index: list[dict], scores: list[dict], out: Pat
             routes=listed,
             model=models.get(base_model),
             scores=by_model.get(base_model, []),
+            calculator_routes=embedding.model(listed),
             **common,
         )
         (out / links.model_path(base_model)).write_text(html)

@@ -108,7 +108,15 @@ def test_markup_in_ids_and_names_stays_text_and_odd_ids_get_safe_stable_urls(hos
         assert re.fullmatch(r"routes/[a-z0-9-]+-[0-9a-f]{8}\.html", route_path(route_id)) and page.is_file()
         html = page.read_text()
         assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in html or route_id == HOSTILE_URL_ID
-        assert parsed(page).scripts == ["../static/site.js"]  # no script but the site's own
+        # no script but the site's own: the compare data (JSON that cannot close its element), site.js, the calculator
+        assert parsed(page).scripts == [
+            "application/json",
+            "../static/site.js",
+            "../static/cost.js",
+            "../static/calculator.js",
+        ]
+        data = re.search(r'<script type="application/json" id="compare-data">(.*?)</script>', html, re.S).group(1)
+        assert json.loads(data)["route_id"] == route_id and "<" not in data
     for page in [site / "index.html", site / "all.html", *(site / "models").iterdir()]:
         assert "<script>alert" not in page.read_text(), page
     index = (site / "index.html").read_text()
