@@ -83,23 +83,23 @@ def _row(r: dict, provider_path) -> list:
 
 
 def derived_spellings(index: list[dict]) -> dict[str, str]:
-    """The spellings the rows give: each route's id and model name (lowercased, normalized) -> its base model, the
-    first route in the index's order winning; search.js derives the same from the rows it is given."""
+    """The spellings the rows give as the page ships them (text.visible): each route's id and model name
+    (lowercased, normalized) -> its base model, the first route in the index's order winning; search.js derives the
+    same from the rows it is given."""
     table: dict[str, str] = {}
     for r in index:
         for spelling in (r["route_id"], r["model"]):
-            table.setdefault(normalized(spelling), r["base_model"])
+            table.setdefault(normalized(visible(spelling)), visible(r["base_model"]))
     return table
 
 
 def shipped_spellings(index: list[dict], names: dict[str, str]) -> dict[str, str]:
     """The entries of the spelling table ``names`` the rows do not give (a spelling that is its own base model is
-    left out too: search takes the spelling itself when the table has none)."""
+    left out too: search takes the spelling itself when the table has none). Shown as the rows are (text.visible:
+    a hidden code point in an id is written out on the page, in its row and here alike)."""
+    names = {visible(key): visible(base) for key, base in names.items()}
     derived = derived_spellings(index)
-    shipped = {key: base for key, base in names.items() if derived.get(key, key) != base}
-    # a derived spelling the table does not have would be wrong in the browser: the table maps each to itself
-    shipped.update({key: key for key in derived.keys() - names.keys()})
-    return shipped
+    return {key: base for key, base in names.items() if derived.get(key, key) != base}
 
 
 def index_data(index: list[dict], names: dict[str, str]) -> dict:
