@@ -9,8 +9,9 @@
   const data = JSON.parse(source.textContent);
   const at = {};
   data.columns.forEach((name, i) => { at[name] = i; });
-  const { routes: searchable, names } = window.LLMSearch.fromIndexData(data);
-  const routes = data.rows.map((row, index) => ({ row, index, search: searchable[index] }));
+  let searchable = null;  // search.js's routes and spelling table, built on the first search (not at load)
+  const searching = () => searchable || (searchable = window.LLMSearch.fromIndexData(data));
+  const routes = data.rows.map((row, index) => ({ row, index }));
   const $ = (id) => document.getElementById(id);
   const form = $("filters"), tbody = document.querySelector("#routes tbody");
   const step = Number(tbody.rows.length) || 200;
@@ -94,7 +95,7 @@
   }
 
   function pickBox(tr, row) {
-    const td = tr.insertCell(), box = document.createElement("input");
+    const td = tr.insertCell(0), box = document.createElement("input");
     td.className = "pick";
     box.type = "checkbox";
     box.value = row[at.id];
@@ -176,7 +177,8 @@
     const f = state();
     let found = routes;
     if (f.q.trim()) {
-      const ranked = window.LLMSearch.rank(searchable, names, f.q);
+      const { routes: ranking, names } = searching();
+      const ranked = window.LLMSearch.rank(ranking, names, f.q);
       found = ranked.filter((hit, i) => i < AT_LEAST || hit.score >= MATCH).map((hit) => routes[hit.route.index]);
     }
     matching = sorted(found.filter((r) => matches(r.row, f)));
@@ -224,7 +226,15 @@
   if (window.matchMedia("(max-width: 700px)").matches) $("filter-panel").open = false;  // the table first on a phone
   form.hidden = false;
   readAddress();
-  apply();
-  // the first search reads every route's texts once (~1 s on a slow machine): do it while the reader looks
-  if (!$("search").value && window.requestIdleCallback) requestIdleCallback(() => window.LLMSearch.rank(searchable, names, "a", 1));
+  if (location.search || data.rows.some((row) => row[at.provider_path])) apply();
+  else {
+    // the served rows are the landing view already: give each its box instead of drawing them again
+    Array.from(tbody.rows).forEach((tr, i) => pickBox(tr, routes[i].row));
+    $("count").textContent = `${routes.length} of ${routes.length} routes`;
+  }
+  // the first search reads every route's texts once (~1 s on a slow machine): start when the reader goes to the box
+  $("search").addEventListener("focus", () => setTimeout(() => {
+    const { routes: ranking, names } = searching();
+    window.LLMSearch.rank(ranking, names, "a", 1);
+  }, 0), { once: true });
 })();
