@@ -23,9 +23,9 @@ from markupsafe import Markup
 from llm_catalog.identity.providers import self_hosted_providers
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
 from llm_catalog.paths import SQL_DIR
-from llm_catalog.readers import formatting, page, snapshot
+from llm_catalog.readers import formatting, page, search, snapshot
 from llm_catalog.readers.query import fetch_rows
-from llm_catalog.site import links
+from llm_catalog.site import index_data, links
 from llm_catalog.site.changes import changes_table, month_views, write_change_pages
 from llm_catalog.site.compare import write_compare
 from llm_catalog.site.marker import MARKER, require_replaceable, stamp, written_files
@@ -107,7 +107,7 @@ def shown(value):
     """Each `{{ }}` output as the page shows it: a string with its hidden code points written out (text.visible),
     so two ids that differ by a zero-width space look different and no bidirectional control turns the page. Markup
     is left as it is: it is a macro's output, whose own values came through here, or the index's data, made visible
-    by _index_data (no other value is marked safe)."""
+    by index_data (no other value is marked safe)."""
     if isinstance(value, str) and not isinstance(value, Markup):
         return visible(value)
     return value
@@ -122,7 +122,7 @@ def write_site(con, snapshot_id: str, out: Path) -> dict:
     index = _rows(con, "route_index")
     for folder in ("routes", "models", "benchmarks", "static"):
         (out / folder).mkdir()
-    for name in ("site.css", "site.js"):
+    for name in ("site.css", "site.js", "search.js", "index.js"):
         shutil.copyfile(STATIC / name, out / "static" / name)
 
     embedding = write_compare(env, con, out, common)
@@ -139,11 +139,12 @@ def write_site(con, snapshot_id: str, out: Path) -> dict:
         root="",
         routes=index,
         shown=INDEX_SHOWN,
-        filters=_filters(index),
-        data=json.dumps(_index_data(index), separators=(",", ":")),
+        filters=index_data.filters(index),
+        data=json.dumps(index_data.index_data(index, search.spellings(con)), separators=(",", ":")),
         **common,
     )
-    _render(env, "all.html", out / "all.html", root="", routes=index, **common)
+    by_model = sorted(index, key=lambda r: (r["base_model"], r["route_id"]))
+    _render(env, "all.html", out / "all.html", root="", routes=by_model, **common)
     providers = write_provider_pages(env, con, index, out, common)
 
     record = {
@@ -216,78 +217,3 @@ def _write_benchmark_pages(env, scores: list[dict], out: Path, common: dict) -> 
         _render(env, "benchmark.html", out / links.benchmark_path(name), root="../", name=name, scores=listed, **common)
     _render(env, "benchmarks.html", out / "benchmarks" / "index.html", root="../", benchmarks=by_benchmark, **common)
     return len(by_benchmark)
-
-
-def _filters(index: list[dict]) -> dict:
-    """The choices of the index's filters, from the routes themselves."""
-    return {
-        "providers": sorted({(r["provider"], r["provider_name"]) for r in index}, key=lambda p: (p[1].lower(), p[0])),
-        "modes": sorted({r["mode"] for r in index if r["mode"]}),
-        "modalities": sorted(
-            {m for r in index for m in (r["input_modalities"] or []) + (r["output_modalities"] or [])}
-        ),
-        "capabilities": sorted({f for r in index for f in r["features"]}),
-        "disagreeing": sum(r["disagree"] for r in index),
-    }
-
-
-def _index_data(index: list[dict]) -> dict:
-    """What the index's script filters, sorts and draws rows from: a row per route in the table's order, prices and
-    limits both as numbers (to filter and sort) and as the page writes them (one formatter: formatting.money/tokens)."""
-    columns = [
-        "id",
-        "path",
-        "name",
-        "provider",
-        "provider_name",
-        "provider_path",  # the provider's page (site/providers.py), for the index's provider cell
-        "base",
-        "base_path",
-        "family",
-        "mode",
-        "inputs",
-        "outputs",
-        "features",
-        "input",
-        "input_text",
-        "output",
-        "output_text",
-        "context",
-        "context_text",
-        "disagree",
-    ]
-    rows = [
-        [
-            r["route_id"],
-            links.route_path(r["route_id"]),
-            r["model_name"],
-            r["provider"],
-            r["provider_name"],
-            links.provider_path(r["provider"]),
-            r["base_model"],
-            links.model_path(r["base_model"]),
-            r["family"],
-            r["mode"],
-            r["input_modalities"],
-            r["output_modalities"],
-            r["features"],
-            r["input_price"] if r["input_price_unit"] == "usd_per_1m_tokens" else None,
-            formatting.money(r["input_price"], r["input_price_unit"] or "usd_per_1m_tokens"),
-            r["output_price"] if r["output_price_unit"] == "usd_per_1m_tokens" else None,
-            formatting.money(r["output_price"], r["output_price_unit"] or "usd_per_1m_tokens"),
-            r["context_window"],
-            formatting.tokens(r["context_window"]),
-            r["disagree"],
-        ]
-        for r in index
-    ]
-    return {"columns": columns, "rows": [[_visible_value(v) for v in row] for row in rows]}
-
-
-def _visible_value(value):
-    """A value of the index's data as the page would show it: the script writes its strings as they are."""
-    if isinstance(value, str):
-        return visible(value)
-    if isinstance(value, list):
-        return [_visible_value(v) for v in value]
-    return value

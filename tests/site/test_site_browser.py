@@ -106,21 +106,22 @@ def test_the_lens_filter_reorders_the_similar_models(browser, site_url, synced_w
 
 def test_the_index_search_finds_a_route_by_its_base_model(browser, site_url):
     open_page(browser, site_url + "index.html")
-    total = len(browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr"))
+    total = int(browser.find_element(By.ID, "count").text.split(" of ")[1].split()[0])
     screenshot(browser, "index")
     browser.find_element(By.ID, "search").send_keys("gpt-oss-20b")
-    wait_for_js(browser, "return document.getElementById('count').textContent.includes(' of ')")
-    found = [r.get_attribute("data-route") for r in browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr")]
-    assert ROUTE in found and 5 < len(found) < total
-    assert all(
-        "gpt-oss-20b" in r.text.lower() or "gpt-oss-20b" in r.get_attribute("data-route").lower()
-        for r in browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr")
-    )
+    wait_for_js(browser, "return location.search.includes('q=gpt-oss-20b')")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr")
+    found = [r.get_attribute("data-route") for r in rows]
+    assert ROUTE in found and len(found) > 5
+    assert int(browser.find_element(By.ID, "count").text.split(" of ")[0]) < total
+    # ranked: the routes of gpt-oss-20b first (a near name such as gpt-oss-120b may follow)
+    assert all("gpt-oss-20b" in r.text.lower() for r in rows[:5])
     Select(browser.find_element(By.ID, "f-provider")).select_by_value("deepinfra")
-    assert [r.get_attribute("data-route") for r in browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr")] == [
-        ROUTE
-    ]
-    browser.find_element(By.CSS_SELECTOR, f'#routes tr[data-route="{ROUTE}"] a').click()
+    wait_for_js(browser, "return location.search.includes('provider=deepinfra')")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#routes tbody tr")
+    assert rows[0].get_attribute("data-route") == ROUTE
+    assert all(r.get_attribute("data-route").startswith("deepinfra/") for r in rows)
+    browser.find_element(By.CSS_SELECTOR, f'#routes tr[data-route="{ROUTE}"] td:nth-child(2) a').click()
     wait_for_js(browser, "return window.siteReady")
     assert browser.find_element(By.ID, "route-id").text == ROUTE
 
@@ -148,8 +149,8 @@ def test_markup_in_a_route_name_is_shown_as_text(browser, hostile_warehouse):
         assert browser.find_element(By.ID, "route-id").text == HOSTILE_URL_ID
         open_page(browser, url + "index.html")
         browser.find_element(By.ID, "search").send_keys("pwned")
-        wait_for_js(browser, "return document.getElementById('count').textContent.startsWith('1 of')")
-        row = browser.find_element(By.CSS_SELECTOR, "#routes tbody tr")
+        wait_for_js(browser, "return location.search.includes('q=pwned')")
+        row = browser.find_element(By.CSS_SELECTOR, "#routes tbody tr")  # ranked first
         assert HOSTILE_SCRIPT_ID in row.text and row.get_attribute("data-route") == HOSTILE_SCRIPT_ID
     finally:
         server.shutdown()
