@@ -25,6 +25,7 @@ import pytest
 from conftest import ROUTE
 
 from llm_catalog.site.links import route_path
+from llm_catalog.site.marker import LEGACY_LAYOUT
 from llm_catalog.text import hidden_code_points, web_link
 
 pytestmark = pytest.mark.slow  # a site built through the command line, a server in a subprocess
@@ -82,6 +83,12 @@ def _evil_benchmark(row: dict, i: int) -> None:
 def legacy_site(built: Path, folder: Path) -> Path:
     """A copy of a built site whose marker has the shape of one built before the marker named its format."""
     shutil.copytree(built, folder)
+    for path in sorted(folder.rglob("*"), reverse=True):  # what later builds add (compare.html, providers/, scripts)
+        relative = path.relative_to(folder).as_posix()
+        if path.is_file() and not LEGACY_LAYOUT.fullmatch(relative):
+            path.unlink()
+        elif path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
     record = json.loads((built / "site.json").read_text())
     legacy = {k: record[k] for k in ("snapshot_id", "as_of", "routes", "models", "benchmarks", "changes")}
     legacy |= {"built_at": record["built_at"], "build_seconds": record["build_seconds"]}

@@ -226,7 +226,7 @@
   if (window.matchMedia("(max-width: 700px)").matches) $("filter-panel").open = false;  // the table first on a phone
   form.hidden = false;
   readAddress();
-  if (location.search || data.rows.some((row) => row[at.provider_path])) apply();
+  if (location.search) apply();
   else {
     // the served rows are the landing view already: give each its box instead of drawing them again
     Array.from(tbody.rows).forEach((tr, i) => pickBox(tr, routes[i].row));
