@@ -19,7 +19,8 @@ from llm_catalog.text import visible
 MARKER = "site.json"
 FORMAT = "llm-catalog-site"
 FORMAT_VERSION = 1
-FOLDERS = frozenset({"routes", "models", "benchmarks", "static", "changes"})  # the only folders a build makes
+# the only folders a build makes
+FOLDERS = frozenset({"routes", "models", "benchmarks", "providers", "static", "changes"})
 MARKER_LIMIT = 64 * 2**20  # a marker lists every page: ~60 bytes each, far below this for any catalog
 # the marker of a site built before it named its format: exactly these keys
 LEGACY_KEYS = frozenset(

@@ -86,10 +86,9 @@ def test_a_sync_killed_during_publish_leaves_a_complete_current_snapshot(tmp_pat
     rows = warehouse.manifest(current)["tables"]["routes"]["rows"]
     assert capsys.readouterr().out.split() == ["n", str(rows)] and rows > 60
 
-    # the next sync takes the lock at once (the kernel released the dead one's), cleans up and succeeds
-    started = time.monotonic()
+    # the next sync takes the lock within its 5 s timeout (the kernel released the dead one's: a held lock would
+    # fail it), cleans up and succeeds; its wall time is the machine's, not the lock's, so it is not asserted
     assert main(["sync", "--warehouse", str(root), "--litellm", str(changed), "--lock-timeout", "5"]) == 0
-    assert time.monotonic() - started < 60
     warehouse = Warehouse(root)
     final = warehouse.current_id()
     assert warehouse.verify(final) == []
