@@ -28,7 +28,7 @@ browser:
 	@if [ ! -f node_modules/axe-core/axe.min.js ]; then npm ci --no-audit --no-fund --loglevel=error; fi
 
 test: $(STAMP) browser
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q --durations=30
 
 # the tests that need no sync of the real data, no subprocess and no browser: a few minutes
 test-fast: $(STAMP)
