@@ -144,6 +144,7 @@ def connect(
     """An in-memory DuckDB connection with a view per table of the snapshot `bind` picks, named as in
     sql/readers/views.sql, read-only unless ``allow_files`` (see the module docstring); and the snapshot's id."""
     con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")  # a reader prints its answer, never DuckDB's bar on a long query
     bound = _bind_on(con, warehouse, snapshot_id, as_of)
     for name in view_names():
         if name == "snapshots":  # every published snapshot's row

@@ -18,38 +18,39 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import jinja2
-from markupsafe import Markup
 
-from llm_catalog.identity.providers import self_hosted_providers
-from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
 from llm_catalog.paths import SQL_DIR
-from llm_catalog.readers import formatting, page, search, snapshot
+from llm_catalog.readers import page, search, snapshot
 from llm_catalog.readers.query import fetch_rows
-from llm_catalog.site import index_data, links
+from llm_catalog.site import index_data, links, route_pages
 from llm_catalog.site.changes import changes_table, month_views, write_change_pages
 from llm_catalog.site.compare import write_compare
 from llm_catalog.site.marker import MARKER, require_replaceable, stamp, written_files
 from llm_catalog.site.providers import write_provider_pages
-from llm_catalog.site.views import route_view
-from llm_catalog.text import visible, web_link
+from llm_catalog.site.templating import STATIC, environment
 from llm_catalog.warehouse.store import Warehouse
 
-HERE = Path(__file__).resolve().parent
-TEMPLATES, STATIC = HERE / "templates", HERE / "static"
 SITE_SQL = SQL_DIR / "site"
 INDEX_SHOWN = 200  # rows the index draws at first (the script draws the rest on demand; all.html has every row)
 
 
-def build_site(warehouse: Warehouse, out: Path, snapshot_id: str | None = None, *, as_of: date | None = None) -> dict:
-    """Build the site of ``snapshot_id`` (else the snapshot current on ``as_of``, else the current one) into ``out``;
-    returns what site.json records."""
+def build_site(
+    warehouse: Warehouse,
+    out: Path,
+    snapshot_id: str | None = None,
+    *,
+    as_of: date | None = None,
+    processes: int | None = None,
+) -> dict:
+    """Build the site of ``snapshot_id`` (else the snapshot current on ``as_of``, else the current one) into ``out``,
+    its route pages by ``processes`` processes (default: one per core); returns what site.json records."""
     target = Path(out).expanduser().resolve()
     require_replaceable(target)
     con, snapshot_id = snapshot.connect(warehouse, snapshot_id, as_of=as_of)
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        record = write_site(con, snapshot_id, staging)
+        record = write_site(warehouse, con, snapshot_id, staging, processes or route_pages.workers())
         _replace(staging, target)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -71,50 +72,8 @@ def _replace(new: Path, target: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def environment() -> jinja2.Environment:
-    """Templates with HTML escaping on for every value: every string of a source is untrusted."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-        finalize=shown,
-    )
-    env.filters.update(
-        money=formatting.money,
-        tokens=formatting.tokens,
-        score=formatting.score_text,
-        basis=formatting.basis_text,
-        difference=formatting.difference_text,
-        route_path=links.route_path,
-        model_path=links.model_path,
-        benchmark_path=links.benchmark_path,
-        provider_path=links.provider_path,
-        web_link=web_link,
-    )
-    env.globals.update(
-        lenses=formatting.LENSES,
-        lens_labels=formatting.LENS_LABELS,
-        lens_titles=formatting.LENS_TITLES,
-        capability_labels={c: c.replace("_", " ").capitalize().replace("Pdf", "PDF") for c in CORE_CAPABILITIES},
-        self_hosted_providers=sorted(self_hosted_providers()),
-    )
-    return env
-
-
-def shown(value):
-    """Each `{{ }}` output as the page shows it: a string with its hidden code points written out (text.visible),
-    so two ids that differ by a zero-width space look different and no bidirectional control turns the page. Markup
-    is left as it is: it is a macro's output, whose own values came through here, or the index's data, made visible
-    by index_data (no other value is marked safe)."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return visible(value)
-    return value
-
-
-def write_site(con, snapshot_id: str, out: Path) -> dict:
-    """Every page of the site of ``snapshot_id`` into the folder ``out`` (which exists)."""
+def write_site(warehouse: Warehouse, con, snapshot_id: str, out: Path, processes: int) -> dict:
+    """Every page of the site of ``snapshot_id`` (read through ``con``) into the folder ``out`` (which exists)."""
     started = time.perf_counter()
     env = environment()
     sources = page.snapshot_sources(con, snapshot_id)
@@ -127,7 +86,8 @@ def write_site(con, snapshot_id: str, out: Path) -> dict:
 
     embedding = write_compare(env, con, out, common)
     scores = _rows(con, "benchmark_scores")
-    routes = _write_route_pages(env, con, snapshot_id, out, common, embedding)
+    route_ids = [r["route_id"] for r in index]
+    routes = route_pages.write_route_pages(warehouse, snapshot_id, route_ids, out, common, processes)
     models = _write_model_pages(env, con, index, scores, out, common, embedding)
     benchmarks = _write_benchmark_pages(env, scores, out, common)
     changes = changes_table(con)
@@ -169,17 +129,6 @@ def _rows(con, name: str) -> list[dict]:
 
 def _render(env: jinja2.Environment, template: str, path: Path, **context) -> None:
     path.write_text(env.get_template(template).render(**context))
-
-
-def _write_route_pages(env, con, snapshot_id: str, out: Path, common: dict, embedding) -> int:
-    template = env.get_template("route.html")
-    count = 0
-    for found in page.gather_pages(con, snapshot_id, lenses=formatting.LENSES):
-        view = route_view(found)
-        html = template.render(root="../", page=found, view=view, compare_data=embedding.route(found, view), **common)
-        (out / links.route_path(found["route"]["route_id"])).write_text(html)
-        count += 1
-    return count
 
 
 def _write_model_pages(env, con, index: list[dict], scores: list[dict], out: Path, common: dict, embedding) -> int:

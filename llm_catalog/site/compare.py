@@ -32,6 +32,12 @@ class Embedding:
     def __init__(self, terms: dict[str, dict], duplicates: set[str]):
         self.terms, self.duplicates = terms, duplicates
 
+    @classmethod
+    def read(cls, con) -> Embedding:
+        """Every route's pricing terms and the duplicate keys the calculators leave out, from the snapshot."""
+        duplicates = fetch_rows(con, (SQL_DIR / "site" / "duplicate_routes.sql").read_text(), [])
+        return cls(route_terms(con), {r["route_id"] for r in duplicates})
+
     def route(self, page: dict, view: dict) -> Markup:
         return script_json(route_data(page, view, self.terms.get(page["route"]["route_id"])))
 
@@ -58,8 +64,7 @@ def write_compare(env, con, out: Path, common: dict) -> Embedding:
     for name in STATIC_FILES:
         shutil.copyfile(HERE / "static" / name, out / "static" / name)
     (out / "compare.html").write_text(env.get_template("compare.html").render(root="", **common))
-    duplicates = {r["route_id"] for r in fetch_rows(con, (SQL_DIR / "site" / "duplicate_routes.sql").read_text(), [])}
-    return Embedding(route_terms(con), duplicates)
+    return Embedding.read(con)
 
 
 def route_data(page: dict, view: dict, terms: dict | None) -> dict:

@@ -17,8 +17,8 @@ import pytest
 from llm_catalog import schemas
 from llm_catalog.readers import formatting, page, snapshot
 from llm_catalog.reconciliation.choose import RULES
-from llm_catalog.site.build import environment
 from llm_catalog.site.compare import route_data, script_json
+from llm_catalog.site.templating import environment
 from llm_catalog.site.views import route_view
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main

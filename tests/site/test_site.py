@@ -148,11 +148,10 @@ def test_a_failed_build_leaves_the_previous_site_and_a_foreign_folder_is_never_r
     assert main(["site", "--warehouse", warehouse, "--out", str(out), "--quiet"]) == 0
     before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 
-    def broken(*args, **kwargs):
-        yield from []
+    def broken(*args, **kwargs):  # late in a build: the route pages are written, the provider pages fail
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(site_build.page, "gather_pages", broken)
+    monkeypatch.setattr(site_build, "write_provider_pages", broken)
     assert main(["site", "--warehouse", warehouse, "--out", str(out)]) == 1
     assert "disk full" in capsys.readouterr().err
     assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before

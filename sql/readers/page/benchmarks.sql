@@ -15,4 +15,6 @@ JOIN benchmarks b
   ON (b.scope = 'route' AND b.route_id = r.route_id)
   OR (b.scope = 'base_model' AND (b.base_model = r.base_model OR b.family = r.family))
 WHERE r.route_id IN (SELECT unnest($routes))
-ORDER BY r.route_id, b.scope <> 'route', b.base_model <> r.base_model, b.benchmark_name, b.base_model, b.score DESC
+-- to the last column: two scores of one benchmark and model (two leaderboard releases) keep one order in every build
+ORDER BY r.route_id, b.scope <> 'route', b.base_model <> r.base_model, b.benchmark_name, b.base_model, b.score DESC,
+         b.metric, b.reasoning_effort, b.evaluator, b.source, b.source_url, checked, b.route_id

@@ -1,0 +1,118 @@
+"""The route pages, most of a build (11,864 of its ~15,000 files): rendered by a pool of processes, one per core,
+each reading its share of the routes through its own read-only connection to the snapshot (a DuckDB connection is
+not shared across processes; spawned, not forked, as DuckDB runs threads).
+
+A route is listed among the similar models of many pages (1.6M rows over 11,864 pages), and its cells in that table
+(name, provider, prices, modalities, features, context) are the same on each: a process renders them once
+(SimilarCells) and each page adds only its own (ranks, reasons, score, compare link)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+
+from llm_catalog.readers import formatting, page, snapshot
+from llm_catalog.site import links
+from llm_catalog.site.compare import Embedding
+from llm_catalog.site.templating import environment
+from llm_catalog.site.views import route_view
+from llm_catalog.warehouse.store import Warehouse
+
+ROUTES_PER_TASK = 500  # a task's routes: page.gather_pages reads them in one batch, and tasks even out the cores
+MAX_WORKERS = 8
+
+
+def workers() -> int:
+    """The processes a build renders with: the cores this process may run on (at most MAX_WORKERS)."""
+    return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS))
+
+
+def write_route_pages(
+    warehouse: Warehouse, snapshot_id: str, route_ids: list[str], out: Path, common: dict, processes: int
+) -> int:
+    """The page of each of ``route_ids`` into ``out``/routes, by ``processes`` processes (1: in this one)."""
+    tasks = [route_ids[i : i + ROUTES_PER_TASK] for i in range(0, len(route_ids), ROUTES_PER_TASK)]
+    setting = (warehouse, snapshot_id, out, common)
+    if processes <= 1 or len(tasks) <= 1:
+        _start(*setting)
+        try:
+            return sum(map(_write_task, tasks))
+        finally:
+            _stop()
+    spawn = multiprocessing.get_context("spawn")
+    count = min(processes, len(tasks))
+    with ProcessPoolExecutor(count, mp_context=spawn, initializer=_start, initargs=setting) as pool:
+        return sum(pool.map(_write_task, tasks))
+
+
+class SimilarCells:
+    """The cells of a similar-models row that depend only on the route it lists, each rendered once (macros.html's
+    similar_name and similar_cells); a row gets them as ``cells``."""
+
+    def __init__(self, env: jinja2.Environment):
+        macros = env.get_template("macros.html").module
+        self.name, self.rest, self.quote = macros.similar_name, macros.similar_cells, env.filters["urlencode"]
+        self.rendered: dict[tuple, dict] = {}
+
+    def attach(self, rows: list[dict]) -> None:
+        for row in rows:
+            key = (row["other_route_id"], row["variants"])
+            cells = self.rendered.get(key)
+            if cells is None:
+                cells = self.rendered[key] = {
+                    "name": self.name(row),
+                    "query": self.quote(row["other_route_id"]),
+                    "rest": self.rest(row),
+                }
+            row["cells"] = cells
+
+
+@dataclass
+class _Renderer:
+    """What one process renders route pages with."""
+
+    con: object
+    snapshot_id: str
+    out: Path
+    common: dict
+    template: jinja2.Template
+    cells: SimilarCells
+    embedding: Embedding
+
+
+_RENDERER: _Renderer | None = None
+
+
+def _start(warehouse: Warehouse, snapshot_id: str, out: Path, common: dict) -> None:
+    global _RENDERER
+    con, _ = snapshot.connect(warehouse, snapshot_id)
+    env = environment()
+    _RENDERER = _Renderer(
+        con, snapshot_id, out, common, env.get_template("route.html"), SimilarCells(env), Embedding.read(con)
+    )
+
+
+def _stop() -> None:
+    global _RENDERER
+    if _RENDERER is not None:
+        _RENDERER.con.close()
+        _RENDERER = None
+
+
+def _write_task(route_ids: list[str]) -> int:
+    r = _RENDERER
+    count = 0
+    for found in page.gather_pages(r.con, r.snapshot_id, route_ids, lenses=formatting.LENSES):
+        view = route_view(found)
+        r.cells.attach(view["similar"])
+        html = r.template.render(
+            root="../", page=found, view=view, compare_data=r.embedding.route(found, view), **r.common
+        )
+        (r.out / links.route_path(found["route"]["route_id"])).write_text(html)
+        count += 1
+    return count

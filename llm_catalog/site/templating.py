@@ -1,0 +1,60 @@
+"""The templates of the site and how every value in them is written: one Jinja environment, with HTML escaping on
+and each value passed through text.visible, for the build and for each process that renders route pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from llm_catalog.identity.providers import self_hosted_providers
+from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
+from llm_catalog.readers import formatting
+from llm_catalog.site import links
+from llm_catalog.text import visible, web_link
+
+HERE = Path(__file__).resolve().parent
+TEMPLATES, STATIC = HERE / "templates", HERE / "static"
+
+
+def environment() -> jinja2.Environment:
+    """Templates with HTML escaping on for every value: every string of a source is untrusted."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        finalize=shown,
+    )
+    env.filters.update(
+        money=formatting.money,
+        tokens=formatting.tokens,
+        score=formatting.score_text,
+        basis=formatting.basis_text,
+        difference=formatting.difference_text,
+        route_path=links.route_path,
+        model_path=links.model_path,
+        benchmark_path=links.benchmark_path,
+        provider_path=links.provider_path,
+        web_link=web_link,
+    )
+    env.globals.update(
+        lenses=formatting.LENSES,
+        lens_labels=formatting.LENS_LABELS,
+        lens_titles=formatting.LENS_TITLES,
+        capability_labels={c: c.replace("_", " ").capitalize().replace("Pdf", "PDF") for c in CORE_CAPABILITIES},
+        self_hosted_providers=sorted(self_hosted_providers()),
+    )
+    return env
+
+
+def shown(value):
+    """Each `{{ }}` output as the page shows it: a string with its hidden code points written out (text.visible),
+    so two ids that differ by a zero-width space look different and no bidirectional control turns the page. Markup
+    is left as it is: it is a macro's output, whose own values came through here, or the index's data, made visible
+    by index_data (no other value is marked safe)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return visible(value)
+    return value
