@@ -10,12 +10,18 @@ from llm_catalog.site import route_pages
 from llm_catalog.warehouse.store import Warehouse
 
 
-def test_pages_from_a_pool_of_processes_are_the_pages_of_one_process(synced_warehouse, tmp_path):
-    warehouse = Warehouse(synced_warehouse)
+def current_routes(root) -> tuple[Warehouse, str, list[str], dict]:
+    """The warehouse at ``root``, its current snapshot, that snapshot's route ids and what every page shows of it."""
+    warehouse = Warehouse(root)
     con, snapshot_id = snapshot.connect(warehouse)
     route_ids = [r for (r,) in con.execute("SELECT route_id FROM routes ORDER BY route_id").fetchall()]
     common = {"snapshot": page.snapshot_sources(con, snapshot_id)}
     con.close()
+    return warehouse, snapshot_id, route_ids, common
+
+
+def test_pages_from_a_pool_of_processes_are_the_pages_of_one_process(synced_warehouse, tmp_path):
+    warehouse, snapshot_id, route_ids, common = current_routes(synced_warehouse)
     chosen = route_ids[:: max(1, len(route_ids) // 700)]  # ~700 routes of every kind: two tasks
     assert len(chosen) > route_pages.ROUTES_PER_TASK
     built = {}
@@ -31,12 +37,8 @@ def test_pages_from_a_pool_of_processes_are_the_pages_of_one_process(synced_ware
 
 
 def test_a_failure_in_a_worker_process_reaches_the_build(synced_warehouse, tmp_path):
-    warehouse = Warehouse(synced_warehouse)
-    con, snapshot_id = snapshot.connect(warehouse)
-    route_ids = [r for (r,) in con.execute("SELECT route_id FROM routes ORDER BY route_id LIMIT 1200").fetchall()]
-    common = {"snapshot": page.snapshot_sources(con, snapshot_id)}
-    con.close()
+    warehouse, snapshot_id, route_ids, common = current_routes(synced_warehouse)
     out = tmp_path / "site"  # no routes/ folder in it: the first page a worker writes fails
     out.mkdir()
     with pytest.raises(FileNotFoundError, match="routes"):
-        route_pages.write_route_pages(warehouse, snapshot_id, route_ids, out, common, 2)
+        route_pages.write_route_pages(warehouse, snapshot_id, route_ids[:1200], out, common, 2)
