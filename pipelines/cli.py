@@ -217,6 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     site.add_argument("--serve", action="store_true", help="serve the site built in --out on 127.0.0.1")
     site.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000; 0: any free one)")
     site.add_argument("--quiet", action="store_true", help="print nothing unless something fails")
+    site.add_argument(
+        "--processes", type=_process_count, metavar="N", help="processes rendering route pages (default: one per core)"
+    )
     site.set_defaults(func=cmd_site)
 
     find = sub.add_parser(
@@ -238,6 +241,12 @@ def _token_count(text: str) -> int:
         return parse_tokens(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from exc
+
+
+def _process_count(text: str) -> int:
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes (1 or more)")
+    return int(text)
 
 
 def _share(text: str):

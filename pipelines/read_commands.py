@@ -227,7 +227,7 @@ def cmd_site(args) -> int:
     warehouse.require()
     choice = _snapshot_choice(args)
     _require_full(warehouse, choice)
-    record = build_site(warehouse, out, choice["snapshot_id"], as_of=choice["as_of"])
+    record = build_site(warehouse, out, choice["snapshot_id"], as_of=choice["as_of"], processes=args.processes)
     if not args.quiet:
         print(
             f"built the site of snapshot {record['snapshot_id']} in {out}: {record['routes']} route pages, "

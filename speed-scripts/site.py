@@ -1,13 +1,16 @@
 """How long the static site takes to build, how big it is, and how soon its index is usable in a real browser.
 Prints its figures; run with the venv's python.
 
-    .venv/bin/python speed-scripts/site.py [--warehouse data/warehouse] [--out DIR] [--runs 5]
+    .venv/bin/python speed-scripts/site.py [--warehouse data/warehouse] [--out DIR] [--runs 5] [--builds 3]
+        [--processes N]
     .venv/bin/python speed-scripts/site.py --built DIR [--runs 5]
 
 Builds the site from the warehouse's current snapshot with `llm-catalog site --warehouse W --out DIR` in a fresh
 process (the venv's own command; into a temporary folder, removed afterwards, unless --out keeps it), and takes its
-wall time, CPU time (user + system) and peak RSS: the command is this script's first child, so the children's
-rusage is its own. With --built, measures a site already built there instead.
+wall time, CPU time (user + system, its rendering processes' too) and peak RSS (of its largest process): the
+command is this script's first child, so the children's rusage is its own; --builds N times N cold builds and
+prints the medians, --processes N passes the command's own option. With --built, measures a site already built
+there instead.
 
 Then the output: its files and route pages (routes/*.html), the bytes in them, the disk they take (as `du -sk`
 counts), and index.html's size, plain and gzipped.
@@ -117,6 +120,8 @@ def main() -> None:
     parser.add_argument("--out", help="build the site here and keep it (default: a temporary folder)")
     parser.add_argument("--built", help="measure the site already built in this folder instead of building one")
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--builds", type=int, default=1, help="cold builds timed (the median is printed)")
+    parser.add_argument("--processes", type=int, help="the site command's --processes (default: its own)")
     args = parser.parse_args()
     results: dict = {}
     with tempfile.TemporaryDirectory(prefix="llm-catalog-site-") as tmp:
@@ -127,11 +132,20 @@ def main() -> None:
             if not command.exists():
                 sys.exit(f"{command} is missing: run this with the venv's python after `make setup`")
             site = Path(args.out).resolve() if args.out else Path(tmp) / "site"
-            results["build"] = build([str(command), "site", "--warehouse", args.warehouse], site)
-            b = results["build"]
+            command = [str(command), "site", "--warehouse", args.warehouse]
+            if args.processes:
+                command += ["--processes", str(args.processes)]
+            runs = [build(command, site) for _ in range(args.builds)]
+            b = results["build"] = {
+                "builds": runs,
+                **{key: median(r[key] for r in runs) for key in ("wall_s", "cpu_s")},
+                "peak_rss_mib": max(r["peak_rss_mib"] for r in runs),
+                "processes": args.processes or "one per core",
+            }
             print(
                 f"site build            wall {b['wall_s']:7.2f} s   CPU {b['cpu_s']:7.2f} s   "
-                f"peak RSS {b['peak_rss_mib']:5d} MiB"
+                f"peak RSS {b['peak_rss_mib']:5d} MiB (largest process)   median of {len(runs)} cold builds, "
+                f"processes: {b['processes']}"
             )
         if not (site / "index.html").is_file():
             sys.exit(f"{site / 'index.html'} is missing")
