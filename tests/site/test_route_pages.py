@@ -3,6 +3,9 @@ a worker process reaches the build as the error it was."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from llm_catalog.readers import page, snapshot
@@ -42,3 +45,15 @@ def test_a_failure_in_a_worker_process_reaches_the_build(synced_warehouse, tmp_p
     out.mkdir()
     with pytest.raises(FileNotFoundError, match="routes"):
         route_pages.write_route_pages(warehouse, snapshot_id, route_ids[:1200], out, common, 2)
+
+
+def test_site_processes_takes_a_count_from_one_up(tmp_path):
+    for given in ("0", "-2", "two", "1.5"):
+        done = subprocess.run(
+            [sys.executable, "-m", "pipelines.cli", "site", "--warehouse", str(tmp_path), "--processes", given],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 2, (given, done.stderr)
+        assert done.stderr.splitlines()[-1].endswith(f"{given!r} is not a number of processes (1 or more)")
