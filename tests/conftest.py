@@ -5,7 +5,9 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import shutil
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -85,6 +87,12 @@ def write_map(path, entries: dict) -> str:
     return str(path)
 
 
+def copy_warehouse(source: Path, target: Path) -> Path:
+    """A copy of the warehouse at ``source`` at ``target``, as it is on disk (a sync into the copy goes on from it)."""
+    shutil.copytree(source, target, symlinks=True)
+    return target
+
+
 @pytest.fixture(scope="session")
 def small_map(bundled_map) -> dict:
     """Sixty real entries of the bundled map, including deepinfra/openai/gpt-oss-20b: a quick map of real shape."""
@@ -94,6 +102,21 @@ def small_map(bundled_map) -> dict:
         if isinstance(v, dict) and "litellm_provider" in v and "mode" in v and k != "sample_spec"
     ][:59]
     return {k: bundled_map[k] for k in [*keys, "deepinfra/openai/gpt-oss-20b"]}
+
+
+@pytest.fixture(scope="session")
+def small_synced(small_map, tmp_path_factory) -> Path:
+    """A warehouse synced once from the small map (and the other bundled sources) under umask 022, as a user's,
+    for the session: a test that syncs into a warehouse or changes it works on a copy (copy_warehouse) rather than
+    paying for a sync of its own (each is over a minute)."""
+    root = tmp_path_factory.mktemp("small-synced")
+    path = write_map(root / "small.json", small_map)
+    umask = os.umask(0o022)
+    try:
+        assert main(["sync", "--warehouse", str(root / "wh"), "--litellm", path, "--quiet"]) == 0
+    finally:
+        os.umask(umask)
+    return root / "wh"
 
 
 @pytest.fixture(scope="session")

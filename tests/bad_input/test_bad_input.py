@@ -8,6 +8,7 @@ import re
 import shutil
 
 import pytest
+from conftest import copy_warehouse
 
 from llm_catalog.readers.snapshot import bind
 from llm_catalog.warehouse.store import Warehouse
@@ -19,12 +20,10 @@ GOOD = "deepinfra/openai/gpt-oss-20b"
 
 
 @pytest.fixture(scope="module")
-def published(tmp_path_factory, small_map):
-    root = tmp_path_factory.mktemp("bad-input")
-    good = root / "good.json"
-    good.write_text(json.dumps(small_map))
-    assert main(["sync", "--warehouse", str(root / "wh"), "--litellm", str(good)]) == 0
-    return root / "wh", Warehouse(root / "wh").current_id()
+def published(tmp_path_factory, small_synced):
+    """The session's warehouse synced from the small map, copied for the module (bad maps are synced into it)."""
+    root = copy_warehouse(small_synced, tmp_path_factory.mktemp("bad-input") / "wh")
+    return root, Warehouse(root).current_id()
 
 
 def with_field(small_map, field, value) -> str:

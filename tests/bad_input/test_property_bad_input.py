@@ -18,6 +18,7 @@ from itertools import count
 
 import pyarrow as pa
 import pytest
+from conftest import copy_warehouse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -332,11 +333,10 @@ def test_found_by_ci_a_payload_cut_off_inside_deep_nesting_is_not_json_not_a_rec
 
 
 @pytest.fixture(scope="module")
-def cli_warehouse(tmp_path_factory, small_map):
+def cli_warehouse(tmp_path_factory, small_synced):
+    """The session's warehouse synced from the small map, copied: the examples sync into it one after another."""
     root = tmp_path_factory.mktemp("property-cli")
-    good = root / "good.json"
-    good.write_text(json.dumps(small_map))
-    assert main(["sync", "--warehouse", str(root / "wh"), "--litellm", str(good), "--quiet"]) == 0
+    copy_warehouse(small_synced, root / "wh")
     return root
 
 

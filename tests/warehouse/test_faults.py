@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import copy_warehouse
 
 from llm_catalog import schemas
 from llm_catalog.warehouse.store import Warehouse
@@ -60,10 +61,11 @@ def maps(tmp_path, small_map):
 
 
 @pytest.mark.parametrize("checkpoint", ["writing_parquet", "tables_moved", "manifest_written", "pointer_moved"])
-def test_a_sync_killed_during_publish_leaves_a_complete_current_snapshot(tmp_path, maps, checkpoint, capsys):
-    good, changed = maps
-    root = tmp_path / "wh"
-    assert main(["sync", "--warehouse", str(root), "--litellm", str(good)]) == 0
+def test_a_sync_killed_during_publish_leaves_a_complete_current_snapshot(
+    tmp_path, maps, small_synced, checkpoint, capsys
+):
+    _, changed = maps
+    root = copy_warehouse(small_synced, tmp_path / "wh")  # synced from the good map
     before = Warehouse(root).current_id()
 
     marker = tmp_path / f"_paused_at_{checkpoint}"
@@ -117,10 +119,9 @@ def test_a_sync_killed_during_publish_leaves_a_complete_current_snapshot(tmp_pat
     assert prices == [{"usd": 0.025}]
 
 
-def test_two_syncs_at_once_publish_one_snapshot(tmp_path, maps):
-    good, changed = maps
-    root = tmp_path / "wh"
-    assert main(["sync", "--warehouse", str(root), "--litellm", str(good)]) == 0
+def test_two_syncs_at_once_publish_one_snapshot(tmp_path, maps, small_synced):
+    _, changed = maps
+    root = copy_warehouse(small_synced, tmp_path / "wh")  # synced from the good map
     first, second = sync_process(root, changed), sync_process(root, changed)
     outputs = [p.communicate(timeout=300) for p in (first, second)]
     assert [p.returncode for p in (first, second)] == [0, 0], outputs
@@ -159,10 +160,8 @@ def test_a_sync_refuses_a_held_lock_with_a_clear_message_and_recovers_a_dead_hol
     assert Warehouse(root).current_id() is not None
 
 
-def test_verify_finds_damaged_and_missing_files(tmp_path, maps, capsys):
-    good, _ = maps
-    root = tmp_path / "wh"
-    assert main(["sync", "--warehouse", str(root), "--litellm", str(good)]) == 0
+def test_verify_finds_damaged_and_missing_files(tmp_path, small_synced, capsys):
+    root = copy_warehouse(small_synced, tmp_path / "wh")
     warehouse = Warehouse(root)
     current = warehouse.current_id()
     capsys.readouterr()

@@ -13,6 +13,7 @@ import stat
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from conftest import copy_warehouse
 from test_faults import sync_process, wait_for
 
 from llm_catalog import schemas
@@ -41,22 +42,14 @@ def maps(small_map, tmp_path_factory) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def base(maps, tmp_path_factory):
-    """One warehouse synced from the small map under umask 022, for the module; each test copies it."""
-    root = tmp_path_factory.mktemp("base") / "wh"
-    umask = os.umask(0o022)
-    try:
-        assert main(["sync", "--warehouse", str(root), "--litellm", maps["good"], "--quiet"]) == 0
-    finally:
-        os.umask(umask)
-    return root
+def base(small_synced, tmp_path_factory):
+    """One warehouse synced from the small map under umask 022 (the session's), for the module; each test copies it."""
+    return copy_warehouse(small_synced, tmp_path_factory.mktemp("base") / "wh")
 
 
 @pytest.fixture
 def warehouse(base, tmp_path):
-    root = tmp_path / "wh"
-    shutil.copytree(base, root, symlinks=True)
-    return root
+    return copy_warehouse(base, tmp_path / "wh")
 
 
 def test_what_a_publish_writes_is_readable_by_other_users_under_umask_022(base):
