@@ -11,6 +11,7 @@ import subprocess
 
 import pytest
 from bad_input.hostile_cli import CLI, GOOD, cli, query_json
+from conftest import copy_warehouse
 
 from llm_catalog.errors import SourceError
 from llm_catalog.readers import snapshot
@@ -317,13 +318,12 @@ def _enospc(path) -> OSError:
 
 
 @pytest.fixture(scope="module")
-def small_warehouse(tmp_path_factory, small_map):
+def small_warehouse(tmp_path_factory, small_map, small_synced):
+    """The session's warehouse synced from the small map, copied for the module, and the map with a price moved."""
     root = tmp_path_factory.mktemp("disk-full")
-    good, changed = root / "good.json", root / "changed.json"
-    good.write_text(json.dumps(small_map))
+    changed = root / "changed.json"
     changed.write_text(json.dumps({**small_map, GOOD: {**small_map[GOOD], "input_cost_per_token": 2.5e-08}}))
-    assert main(["sync", "--warehouse", str(root / "wh"), "--litellm", str(good), "--quiet"]) == 0
-    return root / "wh", changed
+    return copy_warehouse(small_synced, root / "wh"), changed
 
 
 # where a full disk can stop a sync: our own writes (pq.write_table: the publish's staging and the run's scratch

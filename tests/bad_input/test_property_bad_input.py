@@ -4,7 +4,7 @@ source, and a failure never changes what is published.
 
 Most examples run the sync's stages as plain functions (load, parse, normalize, guards, anomalies, publish,
 verify); a few run the real `llm-catalog sync`. Profiles (`LLM_CATALOG_HYPOTHESIS`): `ci` (default: 200 plain
-examples, 8 through the CLI), `long` (2,000 and 40), for local runs:
+examples, 4 through the CLI), `long` (2,000 and 40), for local runs:
 
     LLM_CATALOG_HYPOTHESIS=long .venv/bin/pytest -q tests/bad_input/test_property_bad_input.py
 """
@@ -52,7 +52,7 @@ COMMON = dict(
 )
 settings.register_profile("ci", max_examples=200, **COMMON)
 settings.register_profile("long", max_examples=2000, **COMMON)
-CLI_EXAMPLES = {"ci": 8, "long": 40}[PROFILE]
+CLI_EXAMPLES = {"ci": 4, "long": 40}[PROFILE]
 DEEP = "@DEEP-{}@"  # replaced in the JSON text by that many nested lists (json.dumps itself would recurse)
 
 
