@@ -30,18 +30,13 @@ pytest_plugins = ["browser"]
 # leaves them out); tests that are slow for another reason (a subprocess, fault injection) say so with
 # `pytestmark = pytest.mark.slow`
 SLOW_FIXTURES = frozenset({"synced_warehouse", "built_site", "hostile_warehouse", "browser"})
-# the suite runs on two workers (pytest-xdist, `--dist loadgroup`); each worker makes the session fixtures its tests
-# need, so the tests of the built sites run on one worker, which builds each site once
-SITE_FIXTURES = frozenset({"built_site", "site_url", "hostile_warehouse"})
 
 
+# the suite runs on two workers (pytest-xdist, `-n 2`); each worker makes the session fixtures its own tests need
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
-        needs = set(getattr(item, "fixturenames", ()))
-        if SLOW_FIXTURES & needs:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
-        if SITE_FIXTURES & needs:
-            item.add_marker(pytest.mark.xdist_group("built_sites"))
 
 
 @pytest.fixture(scope="session")
