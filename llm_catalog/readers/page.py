@@ -44,16 +44,19 @@ PAGE_TABLES = {
 # columns later code added to a view a page query reads: the {placeholder} of each file, the column it stands for
 # and the expression it becomes; NULL for a snapshot from before the column
 LATER_COLUMNS = {
-    "benchmarks": ("benchmarks", {"reported_by": "b.reported_by"}),
+    "benchmarks": ("benchmarks", {"reported_by": "reported_by"}),
     "routes": ("routes", {"sources": "sources", "self_hosted": "self_hosted"}),
     "alternatives": ("routes", {"other_self_hosted": "o.self_hosted"}),
     "prices": ("prices", {c: c for c in ("source", "sources_stating", "sources_agreeing", "rule")}),
     "similar_models": ("similar_models", {"variants": "variants"}),
+    "similar_table": ("similar_models", {"variants": "variants"}),
 }
 PRICE_KEY = ("price_kind", "tier", "condition", "unit")
 SIMILAR_TABLES = ("similar_models", "route_cells")  # read with the lenses and the number of rows shown
+SITE_TABLES = {"similar_table": "similar_models"}  # the queries only the site reads (similar_table) and their views
 PAGE_BATCH = 1000  # routes read per query: bounded memory, few queries
 FAMILY_BENCHMARKS_SHOWN = 20  # rows of the family's other base models, after all of the route's and base model's
+EXTRA_PARAMS = {"benchmarks": {"family_shown": FAMILY_BENCHMARKS_SHOWN}}  # what a page query takes beyond $routes
 
 
 def gather(con: duckdb.DuckDBPyConnection, route_id: str, snapshot_id: str, lens: str = "overall") -> dict:
@@ -72,10 +75,12 @@ def gather_pages(
     *,
     lenses: tuple[str, ...] = ("overall",),
     batch: int = PAGE_BATCH,
+    similar: bool = True,
 ) -> Iterator[dict]:
     """The page of each of ``route_ids`` (default: every route, by id), as ``gather`` gives it, read ``batch``
     routes at a time: one query per table and batch (sql/readers/page/), so the whole catalog is a few dozen queries.
-    ``similar_models`` follows the first of ``lenses``; ``similar_by_lens`` has the table of each."""
+    ``similar_models`` follows the first of ``lenses``; ``similar_by_lens`` has the table of each (none without
+    ``similar``: the site reads its table through ``similar_tables``)."""
     if route_ids is None:
         route_ids = [r for (r,) in con.execute("SELECT route_id FROM routes ORDER BY route_id").fetchall()]
     sources = snapshot_sources(con, snapshot_id)
@@ -84,19 +89,22 @@ def gather_pages(
     for start in range(0, len(route_ids), batch):
         params = {"routes": route_ids[start : start + batch]}
         tables = {
-            name: _by_route(con, name, present, params, stand_ins.get(name, {}))
+            name: _by_route(con, name, present, params | EXTRA_PARAMS.get(name, {}), stand_ins.get(name, {}))
             for name in PAGE_TABLES
             if name not in SIMILAR_TABLES
         }
-        similar = {
+        read = SIMILAR_TABLES if similar else ()
+        listing = {
             name: _by_route(
                 con, name, present, {**params, "lenses": list(lenses), "shown": SIMILAR_SHOWN}, stand_ins.get(name, {})
             )
+            if name in read
+            else {}
             for name in SIMILAR_TABLES
         }
-        cells = {route_id: found[0] for route_id, found in similar["route_cells"].items()}
+        cells = {route_id: found[0] for route_id, found in listing["route_cells"].items()}
         for route_id, (route,) in tables["routes"].items():
-            listed = _similar_rows(route_id, similar["similar_models"].get(route_id, []), cells)
+            listed = _similar_rows(route_id, listing["similar_models"].get(route_id, []), cells)
             yield _page(route_id, route, tables, listed, sources, lenses)
 
 
@@ -171,6 +179,24 @@ def _similar_rows(route_id: str, listed: list[dict], cells: dict[str, dict]) -> 
     ]
 
 
+def similar_tables(
+    con: duckdb.DuckDBPyConnection, route_ids: list[str], lenses: tuple[str, ...]
+) -> dict[str, list[dict]]:
+    """The similar-models table of each of ``route_ids`` as the site's page shows it, every lens of ``lenses`` in
+    one table (sql/readers/page/similar_table.sql); a route that lists none has no rows."""
+    present = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+    params = {"routes": route_ids, "lenses": list(lenses), "shown": SIMILAR_SHOWN}
+    return _by_route(con, "similar_table", present, params, _stand_ins(con, present)["similar_table"])
+
+
+def route_cells(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    """What a similar-models table shows of each route of the snapshot (the route_cells view), by route id; none for
+    a snapshot from before the similarity tables."""
+    if not con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'route_cells'").fetchall()[0][0]:
+        return {}
+    return {row["route_id"]: row for row in fetch_rows(con, "SELECT * FROM route_cells", [])}
+
+
 def _stand_ins(con: duckdb.DuckDBPyConnection, present: set[str]) -> dict[str, dict[str, str]]:
     """What each {placeholder} of LATER_COLUMNS becomes in the snapshot of ``con``: its expression where the view
     has the column, NULL where the snapshot predates it."""
@@ -186,7 +212,7 @@ def _by_route(
 ) -> dict[str, list[dict]]:
     """The rows of sql/readers/page/<name>.sql for a batch of routes, grouped by route id (the file orders them);
     none when the snapshot predates the table the file reads."""
-    if PAGE_TABLES[name] not in present:
+    if (PAGE_TABLES | SITE_TABLES)[name] not in present:
         return {}
     sql = (PAGE_SQL / f"{name}.sql").read_text()
     for column, expr in (stand_ins or {}).items():
@@ -242,9 +268,10 @@ def _stamped(source: dict) -> bool:
 
 
 def _benchmarks(marks: list[dict]) -> tuple[list[dict], int]:
-    """All of the route's and its base model's scores, then (at most FAMILY_BENCHMARKS_SHOWN in all, at least 5)
-    its family's other base models'; and how many family rows are left out."""
-    own = [m for m in marks if not m["from_family"]]
-    family = [m for m in marks if m["from_family"]]
-    shown = max(FAMILY_BENCHMARKS_SHOWN - len(own), 5)
-    return own + family[:shown], max(len(family) - shown, 0)
+    """All of the route's and its base model's scores, then its family's other base models' (at most
+    FAMILY_BENCHMARKS_SHOWN rows in all, at least 5: benchmarks.sql keeps only those); and how many family rows are
+    left out."""
+    family = 0
+    for m in marks:
+        family = m.pop("family_rows")
+    return marks, max(family - sum(m["from_family"] for m in marks), 0)

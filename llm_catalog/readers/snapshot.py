@@ -139,10 +139,17 @@ def published_ids(warehouse: Warehouse) -> list[str]:
 
 
 def connect(
-    warehouse: Warehouse, snapshot_id: str | None = None, *, as_of: date | None = None, allow_files: bool = False
+    warehouse: Warehouse,
+    snapshot_id: str | None = None,
+    *,
+    as_of: date | None = None,
+    allow_files: bool = False,
+    in_memory: bool = False,
 ) -> tuple[duckdb.DuckDBPyConnection, str]:
     """An in-memory DuckDB connection with a view per table of the snapshot `bind` picks, named as in
-    sql/readers/views.sql, read-only unless ``allow_files`` (see the module docstring); and the snapshot's id."""
+    sql/readers/views.sql, read-only unless ``allow_files`` (see the module docstring); and the snapshot's id.
+    ``in_memory`` reads each table once into memory, for a reader that queries them many times (a site build's
+    page processes): a view over a file decodes the whole file on every query that cannot skip its row groups."""
     con = duckdb.connect()
     con.execute("SET enable_progress_bar = false")  # a reader prints its answer, never DuckDB's bar on a long query
     bound = _bind_on(con, warehouse, snapshot_id, as_of)
@@ -150,7 +157,8 @@ def connect(
         if name == "snapshots":  # every published snapshot's row
             con.register(name, ds.dataset(bound.snapshot_files, schema=schemas.SNAPSHOTS, format="parquet"))
         elif (path := bound.table_path(name)) is not None:
-            con.register(name, ds.dataset(str(path), format="parquet"))
+            table = ds.dataset(str(path), format="parquet")
+            con.register(name, table.to_table() if in_memory else table)
     for name, tables in DERIVED_VIEWS.items():
         if tables <= set(bound.manifest["tables"]):  # not: a snapshot from before one of its tables
             con.execute(_view_statement(name))

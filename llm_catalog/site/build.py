@@ -84,28 +84,30 @@ def write_site(warehouse: Warehouse, con, snapshot_id: str, out: Path, processes
     for name in ("site.css", "site.js", "search.js", "index.js"):
         shutil.copyfile(STATIC / name, out / "static" / name)
 
-    embedding = write_compare(env, con, out, common)
-    scores = _rows(con, "benchmark_scores")
     route_ids = [r["route_id"] for r in index]
-    routes = route_pages.write_route_pages(warehouse, snapshot_id, route_ids, out, common, processes)
-    models = _write_model_pages(env, con, index, scores, out, common, embedding)
-    benchmarks = _write_benchmark_pages(env, scores, out, common)
-    changes = changes_table(con)
-    write_change_pages(env, month_views(changes, {r["route_id"] for r in index}), out, common)
-    _render(
-        env,
-        "index.html",
-        out / "index.html",
-        root="",
-        routes=index,
-        shown=INDEX_SHOWN,
-        filters=index_data.filters(index),
-        data=json.dumps(index_data.index_data(index, search.spellings(con)), separators=(",", ":")),
-        **common,
-    )
-    by_model = sorted(index, key=lambda r: (r["base_model"], r["route_id"]))
-    _render(env, "all.html", out / "all.html", root="", routes=by_model, **common)
-    providers = write_provider_pages(env, con, index, out, common)
+    with route_pages.RoutePages(warehouse, snapshot_id, route_ids, out, common, processes) as pending:
+        # the other pages are written while the route pages' processes render
+        embedding = write_compare(env, con, out, common)
+        scores = _rows(con, "benchmark_scores")
+        models = _write_model_pages(env, con, index, scores, out, common, embedding)
+        benchmarks = _write_benchmark_pages(env, scores, out, common)
+        changes = changes_table(con)
+        write_change_pages(env, month_views(changes, {r["route_id"] for r in index}), out, common)
+        _render(
+            env,
+            "index.html",
+            out / "index.html",
+            root="",
+            routes=index,
+            shown=INDEX_SHOWN,
+            filters=index_data.filters(index),
+            data=json.dumps(index_data.index_data(index, search.spellings(con)), separators=(",", ":")),
+            **common,
+        )
+        by_model = sorted(index, key=lambda r: (r["base_model"], r["route_id"]))
+        _render(env, "all.html", out / "all.html", root="", routes=by_model, **common)
+        providers = write_provider_pages(env, con, index, out, common)
+        routes = pending.count()
 
     record = {
         "snapshot_id": snapshot_id,

@@ -3,8 +3,10 @@ each reading its share of the routes through its own read-only connection to the
 not shared across processes; spawned, not forked, as DuckDB runs threads).
 
 A route is listed among the similar models of many pages (1.6M rows over 11,864 pages), and its cells in that table
-(name, provider, prices, modalities, features, context) are the same on each: a process renders them once
-(SimilarCells) and each page adds only its own (ranks, reasons, score, compare link)."""
+(name, provider, prices, modalities, features, context) are the same on each: a process reads them once for every
+route and renders them once (SimilarCells), and each page adds only its own (ranks, reasons, score, compare link).
+A process reads the snapshot's tables into memory once (snapshot.connect's in_memory): its tasks query each of them,
+and a view over a file decodes the whole file per query."""
 
 from __future__ import annotations
 
@@ -32,31 +34,49 @@ def workers() -> int:
     return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS))
 
 
-def write_route_pages(
-    warehouse: Warehouse, snapshot_id: str, route_ids: list[str], out: Path, common: dict, processes: int
-) -> int:
-    """The page of each of ``route_ids`` into ``out``/routes, by ``processes`` processes (1: in this one)."""
-    tasks = [route_ids[i : i + ROUTES_PER_TASK] for i in range(0, len(route_ids), ROUTES_PER_TASK)]
-    setting = (warehouse, snapshot_id, out, common)
-    if processes <= 1 or len(tasks) <= 1:
-        _start(*setting)
+class RoutePages:
+    """The page of each of ``route_ids`` into ``out``/routes, by ``processes`` processes, rendered while the build
+    writes its other pages (a context: leaving it stops the pool, queued tasks cancelled); ``count()`` waits for
+    them and says how many were written. With one process they are rendered in this one, by ``count()``."""
+
+    def __init__(
+        self, warehouse: Warehouse, snapshot_id: str, route_ids: list[str], out: Path, common: dict, processes: int
+    ):
+        self.tasks = [route_ids[i : i + ROUTES_PER_TASK] for i in range(0, len(route_ids), ROUTES_PER_TASK)]
+        self.setting = (warehouse, snapshot_id, out, common)
+        self.processes = min(processes, len(self.tasks))
+        self.pool, self.written = None, None
+
+    def __enter__(self) -> RoutePages:
+        if self.processes > 1:
+            spawn = multiprocessing.get_context("spawn")
+            self.pool = ProcessPoolExecutor(self.processes, mp_context=spawn, initializer=_start, initargs=self.setting)
+            self.written = [self.pool.submit(_write_task, task) for task in self.tasks]
+        return self
+
+    def count(self) -> int:
+        if self.pool is not None:
+            return sum(future.result() for future in self.written)
+        _start(*self.setting)
         try:
-            return sum(map(_write_task, tasks))
+            return sum(map(_write_task, self.tasks))
         finally:
             _stop()
-    spawn = multiprocessing.get_context("spawn")
-    count = min(processes, len(tasks))
-    with ProcessPoolExecutor(count, mp_context=spawn, initializer=_start, initargs=setting) as pool:
-        return sum(pool.map(_write_task, tasks))
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
 
 
 class SimilarCells:
     """The cells of a similar-models row that depend only on the route it lists, each rendered once (macros.html's
-    similar_name and similar_cells); a row gets them as ``cells``."""
+    similar_name and similar_cells) from ``data``, what the table shows of each route (page.route_cells); a row gets
+    them as ``cells``."""
 
-    def __init__(self, env: jinja2.Environment):
+    def __init__(self, env: jinja2.Environment, data: dict[str, dict]):
         macros = env.get_template("macros.html").module
         self.name, self.rest, self.quote = macros.similar_name, macros.similar_cells, env.filters["urlencode"]
+        self.data = data
         self.rendered: dict[tuple, dict] = {}
 
     def attach(self, rows: list[dict]) -> None:
@@ -64,10 +84,11 @@ class SimilarCells:
             key = (row["other_route_id"], row["variants"])
             cells = self.rendered.get(key)
             if cells is None:
+                listed = {**self.data[row["other_route_id"]], **row}
                 cells = self.rendered[key] = {
-                    "name": self.name(row),
+                    "name": self.name(listed),
                     "query": self.quote(row["other_route_id"]),
-                    "rest": self.rest(row),
+                    "rest": self.rest(listed),
                 }
             row["cells"] = cells
 
@@ -90,11 +111,10 @@ _RENDERER: _Renderer | None = None
 
 def _start(warehouse: Warehouse, snapshot_id: str, out: Path, common: dict) -> None:
     global _RENDERER
-    con, _ = snapshot.connect(warehouse, snapshot_id)
+    con, _ = snapshot.connect(warehouse, snapshot_id, in_memory=True)  # each table is read by every task
     env = environment()
-    _RENDERER = _Renderer(
-        con, snapshot_id, out, common, env.get_template("route.html"), SimilarCells(env), Embedding.read(con)
-    )
+    cells = SimilarCells(env, page.route_cells(con))
+    _RENDERER = _Renderer(con, snapshot_id, out, common, env.get_template("route.html"), cells, Embedding.read(con))
 
 
 def _stop() -> None:
@@ -107,8 +127,9 @@ def _stop() -> None:
 def _write_task(route_ids: list[str]) -> int:
     r = _RENDERER
     count = 0
-    for found in page.gather_pages(r.con, r.snapshot_id, route_ids, lenses=formatting.LENSES):
-        view = route_view(found)
+    similar = page.similar_tables(r.con, route_ids, formatting.LENSES)
+    for found in page.gather_pages(r.con, r.snapshot_id, route_ids, similar=False):
+        view = route_view(found, similar.get(found["route"]["route_id"]), r.cells.data)
         r.cells.attach(view["similar"])
         html = r.template.render(
             root="../", page=found, view=view, compare_data=r.embedding.route(found, view), **r.common

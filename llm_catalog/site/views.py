@@ -1,19 +1,26 @@
 """What a route page shows beyond the page data of llm_catalog.readers.page: the headline prices, the pricing table's
 groups (each price with its sources and, where they disagree, every source's value), the limits with theirs, the
-snapshot's sources with whether each states the route, the quick read, and the similar models of every lens as one
-table the lens filter reorders."""
+snapshot's sources with whether each states the route, the quick read, and the reference row of the similar models
+(whose table, every lens in one, page.similar_tables reads)."""
 
 from __future__ import annotations
 
 from llm_catalog.readers import counts
-from llm_catalog.readers.formatting import LENSES, LIMIT_LABELS, exact_tokens, money, rule_text, tokens
+from llm_catalog.readers.formatting import LIMIT_LABELS, exact_tokens, money, rule_text, tokens
 from llm_catalog.site.charts import price_chart
 
 KIND_LABELS = {"input": "Input", "output": "Output", "cache_read": "Cached input", "cache_write": "Cache write"}
 
 
-def route_view(page: dict) -> dict:
-    reference, similar = similar_table(page["similar_by_lens"])
+REFERENCE_REASONS = "Current model, Reference row"
+
+
+def route_view(page: dict, similar: list[dict] | None = None, cells: dict[str, dict] | None = None) -> dict:
+    """What the page of ``page`` shows beyond its data; ``similar`` is its similar-models table (page.similar_tables)
+    and ``cells`` what the table shows of each route (page.route_cells)."""
+    similar = similar or []
+    route_id = page["route"]["route_id"]
+    reference = {**cells[route_id], "other_route_id": route_id, "reasons": REFERENCE_REASONS} if similar else None
     hosted, runtimes = counts.split_alternatives(page["alternatives"])
     return {
         "providers": counts.provider_summary(page["route"], page["alternatives"]),
@@ -130,23 +137,3 @@ def quick_read(page: dict) -> dict:
     if route.get("deprecation_date"):
         verify.append(f"The provider deprecates this model on {route['deprecation_date']}.")
     return {"best_for": best, "verify": verify}
-
-
-def similar_table(by_lens: dict[str, list[dict]]) -> tuple[dict | None, list[dict]]:
-    """The reference row and the union of every lens's ranked rows, each with its rank and score per lens, in the
-    overall order (rows only other lenses list come after, hidden until their lens is chosen)."""
-    reference, rows = None, {}
-    for lens in LENSES:
-        for r in by_lens.get(lens, []):
-            if r["rank"] == 0:
-                reference = reference or r
-                continue
-            row = rows.setdefault(r["other_route_id"], {**r, "ranks": {}, "scores": {}})
-            row["ranks"][lens], row["scores"][lens] = r["rank"], r["score"]
-    ordered = sorted(rows.values(), key=lambda r: (r["ranks"].get("overall", len(rows) + 1), min(r["ranks"].values())))
-    for row in ordered:  # for the lens filter: rank and whole-percent score per lens, in LENSES order, "-" if unlisted
-        row["rank_attr"] = " ".join(str(row["ranks"].get(lens, "-")) for lens in LENSES)
-        row["score_attr"] = " ".join(
-            f"{row['scores'][lens]:.0%}"[:-1] if lens in row["scores"] else "-" for lens in LENSES
-        )
-    return reference, ordered

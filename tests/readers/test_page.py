@@ -8,7 +8,8 @@ from conftest import ROUTE
 
 from llm_catalog.errors import PublishError
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
-from llm_catalog.readers import snapshot
+from llm_catalog.readers import page, snapshot
+from llm_catalog.readers.formatting import LENSES
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 
@@ -161,3 +162,54 @@ def test_show_lens_reorders_the_similar_models_as_the_page_filter_does(synced_wa
         expected = [r["model_name"] for r in _page_rows(synced_warehouse, "deepinfra/openai/gpt-oss-20b", lens)][1:21]
         assert orders[lens] == expected and len(expected) == 20  # the page shows twenty rows
     assert orders["overall"] != orders["cost"] != orders["context"] != orders["quality"]
+
+
+def test_the_sites_one_table_of_every_lens_lists_what_show_lists_on_each_lens(synced_warehouse):
+    """page.similar_tables (one row per listed route, every lens's rank and score in it) against page.gather on each
+    lens (what `show --lens` prints), for routes of every kind of the real map; and the rows of the first lens come
+    first, in its order, the others hidden until their lens is chosen."""
+    con, snapshot_id = snapshot.connect(Warehouse(synced_warehouse), in_memory=True)
+    route_ids = [r for (r,) in con.execute("SELECT DISTINCT route_id FROM similar_models ORDER BY 1").fetchall()]
+    sample = route_ids[:: max(1, len(route_ids) // 60)]
+    tables = page.similar_tables(con, sample, LENSES)
+    assert set(tables) == set(sample)
+    for route_id in sample:
+        rows = tables[route_id]
+        ranks = [r["rank_attr"].split(" ") for r in rows]
+        scores = [r["score_attr"].split(" ") for r in rows]
+        for at, lens in enumerate(LENSES):
+            listed = page.gather(con, route_id, snapshot_id, lens)["similar_models"][1:]  # [0]: the route itself
+            on_lens = sorted((int(rank[at]), row) for rank, row in zip(ranks, rows, strict=True) if rank[at] != "-")
+            assert [row["other_route_id"] for _, row in on_lens] == [s["other_route_id"] for s in listed], lens
+            assert [rank for rank, _ in on_lens] == [s["rank"] for s in listed]
+            shown = {r["other_route_id"]: s[at] for r, s in zip(rows, scores, strict=True)}
+            assert [shown[s["other_route_id"]] for s in listed] == [f"{s['score']:.0%}"[:-1] for s in listed]
+        first = [r["first_rank"] for r in rows if r["first_rank"] is not None]
+        assert first == sorted(first) and all(r["first_rank"] is None for r in rows[len(first) :])
+        assert rows[0]["reasons"] == ", ".join(page.gather(con, route_id, snapshot_id)["similar_models"][1]["reasons"])
+
+
+def test_a_page_shows_the_benchmarks_of_its_model_then_its_family_up_to_the_limit(synced_warehouse):
+    """The trimmed benchmark rows (benchmarks.sql) against the rule on every score the route's family has: all of
+    the route's and base model's, then the family's other models' up to 20 rows in all (at least 5), and how many of
+    those are left out."""
+    con, snapshot_id = snapshot.connect(Warehouse(synced_warehouse))
+    families = con.execute(
+        "SELECT r.route_id, r.base_model, count(*) FILTER (b.base_model <> r.base_model) AS family_scores "
+        "FROM routes r JOIN benchmarks b ON b.family = r.family AND b.scope = 'base_model' "
+        "GROUP BY ALL ORDER BY family_scores DESC, 1"
+    ).fetchall()
+    assert families and families[0][2] > page.FAMILY_BENCHMARKS_SHOWN  # a family with more than a page shows
+    for route_id, base_model, family_scores in families[:: max(1, len(families) // 40)]:
+        found = page.gather(con, route_id, snapshot_id)
+        own = [m for m in found["benchmarks"] if not m["from_family"]]
+        family = [m for m in found["benchmarks"] if m["from_family"]]
+        all_own = con.execute(
+            "SELECT count(*) FROM benchmarks "
+            "WHERE (scope = 'base_model' AND base_model = ?) OR (scope = 'route' AND route_id = ?)",
+            [base_model, route_id],
+        ).fetchall()[0][0]
+        assert len(own) == all_own
+        assert len(family) == min(family_scores, max(page.FAMILY_BENCHMARKS_SHOWN - all_own, 5))
+        assert found["more_family_benchmarks"] == family_scores - len(family)
+        assert found["benchmarks"] == own + family and all(m["base_model"] != base_model for m in family)

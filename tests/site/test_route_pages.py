@@ -31,7 +31,8 @@ def test_pages_from_a_pool_of_processes_are_the_pages_of_one_process(synced_ware
     for processes in (1, 2):
         out = tmp_path / f"by-{processes}"
         (out / "routes").mkdir(parents=True)
-        assert route_pages.write_route_pages(warehouse, snapshot_id, chosen, out, common, processes) == len(chosen)
+        with route_pages.RoutePages(warehouse, snapshot_id, chosen, out, common, processes) as pending:
+            assert pending.count() == len(chosen)
         built[processes] = {p.name: p.read_bytes() for p in (out / "routes").iterdir()}
     assert built[1] == built[2] and len(built[1]) == len(chosen)
     # the similar-models cells a process renders once are those of a page that lists the route
@@ -43,8 +44,11 @@ def test_a_failure_in_a_worker_process_reaches_the_build(synced_warehouse, tmp_p
     warehouse, snapshot_id, route_ids, common = current_routes(synced_warehouse)
     out = tmp_path / "site"  # no routes/ folder in it: the first page a worker writes fails
     out.mkdir()
-    with pytest.raises(FileNotFoundError, match="routes"):
-        route_pages.write_route_pages(warehouse, snapshot_id, route_ids[:1200], out, common, 2)
+    with (
+        pytest.raises(FileNotFoundError, match="routes"),
+        route_pages.RoutePages(warehouse, snapshot_id, route_ids[:1200], out, common, 2) as pending,
+    ):
+        pending.count()
 
 
 def test_site_processes_takes_a_count_from_one_up(tmp_path):
