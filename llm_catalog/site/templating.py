@@ -35,6 +35,25 @@ class DataEnvironment(jinja2.Environment):
         return super().getattr(obj, attribute)
 
 
+class Once:
+    """The parts of a route page that many pages share (parts.html), each rendered once per key: ``once(name, key,
+    *args)`` in a template gives macro ``name``'s output for ``args``, rendered the first time ``key`` is asked for
+    (the key says all the part depends on: site.views.part_keys); a key of None renders it every time."""
+
+    def __init__(self, env: jinja2.Environment):
+        self.env, self.module, self.rendered = env, None, {}
+
+    def __call__(self, name: str, key, *args) -> Markup:
+        if self.module is None:
+            self.module = self.env.get_template("parts.html").module
+        if key is None:
+            return getattr(self.module, name)(*args)
+        html = self.rendered.get((name, key))
+        if html is None:
+            html = self.rendered[name, key] = getattr(self.module, name)(*args)
+        return html
+
+
 def environment() -> jinja2.Environment:
     """Templates with HTML escaping on for every value: every string of a source is untrusted."""
     env = DataEnvironment(
@@ -63,6 +82,7 @@ def environment() -> jinja2.Environment:
         lens_titles=formatting.LENS_TITLES,
         capability_labels={c: c.replace("_", " ").capitalize().replace("Pdf", "PDF") for c in CORE_CAPABILITIES},
         self_hosted_providers=sorted(self_hosted_providers()),
+        once=Once(env),
     )
     return env
 

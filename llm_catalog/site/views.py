@@ -22,6 +22,7 @@ def route_view(page: dict, similar: list[dict] | None = None, cells: dict[str, d
     route_id = page["route"]["route_id"]
     reference = {**cells[route_id], "other_route_id": route_id, "reasons": REFERENCE_REASONS} if similar else None
     hosted, runtimes = counts.split_alternatives(page["alternatives"])
+    sources = source_rows(page["sources"]["listed"], page["route"], page["route_sources"])
     return {
         "providers": counts.provider_summary(page["route"], page["alternatives"]),
         "alternatives": hosted,
@@ -29,11 +30,25 @@ def route_view(page: dict, similar: list[dict] | None = None, cells: dict[str, d
         "headline": headline(page["prices"]),
         "pricing": pricing_groups(page["prices"]),
         "limits": limit_rows(page["limits"], page["limit_sources"]),
-        "sources": source_rows(page["sources"]["listed"], page["route"], page["route_sources"]),
+        "sources": sources,
         "quick_read": quick_read(page),
         "reference": reference,
         "similar": similar,
         "chart": price_chart(page["price_history"], page["sources"]["as_of"]),
+        "part_keys": part_keys(page, sources),
+    }
+
+
+def part_keys(page: dict, sources: list[dict]) -> dict:
+    """What each shared part of the page (parts.html, rendered once per key by templating.Once) depends on beyond the
+    snapshot: the capability states, whether and as which id each source states the route, and the base model and
+    family whose scores the benchmarks are (None, rendered for the page alone, when the route has scores of its own)."""
+    route = page["route"]
+    own_scores = any(m["scope"] == "route" for m in page["benchmarks"])
+    return {
+        "capabilities": tuple(page["capabilities"].items()),
+        "sources": tuple((s["source"], s["states"], s["own_id"]) for s in sources),
+        "benchmarks": None if own_scores else (route["base_model"], route["family"]),
     }
 
 

@@ -28,3 +28,27 @@ def test_a_page_writes_a_hidden_code_point_out_and_leaves_numbers_and_markup_alo
         a="gpt-4o\u200b", b="\u202eevil", c=Markup("<b>x</b>"), d=0.25
     )
     assert page == "gpt-4o&lt;U+200B&gt;|&lt;U+202E&gt;evil|<b>x</b>|0.25"
+
+
+def test_a_dict_key_reads_as_jinja_reads_it_and_a_dict_attribute_stays_the_attribute():
+    env = environment()
+    text = env.from_string(
+        "{{ row.name }}|{{ row.items is callable }}|{{ row.get('name') }}|{{ 'x' if row.gone is undefined }}"
+    )
+    assert text.render(row={"name": "<a>", "items": "not this"}) == "&lt;a&gt;|True|&lt;a&gt;|x"
+
+
+def test_a_shared_part_is_rendered_once_per_key_and_each_time_without_one():
+    env = environment()
+    calls = []
+    capabilities = {"vision": True, "function_calling": None}
+    page = env.from_string("{{ once('capability_rows', key, caps) }}")
+    parts = env.get_template("parts.html").module
+    fresh = str(parts.capability_rows(capabilities))
+    for key in ("a", "a", None, None, "b"):
+        calls.append(page.render(key=key, caps=capabilities))
+    assert all(text == fresh for text in calls) and 'data-supported="unknown"' in fresh
+    once = env.globals["once"]
+    assert sorted(k for _, k in once.rendered) == ["a", "b"]
+    once.rendered["capability_rows", "a"] = Markup("cached")  # a key asked for again is not rendered again
+    assert page.render(key="a", caps=capabilities) == "cached" and page.render(key=None, caps=capabilities) == fresh
