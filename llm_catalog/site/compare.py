@@ -118,8 +118,11 @@ def route_data(page: dict, view: dict, terms: dict | None) -> dict:
 
 def script_json(value) -> Markup:
     """``value`` as the text of a JSON script element: its strings as the page shows them (text.visible), and no
-    `<`, `>` or `&` that could end the element or start a comment."""
-    text = json.dumps(_visible(value), separators=(",", ":"), default=str)
+    `<`, `>` or `&` that could end the element or start a comment. Nearly every value has only printable text that
+    JSON writes as it is: one pass over the written JSON shows it, rather than text.visible on each of its strings."""
+    text = json.dumps(value, separators=(",", ":"), default=str, ensure_ascii=False)
+    if "\\" in text or not text.isprintable():  # a string with a hidden code point, or one JSON had to escape
+        text = json.dumps(_visible(value), separators=(",", ":"), default=str)
     return Markup(text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026"))
 
 

@@ -3,10 +3,13 @@ text.visible for any string (its fast path for printable text included), and lea
 
 from __future__ import annotations
 
+import json
+
 from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
+from llm_catalog.site.compare import script_json
 from llm_catalog.site.templating import environment, shown
 from llm_catalog.text import visible
 
@@ -52,3 +55,28 @@ def test_a_shared_part_is_rendered_once_per_key_and_each_time_without_one():
     assert sorted(k for _, k in once.rendered) == ["a", "b"]
     once.rendered["capability_rows", "a"] = Markup("cached")  # a key asked for again is not rendered again
     assert page.render(key="a", caps=capabilities) == "cached" and page.render(key=None, caps=capabilities) == fresh
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(st.characters(codec=None), max_size=12),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@given(json_values)
+def test_embedded_json_holds_every_string_as_the_page_shows_it_and_cannot_end_its_element(value):
+    """script_json's one pass over printable JSON against text.visible on every string."""
+    text = str(script_json(value))
+    assert json.loads(text) == each_visible(value)
+    assert "<" not in text and ">" not in text and "&" not in text
+
+
+def each_visible(value):
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list):
+        return [each_visible(v) for v in value]
+    if isinstance(value, dict):
+        return {k: each_visible(v) for k, v in value.items()}  # keys are the code's own names
+    return value
