@@ -173,12 +173,19 @@ def test_the_sites_one_table_of_every_lens_lists_what_show_lists_on_each_lens(sy
     sample = route_ids[:: max(1, len(route_ids) // 60)]
     tables = page.similar_tables(con, sample, LENSES)
     assert set(tables) == set(sample)
+    by_lens = {  # what `show --lens` prints of each route: [0] is the route itself
+        lens: {
+            p["route"]["route_id"]: p["similar_models"][1:]
+            for p in page.gather_pages(con, snapshot_id, sample, lenses=(lens,))
+        }
+        for lens in LENSES
+    }
     for route_id in sample:
         rows = tables[route_id]
         ranks = [r["rank_attr"].split(" ") for r in rows]
         scores = [r["score_attr"].split(" ") for r in rows]
         for at, lens in enumerate(LENSES):
-            listed = page.gather(con, route_id, snapshot_id, lens)["similar_models"][1:]  # [0]: the route itself
+            listed = by_lens[lens][route_id]
             on_lens = sorted((int(rank[at]), row) for rank, row in zip(ranks, rows, strict=True) if rank[at] != "-")
             assert [row["other_route_id"] for _, row in on_lens] == [s["other_route_id"] for s in listed], lens
             assert [rank for rank, _ in on_lens] == [s["rank"] for s in listed]
@@ -186,7 +193,7 @@ def test_the_sites_one_table_of_every_lens_lists_what_show_lists_on_each_lens(sy
             assert [shown[s["other_route_id"]] for s in listed] == [f"{s['score']:.0%}"[:-1] for s in listed]
         first = [r["first_rank"] for r in rows if r["first_rank"] is not None]
         assert first == sorted(first) and all(r["first_rank"] is None for r in rows[len(first) :])
-        assert rows[0]["reasons"] == ", ".join(page.gather(con, route_id, snapshot_id)["similar_models"][1]["reasons"])
+        assert rows[0]["reasons"] == ", ".join(by_lens[LENSES[0]][route_id][0]["reasons"])
 
 
 def test_a_page_shows_the_benchmarks_of_its_model_then_its_family_up_to_the_limit(synced_warehouse):
@@ -200,8 +207,10 @@ def test_a_page_shows_the_benchmarks_of_its_model_then_its_family_up_to_the_limi
         "GROUP BY ALL ORDER BY family_scores DESC, 1"
     ).fetchall()
     assert families and families[0][2] > page.FAMILY_BENCHMARKS_SHOWN  # a family with more than a page shows
-    for route_id, base_model, family_scores in families[:: max(1, len(families) // 40)]:
-        found = page.gather(con, route_id, snapshot_id)
+    chosen = families[:: max(1, len(families) // 40)]
+    pages = {p["route"]["route_id"]: p for p in page.gather_pages(con, snapshot_id, [r for r, _, _ in chosen])}
+    for route_id, base_model, family_scores in chosen:
+        found = pages[route_id]
         own = [m for m in found["benchmarks"] if not m["from_family"]]
         family = [m for m in found["benchmarks"] if m["from_family"]]
         all_own = con.execute(
