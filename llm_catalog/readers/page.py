@@ -84,7 +84,7 @@ def gather_pages(
     if route_ids is None:
         route_ids = [r for (r,) in con.execute("SELECT route_id FROM routes ORDER BY route_id").fetchall()]
     sources = snapshot_sources(con, snapshot_id)
-    present = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+    present = _present(con)
     stand_ins = _stand_ins(con, present)
     for start in range(0, len(route_ids), batch):
         params = {"routes": route_ids[start : start + batch]}
@@ -184,7 +184,7 @@ def similar_tables(
 ) -> dict[str, list[dict]]:
     """The similar-models table of each of ``route_ids`` as the site's page shows it, every lens of ``lenses`` in
     one table (sql/readers/page/similar_table.sql); a route that lists none has no rows."""
-    present = {name for (name,) in con.execute("SELECT view_name FROM duckdb_views()").fetchall()}
+    present = _present(con)
     params = {"routes": route_ids, "lenses": list(lenses), "shown": SIMILAR_SHOWN}
     return _by_route(con, "similar_table", present, params, _stand_ins(con, present)["similar_table"])
 
@@ -192,9 +192,15 @@ def similar_tables(
 def route_cells(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     """What a similar-models table shows of each route of the snapshot (the route_cells view), by route id; none for
     a snapshot from before the similarity tables."""
-    if not con.execute("SELECT count(*) FROM duckdb_views() WHERE view_name = 'route_cells'").fetchall()[0][0]:
+    if "route_cells" not in _present(con):
         return {}
     return {row["route_id"]: row for row in fetch_rows(con, "SELECT * FROM route_cells", [])}
+
+
+def _present(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables and views of ``con``: a snapshot's tables are views over its files, or tables when it was read
+    into memory (snapshot.connect's in_memory)."""
+    return {name for (name,) in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
 
 
 def _stand_ins(con: duckdb.DuckDBPyConnection, present: set[str]) -> dict[str, dict[str, str]]:

@@ -10,6 +10,7 @@ and a view over a file decodes the whole file per query."""
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -42,6 +43,7 @@ class RoutePages:
     def __init__(
         self, warehouse: Warehouse, snapshot_id: str, route_ids: list[str], out: Path, common: dict, processes: int
     ):
+        route_ids = sorted(route_ids)  # a task of neighbours: the tables are in route order, its queries skip the rest
         self.tasks = [route_ids[i : i + ROUTES_PER_TASK] for i in range(0, len(route_ids), ROUTES_PER_TASK)]
         self.setting = (warehouse, snapshot_id, out, common)
         self.processes = min(processes, len(self.tasks))
@@ -111,7 +113,8 @@ _RENDERER: _Renderer | None = None
 
 def _start(warehouse: Warehouse, snapshot_id: str, out: Path, common: dict) -> None:
     global _RENDERER
-    con, _ = snapshot.connect(warehouse, snapshot_id, in_memory=True)  # each table is read by every task
+    # each table is read by every task; one DuckDB thread, as the pool has a process per core
+    con, _ = snapshot.connect(warehouse, snapshot_id, in_memory=True, threads=1)
     env = environment()
     cells = SimilarCells(env, page.route_cells(con))
     _RENDERER = _Renderer(con, snapshot_id, out, common, env.get_template("route.html"), cells, Embedding.read(con))
@@ -125,6 +128,17 @@ def _stop() -> None:
 
 
 def _write_task(route_ids: list[str]) -> int:
+    # a task's objects are freed as it goes (reference counts); the cycle collector, which runs every few hundred
+    # allocations and walks the process's long-lived data (route_cells, the rendered parts), runs once after it
+    gc.disable()
+    try:
+        return _write_pages(route_ids)
+    finally:
+        gc.enable()
+        gc.collect()
+
+
+def _write_pages(route_ids: list[str]) -> int:
     r = _RENDERER
     count = 0
     similar = page.similar_tables(r.con, route_ids, formatting.LENSES)

@@ -44,9 +44,15 @@ def test_plain_duckdb_and_the_python_binding_read_the_same_snapshot_and_rows(syn
     assert {name for (name,) in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()} | {
         name for (name,) in con.execute("SHOW TABLES").fetchall()
     } >= set(views)
+    # a site build's page processes: each table read into a DuckDB table, one thread
+    in_memory, _ = snapshot.connect(Warehouse(synced_warehouse), in_memory=True, threads=1)
+    assert in_memory.sql("SELECT current_setting('threads')").fetchall() == [(1,)]
     for view in views:
-        assert fingerprint(plain, view) == fingerprint(con, view), view
+        assert fingerprint(plain, view) == fingerprint(con, view) == fingerprint(in_memory, view), view
     assert fingerprint(con, "routes")[2] > 1000  # a real snapshot, not two empty ones
+    # ... and as read-only as the file-backed one
+    with pytest.raises(duckdb.Error, match="disabled|locked"):
+        in_memory.execute("SELECT * FROM read_text('/etc/hostname')")
 
 
 def test_a_snapshot_newer_than_current_is_published_for_neither(synced_warehouse, tmp_path):
