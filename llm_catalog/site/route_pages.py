@@ -118,6 +118,7 @@ def _start(warehouse: Warehouse, snapshot_id: str, out: Path, common: dict) -> N
     env = environment()
     cells = SimilarCells(env, page.route_cells(con))
     _RENDERER = _Renderer(con, snapshot_id, out, common, env.get_template("route.html"), cells, Embedding.read(con))
+    gc.freeze()  # what the process keeps (its data, the templates) is never garbage: the collector skips it
 
 
 def _stop() -> None:
@@ -125,6 +126,7 @@ def _stop() -> None:
     if _RENDERER is not None:
         _RENDERER.con.close()
         _RENDERER = None
+        gc.unfreeze()  # a build in this process: what it kept may be collected again
 
 
 def _write_task(route_ids: list[str]) -> int:
