@@ -9,14 +9,19 @@ WITH listed AS (
     FROM similar_models
     WHERE route_id IN (SELECT unnest($routes)) AND list_contains($lenses, lens) AND rank BETWEEN 1 AND $shown
 ),
-by_route AS (
-    -- lists in lens order, not maps: DuckDB builds them faster
+on_lenses AS (
+    -- one sorted list of structs, not a map nor a list per column each sorted in the aggregate: DuckDB builds it
+    -- faster
     SELECT route_id, other_route_id, any_value(variants) AS variants,
-           list(lens_position ORDER BY lens_position) AS positions, list(rank ORDER BY lens_position) AS ranks,
-           list(score ORDER BY lens_position) AS scores, arg_min(reasons, lens_position) AS reasons,
-           min(rank) AS best_rank
+           list_sort(list({'position': lens_position, 'rank': rank, 'score': score})) AS listed_on,
+           arg_min(reasons, lens_position) AS reasons, min(rank) AS best_rank
     FROM listed
     GROUP BY route_id, other_route_id
+),
+by_route AS (
+    SELECT route_id, other_route_id, variants, [x.position FOR x IN listed_on] AS positions,
+           [x.rank FOR x IN listed_on] AS ranks, [x.score FOR x IN listed_on] AS scores, reasons, best_rank
+    FROM on_lenses
 )
 SELECT route_id, other_route_id, variants,
        array_to_string([coalesce(ranks[list_position(positions, i)]::VARCHAR, '-')
