@@ -158,8 +158,9 @@ def connect(
 ) -> tuple[duckdb.DuckDBPyConnection, str]:
     """An in-memory DuckDB connection with a view per table of the snapshot `bind` picks, named as in
     sql/readers/views.sql, read-only unless ``allow_files`` (see the module docstring); and the snapshot's id.
-    ``in_memory`` reads each table once into memory, for a reader that queries them many times (a site build's
-    page processes): a view over a file decodes the whole file on every query that cannot skip its row groups.
+    ``in_memory`` copies each table once into a DuckDB table (``_load``), for a reader that queries them many times
+    (a site build's page processes): a view over a file decodes the whole file on every query that cannot skip its
+    row groups.
     ``threads`` caps DuckDB's threads (default: one per core), for a process of a pool that has one per core already:
     more would only contend for the cores (a site build's page processes spent an eighth more CPU time)."""
     con = duckdb.connect(config={} if threads is None else {"threads": threads})
