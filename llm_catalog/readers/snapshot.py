@@ -142,9 +142,7 @@ def _load(con: duckdb.DuckDBPyConnection, name: str, table: ds.Dataset) -> None:
     """``table`` copied into a DuckDB table ``name``: a query of a DuckDB table skips the row groups its filter
     rules out (the tables are in route order) and reads only the columns it names; one of an Arrow table in memory
     scans every row of it."""
-    con.register("_loading", table.to_table())
-    con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _loading')
-    con.unregister("_loading")
+    con.from_arrow(table.to_table()).create(name)
 
 
 def connect(
