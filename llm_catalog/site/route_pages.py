@@ -4,7 +4,8 @@ not shared across processes; spawned, not forked, as DuckDB runs threads).
 
 A route is listed among the similar models of many pages (1.6M rows over 11,864 pages), and its cells in that table
 (name, provider, prices, modalities, features, context) are the same on each: a process reads them once for every
-route and renders them once (SimilarCells), and each page adds only its own (ranks, reasons, score, compare link).
+route and writes them once (SimilarCells), and each page adds only its own (ranks, reasons, score, compare link).
+A page draws the rows its first lens lists; the rows only other lenses list are its data, drawn by site.js.
 A process reads the snapshot's tables into memory once (snapshot.connect's in_memory): its tasks query each of them,
 and a view over a file decodes the whole file per query."""
 
@@ -18,14 +19,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from llm_catalog.readers import formatting, page, snapshot
 from llm_catalog.site import links
-from llm_catalog.site.compare import Embedding
+from llm_catalog.site.compare import Embedding, script_json
 from llm_catalog.site.templating import environment
-from llm_catalog.site.views import route_view
+from llm_catalog.site.views import SIMILAR_TEXTS, route_view, similar_texts
 from llm_catalog.warehouse.store import Warehouse
 
+# what a row of #similar-more holds: its listed route's texts, then its ranks, scores and reasons
+MORE_FIELDS = script_json([list(SIMILAR_TEXTS), ["rank_attr", "score_attr", "reasons"]])
 ROUTES_PER_TASK = 500  # a task's routes: page.gather_pages reads them in one batch, and tasks even out the cores
 MAX_WORKERS = 8
 
@@ -71,28 +75,42 @@ class RoutePages:
 
 
 class SimilarCells:
-    """The cells of a similar-models row that depend only on the route it lists, each rendered once (macros.html's
-    similar_name and similar_cells) from ``data``, what the table shows of each route (page.route_cells); a row gets
-    them as ``cells``."""
+    """The cells of a similar-models row that depend only on the route it lists, written once per listed route and
+    variants (views.similar_texts) from ``data``, what the table shows of each route (page.route_cells). ``attach``
+    gives each drawn row its cells, rendered once (macros.html's similar_name and similar_cells), and turns the rows
+    only other lenses list into the page's data (``similar_more``): site.js draws those when a lens shows them, so a
+    page renders a third of the rows it lists (each was ~27 us to render and ~650 bytes to write)."""
 
     def __init__(self, env: jinja2.Environment, data: dict[str, dict]):
         macros = env.get_template("macros.html").module
-        self.name, self.rest, self.quote = macros.similar_name, macros.similar_cells, env.filters["urlencode"]
+        self.name, self.rest = macros.similar_name, macros.similar_cells
         self.data = data
+        self.texts: dict[tuple, list] = {}
         self.rendered: dict[tuple, dict] = {}
 
-    def attach(self, rows: list[dict]) -> None:
-        for row in rows:
+    def attach(self, view: dict) -> None:
+        for row in view["similar"]:
             key = (row["other_route_id"], row["variants"])
             cells = self.rendered.get(key)
             if cells is None:
-                listed = {**self.data[row["other_route_id"]], **row}
-                cells = self.rendered[key] = {
-                    "name": self.name(listed),
-                    "query": self.quote(row["other_route_id"]),
-                    "rest": self.rest(listed),
-                }
+                texts = dict(zip(SIMILAR_TEXTS, self._texts(key)[0], strict=True))
+                cells = self.rendered[key] = {"name": self.name(texts), "query": texts["query"], "rest": self.rest(texts)}
             row["cells"] = cells
+        # the page's data: one JSON text per listed route, written once (texts); each page writes only its own
+        # ranks, scores and reasons (a JSON text of a whole table per page took as long as rendering its rows)
+        more = view["similar_more"]
+        cells = ",".join(self._texts((r["other_route_id"], r["variants"]))[1] for r in more)
+        ranked = script_json([[r["rank_attr"], r["score_attr"], r["reasons"]] for r in more])
+        view["similar_more"] = Markup(f'{{"fields":{MORE_FIELDS},"cells":[{cells}],"ranked":{ranked}}}')
+
+    def _texts(self, key: tuple) -> tuple[list, str]:
+        texts = self.texts.get(key)
+        if texts is None:
+            route_id, variants = key
+            written = similar_texts({**self.data[route_id], "variants": variants})
+            listed = [written[field] for field in SIMILAR_TEXTS]
+            texts = self.texts[key] = (listed, script_json(listed))
+        return texts
 
 
 @dataclass
@@ -146,7 +164,7 @@ def _write_pages(route_ids: list[str]) -> int:
     similar = page.similar_tables(r.con, route_ids, formatting.LENSES)
     for found in page.gather_pages(r.con, r.snapshot_id, route_ids, similar=False):
         view = route_view(found, similar.get(found["route"]["route_id"]), r.cells.data)
-        r.cells.attach(view["similar"])
+        r.cells.attach(view)
         html = r.template.render(
             root="../", page=found, view=view, compare_data=r.embedding.route(found, view), **r.common
         )

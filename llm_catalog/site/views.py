@@ -1,12 +1,16 @@
 """What a route page shows beyond the page data of llm_catalog.readers.page: the headline prices, the pricing table's
 groups (each price with its sources and, where they disagree, every source's value), the limits with theirs, the
-snapshot's sources with whether each states the route, the quick read, and the reference row of the similar models
-(whose table, every lens in one, page.similar_tables reads)."""
+snapshot's sources with whether each states the route, the quick read, and the similar models: the reference row,
+the rows the first lens lists and the rows only other lenses list (whose table, every lens in one,
+page.similar_tables reads), each listed route's cells as similar_texts writes them."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from llm_catalog.readers import counts
 from llm_catalog.readers.formatting import LIMIT_LABELS, exact_tokens, money, rule_text, tokens
+from llm_catalog.site import links
 from llm_catalog.site.charts import price_chart
 
 KIND_LABELS = {"input": "Input", "output": "Output", "cache_read": "Cached input", "cache_write": "Cache write"}
@@ -20,7 +24,7 @@ def route_view(page: dict, similar: list[dict] | None = None, cells: dict[str, d
     and ``cells`` what the table shows of each route (page.route_cells)."""
     similar = similar or []
     route_id = page["route"]["route_id"]
-    reference = {**cells[route_id], "other_route_id": route_id, "reasons": REFERENCE_REASONS} if similar else None
+    reference = {**similar_texts(cells[route_id]), "reasons": REFERENCE_REASONS} if similar else None
     hosted, runtimes = counts.split_alternatives(page["alternatives"])
     sources = source_rows(page["sources"]["listed"], page["route"], page["route_sources"])
     return {
@@ -33,9 +37,37 @@ def route_view(page: dict, similar: list[dict] | None = None, cells: dict[str, d
         "sources": sources,
         "quick_read": quick_read(page),
         "reference": reference,
-        "similar": similar,
+        # the first lens's rows are drawn; the rows only other lenses list are the page's data (site.js draws them)
+        "similar": [row for row in similar if row["first_rank"] is not None],
+        "similar_more": [row for row in similar if row["first_rank"] is None],
         "chart": price_chart(page["price_history"], page["sources"]["as_of"]),
         "part_keys": part_keys(page, sources),
+    }
+
+
+SIMILAR_TEXTS = (
+    "route_id", "path", "query", "model_name", "provider", "input_price", "output_price", "inputs", "outputs",
+    "features", "context",
+)  # fmt: skip
+
+
+def similar_texts(cells: dict) -> dict:
+    """What a similar-models row shows of the route it lists (``cells``, its page.route_cells row and the row's
+    variants), each as the page writes it: macros.html lays these out, and site.js the same for the rows it draws
+    from the page's data, so a row reads the same either way."""
+    variants = cells.get("variants")
+    return {
+        "route_id": cells["route_id"],
+        "path": links.route_path(cells["route_id"]),
+        "query": quote(cells["route_id"]),
+        "model_name": cells["model_name"],
+        "provider": cells["provider_name"] + (f" · cheapest of {variants} variants" if variants and variants > 1 else ""),
+        "input_price": money(cells["input_price"], cells["input_price_unit"] or "usd_per_1m_tokens"),
+        "output_price": money(cells["output_price"], cells["output_price_unit"] or "usd_per_1m_tokens"),
+        "inputs": " ".join(cells["input_modalities"] or ["unknown"]),
+        "outputs": ", ".join(cells["output_modalities"] or ["unknown"]),
+        "features": ", ".join(cells["features"] or []) or "none stated",
+        "context": tokens(cells["context_window"]),
     }
 
 

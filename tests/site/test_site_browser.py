@@ -6,16 +6,20 @@ Screenshots go to tests/artifacts/ (not committed)."""
 from __future__ import annotations
 
 import threading
+from urllib.parse import quote
 
 import pytest
 from browser import console_errors, screenshot, wait_for_js
 from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID, ROUTE, ROUTE_PAGE_SECTIONS
 from selenium.webdriver.common.by import By
+from markupsafe import escape
 from selenium.webdriver.support.ui import Select
 
 from llm_catalog.readers import formatting, page, snapshot
 from llm_catalog.site.links import route_path
+from llm_catalog.site.route_pages import SimilarCells
 from llm_catalog.site.serve import site_server
+from llm_catalog.site.templating import environment
 from llm_catalog.warehouse.store import Warehouse
 
 
@@ -104,6 +108,43 @@ def test_the_lens_filter_reorders_the_similar_models(browser, site_url, synced_w
     assert browser.find_element(By.CSS_SELECTOR, "#similar-rows tr:not([hidden]) .score").text.startswith("Quality ")
 
 
+def test_the_rows_the_script_draws_read_as_the_rows_the_page_draws(browser, site_url, synced_warehouse):
+    """The rows only other lenses list are the page's data, drawn by site.js when a lens shows them: each reads as
+    the template's macros write a row (the cells SimilarCells renders, the compare link, the reasons), in the
+    browser's own serialization of both."""
+    con, _ = snapshot.connect(Warehouse(synced_warehouse))
+    (rows,) = page.similar_tables(con, [ROUTE], formatting.LENSES).values()
+    cells = SimilarCells(environment(), page.route_cells(con))
+    more = [r["other_route_id"] for r in rows if r["first_rank"] is None]
+    cells.attach({"similar": rows, "similar_more": []})
+    here = quote(ROUTE)
+    expected = {
+        r["other_route_id"]: f'<td>{r["cells"]["name"]}<a class="compare-link" href="../compare.html?r={here}&amp;'
+        f'r={r["cells"]["query"]}">Compare with this route</a></td>{r["cells"]["rest"]}<td>{escape(r["reasons"])}</td>'
+        '<td class="num score"></td>'
+        for r in rows
+    }
+    open_page(browser, site_url + route_path(ROUTE))
+    drawn = "return Array.from(document.querySelectorAll('#similar-rows tr')).map(r => r.dataset.route)"
+    assert browser.execute_script(drawn) == [r["other_route_id"] for r in rows if r["first_rank"] is not None]
+    assert len(more) >= 5  # the named route's table has rows only other lenses list
+    for lens in ("cost", "capabilities", "quality"):
+        Select(browser.find_element(By.ID, "lens")).select_by_value(lens)
+        shown = browser.execute_script(
+            """const cells = (tr) => Array.from(tr.cells).slice(0, -1).map(td => td.outerHTML).join("");
+            const parse = (html) => { const t = document.createElement("tbody"); t.innerHTML = `<tr>${html}</tr>`;
+                                      return cells(t.rows[0]); };
+            return Array.from(document.querySelectorAll("#similar-rows tr:not([hidden])")).map(
+                tr => [tr.dataset.route, tr.dataset.rank, cells(tr), parse(arguments[0][tr.dataset.route])]);""",
+            expected,
+        )
+        assert shown and any(route in more for route, *_ in shown)
+        by_route = {r["other_route_id"]: r for r in rows}
+        for route, rank, drawn_cells, template_cells in shown:
+            assert rank == by_route[route]["rank_attr"] and drawn_cells == template_cells, (lens, route)
+    assert console_errors(browser) == []
+
+
 def test_the_index_search_finds_a_route_by_its_base_model(browser, site_url):
     open_page(browser, site_url + "index.html")
     total = int(browser.find_element(By.ID, "count").text.split(" of ")[1].split()[0])
@@ -143,8 +184,8 @@ def test_markup_in_a_route_name_is_shown_as_text(browser, hostile_warehouse):
     try:
         open_page(browser, url + route_path(HOSTILE_SCRIPT_ID))  # an alert would fail every later call
         assert browser.find_element(By.ID, "route-id").text == HOSTILE_SCRIPT_ID
-        # the page's own scripts only: the compare data, site.js and the calculator's two
-        assert browser.execute_script("return document.scripts.length") == 4
+        # the page's own scripts only: the similar models' and the compare data, site.js and the calculator's two
+        assert browser.execute_script("return document.scripts.length") == 5
         open_page(browser, url + route_path(HOSTILE_URL_ID))
         assert browser.find_element(By.ID, "route-id").text == HOSTILE_URL_ID
         open_page(browser, url + "index.html")
