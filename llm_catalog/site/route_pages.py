@@ -94,7 +94,8 @@ class SimilarCells:
             cells = self.rendered.get(key)
             if cells is None:
                 texts = dict(zip(SIMILAR_TEXTS, self._texts(key)[0], strict=True))
-                cells = self.rendered[key] = {"name": self.name(texts), "query": texts["query"], "rest": self.rest(texts)}
+                cells = {"name": self.name(texts), "query": texts["query"], "rest": self.rest(texts)}
+                self.rendered[key] = cells
             row["cells"] = cells
         # the page's data: one JSON text per listed route, written once (texts); each page writes only its own
         # ranks, scores and reasons (a JSON text of a whole table per page took as long as rendering its rows)

@@ -56,12 +56,13 @@ def similar_texts(cells: dict) -> dict:
     variants), each as the page writes it: macros.html lays these out, and site.js the same for the rows it draws
     from the page's data, so a row reads the same either way."""
     variants = cells.get("variants")
+    of_variants = f" · cheapest of {variants} variants" if variants and variants > 1 else ""
     return {
         "route_id": cells["route_id"],
         "path": links.route_path(cells["route_id"]),
         "query": quote(cells["route_id"]),
         "model_name": cells["model_name"],
-        "provider": cells["provider_name"] + (f" · cheapest of {variants} variants" if variants and variants > 1 else ""),
+        "provider": cells["provider_name"] + of_variants,
         "input_price": money(cells["input_price"], cells["input_price_unit"] or "usd_per_1m_tokens"),
         "output_price": money(cells["output_price"], cells["output_price_unit"] or "usd_per_1m_tokens"),
         "inputs": " ".join(cells["input_modalities"] or ["unknown"]),

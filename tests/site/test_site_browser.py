@@ -11,8 +11,8 @@ from urllib.parse import quote
 import pytest
 from browser import console_errors, screenshot, wait_for_js
 from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID, ROUTE, ROUTE_PAGE_SECTIONS
-from selenium.webdriver.common.by import By
 from markupsafe import escape
+from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
 from llm_catalog.readers import formatting, page, snapshot
