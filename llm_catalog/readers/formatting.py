@@ -81,6 +81,11 @@ def tokens(count: int | None) -> str:
     return str(count)
 
 
+def modality_text(values: list[str] | None, separator: str = " ") -> str:
+    """A route's input or output modalities as a page or `show` writes them ("unknown" when none are stated)."""
+    return separator.join(values or ["unknown"])
+
+
 def _table(rows: list[list[str]], indent: str = "  ") -> list[str]:
     if not rows:
         return []
@@ -117,8 +122,7 @@ def render_text(page: dict) -> str:
         ]
     )
     modalities = (
-        f"{', '.join(route['input_modalities'] or ['unknown'])} -> "
-        f"{', '.join(route['output_modalities'] or ['unknown'])}"
+        f"{modality_text(route['input_modalities'], ', ')} -> {modality_text(route['output_modalities'], ', ')}"
     )
     lines.append(f"  Modalities          {modalities}{'' if route['modalities_stated'] else ' (inferred from mode)'}")
 
@@ -208,9 +212,7 @@ def _similar_lines(rows: list[dict], lens: str) -> list[str]:
                 + (f" (cheapest of {r['variants']} variants)" if (r.get("variants") or 0) > 1 else ""),
                 money(r["input_price"], r["input_price_unit"] or "usd_per_1m_tokens"),
                 money(r["output_price"], r["output_price_unit"] or "usd_per_1m_tokens"),
-                " ".join(r["input_modalities"] or ["unknown"])
-                + " -> "
-                + ", ".join(r["output_modalities"] or ["unknown"]),
+                f"{modality_text(r['input_modalities'])} -> {modality_text(r['output_modalities'], ', ')}",
                 ", ".join(r["features"]) or "none stated",
                 tokens(r["context_window"]),
                 ", ".join(r["reasons"]),

@@ -78,8 +78,9 @@ class SimilarCells:
     """The cells of a similar-models row that depend only on the route it lists, written once per listed route and
     variants (views.similar_texts) from ``data``, what the table shows of each route (page.route_cells). ``attach``
     gives each drawn row its cells, rendered once (macros.html's similar_name and similar_cells), and turns the rows
-    only other lenses list into the page's data (``similar_more``): site.js draws those when a lens shows them, so a
-    page renders the ~17 rows of its first lens, not all ~43 it lists (the default site's pages are 11% smaller)."""
+    only other lenses list (``similar_more``) into the page's data (``similar_data``): site.js draws those when a lens
+    shows them, so a page renders the ~17 rows of its first lens, not all ~43 it lists (the default site's pages are
+    11% smaller)."""
 
     def __init__(self, env: jinja2.Environment, data: dict[str, dict]):
         macros = env.get_template("macros.html").module
@@ -102,7 +103,7 @@ class SimilarCells:
         more = view["similar_more"]
         cells = ",".join(self._texts((r["other_route_id"], r["variants"]))[1] for r in more)
         ranked = script_json([[r["rank_attr"], r["score_attr"], r["reasons"]] for r in more])
-        view["similar_more"] = Markup(f'{{"fields":{MORE_FIELDS},"cells":[{cells}],"ranked":{ranked}}}')
+        view["similar_data"] = Markup(f'{{"fields":{MORE_FIELDS},"cells":[{cells}],"ranked":{ranked}}}')
 
     def _texts(self, key: tuple) -> tuple[list, Markup]:
         """The texts of a listed route and variants, and the same as a JSON text."""

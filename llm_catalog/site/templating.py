@@ -67,6 +67,7 @@ def environment() -> jinja2.Environment:
     env.filters.update(
         money=formatting.money,
         tokens=formatting.tokens,
+        modalities=formatting.modality_text,
         score=formatting.score_text,
         basis=formatting.basis_text,
         difference=formatting.difference_text,

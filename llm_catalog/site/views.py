@@ -9,7 +9,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from llm_catalog.readers import counts
-from llm_catalog.readers.formatting import LIMIT_LABELS, exact_tokens, money, rule_text, tokens
+from llm_catalog.readers.formatting import LIMIT_LABELS, exact_tokens, modality_text, money, rule_text, tokens
 from llm_catalog.site import links
 from llm_catalog.site.charts import price_chart
 
@@ -65,8 +65,8 @@ def similar_texts(cells: dict) -> dict:
         "provider": cells["provider_name"] + of_variants,
         "input_price": money(cells["input_price"], cells["input_price_unit"] or "usd_per_1m_tokens"),
         "output_price": money(cells["output_price"], cells["output_price_unit"] or "usd_per_1m_tokens"),
-        "inputs": " ".join(cells["input_modalities"] or ["unknown"]),
-        "outputs": ", ".join(cells["output_modalities"] or ["unknown"]),
+        "inputs": modality_text(cells["input_modalities"]),
+        "outputs": modality_text(cells["output_modalities"], ", "),
         "features": ", ".join(cells["features"] or []) or "none stated",
         "context": tokens(cells["context_window"]),
     }
