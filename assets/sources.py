@@ -1,10 +1,6 @@
 """Source assets: fetch each upstream payload of the registry and keep it, content-addressed, under the warehouse's
 raw/ folder; and the sync's gate: nothing downstream runs when no source and no code changed."""
 
-import contextlib
-import importlib
-import threading
-
 import dagster as dg
 
 from assets.resources import CatalogSettings, WarehouseResource
@@ -12,7 +8,6 @@ from llm_catalog.registry import SOURCES
 from llm_catalog.sources.source import OFF, Source, ingest, route_limit
 from llm_catalog.warehouse.version import code_version, fingerprint
 
-VALIDATION_MODULE = "llm_catalog.checks.expectations"  # what the validation steps import (Great Expectations)
 UNCHANGED = "unchanged_since"  # metadata key of the observation an unchanged sync records on each source
 
 
@@ -41,12 +36,6 @@ def fetch(context, source: Source, catalog: CatalogSettings, warehouse: Warehous
     if payload.get("status") != "fetched":
         context.log.warning(f"{payload['source']}: {payload['status']}: {payload.get('note')}")
     return payload
-
-
-def _import_quietly(module: str) -> None:
-    """Import ``module`` ahead of time; if that fails, the step that needs it imports it again and says why."""
-    with contextlib.suppress(Exception):
-        importlib.import_module(module)
 
 
 def _metadata(payload: dict) -> dict:
@@ -84,8 +73,5 @@ def sources(context: dg.AssetExecutionContext, catalog: CatalogSettings, warehou
             for name, payload in payloads.items():
                 yield dg.AssetObservation(asset_key=name, metadata={**_metadata(payload), UNCHANGED: current})
             return
-    # the run will validate: Great Expectations takes seconds to import, mostly while the steps before validation
-    # run DuckDB queries, which leave the interpreter free; importing it alongside them overlaps the two
-    threading.Thread(target=_import_quietly, args=(VALIDATION_MODULE,), name="import-gx", daemon=True).start()
     for name, payload in payloads.items():
         yield dg.Output(payload, output_name=name, metadata=_metadata(payload))
