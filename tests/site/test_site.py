@@ -112,8 +112,10 @@ def test_markup_in_ids_and_names_stays_text_and_odd_ids_get_safe_stable_urls(hos
         assert re.fullmatch(r"routes/[a-z0-9-]+-[0-9a-f]{8}\.html", route_path(route_id)) and page.is_file()
         html = page.read_text()
         assert "&lt;script&gt;alert(&#34;pwned&#34;)&lt;/script&gt;" in html or route_id == HOSTILE_URL_ID
-        # no script but the site's own: the compare data (JSON that cannot close its element), site.js, the calculator
+        # no script but the site's own: the similar rows only other lenses list and the compare data (JSON that
+        # cannot close its element), site.js, the calculator
         assert parsed(page).scripts == [
+            "application/json",
             "application/json",
             "../static/site.js",
             "../static/cost.js",
@@ -121,6 +123,8 @@ def test_markup_in_ids_and_names_stays_text_and_odd_ids_get_safe_stable_urls(hos
         ]
         data = re.search(r'<script type="application/json" id="compare-data">(.*?)</script>', html, re.S).group(1)
         assert json.loads(data)["route_id"] == route_id and "<" not in data
+        more = re.search(r'<script type="application/json" id="similar-more">(.*?)</script>', html, re.S).group(1)
+        assert "<" not in more and len(json.loads(more)["cells"]) == len(json.loads(more)["ranked"])
     for page in [site / "index.html", site / "all.html", *(site / "models").iterdir()]:
         assert "<script>alert" not in page.read_text(), page
     index = (site / "index.html").read_text()
