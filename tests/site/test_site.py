@@ -124,7 +124,8 @@ def test_markup_in_ids_and_names_stays_text_and_odd_ids_get_safe_stable_urls(hos
         data = re.search(r'<script type="application/json" id="compare-data">(.*?)</script>', html, re.S).group(1)
         assert json.loads(data)["route_id"] == route_id and "<" not in data
         more = re.search(r'<script type="application/json" id="similar-more">(.*?)</script>', html, re.S).group(1)
-        assert "<" not in more and len(json.loads(more)["cells"]) == len(json.loads(more)["ranked"])
+        rows = json.loads(more)
+        assert "<" not in more and len(rows["cells"]) == len(rows["ranked"])
     for page in [site / "index.html", site / "all.html", *(site / "models").iterdir()]:
         assert "<script>alert" not in page.read_text(), page
     index = (site / "index.html").read_text()
