@@ -1,45 +1,39 @@
-"""Similar models and same-model alternatives, computed in DuckDB from the SQL under ``sql/similarity``.
+"""Similar models and same-model alternatives, computed in DuckDB from the SQL under ``sql/similarity`` and the top-K
+kernel (``topk.py``).
 
-The order of the files is the algorithm:
+The order of the steps is the algorithm:
 
 1. ``quality.sql``: per base model, its positions on the quality scales (one leaderboard or index each), from the
    benchmarks; ``route_features.sql``: one packed row per route (comparability block, modality and capability bit
    masks, log price and log context with known-flags, quality positions).
 2. ``scoring.sql``: the component scores, the blend and the lens scores, as SQL macros.
-3. ``scored_pairs.sql``: the comparable pairs of a pair list (same block, other base model, the other route a
-   candidate: no duplicate key, nothing of the user's own, the cheapest of its variants) with their component scores
-   and lens keys; each pass below defines its own ``pair_list``.
-4. ``similarity_bounds.sql``: per route, the K-th best score of each lens among a sample (its nearest candidates in
-   price, in context window, on the LMArena scale, and in price within its own profile; band joins on positions),
-   one per other model as in the lists: a bound that every member of the true top K reaches.
-5. ``profiles.sql``: profiles (modality and capability masks, known price and window, a quality figure or not) and,
-   per pair of a reference's profile and a candidate's, the modality and capability scores and the best each lens
-   can reach.
-6. ``similar_lists.sql``, per chunk of references: every candidate of the profiles that can reach the reference's
-   bounds, scored (cost, context and quality per pair, modality and capabilities from the profile pair), the best
-   key of each other base model, then a streaming top-K per route and lens. Routes alike in all a reference brings
-   to a pair have the same lists: one route of each such class is the reference in steps 4 and 6, and
-   ``expand_lists.sql`` copies its lists to the rest.
-7. ``similar_models.sql`` and ``alternatives.sql``: the published rows, with component scores and reasons.
+3. ``profiles.sql``: profiles (modality and capability masks, known price and window, a quality figure or not), the
+   modality and capability scores of each pair of profiles, and classes: routes alike in all a reference brings to
+   a pair have the same lists, so one route of each class is a reference and ``expand_lists.sql`` copies its lists.
+4. ``topk.top_keys``: for each reference, every candidate of its block scored with the macros' arithmetic, the best
+   key of each other base model, and the K best per lens.
+5. ``similar_models.sql`` and ``alternatives.sql``: the published rows, with component scores and reasons.
 
-Steps 4-6 only prune pairs that cannot be in a top K, so the lists are exactly those of scoring every pair
-(``all_pairs.sql`` + ``reference_lists.sql``, which the tests compare against).
+The lists are exactly those of scoring every pair in SQL (``all_pairs.sql`` + ``scored_pairs.sql`` +
+``reference_lists.sql``), which the tests compare against. Cost grows with the pairs of a block (references x
+candidates), a few nanoseconds each.
 """
 
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from llm_catalog import schemas
 from llm_catalog.paths import SQL_DIR
+from llm_catalog.similarity import topk
 
 SIMILARITY_SQL = SQL_DIR / "similarity"
 DEFAULT_K = 25
-CHUNK = 4000  # references whose pairs are in flight at once (memory), see similar_lists.sql
-SAMPLE_BAND = 30  # candidates on each side, in each sample order, that the bounds pass scores per route
 
 
 def _run(con: duckdb.DuckDBPyConnection, name: str) -> None:
@@ -54,7 +48,6 @@ def connect(
     benchmarks: pa.Table | None = None,
     *,
     k: int = DEFAULT_K,
-    sample_band: int = SAMPLE_BAND,
     threads: int | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory connection holding route_features, the scoring macros and the scored_pairs view (over every
@@ -69,7 +62,6 @@ def connect(
     for name, table in {**relations, "benchmarks": benchmarks}.items():
         con.register(name, table)
     con.execute(f"SET VARIABLE k = {int(k)}")
-    con.execute(f"SET VARIABLE sample_band = {int(sample_band)}")
     _run(con, "scoring.sql")
     _run(con, "quality.sql")
     con.execute(f"CREATE TABLE route_features AS {(SIMILARITY_SQL / 'route_features.sql').read_text()}")
@@ -78,14 +70,55 @@ def connect(
     return con
 
 
-def similar_models(con: duckdb.DuckDBPyConnection, chunk: int = CHUNK) -> pa.Table:
-    _run(con, "similarity_bounds.sql")
+def _features(con: duckdb.DuckDBPyConnection, where: str, order: str) -> dict:
+    columns = ", ".join(f"{name}::DOUBLE AS {name}" for name in topk.FEATURES)
+    found = con.sql(
+        f"SELECT idx, model_id, pid, block_id, {columns} FROM route_features "
+        f"WHERE block IS NOT NULL AND {where} ORDER BY {order}"
+    ).fetchnumpy()
+    found["features"] = np.ascontiguousarray(np.column_stack([found.pop(name) for name in topk.FEATURES]))
+    return found
+
+
+def _class_lists(con: duckdb.DuckDBPyConnection, k: int, threads: int) -> pa.Table:
+    """Each class representative's lists (ref and one list of keys per lens), from the kernel."""
+    refs = _features(con, "idx = rep", "idx")
+    cands = _features(con, "candidate", "block_id, model_id, idx")
+    ((profiles,),) = con.execute("SELECT count(*) FROM profiles").fetchall()
+    scores = con.sql("SELECT pa, pb, modality, capabilities FROM profile_scores").fetchnumpy()
+    modality = np.zeros((profiles, profiles))
+    capability = np.zeros((profiles, profiles))
+    modality[scores["pa"], scores["pb"]] = scores["modality"]
+    capability[scores["pa"], scores["pb"]] = scores["capabilities"]
+    # a reference's candidates: the run of its block in the candidates' (block, model, idx) order
+    lo = np.searchsorted(cands["block_id"], refs["block_id"], side="left")
+    hi = np.searchsorted(cands["block_id"], refs["block_id"], side="right")
+    keys = np.full((len(refs["idx"]), len(topk.LENSES), k), -1, np.int64)
+    lengths = np.zeros(len(refs["idx"]), np.int64)
+    shared = (
+        keys, lengths, refs["model_id"], refs["pid"], lo, hi, refs["features"], 16777215.0 - cands["idx"],
+        cands["model_id"], cands["pid"], cands["features"], modality, capability,
+    )  # fmt: skip
+    # the kernel runs without the GIL: one thread per slice of references (every n-th, so that slices cost alike)
+    order = np.arange(len(refs["idx"]))
+    with ThreadPoolExecutor(threads) as pool:
+        slices = [order[offset::threads] for offset in range(threads)]
+        list(pool.map(lambda rows: topk.top_keys(rows, *shared), slices))
+    listed = lengths > 0
+    offsets = pa.array(np.concatenate([[0], np.cumsum(lengths[listed])]), pa.int32())
+    columns = {"ref": pa.array(refs["idx"][listed], pa.int32())}
+    for number, lens in enumerate(topk.LENSES):
+        values = keys[listed, number, :]
+        flat = values[np.arange(k)[None, :] < lengths[listed][:, None]]  # row by row, each list's first `length`
+        columns[lens] = pa.ListArray.from_arrays(offsets, pa.array(flat, pa.int64()))
+    return pa.table(columns)
+
+
+def similar_models(con: duckdb.DuckDBPyConnection) -> pa.Table:
     _run(con, "profiles.sql")
-    ((routes,),) = con.execute("SELECT count(*) FROM route_features").fetchall()
-    for start in range(0, routes, chunk):  # one chunk of references at a time
-        con.execute("SET VARIABLE ref_from = ?", [start])
-        con.execute("SET VARIABLE ref_to = ?", [start + chunk])
-        _run(con, "similar_lists.sql")
+    # the kernel uses as many threads as the connection (connect's ``threads``, else DuckDB's default: the cores)
+    ((k, threads),) = con.execute("SELECT getvariable('k'), current_setting('threads')").fetchall()
+    con.register("class_lists", _class_lists(con, int(k), int(threads)))
     _run(con, "expand_lists.sql")
     table = con.sql((SIMILARITY_SQL / "similar_models.sql").read_text()).to_arrow_table()
     return table.cast(schemas.SIMILAR_MODELS)
@@ -97,8 +130,8 @@ def reference_lists(con: duckdb.DuckDBPyConnection) -> pa.Table:
     return con.sql((SIMILARITY_SQL / "reference_lists.sql").read_text()).to_arrow_table()
 
 
-def pruned_lists(con: duckdb.DuckDBPyConnection) -> pa.Table:
-    """(ref, lens, key) of the pruned form, after similar_models() has run on ``con``."""
+def kernel_lists(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """(ref, lens, key) of the kernel's lists, after similar_models() has run on ``con``."""
     return con.sql("""
         SELECT ref, lens, unnest(keys) AS key FROM (
             SELECT ref, 'overall' AS lens, overall AS keys FROM similar_lists

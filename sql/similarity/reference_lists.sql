@@ -1,6 +1,6 @@
--- The plain form of similar_lists.sql: score every comparable pair, keep each lens's best pair of each other base
--- model, rank with a window function, keep the top K.
--- Not used by the sync: it is what the pruned form must equal (tests) and what it is measured against (benchmarks).
+-- The plain SQL form of the top-K kernel (llm_catalog/similarity/topk.py): score every comparable pair, keep each
+-- lens's best pair of each other base model, rank with a window function, keep the top K.
+-- Not used by the sync: it is what the kernel's lists must equal (tests) and what it is measured against (benchmarks).
 -- Variables: k. Relations: scored_pairs over the pair_list of all_pairs.sql.
 SELECT ref, lens, key FROM (
     SELECT ref, lens, key, row_number() OVER (PARTITION BY ref, lens ORDER BY key DESC) AS rank

@@ -112,15 +112,8 @@ SELECT
     q1, h1, q2, h2, q3, h3, greatest(h1, h2, h3) AS has_quality,
     listable, listable AND variant_rank = 1 AS candidate,
     CASE WHEN listable AND variant_rank = 1 THEN variants END AS variants,
-    -- filled by the bounds pass (similarity_bounds.sql): what a candidate must reach to enter this route's lists
-    NULL::INTEGER AS price_pos, NULL::INTEGER AS context_pos, NULL::INTEGER AS pid, NULL::INTEGER AS pid_pos,
-    NULL::INTEGER AS quality_pos,
-    NULL::INTEGER AS rep,
-    -1::BIGINT AS overall_bound, -1::BIGINT AS cost_bound, -1::BIGINT AS modality_bound,
-    -1::BIGINT AS capabilities_bound, -1::BIGINT AS context_bound, -1::BIGINT AS quality_bound,
-    -- the same bounds as scores (-inf: no bound)
-    -1e9 AS overall_score_bound, -1e9 AS cost_score_bound, -1e9 AS modality_score_bound,
-    -1e9 AS capabilities_score_bound, -1e9 AS context_score_bound, -1e9 AS quality_score_bound
+    -- filled by profiles.sql: the route's profile and its class's representative
+    NULL::INTEGER AS pid, NULL::INTEGER AS rep
 FROM (
     SELECT *,
         row_number() OVER variant_group AS variant_rank,

@@ -1,12 +1,11 @@
 -- The comparable pairs among `pair_list` (ref, other), with their five component scores and six lens keys.
 -- Comparable: same block, not the same route, not the same base model (those are alternatives, not similar models),
 -- and the other route a candidate (route_features.sql: not a duplicate or alias key, nothing of the user's own needed,
--- the cheapest of its variants). Each pass defines `pair_list` (every pair in a block for the
--- reference form, a sample for the bounds, the band join for the full pass); pairs outside the rules are dropped here.
+-- the cheapest of its variants). all_pairs.sql defines `pair_list` (every pair in a block); pairs outside the rules
+-- are dropped here. The every-pair form that the kernel's lists must equal (reference_lists.sql).
 -- Relations: pair_list, route_features.
 CREATE OR REPLACE VIEW scored_pairs AS
-SELECT ref, other, other_model, overall_bound, cost_bound, modality_bound, capabilities_bound, context_bound, quality_bound,
-       cost, modality, capabilities, context, quality,
+SELECT ref, other, other_model, cost, modality, capabilities, context, quality,
        rank_key(overall, other) AS overall_key,
        rank_key(lens_score(cost, overall), other) AS cost_key,
        rank_key(lens_score(modality, overall), other) AS modality_key,
@@ -17,8 +16,7 @@ FROM (
     SELECT *, overall_score(cost, modality, capabilities, context, quality, has_quality_a) AS overall
     FROM (
         SELECT p.ref, p.other, b.model_id AS other_model,
-               a.overall_bound, a.cost_bound, a.modality_bound, a.capabilities_bound, a.context_bound,
-               a.quality_bound, a.has_quality AS has_quality_a,
+               a.has_quality AS has_quality_a,
                cost_score(a.log_price, a.has_price, b.log_price, b.has_price) AS cost,
                modality_score(a.io_mask, a.inv_n_io, b.io_mask, b.io_absent) AS modality,
                capability_score(a.cap_true, a.cap_false, a.cap_weight, b.cap_true, b.cap_false) AS capabilities,

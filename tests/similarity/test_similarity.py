@@ -355,7 +355,7 @@ def real_similarity(bundled_normalized, bundled_ratings):
     return con, models, lists.alternatives(con)
 
 
-def test_pruned_lists_equal_the_every_pair_form_on_the_real_map(real_similarity):
+def test_kernel_lists_equal_the_every_pair_form_on_the_real_map(real_similarity):
     """With the bundled ratings: most chat routes have a quality figure, so every lens's bounds and the one row per
     model are exercised on real data."""
     con, _, _ = real_similarity
@@ -363,10 +363,10 @@ def test_pruned_lists_equal_the_every_pair_form_on_the_real_map(real_similarity)
         "SELECT count(*) FILTER (WHERE has_quality = 1), count(*) FROM route_features WHERE block = 'chat'"
     ).fetchall()
     assert rated > chat / 2
-    pruned = lists.pruned_lists(con)  # noqa: F841 - read by name in the SQL below (DuckDB's replacement scan)
+    kernel = lists.kernel_lists(con)  # noqa: F841 - read by name in the SQL below (DuckDB's replacement scan)
     reference = lists.reference_lists(con)  # noqa: F841 - the same
     key = "SELECT ref, lens, key FROM t ORDER BY ALL"
-    assert duckdb.sql(key.replace("t", "pruned")).fetchall() == duckdb.sql(key.replace("t", "reference")).fetchall()
+    assert duckdb.sql(key.replace("t", "kernel")).fetchall() == duckdb.sql(key.replace("t", "reference")).fetchall()
 
 
 def test_real_map_scores_and_pairs_are_well_formed(real_similarity, bundled_normalized):
