@@ -3,6 +3,7 @@ its own base model ranked by price. DuckDB SQL under sql/similarity."""
 
 import dagster as dg
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from assets.resources import CatalogSettings
 from llm_catalog.similarity import lists
@@ -44,6 +45,6 @@ def similarity_tables(
             output_name=name,
             metadata={
                 "dagster/row_count": table.num_rows,
-                "routes_with_rows": len(set(table.column("route_id").to_pylist())),
+                "routes_with_rows": pc.count_distinct(table.column("route_id")).as_py(),
             },
         )
