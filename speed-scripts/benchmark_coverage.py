@@ -1,6 +1,6 @@
 """What a snapshot knows about models: identity, benchmark coverage and metadata. Prints its figures.
 
-    .venv/bin/python speed-scripts/coverage.py [--warehouse data/warehouse]
+    .venv/bin/python speed-scripts/benchmark_coverage.py [--warehouse data/warehouse]
 
 - chat routes (not duplicates) with a family, and with at least one benchmark row for their base model (or their
   own route);
