@@ -62,7 +62,8 @@ def reference_rows(page: str) -> list[tuple[str, str, float]]:
 
 
 def linked_benchmarks(warehouse: Warehouse, routes):
-    """The benchmark figures of the warehouse's current snapshot, re-linked to ``routes`` (as benchmark_coverage.py does)."""
+    """The benchmark figures of the warehouse's current snapshot, re-linked to ``routes`` (as
+    benchmark_coverage.py does)."""
     rows, pointers = [], {}
     parsers = {source.name: source.parse for source in providing("benchmarks")}
     for payload in warehouse.manifest(warehouse.current_id())["sources"]:
