@@ -16,7 +16,7 @@ The order of the steps is the algorithm:
 
 The lists are exactly those of scoring every pair in SQL (``all_pairs.sql`` + ``scored_pairs.sql`` +
 ``reference_lists.sql``), which the tests compare against. Cost grows with the pairs of a block (references x
-candidates), a few nanoseconds each.
+candidates), some tens of nanoseconds each.
 """
 
 from __future__ import annotations
@@ -71,6 +71,7 @@ def connect(
 
 
 def _features(con: duckdb.DuckDBPyConnection, where: str, order: str) -> dict:
+    """The kernel's view of the routes ``where`` picks (ids as arrays, topk.FEATURES as one float64 matrix)."""
     columns = ", ".join(f"{name}::DOUBLE AS {name}" for name in topk.FEATURES)
     found = con.sql(
         f"SELECT idx, model_id, pid, block_id, {columns} FROM route_features "
@@ -96,7 +97,7 @@ def _class_lists(con: duckdb.DuckDBPyConnection, k: int, threads: int) -> pa.Tab
     keys = np.full((len(refs["idx"]), len(topk.LENSES), k), -1, np.int64)
     lengths = np.zeros(len(refs["idx"]), np.int64)
     shared = (
-        keys, lengths, refs["model_id"], refs["pid"], lo, hi, refs["features"], 16777215.0 - cands["idx"],
+        keys, lengths, refs["model_id"], refs["pid"], lo, hi, refs["features"], topk.KEY_SHIFT - 1 - cands["idx"],
         cands["model_id"], cands["pid"], cands["features"], modality, capability,
     )  # fmt: skip
     # the kernel runs without the GIL: one thread per slice of references (every n-th, so that slices cost alike)
