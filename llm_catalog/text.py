@@ -5,9 +5,11 @@ normalizer rejects the same things and the site and the command line never rende
 
 from __future__ import annotations
 
+import json
 import sys
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from urllib.parse import urlsplit
 
 # Cc controls (terminal escapes, NUL), Cf format characters (bidirectional overrides, zero-width space, BOM, soft
@@ -36,10 +38,21 @@ def hidden_message(text: str, what: str) -> str | None:
     return f"{what} holds code points that do not show as themselves: {', '.join(found)}"
 
 
+# hidden_class() for each Unicode version it was computed on (unicodedata.unidata_version): computing it walks every
+# code point, a third of a second at the start of every process (a sync, each page process of a site build)
+HIDDEN_CLASS_FILE = Path(__file__).with_name("hidden_class.json")
+
+
 @lru_cache(maxsize=1)
 def hidden_class() -> str:
     """The hidden code points as the body of a regex character class (``[^...]`` keeps them out), so that a regex
-    check (a Great Expectations suite, an id pattern) refuses exactly what ``hidden_code_points`` names."""
+    check (a Great Expectations suite, an id pattern) refuses exactly what ``hidden_code_points`` names: the one
+    computed for this Python's Unicode version (HIDDEN_CLASS_FILE, a test keeps it equal), else computed here."""
+    known = json.loads(HIDDEN_CLASS_FILE.read_text())
+    return known.get(unicodedata.unidata_version) or computed_hidden_class()
+
+
+def computed_hidden_class() -> str:
     ranges, start = [], None
     for cp in range(sys.maxunicode + 2):
         hidden = cp <= sys.maxunicode and unicodedata.category(chr(cp)) in HIDDEN_CATEGORIES

@@ -1,13 +1,23 @@
 """The shared rules for ids, names and links (llm_catalog/text.py), on the classes issue 21 names and on generated
 text (Hypothesis draws code points of the hidden categories Cc, Cf, Co, Cs, Cn)."""
 
+import json
 import sys
 import unicodedata
 
 from hypothesis import given
 from hypothesis import strategies as st
 
-from llm_catalog.text import HIDDEN_CATEGORIES, hidden_code_points, visible, web_link, web_link_in
+from llm_catalog.text import (
+    HIDDEN_CATEGORIES,
+    HIDDEN_CLASS_FILE,
+    computed_hidden_class,
+    hidden_class,
+    hidden_code_points,
+    visible,
+    web_link,
+    web_link_in,
+)
 
 HIDDEN = st.characters(categories=["Cc", "Cf", "Co", "Cs", "Cn"])
 SHOWN = st.characters(categories=["L", "N", "P", "S", "Zs"])
@@ -73,3 +83,17 @@ def test_the_printable_fast_path_agrees_with_the_categories_on_every_code_point(
         if chr(cp).isprintable() and unicodedata.category(chr(cp)) in HIDDEN_CATEGORIES
     ]
     assert wrong == []
+
+
+def test_the_kept_hidden_class_is_the_one_this_pythons_unicode_version_gives():
+    """hidden_class() reads the class for this Unicode version from hidden_class.json rather than walking every code
+    point at each start: the kept one must be what the walk gives (a Python with another Unicode version computes
+    its own; add it with the line in the message)."""
+    kept = json.loads(HIDDEN_CLASS_FILE.read_text())
+    assert unicodedata.unidata_version in kept, (
+        f"no class kept for Unicode {unicodedata.unidata_version}: computing it costs every process ~0.3 s; add it: "
+        '.venv/bin/python -c "import json, unicodedata; from llm_catalog.text import computed_hidden_class as c, '
+        "HIDDEN_CLASS_FILE as f; k = json.loads(f.read_text()); k[unicodedata.unidata_version] = c(); "
+        "f.write_text(json.dumps(k, indent=1) + '\\n')\""
+    )
+    assert kept[unicodedata.unidata_version] == computed_hidden_class() == hidden_class()
