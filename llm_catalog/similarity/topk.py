@@ -94,12 +94,12 @@ def top_keys(rows, keys, lengths, ref_model, ref_pid, ref_lo, ref_hi, ref_feat, 
     b0 = b1 = b2 = b3 = b4 = b5 = -1.0
     for r in rows:
         lp, hp, lc, hc, lo, ho, q1, h1, q2, h2, q3, h3, hq = ref_feat[r]  # a view once per reference
-        pa = ref_pid[r]
+        pa, own = ref_pid[r], ref_model[r]
         size = 0
-        model = -1
+        model = -1  # no run yet (model ids start at 1)
         for j in range(ref_lo[r], ref_hi[r] + 1):
             if j == ref_hi[r] or cand_model[j] != model:  # a model's run ends: its best key per lens enters
-                if model != -1:
+                if model != -1 and model != own:
                     _push(heaps, 0, size, np.int64(b0))
                     _push(heaps, 1, size, np.int64(b1))
                     _push(heaps, 2, size, np.int64(b2))
@@ -109,10 +109,8 @@ def top_keys(rows, keys, lengths, ref_model, ref_pid, ref_lo, ref_hi, ref_feat, 
                 if j == ref_hi[r]:
                     break
                 model = cand_model[j]
-                if model == ref_model[r]:
-                    model = -1  # the reference's own base model: alternatives, not similar models
                 b0 = b1 = b2 = b3 = b4 = b5 = -1.0
-            if model == -1:
+            if model == own:  # the reference's own base model: alternatives, not similar models
                 continue
             # the macros of scoring.sql, operation for operation
             cost = _gap(lp, hp, cand_feat[j, 0], cand_feat[j, 1], 1.0)
