@@ -148,10 +148,11 @@ def profile() -> None:
         )  # fmt: skip
         total = time.perf_counter() - started
     imports = {}
-    for line in done.stderr.splitlines():  # import time: self [us] | cumulative | module (top-level ones only)
-        parts = [p.strip() for p in line.removeprefix("import time:").split("|")]
-        if len(parts) == 3 and parts[1].isdigit() and not parts[2].startswith(" ") and "." not in parts[2]:
-            imports[parts[2]] = int(parts[1]) / 1e6
+    for line in done.stderr.splitlines():  # import time: self [us] | cumulative | module, nested ones indented
+        parts = line.removeprefix("import time:").split("|")
+        # only the imports no other import made (not indented), so that none is counted twice
+        if len(parts) == 3 and parts[1].strip().isdigit() and not parts[2].startswith("  "):
+            imports[parts[2].strip()] = int(parts[1]) / 1e6
     stages = {m[1]: float(m[2]) for m in re.finditer(r"^  (\w+)\s+([\d.]+) s", done.stdout + done.stderr, re.M)}
     print(f"profile of one full sync: {total:.2f} s wall (-X importtime adds a little)")
     for name, seconds in sorted(stages.items(), key=lambda item: -item[1]):
