@@ -12,16 +12,22 @@ WITH ranked AS (
         UNION ALL SELECT ref, 'quality', unnest(quality) FROM similar_lists
     )
 ),
+-- 'Text covered', 'Text and image covered', ...: the media the reference takes or gives, once per reference route
+-- (built per row, the strings were most of this query)
+covered AS (
+    SELECT idx, upper(media[1]) || media[2:] || ' covered' AS covered
+    FROM (SELECT idx, coalesce(nullif(array_to_string(list_filter([
+              CASE WHEN io_mask & 257 <> 0 THEN 'text' END, CASE WHEN io_mask & 514 <> 0 THEN 'image' END,
+              CASE WHEN io_mask & 1028 <> 0 THEN 'audio' END, CASE WHEN io_mask & 2056 <> 0 THEN 'video' END],
+              lambda m: m IS NOT NULL), ' and '), ''), 'modalities') AS media
+          FROM route_features)
+),
 scored AS (
     SELECT r.ref, r.lens, r.rank, key_score(r.key) AS score, a.route_id, b.route_id AS other_route_id,
            b.variants, a.provider = b.provider AS same_provider,
            a.family IS NOT NULL AND a.family = b.family AS same_family,
            a.io_mask AS io_a, b.io_mask AS io_b,
-           -- 'Text', 'Text and image', ...: the media the reference takes or gives, for the 'covered' reason
-           coalesce(nullif(array_to_string(list_filter([
-               CASE WHEN a.io_mask & 257 <> 0 THEN 'text' END, CASE WHEN a.io_mask & 514 <> 0 THEN 'image' END,
-               CASE WHEN a.io_mask & 1028 <> 0 THEN 'audio' END, CASE WHEN a.io_mask & 2056 <> 0 THEN 'video' END],
-               lambda m: m IS NOT NULL), ' and '), ''), 'modalities') AS media,
+           c.covered,
            a.price_status AS status_a, b.price_status AS status_b, a.unit_price AS price_a, b.unit_price AS price_b,
            a.context_window AS context_a, b.context_window AS context_b,
            a.cap_weight AS cap_weight_a, a.cap_true AS cap_true_a, a.cap_false AS cap_false_a,
@@ -39,6 +45,7 @@ scored AS (
                / greatest(shared_scales(a.h1, a.h2, a.h3, b.h1, b.h2, b.h3), 1) AS quality_lead
     FROM ranked r
     JOIN route_features a ON a.idx = r.ref
+    JOIN covered c ON c.idx = r.ref
     JOIN route_features b ON b.idx = 16777215 - r.key % 16777216
 )
 SELECT route_id, lens, rank, other_route_id, variants, score, cost_score, modality_score, capability_score, context_score,
@@ -47,7 +54,7 @@ SELECT route_id, lens, rank, other_route_id, variants, score, cost_score, modali
         CASE WHEN same_provider THEN 'Same provider' END,
         CASE WHEN same_family THEN 'Same family' END,
         -- modalities: text is bits 1 (in) and 256 (out); image 2/512; audio 4/1024; video 8/2048
-        CASE WHEN io_a & ~io_b = 0 THEN upper(media[1]) || media[2:] || ' covered'
+        CASE WHEN io_a & ~io_b = 0 THEN covered
              WHEN io_a & io_b <> 0 THEN 'Partial I/O overlap'
              ELSE 'No I/O overlap' END,
         CASE WHEN io_a & ~io_b & 257 <> 0 THEN 'Missing text' END,
