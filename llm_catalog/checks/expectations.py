@@ -60,10 +60,12 @@ def _with_counts(table: pa.Table) -> pa.Table:
 def with_prices_past_their_unit(prices: pa.Table) -> pa.Table:
     """prices (or price_history) plus ``usd_past_unit_bound``: the price where it is above its unit's plausible
     bound (vocabulary.PRICE_BOUNDS), else null."""
-    bound = {unit: implausible for unit, (_, implausible) in PRICE_BOUNDS.items()}
-    rows = prices.select(["unit", "usd"]).to_pylist()
-    column = [r["usd"] if r["usd"] is not None and r["usd"] > bound.get(r["unit"], math.inf) else None for r in rows]
-    return prices.append_column("usd_past_unit_bound", pa.array(column, pa.float64()))
+    units = pa.array([unit for unit in PRICE_BOUNDS], pa.string())
+    bounds = pa.array([implausible for _, implausible in PRICE_BOUNDS.values()], pa.float64())
+    # a unit without a bound has none: +inf
+    bound = pc.fill_null(pc.take(bounds, pc.index_in(prices["unit"], value_set=units)), math.inf)
+    past = pc.if_else(pc.greater(prices["usd"], bound), prices["usd"], pa.scalar(None, pa.float64()))
+    return prices.append_column("usd_past_unit_bound", past.cast(pa.float64()))
 
 
 def route_modalities(routes: pa.Table) -> pa.Table:
@@ -89,15 +91,15 @@ def route_modalities(routes: pa.Table) -> pa.Table:
 def as_frame(name: str, table: pa.Table) -> pd.DataFrame:
     # lists, maps and structs are checked through the plain columns _with_counts adds, not value by value
     table = table.drop_columns([f.name for f in table.schema if pa.types.is_nested(f.type)])
+    for column in ("deprecation_date", "measured", "checked", "as_of"):  # dates as text, to check they print as dates
+        if column in table.column_names:  # Arrow's date text is ISO 8601, as date.isoformat(), without a Python loop
+            table = table.set_column(table.column_names.index(column), column, table[column].cast(pa.string()))
     frame = table.to_pandas(integer_object_nulls=True)  # nullable ints stay ints, not float64
     for column, dtype in frame.dtypes.items():  # GX compares int32 values row by row, int64 ones vectorized
         if dtype == "int32":
             frame[column] = frame[column].astype("int64")
     if name == "price_history":
         frame["condition"] = frame["condition"].fillna("")
-    for column in ("deprecation_date", "measured", "checked", "as_of"):  # dates as text, to check they print as dates
-        if column in frame.columns:
-            frame[column] = frame[column].map(lambda d: d.isoformat() if d is not None and d == d else None)
     if name == "prices":
         frame["condition"] = frame["condition"].fillna("")  # null is "no condition", one value for uniqueness
     if name == "capabilities":
