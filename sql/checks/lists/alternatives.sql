@@ -3,8 +3,8 @@
 -- route a catalog route.
 -- Relations: alternatives (the table checked), route_ids (route_id: the catalog's routes).
 SELECT a.route_id,
-       CASE WHEN count(DISTINCT a.rank) < count(*) THEN a.route_id END AS repeated_rank_in,
-       CASE WHEN count(DISTINCT a.other_route_id) < count(*) THEN a.route_id END AS repeated_other_in,
+       CASE WHEN list_unique(list(a.rank)) < count(*) THEN a.route_id END AS repeated_rank_in,
+       CASE WHEN list_unique(list(a.other_route_id)) < count(*) THEN a.route_id END AS repeated_other_in,
        CASE WHEN bool_or(a.rank IS NULL OR a.other_route_id IS NULL OR a.other_provider IS NULL
                          OR a.price_basis IS NULL) THEN a.route_id END AS null_value_in,
        min(a.rank) AS first_rank,
