@@ -328,7 +328,9 @@ def store_raw(
     digest = hashlib.sha256(data).hexdigest()
     target = raw_dir / source / f"{digest}.gz"
     if not target.exists():
-        fsync_write(target, gzip.compress(data, mtime=0))  # readable by the warehouse's other users, as its tables
+        # readable by the warehouse's other users, as its tables; gzip's own default level: 9 took 3.5x as long
+        # for 5% less (1.2 s of a first sync, which stores 18 payloads)
+        fsync_write(target, gzip.compress(data, compresslevel=6, mtime=0))
     return RawPayload(
         source=source,
         origin=origin,
