@@ -1,6 +1,8 @@
 """History: the snapshot's history tables, carried one step from the current snapshot's to the planned one, and
 their own Great Expectations checks."""
 
+import contextlib
+
 import dagster as dg
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -48,38 +50,40 @@ def release_history(
     plan = SnapshotPlan.from_dict(snapshot_plan)
     previous, previous_id = previous_state(warehouse.store(), plan.base_snapshot_id), plan.base_snapshot_id
     snapshots = []
-    for earlier, sources in zip(plan.earlier, snapshot_plan["earlier_sources"], strict=True):
-        payload = sources[0]
-        normalized = releases.release_tables(payload)
-        name = f"{payload['source']} ({payload['origin']})"
-        guard = reject_share_guard(
-            normalized.tables["rejects"],
-            normalized.tables["routes"].num_rows,
-            source=name,
-            max_share=catalog.max_reject_share,
-        )
-        if not guard.passed:
-            raise dg.Failure(f"earlier release {payload['version']}: {guard.description}")
-        state = one_source(payload["source"], normalized.tables)  # the catalog of the map alone
-        tables = releases.carry(previous, previous_id, earlier.snapshot_id, earlier.as_of, state)
-        folder = warehouse.run_dir(context.run_id) / "release_history" / earlier.snapshot_id
-        folder.mkdir(parents=True, exist_ok=True)
-        files = {}
-        for table_name, table in tables.items():
-            files[table_name] = str(folder / f"{table_name}.parquet")
-            pq.write_table(table, files[table_name])
-        snapshots.append(
-            {
-                "snapshot_id": earlier.snapshot_id,
-                "sources": sources,
-                "files": files,
-                "rejects_by_rule": normalized.stats["rejects_by_rule"],
-            }
-        )
-        context.log.info(
-            f"{payload['version']} as of {earlier.as_of}: {tables['routes'].num_rows} routes, {guard.description}"
-        )
-        previous, previous_id = tables, earlier.snapshot_id
+    earlier_sources = snapshot_plan["earlier_sources"]
+    # normalized in worker processes while this loop carries the history (closed: a refusal stops them)
+    with contextlib.closing(releases.releases_tables([sources[0] for sources in earlier_sources])) as ready:
+        for earlier, sources, normalized in zip(plan.earlier, earlier_sources, ready, strict=True):
+            payload = sources[0]
+            name = f"{payload['source']} ({payload['origin']})"
+            guard = reject_share_guard(
+                normalized.tables["rejects"],
+                normalized.tables["routes"].num_rows,
+                source=name,
+                max_share=catalog.max_reject_share,
+            )
+            if not guard.passed:
+                raise dg.Failure(f"earlier release {payload['version']}: {guard.description}")
+            state = one_source(payload["source"], normalized.tables)  # the catalog of the map alone
+            tables = releases.carry(previous, previous_id, earlier.snapshot_id, earlier.as_of, state)
+            folder = warehouse.run_dir(context.run_id) / "release_history" / earlier.snapshot_id
+            folder.mkdir(parents=True, exist_ok=True)
+            files = {}
+            for table_name, table in tables.items():
+                files[table_name] = str(folder / f"{table_name}.parquet")
+                pq.write_table(table, files[table_name])
+            snapshots.append(
+                {
+                    "snapshot_id": earlier.snapshot_id,
+                    "sources": sources,
+                    "files": files,
+                    "rejects_by_rule": normalized.stats["rejects_by_rule"],
+                }
+            )
+            context.log.info(
+                f"{payload['version']} as of {earlier.as_of}: {tables['routes'].num_rows} routes, {guard.description}"
+            )
+            previous, previous_id = tables, earlier.snapshot_id
     context.add_output_metadata({"snapshots": len(snapshots)})
     return {"snapshots": snapshots}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 
 class CatalogError(Exception):
     """Base class for every error the catalog raises on purpose (the CLI prints these without a traceback)."""
@@ -21,6 +23,9 @@ class SourceError(CatalogError):
         if field is not None:
             where += f", field {field!r}"
         super().__init__(f"{where}: {message}")
+
+    def __reduce__(self):  # rebuilt from its parts, not from the one message (e.g. raised in a worker process)
+        return functools.partial(type(self), entry=self.entry, field=self.field), (self.source, self.detail)
 
 
 class PublishError(CatalogError):
