@@ -105,6 +105,8 @@ def _class_lists(con: duckdb.DuckDBPyConnection, k: int, threads: int) -> pa.Tab
     with ThreadPoolExecutor(threads) as pool:
         slices = [order[offset::threads] for offset in range(threads)]
         list(pool.map(lambda rows: topk.top_keys(rows, *shared), slices))
+    # best first (keys are unique: ties are broken by route), the -1 padding last: a list's rank is its position
+    keys = -np.sort(-keys, axis=2)
     listed = lengths > 0
     offsets = pa.array(np.concatenate([[0], np.cumsum(lengths[listed])]), pa.int32())
     columns = {"ref": pa.array(refs["idx"][listed], pa.int32())}

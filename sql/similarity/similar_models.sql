@@ -1,15 +1,15 @@
 -- The published similar_models: one row per (route, lens, rank) with the four components and the reasons.
 -- Relations: similar_lists, route_features.
+-- The kernel's lists come best first (lists.py): a key's rank is its position in its list.
 WITH ranked AS (
-    SELECT ref, lens, key,
-           row_number() OVER (PARTITION BY ref, lens ORDER BY key DESC)::INTEGER AS rank
+    SELECT ref, lens, unnest(keys) AS key, unnest(generate_series(1, len(keys)))::INTEGER AS rank
     FROM (
-        SELECT ref, 'overall' AS lens, unnest(overall) AS key FROM similar_lists
-        UNION ALL SELECT ref, 'cost', unnest(cost) FROM similar_lists
-        UNION ALL SELECT ref, 'modality', unnest(modality) FROM similar_lists
-        UNION ALL SELECT ref, 'capabilities', unnest(capabilities) FROM similar_lists
-        UNION ALL SELECT ref, 'context', unnest(context) FROM similar_lists
-        UNION ALL SELECT ref, 'quality', unnest(quality) FROM similar_lists
+        SELECT ref, 'overall' AS lens, overall AS keys FROM similar_lists
+        UNION ALL SELECT ref, 'cost', cost FROM similar_lists
+        UNION ALL SELECT ref, 'modality', modality FROM similar_lists
+        UNION ALL SELECT ref, 'capabilities', capabilities FROM similar_lists
+        UNION ALL SELECT ref, 'context', context FROM similar_lists
+        UNION ALL SELECT ref, 'quality', quality FROM similar_lists
     )
 ),
 -- 'Text covered', 'Text and image covered', ...: the media the reference takes or gives, once per reference route
