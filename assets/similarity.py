@@ -6,7 +6,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from assets.resources import CatalogSettings
-from llm_catalog.similarity import lists
 
 
 @dg.multi_asset(
@@ -35,6 +34,10 @@ def similarity_tables(
     capabilities: pa.Table,
     benchmarks: pa.Table,
 ):
+    # imported here: the kernel's numba (0.2 s) is for a sync that computes, not for every command that loads
+    # the definitions (an unchanged sync, the sensor)
+    from llm_catalog.similarity import lists
+
     tables = lists.compute(
         {"routes": routes, "prices": prices, "limits": limits, "capabilities": capabilities, "benchmarks": benchmarks},
         k=catalog.similar_k,

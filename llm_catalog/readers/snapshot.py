@@ -18,16 +18,19 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import pyarrow as pa
-import pyarrow.dataset as ds
 
 from llm_catalog import schemas
 from llm_catalog.errors import CatalogError
 from llm_catalog.paths import SQL_DIR
 from llm_catalog.warehouse.layout import check_snapshot_id
 from llm_catalog.warehouse.store import Warehouse
+
+if TYPE_CHECKING:
+    import pyarrow.dataset as ds
 
 VIEWS_SQL = SQL_DIR / "readers" / "views.sql"
 # what shuts a connection: set in this order, the last one locks the rest
@@ -63,6 +66,8 @@ class BoundSnapshot:
 
     def read_tables(self, names) -> dict[str, pa.Table]:
         """The Arrow tables ``names`` of the snapshot, those it has (the files `connect`'s views read)."""
+        import pyarrow.dataset as ds  # imported here as in connect (below): it imports pandas
+
         return {
             name: ds.dataset(path, format="parquet").to_table()
             for name in names
@@ -161,6 +166,10 @@ def connect(
     row groups.
     ``threads`` caps DuckDB's threads (default: one per core), for a process of a pool that has one per core already:
     more would only contend for the cores (a site build's page processes spent an eighth more CPU time)."""
+    # imported here, not with the module: pyarrow.dataset imports pandas (0.3 s), and the module is imported by the
+    # sync's definitions, which an unchanged sync loads only to find nothing to do
+    import pyarrow.dataset as ds
+
     con = duckdb.connect(config={} if threads is None else {"threads": threads})
     con.execute("SET enable_progress_bar = false")  # a reader prints its answer, never DuckDB's bar on a long query
     bound = _bind_on(con, warehouse, snapshot_id, as_of)
