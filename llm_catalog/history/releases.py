@@ -62,7 +62,8 @@ def releases_tables(payloads: list[dict], *, processes: int | None = None) -> It
     month on this machine's cores, 8 s for the bundled year), so more than one map is normalized in that many
     processes (default: one per core the process may use) while the caller carries the history through the ones
     that are ready. Spawned, not forked: the sync's process holds DuckDB's and Dagster's threads."""
-    processes = min(len(payloads), processes or len(os.sched_getaffinity(0)))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1  # Linux or not
+    processes = min(len(payloads), processes or cores)
     if processes < 2:
         yield from map(release_tables, payloads)
         return
