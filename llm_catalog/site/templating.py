@@ -100,6 +100,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
         finalize=shown,
+        auto_reload=False,  # a build's templates do not change: no file's time is checked at each page's imports
     )
     env.filters.update(
         money=formatting.money,
@@ -140,9 +141,11 @@ def shown(value):
 
 def shown_escaped(value) -> str:
     """A `{{ }}` output as the page writes it: ``shown``, then escaped as markupsafe's escape does (Markup as it is);
-    a plain string, nearly every value, without markupsafe's Python calls (ShownCodeGenerator)."""
+    a plain string, nearly every value, and a macro's output without markupsafe's Python calls (ShownCodeGenerator)."""
     if value.__class__ is str:
         return escaped(value if value.isprintable() else visible(value))
+    if value.__class__ is Markup:
+        return value
     return escape(shown(value))
 
 
