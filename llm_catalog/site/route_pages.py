@@ -24,7 +24,7 @@ from markupsafe import Markup
 from llm_catalog.readers import formatting, page, snapshot
 from llm_catalog.site import links
 from llm_catalog.site.compare import Embedding, script_json
-from llm_catalog.site.templating import environment
+from llm_catalog.site.templating import Once, environment
 from llm_catalog.site.views import SIMILAR_TEXTS, route_view, similar_texts
 from llm_catalog.warehouse.store import Warehouse
 
@@ -116,6 +116,13 @@ class SimilarCells:
         return texts
 
 
+def attach_alternative_heads(view: dict, once: Once) -> None:
+    """Each other provider's row of the page its head (parts.html's alternative_head), rendered once per listed
+    route and price: a base model's ~24 routes each list the others, 290,000 rows in the default site."""
+    for a in view["alternatives"]:
+        a["head"] = once("alternative_head", (a["other_route_id"], a["other_unit_price"], a["price_basis"]), a)
+
+
 @dataclass
 class _Renderer:
     """What one process renders route pages with."""
@@ -125,6 +132,7 @@ class _Renderer:
     out: Path
     common: dict
     template: jinja2.Template
+    once: Once
     cells: SimilarCells
     embedding: Embedding
 
@@ -138,7 +146,8 @@ def _start(warehouse: Warehouse, snapshot_id: str, out: Path, common: dict) -> N
     con, _ = snapshot.connect(warehouse, snapshot_id, in_memory=True, threads=1)
     env = environment()
     cells = SimilarCells(env, page.route_cells(con))
-    _RENDERER = _Renderer(con, snapshot_id, out, common, env.get_template("route.html"), cells, Embedding.read(con))
+    template, once = env.get_template("route.html"), env.globals["once"]
+    _RENDERER = _Renderer(con, snapshot_id, out, common, template, once, cells, Embedding.read(con))
     gc.freeze()  # what the process keeps (its data, the templates) is never garbage: the collector skips it
 
 
@@ -168,6 +177,7 @@ def _write_pages(route_ids: list[str]) -> int:
     for found in page.gather_pages(r.con, r.snapshot_id, route_ids, similar=False):
         view = route_view(found, similar.get(found["route"]["route_id"]), r.cells.data)
         r.cells.attach(view)
+        attach_alternative_heads(view, r.once)
         html = r.template.render(
             root="../", page=found, view=view, compare_data=r.embedding.route(found, view), **r.common
         )
