@@ -16,6 +16,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import jinja2
@@ -116,11 +117,15 @@ class SimilarCells:
         return texts
 
 
-def attach_alternative_heads(view: dict, once: Once) -> None:
-    """Each other provider's row of the page its head (parts.html's alternative_head), rendered once per listed
-    route and price: a base model's ~24 routes each list the others, 290,000 rows in the default site."""
+def attach_shared_parts(view: dict, once: Once) -> None:
+    """The parts of the page's rows that many pages share (parts.html), each rendered once per build process and
+    what it depends on: each other provider's row its head (a base model's routes each list the others: 290,000
+    rows in the default site), each price and limit its sources (stated_by: 88,000 rows, a few hundred kinds)."""
     for a in view["alternatives"]:
         a["head"] = once("alternative_head", (a["other_route_id"], a["other_unit_price"], a["price_basis"]), a)
+    for row in chain((p for group in view["pricing"] for p in group["rows"]), view["limits"]):
+        stated = tuple((s["source"], s["chosen"]) for s in row["stated"])
+        row["stated_by"] = once("stated_by", (stated, row["why"], bool(row["statements"])), row)
 
 
 @dataclass
@@ -177,7 +182,7 @@ def _write_pages(route_ids: list[str]) -> int:
     for found in page.gather_pages(r.con, r.snapshot_id, route_ids, similar=False):
         view = route_view(found, similar.get(found["route"]["route_id"]), r.cells.data)
         r.cells.attach(view)
-        attach_alternative_heads(view, r.once)
+        attach_shared_parts(view, r.once)
         html = r.template.render(
             root="../", page=found, view=view, compare_data=r.embedding.route(found, view), **r.common
         )
