@@ -16,6 +16,7 @@ import multiprocessing
 import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 
 import jinja2
@@ -24,7 +25,7 @@ from markupsafe import Markup
 from llm_catalog.readers import formatting, page, snapshot
 from llm_catalog.site import links
 from llm_catalog.site.compare import Embedding, script_json
-from llm_catalog.site.templating import environment
+from llm_catalog.site.templating import Once, environment
 from llm_catalog.site.views import SIMILAR_TEXTS, route_view, similar_texts
 from llm_catalog.warehouse.store import Warehouse
 
@@ -116,6 +117,17 @@ class SimilarCells:
         return texts
 
 
+def attach_shared_parts(view: dict, once: Once) -> None:
+    """The parts of the page's rows that many pages share (parts.html), each rendered once per build process and
+    what it depends on: each other provider's row its head (a base model's routes each list the others: 290,000
+    rows in the default site), each price and limit its sources (stated_by: 88,000 rows, a few hundred kinds)."""
+    for a in view["alternatives"]:
+        a["head"] = once("alternative_head", (a["other_route_id"], a["other_unit_price"], a["price_basis"]), a)
+    for row in chain((p for group in view["pricing"] for p in group["rows"]), view["limits"]):
+        stated = tuple((s["source"], s["chosen"]) for s in row["stated"])
+        row["stated_by"] = once("stated_by", (stated, row["why"], bool(row["statements"])), row)
+
+
 @dataclass
 class _Renderer:
     """What one process renders route pages with."""
@@ -125,6 +137,7 @@ class _Renderer:
     out: Path
     common: dict
     template: jinja2.Template
+    once: Once
     cells: SimilarCells
     embedding: Embedding
 
@@ -138,7 +151,8 @@ def _start(warehouse: Warehouse, snapshot_id: str, out: Path, common: dict) -> N
     con, _ = snapshot.connect(warehouse, snapshot_id, in_memory=True, threads=1)
     env = environment()
     cells = SimilarCells(env, page.route_cells(con))
-    _RENDERER = _Renderer(con, snapshot_id, out, common, env.get_template("route.html"), cells, Embedding.read(con))
+    template, once = env.get_template("route.html"), env.globals["once"]
+    _RENDERER = _Renderer(con, snapshot_id, out, common, template, once, cells, Embedding.read(con))
     gc.freeze()  # what the process keeps (its data, the templates) is never garbage: the collector skips it
 
 
@@ -168,6 +182,7 @@ def _write_pages(route_ids: list[str]) -> int:
     for found in page.gather_pages(r.con, r.snapshot_id, route_ids, similar=False):
         view = route_view(found, similar.get(found["route"]["route_id"]), r.cells.data)
         r.cells.attach(view)
+        attach_shared_parts(view, r.once)
         html = r.template.render(
             root="../", page=found, view=view, compare_data=r.embedding.route(found, view), **r.common
         )
