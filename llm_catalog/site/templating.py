@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-from jinja2.compiler import CodeGenerator
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from llm_catalog.identity.providers import self_hosted_providers
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
@@ -22,46 +21,10 @@ TEMPLATES, STATIC = HERE / "templates", HERE / "static"
 DICT_ATTRIBUTES = frozenset(dir(dict))
 
 
-class ShownCodeGenerator(CodeGenerator):
-    """Jinja's code generator, with each `{{ }}` output compiled to one call of ``environment.shown_escaped`` in
-    place of Jinja's ``escape(environment.finalize(value))``: markupsafe's escape and Markup are Python calls that
-    made a third of rendering a route page (~18M values a build), and the page joins plain text as well as Markup.
-    An output whose escaping is decided at run time (a volatile `autoescape` block) keeps Jinja's code."""
-
-    def _one_call(self, frame, finalize) -> bool:
-        return (
-            self.environment.finalize is shown
-            and bool(frame.eval_ctx.autoescape)
-            and not frame.eval_ctx.volatile
-            and finalize.src == FINALIZE_SOURCE
-        )
-
-    def _output_child_pre(self, node, frame, finalize) -> None:
-        if self._one_call(frame, finalize):
-            self.write("environment.shown_escaped(")
-        else:
-            super()._output_child_pre(node, frame, finalize)
-
-    def _output_child_post(self, node, frame, finalize) -> None:
-        if self._one_call(frame, finalize):
-            self.write(")")
-        else:
-            super()._output_child_post(node, frame, finalize)
-
-
-FINALIZE_SOURCE = "environment.finalize("  # what Jinja writes around an output for a finalize that takes no context
-
-
 class DataEnvironment(jinja2.Environment):
     """Jinja's environment, with `row.column` on a dict read as the key at once. Jinja tries the attribute first and
     takes the key when that raises: a raised and caught exception for each of ~8M lookups of a build, which was a
     sixth of rendering a route page. A name that is a dict attribute (`items`, `get`) still resolves as Jinja would."""
-
-    code_generator_class = ShownCodeGenerator
-
-    def __init__(self, **options):
-        super().__init__(**options)
-        self.shown_escaped = shown_escaped  # what ShownCodeGenerator's outputs call
 
     def getattr(self, obj, attribute):
         if obj.__class__ is dict and attribute not in DICT_ATTRIBUTES:
@@ -137,26 +100,3 @@ def shown(value):
     if isinstance(value, str) and not isinstance(value, Markup):  # another str subclass
         return visible(value)
     return value
-
-
-def shown_escaped(value) -> str:
-    """A `{{ }}` output as the page writes it: ``shown``, then escaped as markupsafe's escape does (Markup as it is);
-    a plain string, nearly every value, and a macro's output without markupsafe's Python calls (ShownCodeGenerator)."""
-    if value.__class__ is str:
-        return escaped(value if value.isprintable() else visible(value))
-    if value.__class__ is Markup:
-        return value
-    return escape(shown(value))
-
-
-def escaped(text: str) -> str:
-    """``text`` with the five characters markupsafe's escape replaces replaced as it does (the same entities)."""
-    if "&" in text or "<" in text or ">" in text or "'" in text or '"' in text:
-        return (
-            text.replace("&", "&amp;")
-            .replace(">", "&gt;")
-            .replace("<", "&lt;")
-            .replace("'", "&#39;")
-            .replace('"', "&#34;")
-        )
-    return text

@@ -7,10 +7,10 @@ import json
 
 from hypothesis import given
 from hypothesis import strategies as st
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from llm_catalog.site.compare import script_json
-from llm_catalog.site.templating import environment, shown, shown_escaped
+from llm_catalog.site.templating import environment, shown
 from llm_catalog.text import visible
 
 
@@ -23,14 +23,6 @@ def test_a_string_is_shown_as_text_visible_writes_it(text):
     assert shown(text) == visible(text)
     assert shown(Label(text)) == visible(text)
     assert shown(Markup(text)) is not None and str(shown(Markup(text))) == text  # a macro's output: as it is
-
-
-@given(st.text(st.characters(codec=None), max_size=40) | st.text("&<>'\"ab", max_size=12))
-def test_an_output_is_written_as_jinja_would_escape_it(text):
-    """shown_escaped, which each `{{ }}` compiles to, against Jinja's escape(finalize(value))."""
-    assert shown_escaped(text) == escape(shown(text))
-    assert shown_escaped(Label(text)) == escape(shown(Label(text)))
-    assert shown_escaped(Markup(text)) == text
 
 
 def test_a_page_writes_a_hidden_code_point_out_and_leaves_numbers_and_markup_alone():
