@@ -50,8 +50,8 @@ def shared_folder(tmp_path_factory, name: str, build: Callable[[Path], None]) ->
         folder = tmp_path_factory.mktemp(name)
         build(folder)
         return folder
-    # the workers' base folders are popen-gwN in the run's, which the controller empties at its start; the workers'
-    # own are removed when each ends, so a folder the other worker may still read lives in the run's
+    # in the run's base folder, beside the workers' own (popen-gwN): the controller makes it anew at each start, so
+    # nothing is reused from an earlier run, and removes it after a passed run as before
     shared = tmp_path_factory.getbasetemp().parent / "shared"
     shared.mkdir(exist_ok=True)
     folder, built = shared / name, shared / f"{name}.built"
