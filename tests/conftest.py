@@ -7,9 +7,11 @@ import json
 import os
 import shutil
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from filelock import FileLock
 
 # no test reaches the internet: the aider leaderboard's default is its upstream URL, so tests turn it off unless a
 # test points it at a file or a server on 127.0.0.1
@@ -32,11 +34,34 @@ pytest_plugins = ["browser"]
 SLOW_FIXTURES = frozenset({"synced_warehouse", "built_site", "hostile_warehouse", "browser"})
 
 
-# the suite runs on two workers (pytest-xdist, `-n 2`); each worker makes the session fixtures its own tests need
+# the suite runs on two workers (pytest-xdist, `-n 2`); the costly session fixtures (a sync, a site) are built once
+# for both (shared_folder)
 def pytest_collection_modifyitems(items) -> None:
     for item in items:
         if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
             item.add_marker(pytest.mark.slow)
+
+
+def shared_folder(tmp_path_factory, name: str, build: Callable[[Path], None]) -> Path:
+    """The folder ``name``, made by ``build(folder)`` once for the whole run: under pytest-xdist the first worker to
+    ask builds it in the run's base folder, under a lock, and the others wait for it and reuse it (the pattern of
+    xdist's docs). Its users only read it: a test that writes into it works on a copy (copy_warehouse)."""
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:  # one process: its own folder
+        folder = tmp_path_factory.mktemp(name)
+        build(folder)
+        return folder
+    # in the run's base folder, beside the workers' own (popen-gwN): the controller makes it anew at each start, so
+    # nothing is reused from an earlier run, and removes it after a passed run as before
+    shared = tmp_path_factory.getbasetemp().parent / "shared"
+    shared.mkdir(exist_ok=True)
+    folder, built = shared / name, shared / f"{name}.built"
+    with FileLock(shared / f"{name}.lock"):
+        if not built.exists():  # a build that failed left no mark: the next user builds again (and fails alike)
+            shutil.rmtree(folder, ignore_errors=True)
+            folder.mkdir()
+            build(folder)
+            built.touch()
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -72,9 +97,11 @@ def bundled_catalog(tmp_path_factory):
 @pytest.fixture(scope="session")
 def synced_warehouse(tmp_path_factory):
     """A warehouse after `llm-catalog sync` of the bundled map (the README's `make sync`)."""
-    root = tmp_path_factory.mktemp("warehouse")
-    assert main(["sync", "--warehouse", str(root)]) == 0
-    return root
+
+    def sync(root: Path) -> None:
+        assert main(["sync", "--warehouse", str(root)]) == 0
+
+    return shared_folder(tmp_path_factory, "warehouse", sync)
 
 
 def write_map(path, entries: dict) -> str:
@@ -104,14 +131,16 @@ def small_synced(small_map, tmp_path_factory) -> Path:
     """A warehouse synced once from the small map (and the other bundled sources) under umask 022, as a user's,
     for the session: a test that syncs into a warehouse or changes it works on a copy (copy_warehouse) rather than
     paying for a sync of its own (each is over a minute)."""
-    root = tmp_path_factory.mktemp("small-synced")
-    path = write_map(root / "small.json", small_map)
-    umask = os.umask(0o022)
-    try:
-        assert main(["sync", "--warehouse", str(root / "wh"), "--litellm", path, "--quiet"]) == 0
-    finally:
-        os.umask(umask)
-    return root / "wh"
+
+    def sync(root: Path) -> None:
+        path = write_map(root / "small.json", small_map)
+        umask = os.umask(0o022)
+        try:
+            assert main(["sync", "--warehouse", str(root / "wh"), "--litellm", path, "--quiet"]) == 0
+        finally:
+            os.umask(umask)
+
+    return shared_folder(tmp_path_factory, "small-synced", sync) / "wh"
 
 
 @pytest.fixture(scope="session")
@@ -129,9 +158,11 @@ def medium_map(bundled_map) -> dict:
 @pytest.fixture(scope="session")
 def built_site(synced_warehouse, tmp_path_factory):
     """The site of the synced bundled map, as `llm-catalog site --out DIR` builds it."""
-    out = tmp_path_factory.mktemp("site") / "site"
-    assert main(["site", "--warehouse", str(synced_warehouse), "--out", str(out), "--quiet"]) == 0
-    return out
+
+    def build(root: Path) -> None:
+        assert main(["site", "--warehouse", str(synced_warehouse), "--out", str(root / "site"), "--quiet"]) == 0
+
+    return shared_folder(tmp_path_factory, "site", build) / "site"
 
 
 @pytest.fixture(scope="session")
@@ -150,15 +181,17 @@ def site_url(built_site):
 def hostile_warehouse(small_map, tmp_path_factory):
     """A hand-made map whose ids and names carry markup and URL-special characters, synced twice (a price of
     deepinfra/openai/gpt-oss-20b changes between the two days), with its site built."""
-    root = tmp_path_factory.mktemp("hostile")
-    base = small_map["deepinfra/openai/gpt-oss-20b"]
-    entries = {**small_map, HOSTILE_SCRIPT_ID: {**base}, HOSTILE_URL_ID: {**base, "input_cost_per_token": 5e-08}}
-    for day, price in (("2026-10-01", 4e-08), ("2026-11-01", 3e-08)):
-        entries["deepinfra/openai/gpt-oss-20b"] = {**base, "input_cost_per_token": price}
-        path = write_map(root / f"map-{day}.json", entries)
-        assert _sync_as_of(root / "wh", path, day)
-    assert main(["site", "--warehouse", str(root / "wh"), "--out", str(root / "site"), "--quiet"]) == 0
-    return root
+
+    def build(root: Path) -> None:
+        base = small_map["deepinfra/openai/gpt-oss-20b"]
+        entries = {**small_map, HOSTILE_SCRIPT_ID: {**base}, HOSTILE_URL_ID: {**base, "input_cost_per_token": 5e-08}}
+        for day, price in (("2026-10-01", 4e-08), ("2026-11-01", 3e-08)):
+            entries["deepinfra/openai/gpt-oss-20b"] = {**base, "input_cost_per_token": price}
+            path = write_map(root / f"map-{day}.json", entries)
+            assert _sync_as_of(root / "wh", path, day)
+        assert main(["site", "--warehouse", str(root / "wh"), "--out", str(root / "site"), "--quiet"]) == 0
+
+    return shared_folder(tmp_path_factory, "hostile", build)
 
 
 HOSTILE_SCRIPT_ID = 'deepinfra/<script>alert("pwned")</script>'

@@ -159,11 +159,8 @@ def test_a_route_count_drop_is_blocked_unless_accepted(published, small_map, tmp
     assert main(["sync", "--warehouse", str(warehouse), "--litellm", str(good)]) == 0
 
 
-def test_warnings_are_published_in_rejects_and_shown_in_the_run(tmp_path, small_map, capsys):
-    warehouse = tmp_path / "wh"
-    good = tmp_path / "good.json"
-    good.write_text(json.dumps(small_map))
-    assert main(["sync", "--warehouse", str(warehouse), "--litellm", str(good)]) == 0
+def test_warnings_are_published_in_rejects_and_shown_in_the_run(tmp_path, small_map, small_synced, capsys):
+    warehouse = copy_warehouse(small_synced, tmp_path / "wh")  # its snapshot: the small map, input 0.03 per 1M
     jumped = tmp_path / "jumped.json"
     jumped.write_text(with_field(small_map, "input_cost_per_token", 3e-06))  # 0.03 -> 3.0 per 1M
     assert main(["sync", "--warehouse", str(warehouse), "--litellm", str(jumped)]) == 0

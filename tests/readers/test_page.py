@@ -4,7 +4,7 @@ import json
 from datetime import date
 
 import pytest
-from conftest import ROUTE
+from conftest import ROUTE, _sync_as_of, copy_warehouse, write_map
 
 from llm_catalog.errors import PublishError
 from llm_catalog.normalized.litellm.vocabulary import CORE_CAPABILITIES
@@ -63,37 +63,29 @@ def test_show_an_unknown_route_suggests_close_ones(synced_warehouse, capsys):
     assert "no route 'deepinfra/openai/gpt-oss-20'" in err and "deepinfra/openai/gpt-oss-20b" in err
 
 
-@pytest.mark.slow  # a real sync
-def test_as_of_reads_the_snapshot_current_on_a_date_and_older_snapshots_are_refused(tmp_path, small_map, capsys):
-    root = tmp_path / "wh"
-    path = tmp_path / "map.json"
-    path.write_text(json.dumps(small_map))
-    import dagster as dg
-
-    from pipelines.definitions import build_definitions
-
-    def sync(day: str, price: float) -> bool:
-        entry = {**small_map["deepinfra/openai/gpt-oss-20b"], "input_cost_per_token": price}
-        path.write_text(json.dumps({**small_map, "deepinfra/openai/gpt-oss-20b": entry}))
-        job = build_definitions(warehouse=str(root), litellm=str(path), as_of=day).resolve_job_def("sync")
-        return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False).success
-
-    assert sync("2026-01-10", 3e-08) and sync("2026-03-01", 2.5e-08)
+def test_as_of_reads_the_snapshot_current_on_a_date_and_older_snapshots_are_refused(
+    hostile_warehouse, tmp_path, capsys
+):
+    # the hostile map's warehouse, synced as of 2026-10-01 and 2026-11-01 with the route's input price 0.04 then
+    # 0.03 (conftest); a copy, as the refused sync below writes into it
+    root = copy_warehouse(hostile_warehouse / "wh", tmp_path / "wh")
     warehouse = Warehouse(root)
     first, second = warehouse.snapshot_ids()
-    assert (warehouse.as_of(first), warehouse.as_of(second)) == (date(2026, 1, 10), date(2026, 3, 1))
+    assert (warehouse.as_of(first), warehouse.as_of(second)) == (date(2026, 10, 1), date(2026, 11, 1))
     sql = "select usd from prices where route_id = 'deepinfra/openai/gpt-oss-20b' and price_kind = 'input'"
-    for day, expected in (("2026-02-15", "0.03"), ("2026-03-01", "0.025"), ("2027-01-01", "0.025")):
+    for day, expected in (("2026-10-15", "0.04"), ("2026-11-01", "0.03"), ("2027-01-01", "0.03")):
         capsys.readouterr()
         assert main(["query", "--warehouse", str(root), "--as-of", day, "--format", "csv", sql]) == 0
         assert capsys.readouterr().out.split() == ["usd", expected]
-    assert main(["query", "--warehouse", str(root), "--as-of", "2025-12-31", sql]) == 1
-    assert "no snapshot in" in (err := capsys.readouterr().err) and "as of 2025-12-31 or earlier" in err
+    assert main(["query", "--warehouse", str(root), "--as-of", "2026-09-30", sql]) == 1
+    assert "no snapshot in" in (err := capsys.readouterr().err) and "as of 2026-09-30 or earlier" in err
     # a snapshot older than the newest one is refused, whatever it contains
-    assert not sync("2026-02-01", 2e-08)
+    entries = json.loads((hostile_warehouse / "map-2026-11-01.json").read_text())
+    entries[ROUTE] = {**entries[ROUTE], "input_cost_per_token": 2e-08}
+    assert not _sync_as_of(root, write_map(tmp_path / "map.json", entries), "2026-10-15")
     assert warehouse.snapshot_ids() == [first, second]
-    with pytest.raises(PublishError, match="already has one as of 2026-03-01"):
-        warehouse.plan(sources=[], code="x", as_of=date(2026, 2, 1))
+    with pytest.raises(PublishError, match="already has one as of 2026-11-01"):
+        warehouse.plan(sources=[], code="x", as_of=date(2026, 10, 15))
 
 
 def _page_rows(warehouse, route_id: str, lens: str) -> list[dict]:

@@ -11,7 +11,7 @@ import urllib.request
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser import axe_violations, console_errors, screenshot, wait_for_js
+from browser import attribute_of_each, axe_violations, console_errors, screenshot, wait_for_js
 from selenium.webdriver.common.by import By
 
 from llm_catalog.readers import snapshot
@@ -44,7 +44,7 @@ def open_index(driver, url: str) -> None:
 
 
 def shown_routes(driver) -> list[str]:
-    return [r.get_attribute("data-route") for r in driver.find_elements(By.CSS_SELECTOR, "#routes tbody tr")]
+    return attribute_of_each(driver, "#routes tbody tr", "data-route")
 
 
 def every_matching_route(driver) -> list[str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
-from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID, ROUTE, ROUTE_PAGE_SECTIONS
+from conftest import HOSTILE_SCRIPT_ID, HOSTILE_URL_ID, ROUTE, ROUTE_PAGE_SECTIONS, copy_warehouse
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -198,9 +198,10 @@ def test_the_site_server_serves_a_built_site_on_loopback_and_refuses_a_folder_wi
     assert f"no site built in {tmp_path}" in capsys.readouterr().err
 
 
-def test_the_site_asset_builds_after_a_publish_and_skips_the_snapshot_it_already_shows(hostile_warehouse):
-    defs = build_definitions(warehouse=str(hostile_warehouse / "wh"))
-    site_dir = hostile_warehouse / "wh" / "site"
+def test_the_site_asset_builds_after_a_publish_and_skips_the_snapshot_it_already_shows(hostile_warehouse, tmp_path):
+    warehouse = copy_warehouse(hostile_warehouse / "wh", tmp_path / "wh")  # shared: the asset builds into a copy
+    defs = build_definitions(warehouse=str(warehouse))
+    site_dir = warehouse / "site"
     rebuilt = []
     for _ in range(2):
         result = defs.resolve_job_def("site").execute_in_process(instance=dg.DagsterInstance.ephemeral())
@@ -208,10 +209,10 @@ def test_the_site_asset_builds_after_a_publish_and_skips_the_snapshot_it_already
         rebuilt.append(event.materialization.metadata["rebuilt"].value)
     assert rebuilt == [True, False]
     record = json.loads((site_dir / "site.json").read_text())
-    con, current = snapshot.connect(Warehouse(hostile_warehouse / "wh"))
+    con, current = snapshot.connect(Warehouse(warehouse))
     (routes,) = con.execute("SELECT count(*) FROM routes").fetchone()
     assert record["snapshot_id"] == current and record["routes"] == routes
     assert record["routes"] > 62  # the hand-made map's 62 and the bundled sources' other routes
     assert defs.resolve_sensor_def("site_after_publish").default_status == dg.DefaultSensorStatus.STOPPED
     with pytest.raises(CatalogError, match="no site built"):
-        site_server(hostile_warehouse / "wh")
+        site_server(warehouse)

@@ -10,6 +10,7 @@ import sys
 
 import duckdb
 import pytest
+from conftest import copy_warehouse
 from test_faults import partitions, sync_process, wait_for
 from test_readme import readme_queries
 
@@ -33,13 +34,12 @@ def glob_count(root, table: str, snapshot_id: str) -> int:
     ).fetchall()[0][0]
 
 
-def test_readme_queries_never_see_an_unpublished_or_half_removed_snapshot(tmp_path, small_map, capsys):
-    root = tmp_path / "wh"
-    good, changed = tmp_path / "good.json", tmp_path / "changed.json"
-    good.write_text(json.dumps(small_map))
+def test_readme_queries_never_see_an_unpublished_or_half_removed_snapshot(tmp_path, small_map, small_synced, capsys):
+    root = copy_warehouse(small_synced, tmp_path / "wh")  # one snapshot, synced from the small map
+    changed = tmp_path / "changed.json"
     changed.write_text(json.dumps({**small_map, GOOD: {**small_map[GOOD], "input_cost_per_token": 2.5e-08}}))
-    assert main(["sync", "--warehouse", str(root), "--litellm", str(good), "--quiet"]) == 0
     published = Warehouse(root).current_id()
+    assert Warehouse(root).snapshot_ids() == [published]
     expected = readme_answers(root)
     prices = sorted((r[0], r[4]) for r in expected[2])
     assert ("input", 0.03) in prices
