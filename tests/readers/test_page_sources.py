@@ -18,6 +18,7 @@ from llm_catalog import schemas
 from llm_catalog.readers import formatting, page, snapshot
 from llm_catalog.reconciliation.choose import RULES
 from llm_catalog.site.compare import route_data, script_json
+from llm_catalog.site.route_pages import attach_shared_parts
 from llm_catalog.site.templating import environment
 from llm_catalog.site.views import route_view
 from llm_catalog.warehouse.store import Warehouse
@@ -266,17 +267,14 @@ class Cells(HTMLParser):
 
 
 def test_the_route_page_marks_the_published_source_and_lists_each_value_where_they_disagree(reconciled):
-    view = route_view(reconciled)
-    html = (
-        environment()
-        .get_template("route.html")
-        .render(
-            root="../",
-            page=reconciled,
-            view=view,
-            snapshot=reconciled["sources"],
-            compare_data=script_json(route_data(reconciled, view, None)),
-        )
+    env, view = environment(), route_view(reconciled)
+    attach_shared_parts(view, env.globals["once"])  # as a build's page process does before rendering
+    html = env.get_template("route.html").render(
+        root="../",
+        page=reconciled,
+        view=view,
+        snapshot=reconciled["sources"],
+        compare_data=script_json(route_data(reconciled, view, None)),
     )
     kinds = Cells("data-kind")
     kinds.feed(html)
