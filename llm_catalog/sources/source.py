@@ -24,8 +24,8 @@ from llm_catalog.sources.fetch import (
 
 OFF = "off"  # the location that turns an optional source off
 # The most routes one sync may list, over every pricing source (each entry is at most one route). Similarity is
-# the stage that grows with them (with the pairs of a block): on 2 cores it takes 3.5 s for the real catalog (13,937
-# source routes, 11,864 routes) and about 25 s and 4.5 GiB at 50,000 synthetic routes (121 s and 3.6 GiB before the
+# the stage that grows with them (with the pairs of a block): on 2 cores it takes 3.1 s for the real catalog (13,937
+# source routes, 11,864 routes) and about 22 s and 4.6 GiB at 50,000 synthetic routes (121 s and 3.6 GiB before the
 # compiled kernel, when 100,000 ran 24.5 minutes to 6.7 GB before it was killed).
 # 50,000 is 3.6 times the real catalog; a source past it is refused before it is normalized, a sync past it before
 # reconciliation. --max-routes (or the environment variable) raises it for a machine that can take more.
@@ -50,7 +50,7 @@ def over_route_limit(what: str, routes: int, limit: int) -> str:
     """The refusal of a source or a sync that lists more routes than the limit: what, how many, how to raise it."""
     return (
         f"{what}: {routes:,} routes, over the limit of {limit:,} routes per sync (similarity grows with the "
-        f"routes: about 25 s and 4.5 GiB at 50,000); nothing is published. To sync it anyway, raise the limit with "
+        f"routes: about 22 s and 4.6 GiB at 50,000); nothing is published. To sync it anyway, raise the limit with "
         f"`llm-catalog sync --max-routes N` or ${MAX_ROUTES_ENV}"
     )
 
