@@ -60,7 +60,7 @@ def _with_counts(table: pa.Table) -> pa.Table:
 def with_prices_past_their_unit(prices: pa.Table) -> pa.Table:
     """prices (or price_history) plus ``usd_past_unit_bound``: the price where it is above its unit's plausible
     bound (vocabulary.PRICE_BOUNDS), else null."""
-    units = pa.array([unit for unit in PRICE_BOUNDS], pa.string())
+    units = pa.array(list(PRICE_BOUNDS), pa.string())
     bounds = pa.array([implausible for _, implausible in PRICE_BOUNDS.values()], pa.float64())
     # a unit without a bound has none: +inf
     bound = pc.fill_null(pc.take(bounds, pc.index_in(prices["unit"], value_set=units)), math.inf)

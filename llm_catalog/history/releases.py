@@ -9,7 +9,6 @@ similarity, benchmark and model tables, which are for the current snapshot.
 from __future__ import annotations
 
 import multiprocessing
-import os
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, date, datetime
@@ -17,6 +16,7 @@ from datetime import UTC, date, datetime
 import pyarrow as pa
 
 from llm_catalog.history.step import step
+from llm_catalog.machine import usable_cores
 from llm_catalog.normalized.litellm.normalize import NormalizedMap, normalize_payload
 from llm_catalog.sources.fetch import RawPayload
 
@@ -62,8 +62,7 @@ def releases_tables(payloads: list[dict], *, processes: int | None = None) -> It
     month on this machine's cores, 8 s for the bundled year), so more than one map is normalized in that many
     processes (default: one per core the process may use) while the caller carries the history through the ones
     that are ready. Spawned, not forked: the sync's process holds DuckDB's and Dagster's threads."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1  # Linux or not
-    processes = min(len(payloads), processes or cores)
+    processes = min(len(payloads), processes or usable_cores())
     if processes < 2:
         yield from map(release_tables, payloads)
         return

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from itertools import chain
@@ -22,6 +21,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from llm_catalog.machine import usable_cores
 from llm_catalog.readers import formatting, page, snapshot
 from llm_catalog.site import links
 from llm_catalog.site.compare import Embedding, script_json
@@ -37,7 +37,7 @@ MAX_WORKERS = 8
 
 def workers() -> int:
     """The processes a build renders with: the cores this process may run on (at most MAX_WORKERS)."""
-    return max(1, min(len(os.sched_getaffinity(0)), MAX_WORKERS))
+    return max(1, min(usable_cores(), MAX_WORKERS))
 
 
 class RoutePages:
