@@ -14,39 +14,43 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import PrivateAttr
 
-from llm_catalog.paths import warehouse_dir
 from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS, MAX_PAYLOAD_BYTES
 from llm_catalog.sources.source import Source
 from llm_catalog.warehouse.layout import RUN_SCRATCH
-from llm_catalog.warehouse.store import Warehouse
+from llm_catalog.warehouse.store import Warehouse, open_warehouse
 
 
-def work_dir(warehouse: Path, run_id: str) -> Path:
-    """A run's working storage: what its assets and checks hand on to each other."""
-    return warehouse / RUN_SCRATCH / run_id
+def work_dir(local: Path, run_id: str) -> Path:
+    """A run's working storage under a warehouse's local work folder: what its assets and checks hand on."""
+    return local / RUN_SCRATCH / run_id
 
 
 class WarehouseResource(dg.ConfigurableResource):
-    """The versioned Parquet warehouse a sync publishes to and reads its previous snapshot from. An empty path means
-    ``$LLM_CATALOG_WAREHOUSE``, else ``data/warehouse``."""
+    """The versioned Parquet warehouse a sync publishes to and reads its previous snapshot from: a folder or an
+    ``s3://BUCKET/PREFIX``. An empty path means ``$LLM_CATALOG_WAREHOUSE``, else ``data/warehouse``; an empty
+    endpoint means the AWS SDKs' own settings (``AWS_ENDPOINT_URL``, else AWS)."""
 
     path: str = ""
+    s3_endpoint: str = ""  # an S3-compatible store's URL (MinIO, R2, Ceph), for an s3:// path
     lock_timeout_seconds: float = 600.0  # how long a publish waits for another writer of the same warehouse
 
-    @property
-    def root(self) -> Path:
-        return warehouse_dir(self.path or None)
-
     def store(self) -> Warehouse:
-        return Warehouse(self.root, lock_timeout=self.lock_timeout_seconds)
+        return open_warehouse(
+            self.path or None, s3_endpoint=self.s3_endpoint or None, lock_timeout=self.lock_timeout_seconds
+        )
+
+    @property
+    def location(self) -> str:
+        """The warehouse's folder path or s3:// location."""
+        return self.store().location
 
     @property
     def raw_dir(self) -> Path:
-        """Where every raw payload is kept, by source and sha256."""
-        return self.root / "raw"
+        """Where a sync keeps every raw payload, by source and sha256 (a bucket's publish copies them up)."""
+        return self.store().work_dir / "raw"
 
     def run_dir(self, run_id: str) -> Path:
-        return work_dir(self.root, run_id)
+        return work_dir(self.store().work_dir, run_id)
 
 
 class CatalogSettings(dg.ConfigurableResource):
@@ -104,10 +108,12 @@ class StagedTableIOManager(dg.ConfigurableIOManager):
     cost about 2 s of a full sync (Arrow tables are immutable, so every reader can share one)."""
 
     warehouse: str = ""
+    s3_endpoint: str = ""
     _tables: dict = PrivateAttr(default_factory=dict)  # the path a table was staged at (under its run) -> the table
 
     def _root(self) -> Path:
-        return warehouse_dir(self.warehouse or None) / "_io"
+        # local even for a bucket warehouse: a run's working tables stay with the machine that runs it
+        return open_warehouse(self.warehouse or None, s3_endpoint=self.s3_endpoint or None).work_dir / "_io"
 
     @staticmethod
     def _name(context, suffix: str) -> Path:

@@ -132,7 +132,7 @@ def catalog_snapshot(
         {
             "published": result.published,
             "snapshot_id": result.snapshot_id,
-            "warehouse": dg.MetadataValue.path(str(warehouse.root)),
+            "warehouse": dg.MetadataValue.path(store.location),
             "row_counts": dg.MetadataValue.json({k: v["rows"] for k, v in result.manifest["tables"].items()}),
         }
     )

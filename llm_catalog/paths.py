@@ -31,12 +31,8 @@ WAREHOUSE_ENV = "LLM_CATALOG_WAREHOUSE"
 DEFAULT_WAREHOUSE = DATA_DIR / "warehouse"
 
 
-def warehouse_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """The warehouse: ``--warehouse`` if given, else ``$LLM_CATALOG_WAREHOUSE``, else ``data/warehouse``."""
-    chosen = explicit or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE
-    return Path(chosen).expanduser().resolve()
-
-
-def site_dir(warehouse: Path) -> Path:
-    """Where the catalog site of a warehouse is built unless told otherwise (`llm-catalog site --out`)."""
-    return warehouse / "site"
+def warehouse_location(explicit: str | os.PathLike | None = None) -> str:
+    """The warehouse: ``--warehouse`` if given, else ``$LLM_CATALOG_WAREHOUSE``, else ``data/warehouse``. A folder's
+    absolute path, or an ``s3://BUCKET/PREFIX`` as given."""
+    chosen = str(explicit or os.environ.get(WAREHOUSE_ENV) or DEFAULT_WAREHOUSE)
+    return chosen.rstrip("/") if chosen.startswith("s3://") else str(Path(chosen).expanduser().resolve())

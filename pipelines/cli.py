@@ -85,7 +85,16 @@ def _pricing_option(parser: argparse.ArgumentParser, default: str) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="llm-catalog", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--warehouse", help="warehouse folder (default: $LLM_CATALOG_WAREHOUSE or data/warehouse)")
+    common.add_argument(
+        "--warehouse",
+        help="warehouse folder or s3://BUCKET/PREFIX (default: $LLM_CATALOG_WAREHOUSE or data/warehouse)",
+    )
+    common.add_argument(
+        "--s3-endpoint",
+        metavar="URL",
+        help="an S3-compatible store's endpoint for an s3:// warehouse (default: $AWS_ENDPOINT_URL, else AWS); "
+        "credentials and region come from the AWS environment variables and config files",
+    )
     common.add_argument("--debug", action="store_true", help="print the traceback of a failure")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -213,7 +222,11 @@ def build_parser() -> argparse.ArgumentParser:
     site = sub.add_parser("site", parents=[common], help="build the static site of a snapshot (or serve a built one)")
     site.add_argument("--snapshot", help="snapshot id (default: the current one)")
     site.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
-    site.add_argument("--out", metavar="DIR", help="where the site goes (default: the warehouse's site/ folder)")
+    site.add_argument(
+        "--out",
+        metavar="DIR",
+        help="where the site goes: a folder or s3://BUCKET/PREFIX (default: the warehouse's site/)",
+    )
     site.add_argument("--serve", action="store_true", help="serve the site built in --out on 127.0.0.1")
     site.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000; 0: any free one)")
     site.add_argument("--quiet", action="store_true", help="print nothing unless something fails")

@@ -80,9 +80,10 @@ daily_sync = dg.ScheduleDefinition(
 
 
 def build_definitions(
-    warehouse: str = "", litellm: str = "", lock_timeout_seconds: float = 600.0, **settings
+    warehouse: str = "", litellm: str = "", lock_timeout_seconds: float = 600.0, s3_endpoint: str = "", **settings
 ) -> dg.Definitions:
-    """Definitions bound to a warehouse and a cost map (empty strings: the configured defaults); ``settings`` are
+    """Definitions bound to a warehouse (a folder or s3://BUCKET/PREFIX, with ``s3_endpoint`` for an S3-compatible
+    store) and a cost map (empty strings: the configured defaults); ``settings`` are
     further CatalogSettings fields (accept_drop, as_of, ...) or the location of a source by its name
     (``aider="off"``, ``models_dev="/path/to/tree"``)."""
     named = {name: settings.pop(name) for name in list(settings) if name in BY_NAME}
@@ -96,12 +97,15 @@ def build_definitions(
         loggers={"console": dg.colored_console_logger, "progress": progress_logger},
         resources={
             "catalog": CatalogSettings(locations=locations, **settings),
-            "warehouse": WarehouseResource(path=warehouse, lock_timeout_seconds=lock_timeout_seconds),
-            "io_manager": StagedTableIOManager(warehouse=warehouse),
+            "warehouse": WarehouseResource(
+                path=warehouse, s3_endpoint=s3_endpoint, lock_timeout_seconds=lock_timeout_seconds
+            ),
+            "io_manager": StagedTableIOManager(warehouse=warehouse, s3_endpoint=s3_endpoint),
         },
     )
 
 
 defs = build_definitions(
     warehouse=dg.EnvVar("LLM_CATALOG_WAREHOUSE").get_value(default="") or "",
+    s3_endpoint=dg.EnvVar("LLM_CATALOG_S3_ENDPOINT").get_value(default="") or "",
 )

@@ -6,18 +6,21 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from pathlib import Path
 
 from llm_catalog.errors import CatalogError
-from llm_catalog.paths import site_dir, warehouse_dir
 from llm_catalog.readers.terminal import visible_data, visible_lines
-from llm_catalog.warehouse.store import Warehouse
+from llm_catalog.warehouse.store import Warehouse, open_warehouse
+
+
+def _warehouse(args) -> Warehouse:
+    """The warehouse the command names: ``--warehouse`` (a folder or s3://BUCKET/PREFIX) and ``--s3-endpoint``."""
+    return open_warehouse(args.warehouse, s3_endpoint=args.s3_endpoint)
 
 
 def cmd_versions(args) -> int:
     from llm_catalog.readers import snapshot
 
-    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    warehouse = _warehouse(args).require()
     published = snapshot.published_ids(warehouse)
     current = published[-1] if published else None
     listed = []
@@ -43,7 +46,7 @@ def cmd_versions(args) -> int:
         print(json.dumps(listed, indent=1))
         return 0
     if not listed:
-        print(f"no snapshots in {warehouse.root}")
+        print(f"no snapshots in {warehouse.location}")
         return 0
     for v in visible_data(listed):
         sources = ", ".join(
@@ -58,7 +61,7 @@ def cmd_versions(args) -> int:
 
 
 def cmd_verify(args) -> int:
-    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    warehouse = _warehouse(args).require()
     snapshot_id = args.snapshot or warehouse.current_id()
     problems = warehouse.verify(snapshot_id)
     if problems:
@@ -87,7 +90,7 @@ def cmd_diff(args) -> int:
     from llm_catalog.readers import formatting
     from llm_catalog.readers.diff import CHANGE_TYPES, snapshot_diff
 
-    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    warehouse = _warehouse(args).require()
     diff = snapshot_diff(warehouse, args.old, args.new)
     found, old, new = diff["rows"], diff["old"], diff["new"]
     counts = {change: sum(r["change"] == change for r in found) for change in CHANGE_TYPES}
@@ -132,7 +135,7 @@ def cmd_show(args) -> int:
     of the route the id names once its provider prefix is dropped, e.g. openai/gpt-4o -> gpt-4o)."""
     from llm_catalog.readers import formatting, page, search, snapshot
 
-    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    warehouse = _warehouse(args).require()
     con, snapshot_id = snapshot.connect(warehouse, **_snapshot_choice(args))
     found = con.execute("SELECT count(*) FROM routes WHERE route_id = ?", [args.route]).fetchone()[0]
     if found:
@@ -174,7 +177,7 @@ def _matches_table(matches: list[dict]) -> str:
 def cmd_search(args) -> int:
     from llm_catalog.readers import formatting, search, snapshot
 
-    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    warehouse = _warehouse(args).require()
     con, _ = snapshot.connect(warehouse, **_snapshot_choice(args))
     matches = search.search(con, args.text, limit=args.limit)
     print(formatting.render_json(matches) if args.format == "json" else _matches_table(matches))
@@ -189,7 +192,7 @@ def cmd_cost(args) -> int:
         workload = cost.Workload(args.input, args.output, args.cached_share, args.batch, args.per, args.prompt_tokens)
     except ValueError as exc:
         raise CatalogError(str(exc)) from exc
-    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    warehouse = _warehouse(args).require()
     con, snapshot_id = snapshot.connect(warehouse, **_snapshot_choice(args))
     terms = cost.route_terms(con, [args.route])
     if terms:
@@ -209,12 +212,15 @@ def cmd_cost(args) -> int:
 
 def cmd_site(args) -> int:
     """Build the static site of a snapshot, or (--serve) serve a built one on 127.0.0.1."""
-    from llm_catalog.site.build import build_site
     from llm_catalog.site.serve import site_server
+    from llm_catalog.site.upload import build_site_at, site_destination
 
-    warehouse = Warehouse(warehouse_dir(args.warehouse))
-    out = Path(args.out).expanduser() if args.out else site_dir(warehouse.root)
+    warehouse = _warehouse(args)
+    destination = site_destination(warehouse, args.out)
+    out = destination.uri()
     if args.serve:
+        if not destination.local:
+            raise CatalogError(f"--serve serves a folder; {out} is a bucket (serve it from its CDN or web endpoint)")
         server = site_server(out, args.port)
         print(f"serving {out} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
         try:
@@ -227,12 +233,14 @@ def cmd_site(args) -> int:
     warehouse.require()
     choice = _snapshot_choice(args)
     _require_full(warehouse, choice)
-    record = build_site(warehouse, out, choice["snapshot_id"], as_of=choice["as_of"], processes=args.processes)
+    record = build_site_at(
+        warehouse, destination, choice["snapshot_id"], as_of=choice["as_of"], processes=args.processes
+    )
     if not args.quiet:
         print(
             f"built the site of snapshot {record['snapshot_id']} in {out}: {record['routes']} route pages, "
             f"{record['models']} base-model pages, {record['benchmarks']} benchmark pages "
-            f"({record['build_seconds']} s); open {out / 'index.html'}"
+            f"({record['build_seconds']} s); open {destination.uri('index.html')}"
         )
     return 0
 
@@ -255,7 +263,7 @@ def _require_full(warehouse: Warehouse, choice: dict) -> None:
 def cmd_query(args) -> int:
     from llm_catalog.readers import query, snapshot
 
-    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()
+    warehouse = _warehouse(args).require()
     con, _ = snapshot.connect(warehouse, **_snapshot_choice(args), allow_files=args.allow_files)
     columns, rows = query.run(con, args.sql)
     print(query.render(columns, rows, args.format))

@@ -9,9 +9,8 @@ import os
 import sys
 from pathlib import Path
 
-from llm_catalog.files import fsync_write
 from llm_catalog.warehouse.layout import POINTER
-from llm_catalog.warehouse.store import Warehouse
+from llm_catalog.warehouse.store import Warehouse, open_warehouse
 
 
 def _sqlite_synchronous_normal(connection, _record) -> None:
@@ -34,7 +33,8 @@ def _relax_run_log_fsync() -> None:
 
 
 def instance(warehouse: Path):
-    """Runs are recorded in $DAGSTER_HOME when set, else in <warehouse>/_dagster (what `make ui` opens)."""
+    """Runs are recorded in $DAGSTER_HOME when set, else in ``_dagster`` of the warehouse's local work folder
+    (``warehouse``; the warehouse itself when it is a folder: what `make ui` opens)."""
     import dagster as dg
 
     _relax_run_log_fsync()
@@ -85,11 +85,11 @@ def _outcome_of_failure(store: Warehouse, before: str | None, failed: list[str],
         for line in failed:
             print(f"warning: the run failed after its publish: {line}", file=sys.stderr)
         print(f"warning: snapshot {after} is published and verifies", file=sys.stderr)
-        return True, f"published snapshot {after} to {store.root}{run}"
+        return True, f"published snapshot {after} to {store.location}{run}"
     if before is None:
-        (store.root / POINTER).unlink()
+        store.storage.delete(POINTER)
     else:
-        fsync_write(store.root / POINTER, json.dumps({"snapshot_id": before}).encode())
+        store.storage.write(POINTER, json.dumps({"snapshot_id": before}).encode())
     return False, (
         f"{said}\nsnapshot {after} was published but does not verify ({'; '.join(problems)}): taken back, "
         f"nothing published; {kept}{run}"
@@ -97,8 +97,9 @@ def _outcome_of_failure(store: Warehouse, before: str | None, failed: list[str],
 
 
 def run_sync(
-    warehouse: Path,
+    warehouse: str | os.PathLike,
     *,
+    s3_endpoint: str | None = None,
     litellm: str = "",
     lock_timeout: float = 600.0,
     verbose: bool = False,
@@ -106,10 +107,18 @@ def run_sync(
     **settings,
 ) -> tuple[bool, str]:
     """One sync through the Dagster job, under the warehouse lock: (published or unchanged, what to tell).
+    ``warehouse``: a folder or s3://BUCKET/PREFIX (reached through ``s3_endpoint``, else the AWS SDKs' settings).
     Progress goes to stderr one line per stage unless ``quiet``; ``verbose`` adds Dagster's own log at INFO."""
     from pipelines.definitions import build_definitions
 
-    defs = build_definitions(warehouse=str(warehouse), litellm=litellm, lock_timeout_seconds=lock_timeout, **settings)
+    store = open_warehouse(warehouse, s3_endpoint=s3_endpoint, lock_timeout=lock_timeout)
+    defs = build_definitions(
+        warehouse=store.location,
+        s3_endpoint=s3_endpoint or "",
+        litellm=litellm,
+        lock_timeout_seconds=lock_timeout,
+        **settings,
+    )
     # the run's full log is kept in the Dagster instance; the terminal gets stage lines, and Dagster's log with -v
     loggers = {"console": {"config": {"log_level": "INFO" if verbose else "CRITICAL"}}}
     if not quiet:
@@ -119,25 +128,24 @@ def run_sync(
         # whose step was skipped, on Python's root logger, and that is noise on a terminal or in a cron mail
         logging.getLogger("dagster._core.execution.plan.active").setLevel(logging.ERROR)
     # one sync at a time per warehouse, for the whole run (the publish step takes the same lock again)
-    store = Warehouse(warehouse, lock_timeout=lock_timeout)
     with store.lock():
         before = store.current_id()  # a broken CURRENT is refused here, naming the file
         for path, problem in store.broken_manifests():
             print(f"warning: {path} is not a snapshot manifest ({problem}); ignored", file=sys.stderr)
         try:
-            with instance(warehouse) as run_instance:
+            with instance(store.work_dir) as run_instance:
                 result = defs.resolve_job_def("sync").execute_in_process(
                     instance=run_instance, run_config={"loggers": loggers}, raise_on_error=False
                 )
             if result.success:
-                return True, _outcome(result, before, warehouse)
+                return True, _outcome(result, before, store.location)
             failed, run = failures(result), f" (run {result.run_id})"
         except Exception as exc:  # noqa: BLE001 - e.g. Dagster's own storage on a full disk, after the publish
             failed, run = [f"{type(exc).__name__}: {(str(exc).strip().splitlines() or [''])[0]}"], ""
         return _outcome_of_failure(store, before, failed, run)
 
 
-def _outcome(result, before: str | None, warehouse: Path) -> str:
+def _outcome(result, before: str | None, warehouse: str) -> str:
     """What a successful run did: published a snapshot, or found nothing new."""
     from assets.sources import UNCHANGED
 

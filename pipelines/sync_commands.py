@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 
 from llm_catalog.errors import CatalogError
-from llm_catalog.paths import warehouse_dir
+from llm_catalog.paths import warehouse_location
 from llm_catalog.registry import OPTIONAL
 from llm_catalog.warehouse.layout import RAW
-from llm_catalog.warehouse.store import Warehouse
+from llm_catalog.warehouse.store import Warehouse, open_warehouse
 from pipelines.run import instance, run_sync
 
 RELEASE_CACHE = f"{RAW}/_releases"  # a registry backfill's downloads, in the warehouse: a re-run reads them from here
@@ -46,7 +46,8 @@ def cmd_sync(args) -> int:
             )
         benchmark_sources[name] = location
     ok, message = run_sync(
-        warehouse_dir(args.warehouse),
+        warehouse_location(args.warehouse),
+        s3_endpoint=args.s3_endpoint,
         litellm=args.litellm or "",
         as_of=as_of_date(args.as_of) if args.as_of else "",
         release_history=args.release_history,
@@ -70,7 +71,7 @@ def cmd_backfill(args) -> int:
     """One snapshot per dated map, oldest first, each as of its date. History is what it was: drops are accepted."""
     from llm_catalog.history import backfill
 
-    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    warehouse = open_warehouse(args.warehouse, s3_endpoint=args.s3_endpoint)
     if args.from_registry:
         if args.folder or args.git:
             raise CatalogError("backfill takes one of a folder, --git REPO or --from-registry PACKAGE")
@@ -127,13 +128,15 @@ def _registry_maps(args, warehouse: Warehouse) -> list[tuple[date, str, str, Pat
         )
     if not releases:
         if not args.quiet:
-            print(f"nothing to backfill: every picked release of {args.from_registry} is already in {warehouse.root}")
+            print(
+                f"nothing to backfill: every picked release of {args.from_registry} is already in {warehouse.location}"
+            )
         return []
     maps = []
     for release in releases:
         if not args.quiet:
             print(f"reading {release.name} (uploaded {release.uploaded:%Y-%m-%d %H:%M}Z)", file=sys.stderr, flush=True)
-        path = backfill.registry_file(source, release, warehouse.root / RELEASE_CACHE)
+        path = backfill.registry_file(source, release, warehouse.work_dir / RELEASE_CACHE)
         maps.append((release.released_on, release.name, source.name, path))
     return maps
 
@@ -146,7 +149,8 @@ def _sync_in_order(args, warehouse: Warehouse, maps: list[tuple[date, str, str, 
         if not args.quiet:
             print(f"{bar(done, len(maps))}  {day} {label}", file=sys.stderr, flush=True)
         ok, message = run_sync(
-            warehouse.root,
+            warehouse.location,
+            s3_endpoint=args.s3_endpoint,
             **{source: str(path)},
             pricing_sources=pricing_sources(args.pricing_sources) or ("litellm" if source == "litellm" else ""),
             as_of=day.isoformat(),
@@ -167,7 +171,8 @@ def _sync_in_order(args, warehouse: Warehouse, maps: list[tuple[date, str, str, 
 def cmd_gc(args) -> int:
     from dagster._core.storage.dagster_run import IN_PROGRESS_RUN_STATUSES, RunsFilter
 
-    warehouse = Warehouse(warehouse_dir(args.warehouse)).require()  # never creates one (nor its lock file)
+    # never creates one (nor its lock file)
+    warehouse = open_warehouse(args.warehouse, s3_endpoint=args.s3_endpoint).require()
     removed = warehouse.gc(keep=args.keep) if args.keep is not None else []
     for snapshot_id in removed:
         print(f"removed snapshot {snapshot_id}")
@@ -177,7 +182,8 @@ def cmd_gc(args) -> int:
             "history tables still cover every removed one"
         )
     # runs still in progress (e.g. launched from the UI) keep their scratch space
-    active = {run.run_id for run in instance(warehouse.root).get_runs(RunsFilter(statuses=IN_PROGRESS_RUN_STATUSES))}
+    runs = instance(warehouse.work_dir).get_runs(RunsFilter(statuses=IN_PROGRESS_RUN_STATUSES))
+    active = {run.run_id for run in runs}
     scratch = warehouse.gc_run_scratch(active=active)
     print(f"{len(scratch)} finished run(s)' scratch space removed ({sum(size for _, size in scratch) / 1e6:.1f} MB)")
     return 0

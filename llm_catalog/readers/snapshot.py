@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import duckdb
@@ -27,6 +26,7 @@ from llm_catalog import schemas
 from llm_catalog.errors import CatalogError
 from llm_catalog.paths import SQL_DIR
 from llm_catalog.warehouse.layout import check_snapshot_id
+from llm_catalog.warehouse.storage import Storage
 from llm_catalog.warehouse.store import Warehouse
 
 if TYPE_CHECKING:
@@ -53,26 +53,28 @@ class BoundSnapshot:
     """A published snapshot as sql/readers/views.sql binds it: its id, its manifest (which names the file of each
     of its tables), every published snapshot (oldest first) and the `snapshots` file of each."""
 
-    root: Path
+    storage: Storage
     snapshot_id: str
     manifest: dict
     published: list[str]
     snapshot_files: list[str]
 
-    def table_path(self, name: str) -> Path | None:
-        """The file of table ``name``; None for a table the snapshot predates (e.g. history in an older one)."""
+    def table_path(self, name: str) -> str | None:
+        """The file of table ``name`` in ``storage.fs``; None for a table the snapshot predates (e.g. history in an
+        older one)."""
         info = self.manifest["tables"].get(name)
-        return self.root / info["path"] if info else None
+        return self.storage.path(info["path"]) if info else None
+
+    def dataset(self, name: str) -> ds.Dataset | None:
+        """Table ``name`` as a pyarrow dataset, from a folder or a bucket; None for a table the snapshot predates."""
+        import pyarrow.dataset as ds  # imported here, not with the module: it imports pandas (0.3 s)
+
+        path = self.table_path(name)
+        return None if path is None else ds.dataset(path, format="parquet", filesystem=self.storage.fs)
 
     def read_tables(self, names) -> dict[str, pa.Table]:
         """The Arrow tables ``names`` of the snapshot, those it has (the files `connect`'s views read)."""
-        import pyarrow.dataset as ds  # imported here as in connect (below): it imports pandas
-
-        return {
-            name: ds.dataset(path, format="parquet").to_table()
-            for name in names
-            if (path := self.table_path(name)) is not None
-        }
+        return {name: table.to_table() for name in names if (table := self.dataset(name)) is not None}
 
 
 def _statements(pattern: str) -> list[str]:
@@ -99,8 +101,9 @@ def _bind_on(
         # an id becomes a file name: `../../elsewhere/m` must not reach views.sql; a broken manifest is named
         warehouse.manifest(check_snapshot_id(snapshot_id))
     if warehouse.current_id() is None:
-        raise CatalogError(f"no snapshot published in {warehouse.root} yet: run `llm-catalog sync` first")
-    con.execute("SET VARIABLE warehouse = ?", [str(warehouse.root)])
+        raise CatalogError(f"no snapshot published in {warehouse.location} yet: run `llm-catalog sync` first")
+    warehouse.storage.register_on(con)  # DuckDB reads a bucket's pointer and manifests through pyarrow's S3
+    con.execute("SET VARIABLE warehouse = ?", [warehouse.location])
     con.execute("SET VARIABLE snapshot = ?", [snapshot_id])
     con.execute("SET VARIABLE as_of = ?::DATE", [as_of])
     try:
@@ -110,7 +113,7 @@ def _bind_on(
         raise CatalogError(str(exc).removeprefix("Invalid Input Error: ")) from exc
     except duckdb.Error as exc:  # e.g. a manifest that is not JSON, read for --as-of
         broken = "; ".join(f"{path}: {problem}" for path, problem in warehouse.broken_manifests())
-        raise CatalogError(f"cannot read the manifests of {warehouse.root}: {broken or exc}") from exc
+        raise CatalogError(f"cannot read the manifests of {warehouse.location}: {broken or exc}") from exc
     bound, manifest, published, files = con.execute(
         "SELECT getvariable('snapshot'), getvariable('manifest'), getvariable('published'), "
         "getvariable('snapshot_files')"
@@ -119,7 +122,8 @@ def _bind_on(
     # a stray or broken file in manifests/ is no snapshot (a sync warns about it): leave it out of the list
     complete = set(warehouse.snapshot_ids())
     kept = [(i, f) for i, f in zip(published, files, strict=True) if i in complete]
-    return BoundSnapshot(warehouse.root, bound, manifest, [i for i, _ in kept], [f for _, f in kept])
+    files = [warehouse.storage.path_of_uri(f) for _, f in kept]
+    return BoundSnapshot(warehouse.storage, bound, manifest, [i for i, _ in kept], files)
 
 
 def bind(warehouse: Warehouse, snapshot_id: str | None = None, *, as_of: date | None = None) -> BoundSnapshot:
@@ -175,9 +179,11 @@ def connect(
     bound = _bind_on(con, warehouse, snapshot_id, as_of)
     for name in view_names():
         if name == "snapshots":  # every published snapshot's row
-            con.register(name, ds.dataset(bound.snapshot_files, schema=schemas.SNAPSHOTS, format="parquet"))
-        elif (path := bound.table_path(name)) is not None:
-            table = ds.dataset(str(path), format="parquet")
+            files = ds.dataset(
+                bound.snapshot_files, schema=schemas.SNAPSHOTS, format="parquet", filesystem=bound.storage.fs
+            )
+            con.register(name, files)
+        elif (table := bound.dataset(name)) is not None:
             if in_memory:
                 _load(con, name, table)
             else:

@@ -7,16 +7,18 @@ Every path is relative to the warehouse root::
     CURRENT                                the current snapshot id; replaced last, atomically
     raw/<source>/<sha256>.gz               every raw payload ever ingested, content-addressed
     validation/<id>.json                   the Great Expectations results the snapshot passed
-    _staging/<id>/                         a publish in progress (never read by consumers)
     _io/                                   the Dagster run's working storage (never read by consumers)
+    .lock                                  who holds the one-writer lock (a bucket's lease object)
+
+A folder and an S3 bucket prefix have the same layout (``storage``); a bucket's ``_io/`` and Dagster's run storage
+stay in the syncing machine's work folder. Older publishes staged tables under ``_staging/<id>/``; the next
+sync's cleanup still removes one left there.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 import sys
-from pathlib import Path
 
 from llm_catalog.errors import PublishError
 
@@ -49,14 +51,6 @@ def check_snapshot_id(snapshot_id: str) -> str:
 STEP_EVENT = "llm_catalog.warehouse.step"
 
 
-def reached(root: Path, step: str) -> None:
-    """Mark that a publish (or its cleanup) in ``root`` reached ``step``."""
-    sys.audit(STEP_EVENT, step, str(root))
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+def reached(location: str, step: str) -> None:
+    """Mark that a publish (or its cleanup) in the warehouse at ``location`` reached ``step``."""
+    sys.audit(STEP_EVENT, step, location)

@@ -69,6 +69,9 @@ class WarehouseLock:
             self.path.write_text(json.dumps(info))
         return self
 
+    def check_held(self) -> None:
+        """Nothing: the kernel holds a flock until its process ends."""
+
     def __exit__(self, *exc) -> None:
         fd, depth = _held[self.key]
         if depth > 1:

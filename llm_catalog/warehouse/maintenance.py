@@ -21,31 +21,27 @@ class WarehouseMaintenance(WarehouseReader):
         current = self.current_id()
         newer = [i for i in self.snapshot_ids() if current is None or i > current]
         was_current = self._lineage(current) if newer else set()
+        storage = self.storage
         for snapshot_id in newer:
             if snapshot_id not in was_current:
                 # manifest first: once it is gone the snapshot no longer counts as complete
-                (self.root / MANIFESTS / f"{snapshot_id}.json").unlink()
-                (self.root / VALIDATION / f"{snapshot_id}.json").unlink(missing_ok=True)
+                storage.delete(f"{MANIFESTS}/{snapshot_id}.json")
+                storage.delete(f"{VALIDATION}/{snapshot_id}.json")
                 removed.append(f"{MANIFESTS}/{snapshot_id}.json")
-        staging = self.root / STAGING
-        if staging.exists():
-            for leftover in staging.iterdir():
-                shutil.rmtree(leftover, ignore_errors=True)
-                removed.append(str(leftover.relative_to(self.root)))
-        for folder in (self.root, self.root / MANIFESTS, self.root / VALIDATION):
-            for tmp in folder.glob(".*.tmp-*") if folder.exists() else []:
-                tmp.unlink(missing_ok=True)
-                removed.append(str(tmp.relative_to(self.root)))
-        complete = {path.stem for path in self._manifest_files()}  # a broken manifest's files are kept too
+        for leftover in storage.names(STAGING):  # a folder warehouse's publishes before tables were written in place
+            storage.delete_tree(f"{STAGING}/{leftover}")
+            removed.append(f"{STAGING}/{leftover}")
+        for folder in ("", MANIFESTS, VALIDATION):
+            for tmp in [n for n in storage.names(folder) if n.startswith(".") and ".tmp-" in n]:
+                storage.delete(f"{folder}/{tmp}".lstrip("/"))
+                removed.append(f"{folder}/{tmp}".lstrip("/"))
+        complete = set(self._manifest_names())  # a broken manifest's files are kept too
         for name in schemas.PUBLISHED_TABLES:
-            folder = self.root / name
-            if not folder.exists():
-                continue
-            for partition in folder.glob("snapshot=*"):
-                if partition.name.removeprefix("snapshot=") not in complete:
-                    shutil.rmtree(partition, ignore_errors=True)
-                    removed.append(str(partition.relative_to(self.root)))
-                    reached(self.root, "removing_leftovers")  # part-way through: a reader may look meanwhile
+            for partition in storage.names(name):
+                if partition.startswith("snapshot=") and partition.removeprefix("snapshot=") not in complete:
+                    storage.delete_tree(f"{name}/{partition}")
+                    removed.append(f"{name}/{partition}")
+                    reached(self.location, "removing_leftovers")  # part-way through: a reader may look meanwhile
         return removed
 
     def _lineage(self, snapshot_id: str | None) -> set[str]:
@@ -67,22 +63,22 @@ class WarehouseMaintenance(WarehouseReader):
             current = self.current_id()
             doomed = [i for i in ids[: max(0, len(ids) - keep)] if i != current]
             for snapshot_id in doomed:
-                (self.root / MANIFESTS / f"{snapshot_id}.json").unlink()  # first: no longer a complete snapshot
-                (self.root / VALIDATION / f"{snapshot_id}.json").unlink(missing_ok=True)
+                self.storage.delete(f"{MANIFESTS}/{snapshot_id}.json")  # first: no longer a complete snapshot
+                self.storage.delete(f"{VALIDATION}/{snapshot_id}.json")
                 for name in schemas.PUBLISHED_TABLES:
-                    shutil.rmtree(self.root / name / f"snapshot={snapshot_id}", ignore_errors=True)
+                    self.storage.delete_tree(f"{name}/snapshot={snapshot_id}")
             return doomed
 
     def gc_run_scratch(self, *, active: set[str]) -> list[tuple[str, int]]:
         """Remove the scratch space (``_io/runs/<run_id>``) of every run not in ``active``: finished, failed or
         killed runs. Returns (run id, bytes freed) for each. Under the lock, so no CLI sync is writing meanwhile."""
-        runs = self.root / RUN_SCRATCH
+        runs = self.work_dir / RUN_SCRATCH
         removed = []
         with self.lock():
             for folder in sorted(runs.iterdir()) if runs.exists() else []:
                 if folder.name in active or not folder.is_dir():
                     continue
                 size = sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
-                shutil.rmtree(folder, ignore_errors=True)
+                shutil.rmtree(folder, ignore_errors=True)  # a local folder: run storage stays with the machine
                 removed.append((folder.name, size))
         return removed

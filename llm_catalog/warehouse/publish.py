@@ -1,31 +1,19 @@
 """Publishing a snapshot: planned first (its id, the snapshot it follows, its as_of), so that the history can be
-carried to it; then, under the lock, staged, written, each table folder moved into place, the manifest written, and
-the pointer moved last. A reader that follows ``CURRENT`` (or a manifest) never sees a half-written snapshot."""
+carried to it; then, under the lock, each table's file written under the snapshot's own partition, the manifest
+written, and the pointer moved last. A reader that follows ``CURRENT`` (or a manifest) never sees a half-written
+snapshot, in a folder or a bucket."""
 
 from __future__ import annotations
 
 import json
-import os
-import shutil
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from llm_catalog import schemas
 from llm_catalog.errors import PublishError
-from llm_catalog.files import fsync_write
-from llm_catalog.warehouse.layout import (
-    MANIFESTS,
-    PART,
-    POINTER,
-    SNAPSHOT_ID_FORMAT,
-    STAGING,
-    VALIDATION,
-    reached,
-    sha256_file,
-)
+from llm_catalog.warehouse.layout import MANIFESTS, POINTER, RAW, SNAPSHOT_ID_FORMAT, VALIDATION, reached
 from llm_catalog.warehouse.maintenance import WarehouseMaintenance
 from llm_catalog.warehouse.version import fingerprint
 
@@ -166,7 +154,7 @@ class WarehousePublisher(WarehouseMaintenance):
             expected = schemas.PUBLISHED_TABLES.get(name)
             if expected is not None and not table.schema.equals(expected):
                 raise PublishError(f"table {name} does not match its published schema:\n{table.schema}")
-        with self.lock():
+        with self.lock() as lock:
             self.clean_leftovers()  # under the lock: whatever a dead publish left, before anything else
             key = fingerprint(sources, plan.code_version)
             if key != plan.fingerprint:
@@ -184,31 +172,29 @@ class WarehousePublisher(WarehouseMaintenance):
                     "history tables are stale; nothing published (sync again)"
                 )
             self._refuse_out_of_order(plan, self.snapshot_ids())
-            return self._write(tables, plan, sources=sources, stats=stats, validation=validation)
+            pointer = self.storage.read(POINTER)
+            written = self._write(tables, plan, sources=sources, stats=stats, validation=validation)
+            lock.check_held()  # a bucket's lease taken over meanwhile: leave the pointer to the sync that holds it
+            self.storage.swap(POINTER, json.dumps({"snapshot_id": plan.snapshot_id}).encode(), expected=pointer)
+            reached(self.location, "pointer_moved")
+            return written
 
     def _write(self, tables, plan: SnapshotPlan, *, sources, stats, validation) -> PublishResult:
-        snapshot_id = plan.snapshot_id
-        staging = self.root / STAGING / snapshot_id
+        """Each table's file in place (each appears whole: a renamed temporary file, or an S3 object), the raw
+        payloads a bucket lacks, the validation reports and the manifest; the caller moves the pointer, only if it
+        still holds what it held when the publish checked it (a conditional write on a bucket)."""
+        snapshot_id, storage = plan.snapshot_id, self.storage
         files = {}
         for i, (name, table) in enumerate({**tables, "snapshots": _snapshot_row(tables, plan, sources)}.items()):
             if i == 2:
-                reached(self.root, "writing_parquet")
-            path = staging / name / PART
-            path.parent.mkdir(parents=True, exist_ok=True)
-            pq.write_table(table, path, compression="zstd")
-            files[name] = {
-                "path": f"{name}/snapshot={snapshot_id}/{PART}",
-                "rows": table.num_rows,
-                "bytes": path.stat().st_size,
-                "sha256": sha256_file(path),
-            }
-        for name in files:
-            target = self.root / name / f"snapshot={snapshot_id}"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            os.rename(staging / name, target)  # atomic: a table's partition appears whole or not at all
-        reached(self.root, "tables_moved")
+                reached(self.location, "writing_parquet")
+            key = self.table_key(name, snapshot_id)
+            size, digest = storage.write_table(key, table)
+            files[name] = {"path": key, "rows": table.num_rows, "bytes": size, "sha256": digest}
+        reached(self.location, "tables_moved")
+        sources = self._copy_raw_payloads(sources)
         if validation is not None:
-            fsync_write(self.root / VALIDATION / f"{snapshot_id}.json", json.dumps(validation, indent=1).encode())
+            storage.write(f"{VALIDATION}/{snapshot_id}.json", json.dumps(validation, indent=1).encode())
         manifest = {
             "snapshot_id": snapshot_id,
             "created_at": plan.created_at.isoformat(),
@@ -224,12 +210,26 @@ class WarehousePublisher(WarehouseMaintenance):
                 for report in validation or []
             ],
         }
-        fsync_write(self.root / MANIFESTS / f"{snapshot_id}.json", json.dumps(manifest, indent=2).encode())
-        reached(self.root, "manifest_written")
-        fsync_write(self.root / POINTER, json.dumps({"snapshot_id": snapshot_id}).encode())
-        reached(self.root, "pointer_moved")
-        shutil.rmtree(staging, ignore_errors=True)
+        storage.write(f"{MANIFESTS}/{snapshot_id}.json", json.dumps(manifest, indent=2).encode())
+        reached(self.location, "manifest_written")
         return PublishResult(True, snapshot_id, plan.fingerprint, manifest)
+
+    def _copy_raw_payloads(self, sources: list[dict]) -> list[dict]:
+        """``sources``, each naming where its raw payload is kept. A bucket warehouse keeps the payload of every
+        source a snapshot names, as a folder does; a sync stores them in its local work folder first, and they are
+        copied up here, once each (by content address)."""
+        if self.storage.local:
+            return sources  # stored in place by the sync
+        kept = []
+        for source in sources:
+            key = f"{RAW}/{source['source']}/{source.get('sha256')}.gz"
+            local = self.work_dir / key
+            if source.get("sha256") and local.is_file():
+                if not self.storage.is_file(key):
+                    self.storage.write(key, local.read_bytes())
+                source = {**source, "stored_path": self.storage.uri(key)}
+            kept.append(source)
+        return kept
 
 
 def _snapshot_row(tables: dict[str, pa.Table], plan: SnapshotPlan, sources: list[dict]) -> pa.Table:

@@ -3,39 +3,52 @@
 from __future__ import annotations
 
 import json
+import os
 from datetime import date
 from pathlib import Path
 from typing import Self
 
 from llm_catalog.errors import PublishError
 from llm_catalog.warehouse.layout import MANIFESTS, PART, POINTER, RAW, SNAPSHOT_ID, check_snapshot_id
-from llm_catalog.warehouse.lock import WarehouseLock
+from llm_catalog.warehouse.storage import Storage, open_storage
 
 # what every manifest a publish writes has, and what the commands read from it
 MANIFEST_KEYS = ("snapshot_id", "created_at", "fingerprint", "code_version", "sources", "tables")
 
 
 class WarehouseReader:
-    """A warehouse folder, read through its pointer and manifests (``llm_catalog.warehouse.layout``)."""
+    """A warehouse, in a folder or a bucket (``storage``), read through its pointer and manifests
+    (``llm_catalog.warehouse.layout``)."""
 
-    def __init__(self, root: Path, *, lock_timeout: float = 600.0):
-        self.root = Path(root)
+    def __init__(
+        self, root: str | os.PathLike | Storage, *, lock_timeout: float = 600.0, s3_endpoint: str | None = None
+    ):
+        self.storage = root if isinstance(root, Storage) else open_storage(root, s3_endpoint=s3_endpoint)
+        self.location = self.storage.location  # the folder's path or s3://bucket/prefix, for messages and DuckDB
         self.lock_timeout = lock_timeout
 
-    def lock(self) -> WarehouseLock:
+    @property
+    def work_dir(self):
+        """The local folder of what stays with the machine that syncs: run storage, working tables, raw payloads
+        (the warehouse itself when it is a folder)."""
+        return self.storage.work_dir
+
+    def lock(self):
         """The one-writer lock (every write to the warehouse takes it)."""
-        return WarehouseLock(self.root, timeout=self.lock_timeout)
+        return self.storage.lock(self.lock_timeout)
 
     def exists(self) -> bool:
         """Whether this is a warehouse: every sync writes ``raw/`` first, every publish ``manifests/``."""
-        return (self.root / MANIFESTS).is_dir() or (self.root / RAW).is_dir()
+        return self.storage.is_dir(MANIFESTS) or self.storage.is_dir(RAW)
 
     def require(self) -> Self:
         """This warehouse, or a clear error when there is none (reading commands never create one)."""
+        self.storage.check_reachable()
         if not self.exists():
-            what = "no such folder" if not self.root.exists() else "not a warehouse: no manifests/ or raw/ in it"
+            missing = self.storage.info("").type.name == "NotFound"
+            what = "no such folder" if missing else "not a warehouse: no manifests/ or raw/ in it"
             raise PublishError(
-                f"no warehouse at {self.root} ({what}); check --warehouse or $LLM_CATALOG_WAREHOUSE, "
+                f"no warehouse at {self.location} ({what}); check --warehouse or $LLM_CATALOG_WAREHOUSE, "
                 "or run `llm-catalog sync` to make one"
             )
         return self
@@ -44,11 +57,12 @@ class WarehouseReader:
         """The id CURRENT names (None before the first publish); a PublishError naming the file when it is not a
         pointer. A sync refuses then rather than guess: CURRENT is written only by a publish, so a broken one is
         damage to look at; the fix is to write ``{"snapshot_id": "<id>"}`` naming a snapshot of manifests/."""
-        pointer = self.root / POINTER
-        if not pointer.exists():
+        pointer = self.storage.uri(POINTER)
+        content = self.storage.read(POINTER)
+        if content is None:
             return None
         try:
-            snapshot_id = json.loads(pointer.read_bytes())["snapshot_id"]
+            snapshot_id = json.loads(content)["snapshot_id"]
             return check_snapshot_id(snapshot_id)
         except (ValueError, TypeError, KeyError, PublishError) as exc:
             newest = self.snapshot_ids()
@@ -60,36 +74,44 @@ class WarehouseReader:
 
     def manifest(self, snapshot_id: str) -> dict:
         """The manifest of ``snapshot_id``; a PublishError naming the file when there is none or it is broken."""
-        path = self.root / MANIFESTS / f"{check_snapshot_id(snapshot_id)}.json"
-        if not path.exists():
-            raise PublishError(f"no snapshot {snapshot_id!r} in {self.root} (see `llm-catalog versions`)")
-        problem, manifest = _read_manifest(path)
+        key = f"{MANIFESTS}/{check_snapshot_id(snapshot_id)}.json"
+        content = self.storage.read(key)
+        if content is None:
+            raise PublishError(f"no snapshot {snapshot_id!r} in {self.location} (see `llm-catalog versions`)")
+        problem, manifest = _read_manifest(snapshot_id, content)
         if problem:
-            raise PublishError(f"{path} is not a snapshot manifest: {problem}")
+            raise PublishError(f"{self.storage.uri(key)} is not a snapshot manifest: {problem}")
         return manifest
 
     def snapshot_ids(self) -> list[str]:
         """Every complete snapshot (one with a manifest that reads), oldest first. A broken manifest, or a file of
         manifests/ not named by an id, is no snapshot (`broken_manifests` names them, and a sync warns)."""
-        broken = {path for path, _ in self.broken_manifests()}
-        return sorted(p.stem for p in self._manifest_files() if p not in broken)
+        broken = {uri for uri, _ in self.broken_manifests()}
+        return [name for name in self._manifest_names() if self.storage.uri(f"{MANIFESTS}/{name}.json") not in broken]
 
-    def broken_manifests(self) -> list[tuple[Path, str]]:
+    def broken_manifests(self) -> list[tuple[str, str]]:
         """(file, what is wrong) for each file of manifests/ that is not a snapshot's manifest."""
         broken = []
-        for path in self._manifest_files():
-            problem = "its name is not a snapshot id" if not SNAPSHOT_ID.fullmatch(path.stem) else None
-            problem = problem or _read_manifest(path)[0]
+        for name in self._manifest_names():
+            key = f"{MANIFESTS}/{name}.json"
+            problem = "its name is not a snapshot id" if not SNAPSHOT_ID.fullmatch(name) else None
+            if problem is None:
+                content = self.storage.read(key)
+                problem = "it vanished while read" if content is None else _read_manifest(name, content)[0]
             if problem:
-                broken.append((path, problem))
+                broken.append((self.storage.uri(key), problem))
         return broken
 
-    def _manifest_files(self) -> list[Path]:
-        folder = self.root / MANIFESTS
-        return sorted(folder.glob("*.json")) if folder.exists() else []
+    def _manifest_names(self) -> list[str]:
+        """The names (without .json) of the files of manifests/, sorted."""
+        return [n.removesuffix(".json") for n in self.storage.names(MANIFESTS) if n.endswith(".json")]
+
+    def table_key(self, table: str, snapshot_id: str) -> str:
+        return f"{table}/snapshot={snapshot_id}/{PART}"
 
     def table_path(self, table: str, snapshot_id: str) -> Path:
-        return self.root / table / f"snapshot={snapshot_id}" / PART
+        """The file of a table of a snapshot in a folder warehouse (for a bucket, ``table_key`` and ``storage``)."""
+        return Path(self.storage.path(self.table_key(table, snapshot_id)))
 
     def latest_as_of(self) -> date | None:
         """The newest date a published snapshot describes (None before the first publish)."""
@@ -107,19 +129,19 @@ class WarehouseReader:
         return date.fromisoformat(manifest.get("as_of") or manifest["created_at"][:10])
 
 
-def _read_manifest(path: Path) -> tuple[str | None, dict]:
-    """(what is wrong with the manifest at ``path`` or None, its content)."""
+def _read_manifest(name: str, content: bytes) -> tuple[str | None, dict]:
+    """(what is wrong with the manifest ``name`` (its file name without .json) or None, its content)."""
     try:
-        manifest = json.loads(path.read_bytes())
-    except (OSError, ValueError) as exc:
+        manifest = json.loads(content)
+    except ValueError as exc:
         return f"not readable JSON ({_what_is_wrong(exc)})", {}
     if not isinstance(manifest, dict):
         return f"a JSON {type(manifest).__name__}, not an object", {}
     missing = [key for key in MANIFEST_KEYS if key not in manifest]
     if missing:
         return f"missing {', '.join(repr(k) for k in missing)}", {}
-    if manifest["snapshot_id"] != path.stem:
-        return f"it names snapshot {manifest['snapshot_id']!r}, not {path.stem!r}", {}
+    if manifest["snapshot_id"] != name:
+        return f"it names snapshot {manifest['snapshot_id']!r}, not {name!r}", {}
     return None, manifest
 
 
