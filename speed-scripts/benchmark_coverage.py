@@ -18,7 +18,7 @@ import duckdb
 
 from llm_catalog.benchmarks.link import link
 from llm_catalog.identity.resolver import default_resolver
-from llm_catalog.paths import warehouse_dir
+from llm_catalog.paths import warehouse_location
 from llm_catalog.readers.snapshot import bind
 from llm_catalog.registry import providing
 from llm_catalog.sources.fetch import RawPayload
@@ -29,7 +29,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--warehouse")
     args = parser.parse_args()
-    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    warehouse = Warehouse(warehouse_location(args.warehouse))
     snapshot = warehouse.current_id()
     path = {t: warehouse.table_path(t, snapshot) for t in ("routes", "benchmarks", "models")}
     con = duckdb.connect()

@@ -28,7 +28,7 @@ import duckdb
 from llm_catalog.benchmarks.link import link
 from llm_catalog.identity.resolver import default_resolver
 from llm_catalog.normalized.litellm.normalize import normalize
-from llm_catalog.paths import REPO_ROOT, warehouse_dir
+from llm_catalog.paths import REPO_ROOT, warehouse_location
 from llm_catalog.registry import providing
 from llm_catalog.similarity import lists
 from llm_catalog.sources.bundle import map_from_wheel
@@ -81,7 +81,7 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--warehouse")
     args = parser.parse_args()
-    warehouse = Warehouse(warehouse_dir(args.warehouse))
+    warehouse = Warehouse(warehouse_location(args.warehouse))
     tables = normalize(cached_map(args.version)).tables
     tables["benchmarks"] = linked_benchmarks(warehouse, tables["routes"])
     out = lists.compute(tables)

@@ -209,3 +209,25 @@ def _sync_as_of(warehouse, litellm: str, day: str) -> bool:
 
     job = build_definitions(warehouse=str(warehouse), litellm=litellm, as_of=day).resolve_job_def("sync")
     return job.execute_in_process(instance=dg.DagsterInstance.ephemeral(), raise_on_error=False).success
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's S3 server on 127.0.0.1 for the session (tests/s3server.py), stopped at its end."""
+    import s3server
+
+    server = s3server.start()
+    yield server
+    server.process.kill()
+    server.process.wait()
+
+
+@pytest.fixture
+def s3(s3_server, tmp_path, monkeypatch):
+    """The S3 server, with this process's environment set as a client's (its keys, a region, a work folder of the
+    test's own, no user AWS config): `llm-catalog --warehouse s3://...` run in-process reaches it."""
+    for name, value in s3_server.env(tmp_path / "work").items():
+        monkeypatch.setenv(name, value)
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_PROFILE", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(name, raising=False)
+    return s3_server

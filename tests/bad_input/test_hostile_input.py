@@ -326,9 +326,9 @@ def small_warehouse(tmp_path_factory, small_map, small_synced):
     return copy_warehouse(small_synced, root / "wh"), changed
 
 
-# where a full disk can stop a sync: our own writes (pq.write_table: the publish's staging and the run's scratch
+# where a full disk can stop a sync: our own writes (the publish's table files, written in place, and the run's scratch
 # space; tempfile.mkstemp: the raw store, the manifest) and Dagster's run storage (its sqlite event log)
-DISK_FULL_AT = ["raw/", "_io/runs/", "_staging/", "manifests", "run storage"]
+DISK_FULL_AT = ["raw/", "_io/runs/", "snapshot=", "manifests", "run storage"]
 
 
 @pytest.mark.parametrize("where", DISK_FULL_AT)

@@ -1,0 +1,162 @@
+"""Issue 24: real syncs into an S3 bucket (moto's server on 127.0.0.1): a publish, the site built from the bucket
+into it, a sync killed with SIGKILL at each step of its publish, and readers querying in a loop while a sync
+publishes. A reader never errs and never sees a half-written snapshot; no snapshot is lost."""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+from conftest import write_map
+from test_faults import PAUSED_CLI, wait_for
+
+from llm_catalog.readers import snapshot
+from llm_catalog.site.links import route_path
+from llm_catalog.warehouse.object_lock import LEASE_ENV, LOCK_KEY
+from llm_catalog.warehouse.store import Warehouse
+from pipelines.cli import main
+
+pytestmark = pytest.mark.slow  # real syncs, some in killed subprocesses
+
+GOOD = "deepinfra/openai/gpt-oss-20b"
+
+
+def changed_map(tmp_path: Path, small_map: dict, input_per_token: float) -> str:
+    return write_map(
+        tmp_path / f"changed-{input_per_token}.json",
+        {**small_map, GOOD: {**small_map[GOOD], "input_cost_per_token": input_per_token}},
+    )
+
+
+def sync_in_subprocess(s3, location: str, litellm: str, work: Path, *, pause_at=None, lease: float = 60):
+    command = [sys.executable, *(("-m", "pipelines.cli") if pause_at is None else (PAUSED_CLI, *map(str, pause_at)))]
+    env = {**os.environ, **s3.env(work), LEASE_ENV: str(lease)}
+    return subprocess.Popen(
+        [*command, "sync", "--warehouse", location, "--s3-endpoint", s3.endpoint, "--litellm", litellm, "--quiet"],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def price_of(location: str, endpoint: str) -> tuple[str, float]:
+    con, snapshot_id = snapshot.connect(Warehouse(location, s3_endpoint=endpoint))
+    try:
+        (price,) = con.execute("SELECT input_price FROM route_cells WHERE route_id = ?", [GOOD]).fetchone()
+    finally:
+        con.close()
+    return snapshot_id, price
+
+
+def test_a_sync_publishes_to_a_bucket_and_the_site_is_built_from_it(s3, small_map, tmp_path, capsys):
+    bucket = s3.bucket()
+    location, endpoint = f"s3://{bucket}/catalog", ["--s3-endpoint", s3.endpoint]
+    litellm = write_map(tmp_path / "small.json", small_map)
+    assert main(["sync", "--warehouse", location, *endpoint, "--litellm", litellm, "--quiet"]) == 0
+    store = Warehouse(location, s3_endpoint=s3.endpoint)
+    current = store.current_id()
+    manifest = store.manifest(current)
+    keys = s3.keys(bucket, "catalog")
+    # the folder's layout, under the prefix: each table's file, the manifest, the validation reports, CURRENT
+    for info in manifest["tables"].values():
+        assert f"catalog/{info['path']}" in keys
+    assert {f"catalog/manifests/{current}.json", f"catalog/validation/{current}.json", "catalog/CURRENT"} <= set(keys)
+    assert not [k for k in keys if k.startswith(("catalog/_io", "catalog/_dagster"))]  # run storage stays local
+    # the raw payload of every source the snapshot names, copied up by content address
+    for source in manifest["sources"]:
+        if source.get("sha256") and source.get("status") != "skipped":
+            assert source["stored_path"] == f"{location}/raw/{source['source']}/{source['sha256']}.gz", source
+            assert f"catalog/raw/{source['source']}/{source['sha256']}.gz" in keys
+    assert LOCK_KEY not in {k.removeprefix("catalog/") for k in keys}  # released
+    assert store.verify(current) == []
+    assert price_of(location, s3.endpoint) == (current, pytest.approx(0.03))
+
+    # unchanged: nothing published
+    capsys.readouterr()
+    assert main(["sync", "--warehouse", location, *endpoint, "--litellm", litellm]) == 0
+    assert "nothing changed" in capsys.readouterr().out and store.snapshot_ids() == [current]
+
+    # the site, built from the bucket into its site/ prefix, with the types a CDN serves
+    assert main(["site", "--warehouse", location, *endpoint, "--quiet"]) == 0
+    record = json.loads(s3.client().get_object(Bucket=bucket, Key="catalog/site/site.json")["Body"].read())
+    assert record["snapshot_id"] == current and record["routes"] >= 60
+    site_keys = {k.removeprefix("catalog/site/") for k in s3.keys(bucket, "catalog/site")}
+    assert site_keys == set(record["files"]) | {"site.json"}
+    head = s3.client().head_object(Bucket=bucket, Key="catalog/site/index.html")
+    assert head["ContentType"] == "text/html"
+    page = route_path(GOOD)
+    assert page in record["files"]
+    html = s3.client().get_object(Bucket=bucket, Key=f"catalog/site/{page}")["Body"].read().decode()
+    assert GOOD in html and "0.03" in html
+
+
+@pytest.mark.parametrize("step", ["writing_parquet", "tables_moved", "manifest_written"])
+def test_a_sync_killed_during_its_publish_to_a_bucket_loses_nothing(s3, small_synced, small_map, tmp_path, step):
+    location = s3.upload_warehouse(small_synced, s3.bucket())
+    store = Warehouse(location, s3_endpoint=s3.endpoint)
+    before, price_before = price_of(location, s3.endpoint)
+    litellm = changed_map(tmp_path, small_map, 2.5e-07)
+    marker = tmp_path / f"_paused_at_{step}"
+    killed = sync_in_subprocess(s3, location, litellm, tmp_path / "work", pause_at=(step, marker), lease=2)
+    wait_for(marker, killed, timeout=300)
+    killed.send_signal(signal.SIGKILL)
+    killed.wait(timeout=30)
+
+    # the last good snapshot is current and whole; readers read it; the dead sync's lease is still there
+    assert store.current_id() == before and store.verify(before) == []
+    assert price_of(location, s3.endpoint) == (before, price_before)
+    assert store.storage.read(LOCK_KEY) is not None
+    orphans = {k for k in s3.keys(location.split("/")[2]) if "snapshot=" in k and before not in k}
+    assert orphans or step == "writing_parquet"  # what it wrote before it died
+
+    # the next sync takes over the stale lease, removes what the dead one left and publishes
+    again = sync_in_subprocess(s3, location, litellm, tmp_path / "work", lease=2)
+    out, err = again.communicate(timeout=600)
+    assert again.returncode == 0, err
+    after = store.current_id()
+    assert after != before and store.snapshot_ids() == [before, after]
+    assert store.verify(after) == [] and store.verify(before) == []
+    assert price_of(location, s3.endpoint) == (after, pytest.approx(0.25))
+    left = {k for k in s3.keys(location.split("/")[2]) if "snapshot=" in k}
+    assert all(before in k or after in k for k in left), sorted(left - {k for k in left if before in k or after in k})
+    assert store.storage.read(LOCK_KEY) is None
+
+
+def test_readers_in_a_loop_while_a_sync_publishes_to_the_bucket(s3, small_synced, small_map, tmp_path):
+    location = s3.upload_warehouse(small_synced, s3.bucket())
+    before, price_before = price_of(location, s3.endpoint)
+    litellm = changed_map(tmp_path, small_map, 2.5e-07)
+    seen, errors, stop = [], [], threading.Event()
+
+    def read_in_a_loop():
+        while not stop.is_set():
+            try:
+                seen.append(price_of(location, s3.endpoint))
+            except Exception as exc:  # noqa: BLE001 - every failure is a finding
+                errors.append(repr(exc))
+
+    readers = [threading.Thread(target=read_in_a_loop) for _ in range(2)]
+    for reader in readers:
+        reader.start()
+    sync = sync_in_subprocess(s3, location, litellm, tmp_path / "work")
+    try:
+        out, err = sync.communicate(timeout=600)
+    finally:
+        stop.set()
+        for reader in readers:
+            reader.join(timeout=120)
+    assert sync.returncode == 0, err
+    after = Warehouse(location, s3_endpoint=s3.endpoint).current_id()
+    assert errors == []
+    assert len(seen) >= 10
+    # each read saw one whole snapshot: the one before with its price, or the new one with its own
+    whole = [(i, p) for i, p in seen if (i, p) == (before, price_before) or (i == after and p == pytest.approx(0.25))]
+    assert whole == seen, sorted(set(seen))
+    assert seen[0][0] == before
+    assert price_of(location, s3.endpoint) == (after, pytest.approx(0.25))
+    assert Warehouse(location, s3_endpoint=s3.endpoint).snapshot_ids() == [before, after]
