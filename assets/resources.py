@@ -14,9 +14,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import PrivateAttr
 
+from llm_catalog.paths import warehouse_location
 from llm_catalog.sources.fetch import DOWNLOAD_DEADLINE_SECONDS, MAX_PAYLOAD_BYTES
 from llm_catalog.sources.source import Source
 from llm_catalog.warehouse.layout import RUN_SCRATCH
+from llm_catalog.warehouse.storage import work_dir_of
 from llm_catalog.warehouse.store import Warehouse, open_warehouse
 
 
@@ -40,17 +42,17 @@ class WarehouseResource(dg.ConfigurableResource):
         )
 
     @property
-    def location(self) -> str:
-        """The warehouse's folder path or s3:// location."""
-        return self.store().location
+    def local_dir(self) -> Path:
+        """The warehouse's local work folder (the warehouse itself when it is a folder)."""
+        return work_dir_of(warehouse_location(self.path or None))
 
     @property
     def raw_dir(self) -> Path:
         """Where a sync keeps every raw payload, by source and sha256 (a bucket's publish copies them up)."""
-        return self.store().work_dir / "raw"
+        return self.local_dir / "raw"
 
     def run_dir(self, run_id: str) -> Path:
-        return work_dir(self.store().work_dir, run_id)
+        return work_dir(self.local_dir, run_id)
 
 
 class CatalogSettings(dg.ConfigurableResource):
@@ -113,7 +115,7 @@ class StagedTableIOManager(dg.ConfigurableIOManager):
 
     def _root(self) -> Path:
         # local even for a bucket warehouse: a run's working tables stay with the machine that runs it
-        return open_warehouse(self.warehouse or None, s3_endpoint=self.s3_endpoint or None).work_dir / "_io"
+        return work_dir_of(warehouse_location(self.warehouse or None)) / "_io"
 
     @staticmethod
     def _name(context, suffix: str) -> Path:

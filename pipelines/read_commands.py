@@ -221,7 +221,7 @@ def cmd_site(args) -> int:
     if args.serve:
         if not destination.local:
             raise CatalogError(f"--serve serves a folder; {out} is a bucket (serve it from its CDN or web endpoint)")
-        server = site_server(out, args.port)
+        server = site_server(destination.root, args.port)
         print(f"serving {out} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C stops)", flush=True)
         try:
             server.serve_forever()

@@ -8,14 +8,12 @@ an S3-compatible store (MinIO, Ceph, R2, moto)."""
 from __future__ import annotations
 
 import functools
-import os
 from functools import cached_property
-from pathlib import Path
 
 import pyarrow.fs as pafs
 
 from llm_catalog.errors import PublishError
-from llm_catalog.warehouse.storage import WORK_DIR_ENV, Storage, endpoint_from_env, parse_s3
+from llm_catalog.warehouse.storage import Storage, endpoint_from_env, parse_s3, work_dir_of
 
 CONNECT_TIMEOUT_SECONDS = 5.0
 REQUEST_TIMEOUT_SECONDS = 60.0
@@ -29,8 +27,7 @@ class S3Storage(Storage):
         self.bucket, self.prefix = parse_s3(location)
         self.location = f"s3://{self.bucket}/{self.prefix}".rstrip("/")
         self.endpoint = endpoint_from_env(endpoint)
-        work = Path(os.environ.get(WORK_DIR_ENV) or "~/.cache/llm-catalog").expanduser()
-        self.work_dir = work / "s3" / self.bucket / (self.prefix or "_root")
+        self.work_dir = work_dir_of(self.location)
         self.fs = pafs.S3FileSystem(
             endpoint_override=self.endpoint,
             allow_bucket_creation=False,

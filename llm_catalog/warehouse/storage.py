@@ -170,6 +170,19 @@ def endpoint_from_env(explicit: str | None = None) -> str | None:
     return explicit or next((os.environ[name] for name in ENDPOINT_ENVS if os.environ.get(name)), None)
 
 
+def work_dir_of(location: str | os.PathLike) -> Path:
+    """The local work folder of the warehouse at ``location`` (see ``Storage.work_dir``), without reaching it."""
+    if isinstance(location, str) and location.startswith(S3_SCHEME):
+        bucket, prefix = parse_s3(location)
+        return (
+            Path(os.environ.get(WORK_DIR_ENV) or "~/.cache/llm-catalog").expanduser()
+            / "s3"
+            / bucket
+            / (prefix or "_root")
+        )
+    return Path(location).expanduser().resolve()
+
+
 def open_storage(location: str | os.PathLike, *, s3_endpoint: str | None = None) -> Storage:
     """The storage of a warehouse location: ``s3://BUCKET/PREFIX`` is a bucket, anything else a folder."""
     if isinstance(location, str) and location.startswith(S3_SCHEME):

@@ -2,14 +2,17 @@
 tests/s3server.py, with authentication on). The same commands and the same promises as a folder: files, then the
 manifest, then CURRENT; verify by size and sha256; one writer; one clear line for a missing bucket or wrong keys."""
 
+import ast
 import json
 import os
+import re
 import socket
 import time
 
 import pytest
 
 from llm_catalog.errors import PublishError
+from llm_catalog.paths import REPO_ROOT
 from llm_catalog.readers import snapshot
 from llm_catalog.warehouse.layout import POINTER
 from llm_catalog.warehouse.object_lock import LOCK_KEY, ObjectLock, conditional_put
@@ -170,3 +173,16 @@ def test_readers_bind_one_snapshot_through_pyarrow_and_duckdb(bucket_copy):
     assert price == pytest.approx(0.03)
     with pytest.raises(Exception, match="disabled|Permission|external"):
         con.execute(f"SELECT * FROM read_text('{location}/CURRENT')").fetchall()  # read-only, as a folder's
+
+
+def test_the_readmes_pyarrow_reader_reads_the_bucket_as_written(bucket_copy, capsys):
+    location, endpoint = bucket_copy
+    blocks = re.findall(r"```python\n(.*?)```", (REPO_ROOT / "README.md").read_text(), flags=re.S)
+    (code,) = [block for block in blocks if "S3FileSystem" in block]
+    code = code.replace("my-bucket/llm-catalog", location.removeprefix("s3://"))
+    code = code.replace("s3 = fs.S3FileSystem()", f"s3 = fs.S3FileSystem(endpoint_override={endpoint!r})")
+    capsys.readouterr()
+    exec(compile(code, "README.md", "exec"), {})  # noqa: S102 - the README's own example, as a reader runs it
+    rows = ast.literal_eval(capsys.readouterr().out.strip())
+    assert (GOOD, 0.03) in rows
+    assert [price for _, price in rows] == sorted(price for _, price in rows)
