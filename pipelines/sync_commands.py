@@ -100,7 +100,7 @@ def cmd_backfill(args) -> int:
         maps = [(day, path.name, "litellm", path) for day, path in dated]
     if not maps:
         raise CatalogError("nothing to backfill: no dated maps found")
-    existing = [warehouse.as_of(i) for i in warehouse.snapshot_ids()]
+    existing = warehouse.as_of_each(warehouse.snapshot_ids())
     if existing and max(existing) > maps[0][0]:
         raise CatalogError(
             f"the warehouse already has a snapshot as of {max(existing)}, later than the first map "
@@ -114,7 +114,7 @@ def _registry_maps(args, warehouse: Warehouse) -> list[tuple[date, str, str, Pat
     any sync: a release that cannot be read stops the backfill before anything is published."""
     from llm_catalog.history import backfill
 
-    newest = max((warehouse.as_of(i) for i in warehouse.snapshot_ids()), default=None)
+    newest = max(warehouse.as_of_each(warehouse.snapshot_ids()), default=None)
     source, releases, skipped = backfill.registry_releases(
         args.from_registry, index=args.index_url, since=args.since, every=args.every or "month", after=newest
     )

@@ -125,7 +125,7 @@ class WarehousePublisher(WarehouseMaintenance):
             raise PublishError(f"snapshot {plan.snapshot_id} exists already")
         if published and plan.snapshot_id < max(published):  # ids keep the publishing order ("published" needs it)
             raise PublishError(f"snapshot {plan.snapshot_id} would sort before {max(published)}; sync again")
-        latest = max((self.as_of(i) for i in published), default=None)
+        latest = max(self.as_of_each(published), default=None)
         if latest is not None and plan.as_of < latest:
             # history is read in as_of order and CURRENT is the newest: an older snapshot cannot go on top
             raise PublishError(

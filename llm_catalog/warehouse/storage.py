@@ -73,6 +73,10 @@ class Storage:
         except FileNotFoundError:
             return None
 
+    def read_all(self, keys: list[str]) -> list[bytes | None]:
+        """The content of each of ``keys``, in order (None where there is none)."""
+        return [self.read(key) for key in keys]
+
     def names(self, prefix: str) -> list[str]:
         """The names directly under ``prefix`` (files and folders), sorted; none when it does not exist."""
         selector = pafs.FileSelector(self.path(prefix), allow_not_found=True)

@@ -19,6 +19,8 @@ from llm_catalog.warehouse.object_lock import LOCK_KEY, ObjectLock, conditional_
 from llm_catalog.warehouse.store import Warehouse
 from pipelines.cli import main
 
+pytestmark = pytest.mark.slow  # an S3 server in a subprocess, and a warehouse synced from the small map
+
 GOOD = "deepinfra/openai/gpt-oss-20b"
 # the lease of a sync running on another machine
 ELSEWHERE = json.dumps(
