@@ -70,6 +70,7 @@ class ObjectLock:
         self.lease = lease or float(os.environ.get(LEASE_ENV) or DEFAULT_LEASE_SECONDS)
         self.etag: str | None = None
         self.lost = False
+        self.since = datetime.now(UTC).isoformat(timespec="seconds")  # when this sync first asked for the lock
         self._stop = threading.Event()
         self._renewer: threading.Thread | None = None
 
@@ -79,7 +80,7 @@ class ObjectLock:
                 "pid": os.getpid(),
                 "host": os.uname().nodename,
                 "command": " ".join(sys.argv[:3]),
-                "since": datetime.now(UTC).isoformat(timespec="seconds"),
+                "since": self.since,
                 "lease_seconds": self.lease,
             }
         ).encode()
