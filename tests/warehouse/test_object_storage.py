@@ -67,6 +67,14 @@ def test_a_bucket_reads_as_the_folder_it_was_copied_from(bucket_copy, small_sync
     assert remote[0] == local[0] and remote[1] == local[1] and remote[2] == local[2]
 
 
+def test_the_warehouse_and_endpoint_may_come_from_the_environment(bucket_copy, small_synced, capsys, monkeypatch):
+    location, endpoint = bucket_copy
+    local = run(capsys, "versions", "--warehouse", str(small_synced))
+    monkeypatch.setenv("LLM_CATALOG_WAREHOUSE", location)  # the catalog's variable
+    monkeypatch.setenv("AWS_ENDPOINT_URL", endpoint)  # the AWS SDKs' own
+    assert run(capsys, "versions") == local
+
+
 def test_verify_measures_each_object_by_size_and_sha256(bucket_copy, s3, capsys):
     location, endpoint = bucket_copy
     store = Warehouse(location, s3_endpoint=endpoint)

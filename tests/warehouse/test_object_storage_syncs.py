@@ -160,3 +160,20 @@ def test_readers_in_a_loop_while_a_sync_publishes_to_the_bucket(s3, small_synced
     assert seen[0][0] == before
     assert price_of(location, s3.endpoint) == (after, pytest.approx(0.25))
     assert Warehouse(location, s3_endpoint=s3.endpoint).snapshot_ids() == [before, after]
+
+
+def test_diff_and_gc_on_a_bucket(s3, small_synced, small_map, tmp_path, capsys):
+    location, endpoint = s3.upload_warehouse(small_synced, s3.bucket()), ["--s3-endpoint", s3.endpoint]
+    store = Warehouse(location, s3_endpoint=s3.endpoint)
+    before = store.current_id()
+    litellm = changed_map(tmp_path, small_map, 2.5e-07)
+    assert main(["sync", "--warehouse", location, *endpoint, "--litellm", litellm, "--quiet"]) == 0
+    after = store.current_id()
+    capsys.readouterr()
+    assert main(["diff", "--warehouse", location, *endpoint, "--format", "json"]) == 0
+    changes = json.loads(capsys.readouterr().out)
+    assert (changes["old"]["snapshot_id"], changes["new"]["snapshot_id"]) == (before, after)
+    assert GOOD in json.dumps(changes)
+    assert main(["gc", "--warehouse", location, *endpoint, "--keep", "1"]) == 0
+    assert store.snapshot_ids() == [after] and store.verify(after) == []
+    assert not [k for k in s3.keys(location.split("/")[2]) if before in k]  # every file of the removed snapshot
