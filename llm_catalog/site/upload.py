@@ -12,7 +12,8 @@ from pathlib import Path
 
 from llm_catalog.site.build import build_site
 from llm_catalog.site.marker import MARKER, site_record, written_files
-from llm_catalog.warehouse.storage import Storage, open_storage
+from llm_catalog.warehouse.locations import open_storage
+from llm_catalog.warehouse.storage import Storage
 from llm_catalog.warehouse.store import Warehouse
 
 UPLOAD_THREADS = 16  # objects in flight at once: a PUT is mostly waiting on the network

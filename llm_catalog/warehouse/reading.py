@@ -10,7 +10,8 @@ from typing import Self
 
 from llm_catalog.errors import PublishError
 from llm_catalog.warehouse.layout import MANIFESTS, PART, POINTER, RAW, SNAPSHOT_ID, check_snapshot_id
-from llm_catalog.warehouse.storage import Storage, open_storage
+from llm_catalog.warehouse.locations import open_storage
+from llm_catalog.warehouse.storage import Storage
 
 # what every manifest a publish writes has, and what the commands read from it
 MANIFEST_KEYS = ("snapshot_id", "created_at", "fingerprint", "code_version", "sources", "tables")

@@ -185,12 +185,3 @@ def work_dir_of(location: str | os.PathLike) -> Path:
             / (prefix or "_root")
         )
     return Path(location).expanduser().resolve()
-
-
-def open_storage(location: str | os.PathLike, *, s3_endpoint: str | None = None) -> Storage:
-    """The storage of a warehouse location: ``s3://BUCKET/PREFIX`` is a bucket, anything else a folder."""
-    if isinstance(location, str) and location.startswith(S3_SCHEME):
-        from llm_catalog.warehouse.object_storage import S3Storage
-
-        return S3Storage(location, endpoint=s3_endpoint)
-    return LocalStorage(Path(location))
