@@ -73,6 +73,24 @@ def _backfill_parser(sub, common: argparse.ArgumentParser) -> None:
     backfill.set_defaults(func=cmd_backfill)
 
 
+def _site_parser(sub, common: argparse.ArgumentParser) -> None:
+    site = sub.add_parser("site", parents=[common], help="build the static site of a snapshot (or serve a built one)")
+    site.add_argument("--snapshot", help="snapshot id (default: the current one)")
+    site.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
+    site.add_argument(
+        "--out",
+        metavar="DIR",
+        help="where the site goes: a folder or s3://BUCKET/PREFIX (default: the warehouse's site/)",
+    )
+    site.add_argument("--serve", action="store_true", help="serve the site built in --out on 127.0.0.1")
+    site.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000; 0: any free one)")
+    site.add_argument("--quiet", action="store_true", help="print nothing unless something fails")
+    site.add_argument(
+        "--processes", type=_process_count, metavar="N", help="processes rendering route pages (default: one per core)"
+    )
+    site.set_defaults(func=cmd_site)
+
+
 def _pricing_option(parser: argparse.ArgumentParser, default: str) -> None:
     parser.add_argument(
         "--pricing-sources",
@@ -219,21 +237,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _cost_parser(sub, common)
 
-    site = sub.add_parser("site", parents=[common], help="build the static site of a snapshot (or serve a built one)")
-    site.add_argument("--snapshot", help="snapshot id (default: the current one)")
-    site.add_argument("--as-of", metavar="DATE", help="the snapshot current on this date (YYYY-MM-DD)")
-    site.add_argument(
-        "--out",
-        metavar="DIR",
-        help="where the site goes: a folder or s3://BUCKET/PREFIX (default: the warehouse's site/)",
-    )
-    site.add_argument("--serve", action="store_true", help="serve the site built in --out on 127.0.0.1")
-    site.add_argument("--port", type=int, default=8000, help="port for --serve (default 8000; 0: any free one)")
-    site.add_argument("--quiet", action="store_true", help="print nothing unless something fails")
-    site.add_argument(
-        "--processes", type=_process_count, metavar="N", help="processes rendering route pages (default: one per core)"
-    )
-    site.set_defaults(func=cmd_site)
+    _site_parser(sub, common)
 
     find = sub.add_parser(
         "search", parents=[common], help="routes ranked by how well route id, base model, family or provider match TEXT"

@@ -192,7 +192,7 @@ class WarehousePublisher(WarehouseMaintenance):
             size, digest = storage.write_table(key, table)
             files[name] = {"path": key, "rows": table.num_rows, "bytes": size, "sha256": digest}
         reached(self.location, "tables_moved")
-        sources = self._copy_raw_payloads(sources)
+        sources = raw_payloads_kept(self, sources)
         if validation is not None:
             storage.write(f"{VALIDATION}/{snapshot_id}.json", json.dumps(validation, indent=1).encode())
         manifest = {
@@ -214,22 +214,23 @@ class WarehousePublisher(WarehouseMaintenance):
         reached(self.location, "manifest_written")
         return PublishResult(True, snapshot_id, plan.fingerprint, manifest)
 
-    def _copy_raw_payloads(self, sources: list[dict]) -> list[dict]:
-        """``sources``, each naming where its raw payload is kept. A bucket warehouse keeps the payload of every
-        source a snapshot names, as a folder does; a sync stores them in its local work folder first, and they are
-        copied up here, once each (by content address)."""
-        if self.storage.local:
-            return sources  # stored in place by the sync
-        kept = []
-        for source in sources:
-            key = f"{RAW}/{source['source']}/{source.get('sha256')}.gz"
-            local = self.work_dir / key
-            if source.get("sha256") and local.is_file():
-                if not self.storage.is_file(key):
-                    self.storage.write(key, local.read_bytes())
-                source = {**source, "stored_path": self.storage.uri(key)}
-            kept.append(source)
-        return kept
+
+def raw_payloads_kept(warehouse: WarehousePublisher, sources: list[dict]) -> list[dict]:
+    """``sources``, each naming where its raw payload is kept. A bucket warehouse keeps the payload of every source a
+    snapshot names, as a folder does; a sync stores them in its local work folder first, and they are copied up
+    here, once each (by content address)."""
+    if warehouse.storage.local:
+        return sources  # stored in place by the sync
+    kept = []
+    for source in sources:
+        key = f"{RAW}/{source['source']}/{source.get('sha256')}.gz"
+        local = warehouse.work_dir / key
+        if source.get("sha256") and local.is_file():
+            if not warehouse.storage.is_file(key):
+                warehouse.storage.write(key, local.read_bytes())
+            source = {**source, "stored_path": warehouse.storage.uri(key)}
+        kept.append(source)
+    return kept
 
 
 def _snapshot_row(tables: dict[str, pa.Table], plan: SnapshotPlan, sources: list[dict]) -> pa.Table:
