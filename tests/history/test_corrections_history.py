@@ -108,7 +108,7 @@ def published_table(store: Warehouse, name: str) -> pa.Table:
 
 def diff(capsys, store: Warehouse, *args: str) -> str:
     capsys.readouterr()
-    assert main(["diff", "--warehouse", str(store.root), *args]) == 0
+    assert main(["diff", "--warehouse", store.location, *args]) == 0
     return capsys.readouterr().out
 
 
@@ -136,7 +136,7 @@ def test_diff_counts_and_lists_corrections_apart_from_price_changes(published, c
 
 def test_the_readme_price_changes_of_the_last_30_days_leave_corrections_out(published):
     (query,) = [q for q in readme_queries() if q.startswith("-- price changes in the last 30 days")]
-    rows = duckdb.connect().sql(query.replace("data/warehouse", str(published.root))).fetchall()
+    rows = duckdb.connect().sql(query.replace("data/warehouse", published.location)).fetchall()
     assert [(r[0], r[1], r[3], r[4]) for r in rows] == [(DAYS[2], KEY, 0.59, 0.49)]  # the correction is within 30 days
 
 
@@ -171,7 +171,7 @@ def page_rows(path) -> list[tuple[dict, list[str]]]:
 
 def test_what_changed_counts_and_lists_corrections_apart_and_no_correction_is_a_price_move(published, tmp_path):
     out = tmp_path / "site"
-    assert main(["site", "--warehouse", str(published.root), "--out", str(out), "--quiet"]) == 0
+    assert main(["site", "--warehouse", published.location, "--out", str(out), "--quiet"]) == 0
     rows = page_rows(out / "changes.html")
     header = next(cells for attrs, cells in rows if cells and cells[0] == "Month")
     february = dict(
