@@ -43,10 +43,13 @@ format: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# the Dagster UI, showing the runs that `llm-catalog sync` recorded for this warehouse
+# the Dagster UI, showing the runs that `llm-catalog sync` recorded for this warehouse (a folder, or an s3:// one:
+# then its runs are in its local work folder)
+WAREHOUSE_AT = $(BIN)/python -c 'import sys; from llm_catalog.paths import warehouse_location as w; print(w(sys.argv[1]))'
 ui: $(STAMP)
-	mkdir -p $(WAREHOUSE)/_dagster
-	DAGSTER_HOME=$(abspath $(WAREHOUSE))/_dagster LLM_CATALOG_WAREHOUSE=$(abspath $(WAREHOUSE)) $(BIN)/dagster dev
+	@location="$$($(WAREHOUSE_AT) '$(WAREHOUSE)')"; \
+	home="$$($(BIN)/python -c 'import sys; from llm_catalog.warehouse.storage import work_dir_of; print(work_dir_of(sys.argv[1]) / "_dagster")' "$$location")"; \
+	mkdir -p "$$home" && DAGSTER_HOME="$$home" LLM_CATALOG_WAREHOUSE="$$location" $(BIN)/dagster dev
 
 validate: $(STAMP)
 	$(BIN)/dagster definitions validate
