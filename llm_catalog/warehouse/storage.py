@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import secrets
 from pathlib import Path
 
 import pyarrow as pa
@@ -134,20 +133,7 @@ class LocalStorage(Storage):
         return str(self.root / key) if key else str(self.root)
 
     def write(self, key: str, data: bytes, *, durable: bool = True) -> None:
-        target = self.root / key
-        if durable:
-            fsync_write(target, bytes(data))
-            return
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.parent / f".{target.name}.tmp-{secrets.token_hex(8)}"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(memoryview(data))
-            os.replace(tmp, target)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        fsync_write(self.root / key, memoryview(data), durable=durable)
 
     def swap(self, key: str, data: bytes, *, expected: bytes | None) -> None:
         # under the warehouse's flock, which every writer takes: nobody else moves it meanwhile
