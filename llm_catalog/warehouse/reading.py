@@ -87,23 +87,27 @@ class WarehouseReader:
     def snapshot_ids(self) -> list[str]:
         """Every complete snapshot (one with a manifest that reads), oldest first. A broken manifest, or a file of
         manifests/ not named by an id, is no snapshot (`broken_manifests` names them, and a sync warns)."""
-        broken = {uri for uri, _ in self.broken_manifests()}
-        return [name for name in self._manifest_names() if self.storage.uri(f"{MANIFESTS}/{name}.json") not in broken]
+        return [name for name, problem in self._manifest_problems() if problem is None]
 
     def broken_manifests(self) -> list[tuple[str, str]]:
         """(file, what is wrong) for each file of manifests/ that is not a snapshot's manifest."""
+        return [(self.storage.uri(f"{MANIFESTS}/{name}.json"), p) for name, p in self._manifest_problems() if p]
+
+    def _manifest_problems(self) -> list[tuple[str, str | None]]:
+        """(name, what is wrong or None) of each file of manifests/, by name; one listing, and the manifests read
+        together (concurrently from a bucket)."""
         names = self._manifest_names()
         named = [name for name in names if SNAPSHOT_ID.fullmatch(name)]
         contents = dict(zip(named, self.storage.read_all([f"{MANIFESTS}/{n}.json" for n in named]), strict=True))
-        broken = []
+        found = []
         for name in names:
-            problem = "its name is not a snapshot id" if name not in contents else None
-            if problem is None:
-                content = contents[name]
-                problem = "it vanished while read" if content is None else _read_manifest(name, content)[0]
-            if problem:
-                broken.append((self.storage.uri(f"{MANIFESTS}/{name}.json"), problem))
-        return broken
+            if name not in contents:
+                found.append((name, "its name is not a snapshot id"))
+            elif contents[name] is None:
+                found.append((name, "it vanished while read"))
+            else:
+                found.append((name, _read_manifest(name, contents[name])[0]))
+        return found
 
     def _manifest_names(self) -> list[str]:
         """The names (without .json) of the files of manifests/, sorted."""
