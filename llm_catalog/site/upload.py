@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import mimetypes
 from concurrent.futures import ThreadPoolExecutor
-from datetime import date
 from pathlib import Path
 
 from llm_catalog.site.build import build_site
@@ -37,20 +36,14 @@ def shown_record(destination: Storage) -> dict | None:
     return record if isinstance(record, dict) and isinstance(record.get("files"), list) else None
 
 
-def build_site_at(
-    warehouse: Warehouse,
-    destination: Storage,
-    snapshot_id: str | None = None,
-    *,
-    as_of: date | None = None,
-    processes: int | None = None,
-) -> dict:
-    """Build the site of a snapshot at ``destination``; returns what its site.json records."""
+def build_site_at(warehouse: Warehouse, destination: Storage, *args, **kwargs) -> dict:
+    """``build_site`` (its snapshot arguments as it takes them) at ``destination``; returns what its site.json
+    records."""
     if destination.local:
-        return build_site(warehouse, destination.root, snapshot_id, as_of=as_of, processes=processes)
+        return build_site(warehouse, destination.root, *args, **kwargs)
     before = shown_record(destination)
     local = destination.work_dir
-    record = build_site(warehouse, local, snapshot_id, as_of=as_of, processes=processes)
+    record = build_site(warehouse, local, *args, **kwargs)
     files = written_files(local)
     with ThreadPoolExecutor(UPLOAD_THREADS) as pool:
         list(pool.map(lambda name: _upload(local, destination, name), [f for f in files if f != MARKER]))

@@ -95,9 +95,9 @@ class ObjectLock:
             return "another process (it just released the lock)"
         content, etag, age = found
         try:
-            lease = float(json.loads(content).get("lease_seconds") or self.lease)
             holder = json.loads(content)
-        except (ValueError, AttributeError):
+            lease = float(holder.get("lease_seconds") or self.lease)
+        except (ValueError, TypeError, AttributeError):  # not a lease of ours: judged by our own term
             lease, holder = self.lease, {}
         if age > lease:  # not renewed in its term: its holder is gone
             self.etag = conditional_put(self.storage, LOCK_KEY, self._record(), etag=etag)
