@@ -172,7 +172,8 @@ def mutate(data, entries: dict) -> dict:
         return {**entries, key: {**entry, name: DEEP.format(depth)}}
     if kind == "add_entry":
         new = data.draw(st.one_of(ODD_TEXT, TEXT), label="new key")
-        copy = dict(entries.get(GOOD) or {"litellm_provider": "openai"})
+        good = entries.get(GOOD)  # an earlier mutation may have replaced or renamed it
+        copy = dict(good) if isinstance(good, dict) and good else {"litellm_provider": "openai"}
         return {**entries, new: data.draw(st.one_of(VALUES, st.just(copy)), label="entry value")}
     return entries
 
