@@ -3,14 +3,17 @@ wrong credentials are refused as AWS refuses them. Nothing leaves the machine.""
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pyarrow.fs as pafs
@@ -87,13 +90,15 @@ class S3Server:
         return sorted(i.path.removeprefix(f"{bucket}/") for i in found if i.type == pafs.FileType.File)
 
 
-def start() -> S3Server:
+def start(*, auth: bool = True) -> S3Server:
     """moto's server on a free port of 127.0.0.1, with an IAM user whose keys may do anything (the only ones it
-    accepts once the setup requests are served)."""
+    accepts once the setup requests are served). ``auth=False``: any keys are accepted, and none are made."""
     import boto3
 
     port = _free_port()
-    env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": str(UNAUTHENTICATED_SETUP)}
+    env = {k: v for k, v in os.environ.items() if k != "INITIAL_NO_AUTH_ACTION_COUNT"}
+    if auth:
+        env["INITIAL_NO_AUTH_ACTION_COUNT"] = str(UNAUTHENTICATED_SETUP)
     process = subprocess.Popen(
         [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
         env=env,
@@ -111,6 +116,9 @@ def start() -> S3Server:
                 raise RuntimeError(f"moto's S3 server did not start on 127.0.0.1:{port}") from None
             time.sleep(0.1)
     server = S3Server(process, f"http://127.0.0.1:{port}")
+    if not auth:
+        server.key_id, server.secret = "any", "any"
+        return server
     iam = boto3.client(
         "iam",
         endpoint_url=server.endpoint,
@@ -124,3 +132,46 @@ def start() -> S3Server:
     iam.put_user_policy(UserName="catalog", PolicyName="all", PolicyDocument=json.dumps(allow_all))
     server.key_id, server.secret = key["AccessKeyId"], key["SecretAccessKey"]
     return server
+
+
+class _DropConditions(BaseHTTPRequestHandler):
+    """Passes each request on to ``upstream`` without its If-Match and If-None-Match headers, as an S3-compatible
+    store that does not implement conditional writes behaves: every conditional PUT succeeds."""
+
+    upstream = ""  # host:port, set on a subclass per proxy
+    DROPPED = {"if-match", "if-none-match"}
+    HOP = {"connection", "transfer-encoding", "content-length", "date", "server", "keep-alive"}
+
+    def _forward(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else None
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in self.DROPPED | {"connection"}}
+        upstream = http.client.HTTPConnection(self.upstream, timeout=30)
+        upstream.request(self.command, self.path, body=body, headers=headers)
+        response = upstream.getresponse()
+        data = response.read()
+        self.send_response(response.status)
+        for name, value in response.getheaders():
+            if name.lower() not in self.HOP:
+                self.send_header(name, value)
+        self.send_header(
+            "Content-Length", response.getheader("Content-Length", "0") if self.command == "HEAD" else str(len(data))
+        )
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        upstream.close()
+
+    do_GET = do_PUT = do_HEAD = do_DELETE = do_POST = _forward
+
+    def log_message(self, *args) -> None:  # quiet
+        pass
+
+
+def without_conditional_writes(server: S3Server) -> tuple[str, ThreadingHTTPServer]:
+    """(endpoint, proxy) of a proxy on 127.0.0.1 in front of ``server`` (one without auth: the proxy changes signed
+    headers) that drops conditional-write headers. ``proxy.shutdown()`` stops it."""
+    handler = type("Handler", (_DropConditions,), {"upstream": server.endpoint.removeprefix("http://")})
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{proxy.server_address[1]}", proxy

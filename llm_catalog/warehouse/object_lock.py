@@ -6,11 +6,17 @@ not exist, and one with ``If-Match: <etag>`` only when the object is still the o
 - a sync creates the lease (If-None-Match), and renews it every third of its term (If-Match on its own etag);
 - a sync that finds a lease waits for it; once the lease is older than its term by the server's clock (its holder
   was killed, or lost its network), it takes it over with If-Match on the etag it read: of two syncs that saw the
-  same stale lease, one wins;
+  same stale lease, one wins. A lease written on this machine (host, boot and pid namespace) by a process that no
+  longer exists is taken over at once, as the kernel frees a dead process's flock: a cron sync killed on one machine
+  does not hold up the next one for a term;
 - a holder whose renewal fails has lost the lease; the publish checks before it moves the pointer, and the pointer
   itself is moved with If-Match on the etag it had when read, so a publish planned on a pointer that moved fails.
 
 Re-entrant within a process, as the folder lock is: the CLI holds it for a whole sync and the publish takes it again.
+
+All of this rests on the store honouring conditional writes (AWS S3 has since 2024; MinIO, R2 and Ceph do). A store
+that ignores them would let two syncs hold the lease, so each new lease is probed: a second create, and a write
+with a wrong etag, must both be refused, or the sync stops before it writes anything.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import threading
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 
 from llm_catalog.errors import PublishError
 
@@ -30,6 +37,31 @@ LEASE_ENV = "LLM_CATALOG_LOCK_LEASE_SECONDS"
 DEFAULT_LEASE_SECONDS = 60.0  # a killed sync's lease is taken over this long after its last renewal
 
 _held: dict[str, tuple[ObjectLock, int]] = {}  # warehouse location -> (its lock, depth)
+
+
+def this_machine() -> str:
+    """Where a pid means this process table: the host name, the kernel's boot and the pid namespace. Two containers
+    given one host name still differ by namespace, and a lease from before a reboot differs by boot."""
+    parts = [os.uname().nodename]
+    try:
+        parts.append(Path("/proc/sys/kernel/random/boot_id").read_text().strip())
+        parts.append(os.readlink("/proc/self/ns/pid"))
+    except OSError:  # no /proc (macOS): the host name alone, and a reused pid only makes a sync wait the term
+        pass
+    return " ".join(parts)
+
+
+def _pid_gone(pid: object) -> bool:
+    """True only when no process ``pid`` exists here (one of another user's still exists)."""
+    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0 or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except (PermissionError, OverflowError):
+        return False
+    return False
 
 
 def _client_error(exc: BaseException, *codes: str) -> bool:
@@ -79,6 +111,7 @@ class ObjectLock:
             {
                 "pid": os.getpid(),
                 "host": os.uname().nodename,
+                "machine": this_machine(),
                 "command": " ".join(sys.argv[:3]),
                 "since": self.since,
                 "lease_seconds": self.lease,
@@ -89,6 +122,7 @@ class ObjectLock:
         """Take the lease if it is free or stale; else a description of its holder."""
         self.etag = conditional_put(self.storage, LOCK_KEY, self._record(), etag=None)
         if self.etag:
+            self._refuse_unconditional_store()
             return None
         found = read_object(self.storage, LOCK_KEY)
         if found is None:
@@ -99,13 +133,30 @@ class ObjectLock:
             lease = float(holder.get("lease_seconds") or self.lease)
         except (ValueError, TypeError, AttributeError):  # not a lease of ours: judged by our own term
             lease, holder = self.lease, {}
-        if age > lease:  # not renewed in its term: its holder is gone
+        dead = holder.get("machine") == this_machine() and _pid_gone(holder.get("pid"))
+        if age > lease or dead:  # not renewed in its term, or its process is gone: its holder is gone
             self.etag = conditional_put(self.storage, LOCK_KEY, self._record(), etag=etag)
             if self.etag:
                 return None
         return (
             f"pid {holder.get('pid')} on {holder.get('host', '?')} ({holder.get('command', '?')}, "
             f"since {holder.get('since', '?')})"
+        )
+
+    def _refuse_unconditional_store(self) -> None:
+        """A PublishError, with the new lease removed, when the store wrote what a conditional write must refuse."""
+        ignored = [
+            header
+            for header, etag in (("If-None-Match", None), ("If-Match", '"00000000000000000000000000000000"'))
+            if conditional_put(self.storage, LOCK_KEY, self._record(), etag=etag) is not None
+        ]
+        if not ignored:
+            return
+        self.storage.client.delete_object(Bucket=self.storage.bucket, Key=self.storage.key(LOCK_KEY))
+        raise PublishError(
+            f"the store of {self.storage.location} ignores conditional writes ({' and '.join(ignored)}): it cannot "
+            "keep two syncs from publishing at once, so nothing was written (use a store that honours them: AWS S3, "
+            "MinIO, Cloudflare R2, Ceph)"
         )
 
     def renew(self) -> bool:

@@ -7,6 +7,8 @@ import json
 import os
 import re
 import socket
+import subprocess
+import sys
 import time
 
 import pytest
@@ -173,6 +175,73 @@ def test_a_sync_waits_for_the_writer_and_says_who_holds_the_lock(bucket_copy, ca
         "2026-12-05T01:00:00+00:00); gave up after 0.5s (another sync is running; try again when it ends)"
     ]
     assert Warehouse(location, s3_endpoint=endpoint).current_id() == before
+
+
+# a sync's lock held in another process, until it is killed
+HOLD = """
+import sys, time
+from llm_catalog.warehouse.store import Warehouse
+with Warehouse(sys.argv[1], s3_endpoint=sys.argv[2]).lock():
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def test_a_lease_whose_process_was_killed_on_this_machine_is_taken_over_at_once(bucket_copy):
+    """kill -9 of the lease's holder: on the machine it ran on, the next sync sees that its process is gone and takes
+    the lease over at once, as the kernel frees a folder's flock, instead of waiting out the 60 s term. A live holder
+    is waited for, and a pid from another machine says nothing about this one's processes."""
+    location, endpoint = bucket_copy
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, location, endpoint], stdout=subprocess.PIPE, text=True, env=os.environ
+    )
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        storage = Warehouse(location, s3_endpoint=endpoint).storage
+        assert json.loads(storage.read(LOCK_KEY))["lease_seconds"] == 60
+        with pytest.raises(PublishError, match=rf"locked by pid {holder.pid} on "), ObjectLock(storage, timeout=1):
+            pass
+    finally:
+        holder.kill()
+        holder.wait()
+    started = time.monotonic()
+    with ObjectLock(storage, timeout=10):
+        assert json.loads(storage.read(LOCK_KEY))["pid"] == os.getpid()
+    assert time.monotonic() - started < 5, "waited for the dead holder's term"
+
+    elsewhere = json.dumps({**json.loads(ELSEWHERE), "pid": holder.pid, "machine": "elsewhere"}).encode()
+    assert conditional_put(storage, LOCK_KEY, elsewhere, etag=None)
+    with pytest.raises(PublishError, match=rf"locked by pid {holder.pid} on elsewhere"), ObjectLock(storage, timeout=1):
+        pass
+
+
+def test_a_store_that_ignores_conditional_writes_is_refused_before_a_sync_writes(tmp_path, capsys, monkeypatch):
+    """A store that does not implement If-None-Match / If-Match (here moto behind a proxy that drops them) cannot
+    keep two syncs apart: the sync stops with one line before it writes anything. The same bucket reached directly
+    takes the lock."""
+    import s3server
+
+    server = s3server.start(auth=False)
+    endpoint, proxy = s3server.without_conditional_writes(server)
+    try:
+        for name, value in server.env(tmp_path / "work").items():
+            monkeypatch.setenv(name, value)
+        bucket = server.bucket()
+        location = f"s3://{bucket}/wh"
+        code, _, err = run(capsys, "sync", "--warehouse", location, "--s3-endpoint", endpoint, "--quiet")
+        assert code == 1 and err.splitlines() == [
+            f"error: the store of {location} ignores conditional writes (If-None-Match and If-Match): it cannot keep "
+            "two syncs from publishing at once, so nothing was written (use a store that honours them: AWS S3, MinIO, "
+            "Cloudflare R2, Ceph)"
+        ]
+        assert server.keys(bucket) == []
+        with Warehouse(location, s3_endpoint=server.endpoint).lock():
+            assert server.keys(bucket) == ["wh/.lock"]
+        assert server.keys(bucket) == []
+    finally:
+        proxy.shutdown()
+        server.process.kill()
+        server.process.wait()
 
 
 def test_readers_bind_one_snapshot_through_pyarrow_and_duckdb(bucket_copy):
