@@ -28,40 +28,15 @@ import threading
 import time
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 
 from llm_catalog.errors import PublishError
+from llm_catalog.machine import pid_gone, process_table
 
 LOCK_KEY = ".lock"
 LEASE_ENV = "LLM_CATALOG_LOCK_LEASE_SECONDS"
 DEFAULT_LEASE_SECONDS = 60.0  # a killed sync's lease is taken over this long after its last renewal
 
 _held: dict[str, tuple[ObjectLock, int]] = {}  # warehouse location -> (its lock, depth)
-
-
-def this_machine() -> str:
-    """Where a pid means this process table: the host name, the kernel's boot and the pid namespace. Two containers
-    given one host name still differ by namespace, and a lease from before a reboot differs by boot."""
-    parts = [os.uname().nodename]
-    try:
-        parts.append(Path("/proc/sys/kernel/random/boot_id").read_text().strip())
-        parts.append(os.readlink("/proc/self/ns/pid"))
-    except OSError:  # no /proc (macOS): the host name alone, and a reused pid only makes a sync wait the term
-        pass
-    return " ".join(parts)
-
-
-def _pid_gone(pid: object) -> bool:
-    """True only when no process ``pid`` exists here (one of another user's still exists)."""
-    if not isinstance(pid, int) or isinstance(pid, bool) or pid <= 0 or pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except (PermissionError, OverflowError):
-        return False
-    return False
 
 
 def _client_error(exc: BaseException, *codes: str) -> bool:
@@ -111,7 +86,7 @@ class ObjectLock:
             {
                 "pid": os.getpid(),
                 "host": os.uname().nodename,
-                "machine": this_machine(),
+                "machine": process_table(),
                 "command": " ".join(sys.argv[:3]),
                 "since": self.since,
                 "lease_seconds": self.lease,
@@ -133,7 +108,7 @@ class ObjectLock:
             lease = float(holder.get("lease_seconds") or self.lease)
         except (ValueError, TypeError, AttributeError):  # not a lease of ours: judged by our own term
             lease, holder = self.lease, {}
-        dead = holder.get("machine") == this_machine() and _pid_gone(holder.get("pid"))
+        dead = holder.get("machine") == process_table() and pid_gone(holder.get("pid"))
         if age > lease or dead:  # not renewed in its term, or its process is gone: its holder is gone
             self.etag = conditional_put(self.storage, LOCK_KEY, self._record(), etag=etag)
             if self.etag:
