@@ -6,6 +6,7 @@ import dagster as dg
 from assets.resources import CatalogSettings, WarehouseResource
 from llm_catalog.registry import SOURCES
 from llm_catalog.sources.source import OFF, Source, ingest, route_limit
+from llm_catalog.warehouse.raw_payloads import raw_payload_at_hand
 from llm_catalog.warehouse.version import code_version, fingerprint
 
 UNCHANGED = "unchanged_since"  # metadata key of the observation an unchanged sync records on each source
@@ -17,7 +18,8 @@ def _previous(warehouse: WarehouseResource, source: str) -> dict | None:
     current = store.current_id()
     if current is None:
         return None
-    return next((s for s in store.manifest(current)["sources"] if s["source"] == source and s.get("sha256")), None)
+    used = next((s for s in store.manifest(current)["sources"] if s["source"] == source and s.get("sha256")), None)
+    return raw_payload_at_hand(store, used) if used else None
 
 
 def fetch(context, source: Source, catalog: CatalogSettings, warehouse: WarehouseResource) -> dict:

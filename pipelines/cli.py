@@ -201,7 +201,9 @@ def build_parser() -> argparse.ArgumentParser:
     diff.set_defaults(func=cmd_diff)
 
     gc = sub.add_parser(
-        "gc", parents=[common], help="remove old snapshots (never the current one) and finished runs' scratch space"
+        "gc",
+        parents=[common],
+        help="remove old snapshots (never the current one), finished runs' scratch space and, for a bucket, the work folder's copies of its payloads",
     )
     gc.add_argument("--keep", type=int, help="how many of the newest snapshots to keep (at least 1; default: all)")
     gc.set_defaults(func=cmd_gc)

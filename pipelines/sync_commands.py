@@ -186,4 +186,10 @@ def cmd_gc(args) -> int:
     active = {run.run_id for run in runs}
     scratch = warehouse.gc_run_scratch(active=active)
     print(f"{len(scratch)} finished run(s)' scratch space removed ({sum(size for _, size in scratch) / 1e6:.1f} MB)")
+    if not warehouse.storage.local:
+        copies = warehouse.gc_local_payloads()
+        print(
+            f"{len(copies)} raw payload(s) the bucket holds removed from the work folder {warehouse.work_dir} "
+            f"({sum(size for _, size in copies) / 1e6:.1f} MB; a sync downloads one again if it falls back on it)"
+        )
     return 0

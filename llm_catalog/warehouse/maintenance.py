@@ -1,4 +1,5 @@
-"""Keeping a warehouse tidy: removing what a killed publish left, old snapshots, and finished runs' scratch space."""
+"""Keeping a warehouse tidy: removing what a killed publish left, old snapshots, finished runs' scratch space, and
+the local copies of payloads a bucket holds."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import shutil
 from llm_catalog import schemas
 from llm_catalog.errors import PublishError
 from llm_catalog.warehouse.layout import MANIFESTS, RUN_SCRATCH, STAGING, VALIDATION, reached
+from llm_catalog.warehouse.raw_payloads import drop_local_copies
 from llm_catalog.warehouse.reading import WarehouseReader
 
 
@@ -82,3 +84,8 @@ class WarehouseMaintenance(WarehouseReader):
                 shutil.rmtree(folder, ignore_errors=True)  # a local folder: run storage stays with the machine
                 removed.append((folder.name, size))
         return removed
+
+    def gc_local_payloads(self) -> list[tuple[str, int]]:
+        """Remove the work folder's copies of the raw payloads a bucket warehouse holds: (key, bytes) of each."""
+        with self.lock():
+            return drop_local_copies(self)

@@ -13,8 +13,9 @@ import pyarrow as pa
 
 from llm_catalog import schemas
 from llm_catalog.errors import PublishError
-from llm_catalog.warehouse.layout import MANIFESTS, POINTER, RAW, SNAPSHOT_ID_FORMAT, VALIDATION, reached
+from llm_catalog.warehouse.layout import MANIFESTS, POINTER, SNAPSHOT_ID_FORMAT, VALIDATION, reached
 from llm_catalog.warehouse.maintenance import WarehouseMaintenance
+from llm_catalog.warehouse.raw_payloads import raw_payloads_kept
 from llm_catalog.warehouse.version import fingerprint
 
 MANIFEST_SOURCE_FIELDS = ("source", "origin", "sha256", "size_bytes", "version", "status")
@@ -213,24 +214,6 @@ class WarehousePublisher(WarehouseMaintenance):
         storage.write(f"{MANIFESTS}/{snapshot_id}.json", json.dumps(manifest, indent=2).encode())
         reached(self.location, "manifest_written")
         return PublishResult(True, snapshot_id, plan.fingerprint, manifest)
-
-
-def raw_payloads_kept(warehouse: WarehousePublisher, sources: list[dict]) -> list[dict]:
-    """``sources``, each naming where its raw payload is kept. A bucket warehouse keeps the payload of every source a
-    snapshot names, as a folder does; a sync stores them in its local work folder first, and they are copied up
-    here, once each (by content address)."""
-    if warehouse.storage.local:
-        return sources  # stored in place by the sync
-    kept = []
-    for source in sources:
-        key = f"{RAW}/{source['source']}/{source.get('sha256')}.gz"
-        local = warehouse.work_dir / key
-        if source.get("sha256") and local.is_file():
-            if not warehouse.storage.is_file(key):
-                warehouse.storage.write(key, local.read_bytes())
-            source = {**source, "stored_path": warehouse.storage.uri(key)}
-        kept.append(source)
-    return kept
 
 
 def _snapshot_row(tables: dict[str, pa.Table], plan: SnapshotPlan, sources: list[dict]) -> pa.Table:

@@ -8,10 +8,12 @@ import signal
 import subprocess
 import sys
 import threading
+from http.server import ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from conftest import write_map
+from loopback import FlakyServer
 from test_faults import PAUSED_CLI, wait_for
 
 from llm_catalog.readers import snapshot
@@ -23,6 +25,7 @@ from pipelines.cli import main
 pytestmark = pytest.mark.slow  # real syncs, some in killed subprocesses
 
 GOOD = "deepinfra/openai/gpt-oss-20b"
+AIDER = Path(__file__).parent.parent / "fixtures" / "aider_polyglot.yml"
 
 
 def changed_map(tmp_path: Path, small_map: dict, input_per_token: float) -> str:
@@ -96,6 +99,49 @@ def test_a_sync_publishes_to_a_bucket_and_the_site_is_built_from_it(s3, small_ma
     assert page in record["files"]
     html = s3.client().get_object(Bucket=bucket, Key=f"catalog/site/{page}")["Body"].read().decode()
     assert GOOD in html and "0.03" in html
+
+
+def test_gc_empties_the_work_folder_and_a_fallback_downloads_the_payload_the_bucket_keeps(
+    s3, small_map, tmp_path, capsys
+):
+    """An optional source that is down: a bucket sync falls back on the payload the current snapshot used, as a
+    folder's does, though that payload is now a bucket object. `gc` removes the work folder's copies of what the
+    bucket holds, and the sync that falls back downloads its payload again, checked by sha256."""
+    server = ThreadingHTTPServer(("127.0.0.1", 0), FlakyServer)
+    server.body, server.up = AIDER.read_bytes(), True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    bucket = s3.bucket()
+    location, endpoint = f"s3://{bucket}/catalog", ["--s3-endpoint", s3.endpoint]
+    args = ["sync", "--warehouse", location, *endpoint, "--pricing-sources", "litellm", "--no-release-history"]
+    args += ["--benchmarks", f"aider=http://127.0.0.1:{server.server_address[1]}/polyglot.yml", "--quiet"]
+    try:
+        assert main([*args, "--litellm", write_map(tmp_path / "small.json", small_map)]) == 0
+        work_raw = Warehouse(location, s3_endpoint=s3.endpoint).work_dir / "raw"
+        copies = sorted(p.relative_to(work_raw).as_posix() for p in work_raw.glob("*/*.gz"))
+        assert len([c for c in copies if c.startswith("aider/")]) == 1
+        capsys.readouterr()
+        assert main(["gc", "--warehouse", location, *endpoint]) == 0
+        assert f"{len(copies)} raw payload(s) the bucket holds removed from the work folder" in capsys.readouterr().out
+        assert list(work_raw.glob("*/*.gz")) == []
+        assert {f"catalog/raw/{c}" for c in copies} <= set(s3.keys(bucket, "catalog/raw"))
+        server.up = False
+        assert main([*args, "--litellm", changed_map(tmp_path, small_map, 2.5e-08)]) == 0
+    finally:
+        server.shutdown()
+        server.server_close()
+    store = Warehouse(location, s3_endpoint=s3.endpoint)
+    first, second = (
+        [s for s in store.manifest(i)["sources"] if s["source"] == "aider"][0] for i in store.snapshot_ids()
+    )
+    assert first["status"] == "fetched" and second["status"] == "fallback", second
+    assert second["sha256"] == first["sha256"]
+    assert "HTTP 503" in second["note"] or "kept failing" in second["note"]
+    assert (work_raw / "aider" / f"{first['sha256']}.gz").is_file()  # downloaded again
+    con, _ = snapshot.connect(store)
+    try:
+        assert con.execute("SELECT count(*) FROM benchmarks WHERE source = 'aider'").fetchone() == (1,)
+    finally:
+        con.close()
 
 
 @pytest.mark.parametrize("step", ["writing_parquet", "tables_moved", "manifest_written"])
