@@ -1,6 +1,8 @@
 """Source assets: fetch each upstream payload of the registry and keep it, content-addressed, under the warehouse's
 raw/ folder; and the sync's gate: nothing downstream runs when no source and no code changed."""
 
+from functools import partial
+
 import dagster as dg
 
 from assets.resources import CatalogSettings, WarehouseResource
@@ -13,7 +15,7 @@ UNCHANGED = "unchanged_since"  # metadata key of the observation an unchanged sy
 
 
 def _previous(warehouse: WarehouseResource, source: str) -> dict | None:
-    """The payload of this source that the current snapshot used: the fallback when a fetch fails."""
+    """The payload of this source that the current snapshot used, at hand locally: the fallback when a fetch fails."""
     store = warehouse.store()
     current = store.current_id()
     if current is None:
@@ -30,7 +32,7 @@ def fetch(context, source: Source, catalog: CatalogSettings, warehouse: Warehous
         source,
         catalog.location(source.name),
         raw_dir=warehouse.raw_dir,
-        previous=_previous(warehouse, source.name) if source.optional else None,
+        previous=partial(_previous, warehouse, source.name) if source.optional else None,
         max_bytes=catalog.max_payload_bytes,
         deadline=catalog.download_deadline_seconds,
         max_routes=route_limit(catalog.max_routes),

@@ -151,7 +151,7 @@ def ingest(
     setting: str = "",
     *,
     raw_dir: Path,
-    previous: dict | None = None,
+    previous: Callable[[], dict | None] | None = None,
     max_bytes: int = MAX_PAYLOAD_BYTES,
     deadline: float = DOWNLOAD_DEADLINE_SECONDS,
     max_routes: int = MAX_ROUTES,
@@ -160,9 +160,10 @@ def ingest(
     describe it (RawPayload.to_dict). The bundled copy is checked against its SOURCE.json's sha256; any other
     payload of a source that can count its entries is read that far first, and refused, never kept, when it cannot
     be read or lists more than ``max_routes`` entries. A required
-    source that cannot be read raises. An optional one falls back on ``previous`` (the payload the current snapshot
-    used; status ``fallback``, the error as ``note``), else is ``skipped`` with the reason, as it is when turned off
-    or when its API key is missing. A payload that arrives but is broken raises: a fallback never hides it."""
+    source that cannot be read raises. An optional one falls back on what ``previous()`` gives (the payload the
+    current snapshot used, asked for only then: a bucket's is downloaded; status ``fallback``, the error as
+    ``note``), else is ``skipped`` with the reason, as it is when turned off or when its API key is missing. A
+    payload that arrives but is broken raises: a fallback never hides it."""
     limit = source.max_bytes or max_bytes
     location = source.location(setting)
     if location is None:
@@ -188,8 +189,9 @@ def ingest(
     except SourceError as exc:
         if not source.optional:
             raise
-        if previous and previous.get("stored_path") and Path(previous["stored_path"]).exists():
-            return {**previous, "status": "fallback", "note": str(exc)}
+        last_good = previous() if previous else None
+        if last_good and last_good.get("stored_path") and Path(last_good["stored_path"]).exists():
+            return {**last_good, "status": "fallback", "note": str(exc)}
         return {
             "source": source.name,
             "origin": origin,

@@ -375,9 +375,10 @@ def test_an_unreachable_tree_falls_back_to_its_last_good_payload(tmp_path, sourc
     url = f"http://127.0.0.1:{server.server_address[1]}/archive/main.tar.gz"
     read = partial(read_tree, members=members)
     try:
-        first = ingest(BY_NAME[source], url, raw_dir=tmp_path)
+        unused = lambda: pytest.fail("the fallback was looked up though the source answered")  # noqa: E731
+        first = ingest(BY_NAME[source], url, raw_dir=tmp_path, previous=unused)
         server.up = False
-        second = ingest(BY_NAME[source], url, raw_dir=tmp_path, previous=first)
+        second = ingest(BY_NAME[source], url, raw_dir=tmp_path, previous=lambda: first)
         third = ingest(BY_NAME[source], url, raw_dir=tmp_path)
     finally:
         server.shutdown()
