@@ -100,6 +100,12 @@ def _pricing_option(parser: argparse.ArgumentParser, default: str) -> None:
     )
 
 
+GC_HELP = (
+    "remove old snapshots (never the current one), finished runs' scratch space and, for a bucket warehouse, the work "
+    "folder's copies of the payloads it holds"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="llm-catalog", description=__doc__)
     common = argparse.ArgumentParser(add_help=False)
@@ -200,11 +206,7 @@ def build_parser() -> argparse.ArgumentParser:
     diff.add_argument("--format", choices=("text", "json"), default="text")
     diff.set_defaults(func=cmd_diff)
 
-    gc = sub.add_parser(
-        "gc",
-        parents=[common],
-        help="remove old snapshots (never the current one), finished runs' scratch space and, for a bucket, the work folder's copies of its payloads",
-    )
+    gc = sub.add_parser("gc", parents=[common], help=GC_HELP)
     gc.add_argument("--keep", type=int, help="how many of the newest snapshots to keep (at least 1; default: all)")
     gc.set_defaults(func=cmd_gc)
 
