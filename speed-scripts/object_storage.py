@@ -12,7 +12,9 @@ warehouse's published files into a bucket, and times each reader both ways, --ru
   context, from route_cells (what a cost dashboard asks);
 - the same dashboard query in-process through `readers.snapshot.connect`, once the process is warm (what a
   long-running dashboard pays per refresh, without the interpreter's start);
-- `llm-catalog verify` (every file's size and sha256 read back).
+- `llm-catalog verify` (every file's size and sha256 read back);
+- the sync's lock: taken and released (the lease created, the store's conditional writes probed, the lease
+  deleted), and taken after a holder on this machine was killed with SIGKILL (its 60 s lease is not waited out).
 
 Also the copy's size and the time the upload took. moto is a single Python process: a real S3 endpoint answers each
 request faster, but over a network, so the bucket's figures are of the request count more than of S3 itself. The
@@ -70,6 +72,26 @@ def warm_queries(warehouse: Warehouse, runs: int) -> list[float]:
     return seconds[1:]
 
 
+def lock_figures(location: str, endpoint: str, runs: int) -> str:
+    store = Warehouse(location, s3_endpoint=endpoint)
+    taken = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        with store.lock():
+            pass
+        taken.append(time.perf_counter() - started)
+    holder = s3server.lock_holder(location, endpoint)
+    holder.kill()
+    holder.wait()
+    started = time.perf_counter()
+    with Warehouse(location, s3_endpoint=endpoint, lock_timeout=120).lock():
+        after_kill = time.perf_counter() - started
+    return (
+        f"{'lock taken and released':<32} bucket {median(taken):6.2f} s (best {min(taken):.2f}); "
+        f"after its holder's kill -9: taken in {after_kill:.2f} s (the lease's term: 60 s)"
+    )
+
+
 def line(name: str, local: list[float], bucket: list[float]) -> str:
     ratio = median(bucket) / median(local)
     return (
@@ -114,6 +136,7 @@ def main() -> None:
         warm_local = warm_queries(Warehouse(local), args.runs)
         warm_bucket = warm_queries(Warehouse(location, s3_endpoint=server.endpoint), args.runs)
         print(line("dashboard query, warm process", warm_local, warm_bucket))
+        print(lock_figures(location, server.endpoint, args.runs))
         print(f"load average {os.getloadavg()[0]:.2f}")
     finally:
         server.process.kill()

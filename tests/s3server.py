@@ -90,6 +90,28 @@ class S3Server:
         return sorted(i.path.removeprefix(f"{bucket}/") for i in found if i.type == pafs.FileType.File)
 
 
+# a sync's lock, held in another process until it is killed
+_HOLD = """
+import sys, time
+from llm_catalog.warehouse.store import Warehouse
+with Warehouse(sys.argv[1], s3_endpoint=sys.argv[2]).lock():
+    print("held", flush=True)
+    time.sleep(600)
+"""
+
+
+def lock_holder(location: str, endpoint: str) -> subprocess.Popen:
+    """A process of this machine holding the lock of the bucket warehouse ``location`` (with this process's
+    environment), returned once it holds it; kill it to leave its lease behind."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLD, location, endpoint], stdout=subprocess.PIPE, text=True, env=os.environ
+    )
+    if holder.stdout.readline().strip() != "held":
+        holder.kill()
+        raise RuntimeError(f"the lock holder of {location} did not take the lock")
+    return holder
+
+
 def start(*, auth: bool = True) -> S3Server:
     """moto's server on a free port of 127.0.0.1, with an IAM user whose keys may do anything (the only ones it
     accepts once the setup requests are served). ``auth=False``: any keys are accepted, and none are made."""
