@@ -45,7 +45,7 @@ def raw_payload_at_hand(warehouse: WarehouseReader, source: dict) -> dict | None
     key = raw_key(source)
     local = warehouse.work_dir / key  # a folder warehouse's own raw/, wherever the folder has moved since
     if not local.is_file():
-        content = None if warehouse.storage.local else warehouse.storage.read(key)
+        content = warehouse.storage.read(key)  # a folder's is that same missing file: None
         if content is None or _sha256_of_gzip(content) != source["sha256"]:
             return None
         fsync_write(local, content)
