@@ -3,6 +3,7 @@ which process table its pids belong to (for the bucket lock, to tell a dead hold
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -14,6 +15,7 @@ def usable_cores() -> int:
     return os.cpu_count() or 1
 
 
+@functools.cache  # read on each lease renewal and poll; a process keeps its host, boot and namespace
 def process_table() -> str:
     """Where a pid means this process table: the host name, the kernel's boot and the pid namespace. Two containers
     given one host name still differ by namespace, and a lease from before a reboot differs by boot."""
