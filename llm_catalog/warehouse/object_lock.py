@@ -37,6 +37,7 @@ LEASE_ENV = "LLM_CATALOG_LOCK_LEASE_SECONDS"
 DEFAULT_LEASE_SECONDS = 60.0  # a killed sync's lease is taken over this long after its last renewal
 
 _held: dict[str, tuple[ObjectLock, int]] = {}  # warehouse location -> (its lock, depth)
+_honours_conditions: set[tuple[str, str | None]] = set()  # (location, endpoint) probed in this process: gc locks thrice
 
 
 def _client_error(exc: BaseException, *codes: str) -> bool:
@@ -120,12 +121,16 @@ class ObjectLock:
 
     def _refuse_unconditional_store(self) -> None:
         """A PublishError, with the new lease removed, when the store wrote what a conditional write must refuse."""
+        store = (self.storage.location, self.storage.endpoint)
+        if store in _honours_conditions:
+            return
         ignored = [
             header
             for header, etag in (("If-None-Match", None), ("If-Match", '"00000000000000000000000000000000"'))
             if conditional_put(self.storage, LOCK_KEY, self._record(), etag=etag) is not None
         ]
         if not ignored:
+            _honours_conditions.add(store)
             return
         self.storage.client.delete_object(Bucket=self.storage.bucket, Key=self.storage.key(LOCK_KEY))
         raise PublishError(
